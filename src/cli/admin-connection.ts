@@ -1,0 +1,34 @@
+import type { Command } from "commander";
+import { AdminClient } from "../client/admin-client.ts";
+import { loadConfig } from "../config.ts";
+import { readSecretFile } from "../secret-files.ts";
+
+export interface ConnectionOptions {
+  url?: string;
+  dataDir?: string;
+}
+
+/** `--url` and `--data-dir`, shared by every `partnerctl admin` command. */
+export function withConnectionOptions(command: Command): Command {
+  return command
+    .option("--url <url>", "server base URL (default: http://HOST:PORT from the environment)")
+    .option("--data-dir <dir>", "where to find admin-token when ADMIN_TOKEN is unset");
+}
+
+/** The admin client for the server named by flags or environment, with the operator token. */
+export function adminClient(options: ConnectionOptions): AdminClient {
+  const config = loadConfig(process.env, { dataDir: options.dataDir });
+  const token = config.adminToken ?? readSecretFile(config.dataDir, "admin-token");
+  if (!token) {
+    throw new Error(
+      `No operator token: set ADMIN_TOKEN or run the server once to create ${config.dataDir}/admin-token`,
+    );
+  }
+  const baseUrl =
+    options.url ?? `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${config.port}`;
+  return new AdminClient({ baseUrl, token });
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}

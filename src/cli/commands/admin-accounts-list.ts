@@ -1,0 +1,38 @@
+import type { Command } from "commander";
+import type { Account } from "../../client/types.ts";
+import {
+  adminClient,
+  type ConnectionOptions,
+  printJson,
+  withConnectionOptions,
+} from "../admin-connection.ts";
+
+export function adminAccountsListCommand(accounts: Command): void {
+  withConnectionOptions(
+    accounts.command("list").description("list all accounts, newest first").option("--json", "print JSON"),
+  ).action(async (options: ConnectionOptions & { json?: boolean }) => {
+    const client = adminClient(options);
+    const all: Account[] = [];
+    let pageToken: string | undefined;
+    do {
+      const page = await client.listAccounts({ page_size: 100, page_token: pageToken });
+      all.push(...page.accounts);
+      pageToken = page.next_page_token;
+    } while (pageToken);
+    if (options.json) {
+      printJson({ accounts: all });
+      return;
+    }
+    const rows = all.map((a) => [a.account_id, a.type, a.environment, a.created_at, a.name]);
+    const header = ["ACCOUNT_ID", "TYPE", "ENVIRONMENT", "CREATED_AT", "NAME"];
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+    for (const row of [header, ...rows]) {
+      process.stdout.write(
+        `${row
+          .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+          .join("  ")
+          .trimEnd()}\n`,
+      );
+    }
+  });
+}

@@ -1,0 +1,46 @@
+import { Command } from "commander";
+import { ApiError } from "../client/http.ts";
+import { ConfigError } from "../config.ts";
+import { adminAccountsCreateCommand } from "./commands/admin-accounts-create.ts";
+import { adminAccountsLinkCommand } from "./commands/admin-accounts-link.ts";
+import { adminAccountsListCommand } from "./commands/admin-accounts-list.ts";
+import { serveCommand } from "./commands/serve.ts";
+
+export function buildProgram(): Command {
+  const program = new Command("partnerctl")
+    .description("partner-credentials: API keys and Client IDs for Acquiring Partners")
+    .showHelpAfterError();
+  serveCommand(program);
+  const admin = program.command("admin").description("operator commands (talk to the admin API)");
+  const accounts = admin.command("accounts").description("Acquiring Partner accounts and onboarding links");
+  adminAccountsCreateCommand(accounts);
+  adminAccountsLinkCommand(accounts);
+  adminAccountsListCommand(accounts);
+  return program;
+}
+
+function describe(error: unknown): string {
+  if (error instanceof ApiError) {
+    const details = error.validationErrors.map((v) => `\n  ${v.parameter}: ${v.reason}`).join("");
+    return `${error.errorCode}: ${error.message}${details}`;
+  }
+  if (error instanceof ConfigError) return error.message;
+  if (
+    error instanceof TypeError &&
+    String((error as { cause?: unknown }).cause ?? "").includes("ECONNREFUSED")
+  ) {
+    return "Cannot reach the server; is `partnerctl serve` running, and is --url right?";
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+export async function run(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (error) {
+    process.stderr.write(`partnerctl: ${describe(error)}\n`);
+    process.exitCode = 1;
+  }
+}
+
+await run(process.argv);

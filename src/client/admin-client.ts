@@ -1,0 +1,32 @@
+import { requestJson } from "./http.ts";
+import type { Account, CreatedAccount, Environment, OnboardingLink, Page } from "./types.ts";
+
+/** Typed client of the operator API (`/admin/v1`), used by `partnerctl admin`. */
+export class AdminClient {
+  readonly #baseUrl: string;
+  readonly #token: string;
+
+  constructor(options: { baseUrl: string; token: string }) {
+    this.#baseUrl = options.baseUrl;
+    this.#token = options.token;
+  }
+
+  #request<T>(options: Parameters<typeof requestJson>[2]): Promise<T> {
+    return requestJson<T>(this.#baseUrl, `Bearer ${this.#token}`, options);
+  }
+
+  createAccount(input: { name: string; environment?: Environment }): Promise<CreatedAccount> {
+    return this.#request({ method: "POST", path: "/admin/v1/accounts", body: input });
+  }
+
+  listAccounts(page: Page = {}): Promise<{ accounts: Account[]; next_page_token?: string }> {
+    return this.#request({ method: "GET", path: "/admin/v1/accounts", query: { ...page } });
+  }
+
+  issueOnboardingLink(accountId: string): Promise<OnboardingLink> {
+    return this.#request({
+      method: "POST",
+      path: `/admin/v1/accounts/${encodeURIComponent(accountId)}/onboarding-link`,
+    });
+  }
+}

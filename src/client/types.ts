@@ -1,0 +1,61 @@
+/** Wire types of the Partner Management API, as the SDK returns them. */
+export type Environment = "LIVE" | "TEST";
+export type CredentialType = "API" | "CLIENT";
+export type CredentialStatus = "ACTIVE" | "DISABLED" | "DELETED";
+
+export interface Credential {
+  credential_id: string;
+  type: CredentialType;
+  environment: Environment;
+  description: string;
+  status: CredentialStatus;
+  status_reason?: string;
+  created_at: string;
+  created_by: string;
+  last_used_at?: string;
+  disabled_at?: string;
+  expires_at?: string;
+  client_id?: string;
+}
+
+export interface CreatedCredential extends Credential {
+  api_key?: string;
+}
+
+export interface Account {
+  account_id: string;
+  name: string;
+  type: "ACQUIRING_PARTNER" | "PARTNER_ACCOUNT";
+  environment: Environment;
+  parent_account_id?: string;
+  partner_account_reference?: string;
+  created_at: string;
+}
+
+export interface AuditEvent {
+  event_id: string;
+  action: string;
+  actor: string;
+  target_type: string;
+  target_id: string;
+  source_ip?: string;
+  status_before?: string;
+  status_after?: string;
+  occurred_at: string;
+}
+
+export interface CreatedAccount extends Account {
+  onboarding_url: string;
+  expires_at: string;
+}
+
+export interface OnboardingLink {
+  account_id: string;
+  onboarding_url: string;
+  expires_at: string;
+}
+
+export interface Page {
+  page_size?: number;
+  page_token?: string;
+}

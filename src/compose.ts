@@ -1,0 +1,75 @@
+import type { Logger } from "pino";
+import type { Config } from "./config.ts";
+import type { Clock, Random } from "./domain/runtime.ts";
+import type { PepperRing } from "./domain/secret-hash.ts";
+import { buildApp } from "./http/app.ts";
+import type { App } from "./http/types.ts";
+import { AccountService } from "./services/accounts.ts";
+import { AuditService } from "./services/audit.ts";
+import { Authenticator } from "./services/authenticator.ts";
+import { CredentialService } from "./services/credentials.ts";
+import { IdempotencyService } from "./services/idempotency.ts";
+import { OnboardingService } from "./services/onboarding.ts";
+import type { ServiceRuntime } from "./services/runtime.ts";
+import { UsageRecorder } from "./services/usage-recorder.ts";
+import type { Store } from "./store/port.ts";
+
+export interface ComposeInput {
+  config: Config;
+  store: Store;
+  logger: Logger;
+  clock: Clock;
+  random: Random;
+  adminToken: string;
+  pepper: string;
+}
+
+export interface Composed {
+  app: App;
+  usage: UsageRecorder;
+}
+
+export function pepperRing(config: Config, pepper: string): PepperRing {
+  const current = { version: config.pepperVersion, secret: pepper };
+  const byVersion = new Map(
+    [...config.previousPeppers].map(([version, secret]) => [version, { version, secret }]),
+  );
+  byVersion.set(current.version, current);
+  return { current, byVersion };
+}
+
+/** Wires services over the store into the HTTP app; closing the app flushes usage and closes the store. */
+export async function compose(input: ComposeInput): Promise<Composed> {
+  const { config, store } = input;
+  const runtime: ServiceRuntime = { store, clock: input.clock, random: input.random };
+  const peppers = pepperRing(config, input.pepper);
+  const keys = { brand: config.brand, peppers };
+  const usage = new UsageRecorder(store);
+  const onboarding = new OnboardingService(runtime, {
+    ...keys,
+    publicUrl: config.publicUrl,
+    linkTtlMs: config.onboardingLinkTtlMs,
+  });
+  const app = await buildApp({
+    brand: config.brand,
+    adminToken: input.adminToken,
+    logger: input.logger,
+    services: {
+      accounts: new AccountService(runtime, onboarding),
+      credentials: new CredentialService(runtime, keys),
+      onboarding,
+      audit: new AuditService(runtime),
+      authenticator: new Authenticator(runtime, { brand: config.brand, peppers, usage }),
+      idempotency: new IdempotencyService(runtime, { hashKey: input.pepper }),
+      ping: () => store.ping(),
+    },
+  });
+  usage.start(config.usageFlushIntervalMs, (error) =>
+    input.logger.error({ err: error }, "last-use flush failed"),
+  );
+  app.addHook("onClose", async () => {
+    await usage.stop();
+    await store.close();
+  });
+  return { app, usage };
+}

@@ -1,0 +1,144 @@
+import { resolve } from "node:path";
+import { parseIsoDuration } from "./domain/duration.ts";
+
+/** Everything the service reads from its environment, validated once and frozen. */
+export interface Config {
+  readonly host: string;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly database: { readonly kind: "sqlite"; readonly file: string };
+  /** Operator token; null means "use or create `<dataDir>/admin-token`". */
+  readonly adminToken: string | null;
+  /** HMAC pepper for API keys; null means "use or create `<dataDir>/pepper`". */
+  readonly pepper: string | null;
+  readonly pepperVersion: number;
+  /** Earlier peppers (`VERSION:SECRET,…`) that still verify keys hashed under them. */
+  readonly previousPeppers: ReadonlyMap<number, string>;
+  readonly brand: string;
+  readonly publicUrl: string;
+  readonly onboardingLinkTtlMs: number;
+  readonly usageFlushIntervalMs: number;
+  readonly logLevel: string;
+}
+
+export interface ConfigOverrides {
+  host?: string;
+  port?: number;
+  dataDir?: string;
+}
+
+export class ConfigError extends Error {
+  constructor(variable: string, problem: string) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+    this.name = "ConfigError";
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function text(env: Env, name: string, fallback: string): string {
+  const value = env[name]?.trim();
+  return value === undefined || value === "" ? fallback : value;
+}
+
+function optional(env: Env, name: string): string | null {
+  const value = env[name]?.trim();
+  return value ? value : null;
+}
+
+function port(name: string, raw: string | number): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 65_535) {
+    throw new ConfigError(name, `must be a port number from 0 to 65535 (got "${raw}")`);
+  }
+  return value;
+}
+
+function duration(env: Env, name: string, fallback: string, minimumMs: number): number {
+  const raw = text(env, name, fallback);
+  const ms = parseIsoDuration(raw);
+  if (ms === null || ms < minimumMs) {
+    throw new ConfigError(
+      name,
+      `must be an ISO 8601 duration of at least ${minimumMs} ms, such as PT72H (got "${raw}")`,
+    );
+  }
+  return ms;
+}
+
+function secret(env: Env, name: string): string | null {
+  const value = optional(env, name);
+  if (value !== null && value.length < 32) throw new ConfigError(name, "must be at least 32 characters long");
+  return value;
+}
+
+function previousPeppers(env: Env): Map<number, string> {
+  const peppers = new Map<number, string>();
+  const raw = optional(env, "PREVIOUS_PEPPERS");
+  if (raw === null) return peppers;
+  for (const entry of raw.split(",")) {
+    const separator = entry.indexOf(":");
+    const version = Number(entry.slice(0, separator));
+    const value = entry.slice(separator + 1);
+    if (separator < 1 || !Number.isInteger(version) || version < 1 || value.length < 32) {
+      throw new ConfigError(
+        "PREVIOUS_PEPPERS",
+        "must be a comma-separated list of VERSION:SECRET (secret ≥ 32 characters)",
+      );
+    }
+    peppers.set(version, value);
+  }
+  return peppers;
+}
+
+function database(env: Env, dataDir: string): Config["database"] {
+  const url = optional(env, "DATABASE_URL");
+  if (url === null) return { kind: "sqlite", file: resolve(dataDir, "partner-credentials.sqlite") };
+  if (url.startsWith("sqlite:"))
+    return { kind: "sqlite", file: resolve(url.slice("sqlite:".length).replace(/^\/\//, "")) };
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    throw new ConfigError(
+      "DATABASE_URL",
+      "names PostgreSQL, which this version does not support yet; use sqlite:PATH",
+    );
+  }
+  throw new ConfigError("DATABASE_URL", "must be sqlite:PATH (or unset for the embedded default)");
+}
+
+/** Reads and validates the environment once; command-line flags override it. */
+export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = {}): Config {
+  const host = overrides.host ?? text(env, "HOST", "127.0.0.1");
+  const listenPort = port("PORT", overrides.port ?? text(env, "PORT", "8080"));
+  const dataDir = resolve(overrides.dataDir ?? text(env, "DATA_DIR", "./data"));
+  const brand = text(env, "BRAND", "klarna");
+  if (!/^[a-z][a-z0-9]{0,19}$/.test(brand)) {
+    throw new ConfigError("BRAND", "must be 1 to 20 lower-case letters or digits, starting with a letter");
+  }
+  const publicUrl = text(
+    env,
+    "PUBLIC_URL",
+    `http://${host.includes(":") ? `[${host}]` : host}:${listenPort}`,
+  );
+  if (!/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(publicUrl)) {
+    throw new ConfigError("PUBLIC_URL", `must be an http(s) base URL without query (got "${publicUrl}")`);
+  }
+  const pepperVersion = Number(text(env, "PEPPER_VERSION", "1"));
+  if (!Number.isInteger(pepperVersion) || pepperVersion < 1) {
+    throw new ConfigError("PEPPER_VERSION", "must be a positive integer");
+  }
+  return Object.freeze({
+    host,
+    port: listenPort,
+    dataDir,
+    database: Object.freeze(database(env, dataDir)),
+    adminToken: secret(env, "ADMIN_TOKEN"),
+    pepper: secret(env, "PEPPER"),
+    pepperVersion,
+    previousPeppers: previousPeppers(env),
+    brand,
+    publicUrl,
+    onboardingLinkTtlMs: duration(env, "ONBOARDING_LINK_TTL", "PT72H", 60_000),
+    usageFlushIntervalMs: duration(env, "USAGE_FLUSH_INTERVAL", "PT5S", 100),
+    logLevel: text(env, "LOG_LEVEL", "info"),
+  });
+}

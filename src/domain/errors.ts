@@ -1,0 +1,61 @@
+export type ErrorType = "INPUT_ERROR" | "ACCESS_ERROR" | "RESOURCE_ERROR" | "TECHNICAL_ERROR";
+
+/**
+ * Every error code the service answers with: stable strings clients branch on.
+ * The table is the single mapping to error type and HTTP status.
+ */
+export const ERROR_CODES = {
+  VALIDATION_ERROR: { type: "INPUT_ERROR", status: 400 },
+  UNSUPPORTED_MEDIA_TYPE: { type: "INPUT_ERROR", status: 415 },
+  PAYLOAD_TOO_LARGE: { type: "INPUT_ERROR", status: 413 },
+  HEADERS_TOO_LARGE: { type: "INPUT_ERROR", status: 431 },
+  UNAUTHORIZED: { type: "ACCESS_ERROR", status: 401 },
+  FORBIDDEN: { type: "ACCESS_ERROR", status: 403 },
+  RATE_LIMITED: { type: "ACCESS_ERROR", status: 429 },
+  NOT_FOUND: { type: "RESOURCE_ERROR", status: 404 },
+  METHOD_NOT_ALLOWED: { type: "RESOURCE_ERROR", status: 405 },
+  RESOURCE_CONFLICT: { type: "RESOURCE_ERROR", status: 409 },
+  INVALID_STATE: { type: "RESOURCE_ERROR", status: 409 },
+  IDEMPOTENCY_KEY_REUSED: { type: "INPUT_ERROR", status: 422 },
+  IDEMPOTENCY_KEY_IN_USE: { type: "RESOURCE_ERROR", status: 409 },
+  LINK_ALREADY_USED: { type: "RESOURCE_ERROR", status: 410 },
+  LINK_EXPIRED: { type: "RESOURCE_ERROR", status: 410 },
+  TECHNICAL_ERROR: { type: "TECHNICAL_ERROR", status: 500 },
+  SERVICE_UNAVAILABLE: { type: "TECHNICAL_ERROR", status: 503 },
+} as const satisfies Record<string, { type: ErrorType; status: number }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface ValidationIssue {
+  parameter: string;
+  reason: string;
+}
+
+/** A failure the caller can act on; mapped to the contract's error body at the HTTP edge. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly validationErrors: ValidationIssue[] | undefined;
+
+  constructor(code: ErrorCode, message: string, validationErrors?: ValidationIssue[]) {
+    super(message);
+    this.name = "AppError";
+    this.code = code;
+    this.validationErrors = validationErrors;
+  }
+
+  get type(): ErrorType {
+    return ERROR_CODES[this.code].type;
+  }
+
+  get status(): number {
+    return ERROR_CODES[this.code].status;
+  }
+}
+
+export function invalidParameter(parameter: string, reason: string): AppError {
+  return new AppError("VALIDATION_ERROR", `Invalid ${parameter}: ${reason}`, [{ parameter, reason }]);
+}
+
+export function notFound(what: string): AppError {
+  return new AppError("NOT_FOUND", `${what} not found`);
+}

@@ -1,0 +1,32 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
+import type { SecretHash } from "./types.ts";
+
+export interface Pepper {
+  version: number;
+  secret: string;
+}
+
+/** The current pepper signs new hashes; older versions still verify hashes made with them. */
+export interface PepperRing {
+  current: Pepper;
+  byVersion: ReadonlyMap<number, Pepper>;
+}
+
+export function hashSecret(pepper: Pepper, secret: string): SecretHash {
+  return {
+    hash: createHmac("sha256", pepper.secret).update(secret).digest("base64url"),
+    pepperVersion: pepper.version,
+  };
+}
+
+/**
+ * Constant-time comparison of a presented secret with a stored hash. A missing stored hash
+ * (unknown key) is compared against a dummy so that unknown and wrong keys cost the same.
+ */
+export function verifySecret(ring: PepperRing, secret: string, stored: SecretHash | null): boolean {
+  const pepper = (stored && ring.byVersion.get(stored.pepperVersion)) ?? ring.current;
+  const computed = Buffer.from(hashSecret(pepper, secret).hash);
+  const expected = Buffer.from(stored?.hash ?? "x".repeat(computed.length));
+  if (expected.length !== computed.length) return false;
+  return timingSafeEqual(computed, expected) && stored !== null;
+}

@@ -1,0 +1,69 @@
+export const ENVIRONMENTS = ["LIVE", "TEST"] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+export const CREDENTIAL_TYPES = ["API", "CLIENT"] as const;
+export type CredentialType = (typeof CREDENTIAL_TYPES)[number];
+
+export const CREDENTIAL_STATUSES = ["ACTIVE", "DISABLED", "DELETED"] as const;
+export type CredentialStatus = (typeof CREDENTIAL_STATUSES)[number];
+
+export const STATUS_REASONS = ["PARTNER", "OPERATOR", "INACTIVITY", "ROTATED"] as const;
+export type StatusReason = (typeof STATUS_REASONS)[number];
+
+export const ACCOUNT_KINDS = ["ACQUIRING_PARTNER", "PARTNER_ACCOUNT"] as const;
+export type AccountKind = (typeof ACCOUNT_KINDS)[number];
+
+/** Who performed an action: a credential of the account tree, or operator staff. */
+export type Actor = { kind: "credential"; credentialId: string } | { kind: "operator" };
+
+export function actorLabel(actor: Actor): string {
+  return actor.kind === "operator" ? "operator" : actor.credentialId;
+}
+
+export interface Account {
+  accountId: string;
+  name: string;
+  kind: AccountKind;
+  environment: Environment;
+  parentAccountId: string | null;
+  partnerAccountReference: string | null;
+  createdAt: Date;
+  createdBy: string;
+}
+
+export interface Credential {
+  credentialId: string;
+  accountId: string;
+  type: CredentialType;
+  environment: Environment;
+  description: string;
+  status: CredentialStatus;
+  statusReason: StatusReason | null;
+  lookupId: string;
+  /** Public Client ID (CLIENT type only). */
+  clientId: string | null;
+  createdAt: Date;
+  createdBy: string;
+  lastUsedAt: Date | null;
+  disabledAt: Date | null;
+  expiresAt: Date | null;
+}
+
+/** What the store keeps to verify an API key: never the key itself. */
+export interface SecretHash {
+  hash: string;
+  pepperVersion: number;
+}
+
+export interface AuditEvent {
+  eventId: string;
+  accountId: string;
+  action: string;
+  actor: string;
+  targetType: "ACCOUNT" | "CREDENTIAL" | "ONBOARDING_LINK";
+  targetId: string;
+  sourceIp: string | null;
+  statusBefore: string | null;
+  statusAfter: string | null;
+  occurredAt: Date;
+}

@@ -1,0 +1,132 @@
+import { randomUUID } from "node:crypto";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import Fastify, { type FastifyInstance } from "fastify";
+import { registerAdminAuth } from "./plugins/admin-auth.ts";
+import { registerErrorHandling } from "./plugins/error-handler.ts";
+import { registerIdempotency } from "./plugins/idempotency.ts";
+import { partnerOf, registerPartnerAuth } from "./plugins/partner-auth.ts";
+import { registerRequestContext } from "./plugins/request-context.ts";
+import { createAccount } from "./routes/admin/create-account.ts";
+import { issueOnboardingLink } from "./routes/admin/issue-onboarding-link.ts";
+import { listAccounts } from "./routes/admin/list-accounts.ts";
+import { claimOnboardingLink } from "./routes/onboarding/claim-onboarding-link.ts";
+import { showOnboardingPage } from "./routes/onboarding/show-onboarding-page.ts";
+import { healthz } from "./routes/ops/healthz.ts";
+import { readyz } from "./routes/ops/readyz.ts";
+import { createCredential } from "./routes/partner/create-credential.ts";
+import { createPartnerAccount } from "./routes/partner/create-partner-account.ts";
+import { disableCredential } from "./routes/partner/disable-credential.ts";
+import { enableCredential } from "./routes/partner/enable-credential.ts";
+import { getAccount } from "./routes/partner/get-account.ts";
+import { getCredential } from "./routes/partner/get-credential.ts";
+import { listAuditEvents } from "./routes/partner/list-audit-events.ts";
+import { listCredentials } from "./routes/partner/list-credentials.ts";
+import { listPartnerAccounts } from "./routes/partner/list-partner-accounts.ts";
+import { updateCredential } from "./routes/partner/update-credential.ts";
+import { type App, type AppOptions, headerPrefix } from "./types.ts";
+
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+const withTypes = (scope: FastifyInstance): App =>
+  scope.withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
+
+/** Builds the HTTP application without listening: tests drive it with `inject()`. */
+export async function buildApp(options: AppOptions): Promise<App> {
+  const prefix = headerPrefix(options.brand);
+  const { services } = options;
+  const app = withTypes(
+    Fastify({
+      loggerInstance: options.logger,
+      bodyLimit: BODY_LIMIT_BYTES,
+      http: { maxHeaderSize: 64 * 1024 },
+      genReqId: () => randomUUID(),
+      return503OnClosing: true,
+      forceCloseConnections: "idle",
+      ajv: {
+        customOptions: { removeAdditional: false, allErrors: true, coerceTypes: "array", useDefaults: true },
+      },
+    }),
+  );
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.0.3",
+      info: {
+        title: "Partner credentials",
+        version: "1",
+        description:
+          "API keys and Client IDs for Acquiring Partners and their Partner Accounts. Errors always use the Error body.",
+      },
+      components: {
+        securitySchemes: {
+          apiKey: {
+            type: "apiKey",
+            in: "header",
+            name: "Authorization",
+            description: "`Basic <api_key>`, or standard Basic auth with the API key as password",
+          },
+          operatorToken: { type: "http", scheme: "bearer" },
+        },
+      },
+      security: [{ apiKey: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: "/docs" });
+  app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+
+  registerErrorHandling(app);
+  registerRequestContext(app, { headerPrefix: prefix });
+
+  await app.register(async (plain) => {
+    const scope = withTypes(plain);
+    registerPartnerAuth(scope, services.authenticator);
+    registerIdempotency(scope, {
+      service: services.idempotency,
+      headerPrefix: prefix,
+      scopeOf: (request) => partnerOf(request).account.accountId,
+    });
+    for (const route of [
+      getAccount,
+      createCredential,
+      listCredentials,
+      getCredential,
+      updateCredential,
+      disableCredential,
+      enableCredential,
+      listAuditEvents,
+      createPartnerAccount,
+      listPartnerAccounts,
+    ]) {
+      route(scope, services);
+    }
+  });
+
+  await app.register(async (plain) => {
+    const scope = withTypes(plain);
+    registerAdminAuth(scope, options.adminToken);
+    registerIdempotency(scope, {
+      service: services.idempotency,
+      headerPrefix: prefix,
+      scopeOf: () => "operator",
+    });
+    for (const route of [createAccount, listAccounts, issueOnboardingLink]) route(scope, services);
+  });
+
+  await app.register(async (plain) => {
+    const scope = withTypes(plain);
+    // The reveal button posts an empty HTML form; its body carries nothing we read.
+    scope.addContentTypeParser(
+      "application/x-www-form-urlencoded",
+      { parseAs: "string" },
+      (_req, _body, done) => done(null, {}),
+    );
+    showOnboardingPage(scope, services);
+    claimOnboardingLink(scope, services, { brand: options.brand });
+  });
+
+  healthz(app);
+  readyz(app, services);
+  return app;
+}

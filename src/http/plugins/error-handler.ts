@@ -1,0 +1,106 @@
+import { randomUUID } from "node:crypto";
+import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
+import { AppError, ERROR_CODES, type ErrorCode, type ValidationIssue } from "../../domain/errors.ts";
+import type { App } from "../types.ts";
+
+interface AjvIssue {
+  instancePath: string;
+  message?: string;
+  params: Record<string, unknown>;
+}
+
+/** Fastify's own errors (parsing, limits) in terms of our error table. */
+const FRAMEWORK_CODES: Record<string, { code: ErrorCode; message: string }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: "PAYLOAD_TOO_LARGE", message: "Request body exceeds 1 MB" },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    code: "UNSUPPORTED_MEDIA_TYPE",
+    message: "Send the body as application/json",
+  },
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: "VALIDATION_ERROR", message: "The body is not valid JSON" },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { code: "VALIDATION_ERROR", message: "The JSON body is empty" },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    code: "VALIDATION_ERROR",
+    message: "Content-Length does not match the body",
+  },
+};
+
+function parameterOf(context: string | undefined, issue: AjvIssue): string {
+  const path = issue.instancePath
+    .split("/")
+    .filter(Boolean)
+    .map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"));
+  const extra = issue.params.missingProperty ?? issue.params.additionalProperty;
+  if (typeof extra === "string") path.push(extra);
+  if (path.length > 0) return path.join(".");
+  return context === "body" ? "body" : (context ?? "request");
+}
+
+function reasonOf(issue: AjvIssue): string {
+  if (typeof issue.params.additionalProperty === "string") return "is not a known field";
+  if (Array.isArray(issue.params.allowedValues)) {
+    return `must be one of ${issue.params.allowedValues.join(", ")}`;
+  }
+  return issue.message ?? "is invalid";
+}
+
+export function validationIssues(error: FastifyError): ValidationIssue[] {
+  const issues = (error.validation ?? []) as AjvIssue[];
+  const seen = new Set<string>();
+  const out: ValidationIssue[] = [];
+  for (const issue of issues) {
+    const parameter = parameterOf(error.validationContext, issue);
+    const reason = reasonOf(issue);
+    const key = `${parameter}\n${reason}`;
+    if (!seen.has(key)) out.push({ parameter, reason });
+    seen.add(key);
+  }
+  return out;
+}
+
+export function toAppError(error: FastifyError | AppError | Error): AppError | null {
+  if (error instanceof AppError) return error;
+  const fastifyError = error as FastifyError;
+  if (fastifyError.validation) {
+    const issues = validationIssues(fastifyError);
+    const where = issues.map((i) => i.parameter).join(", ");
+    return new AppError("VALIDATION_ERROR", `Invalid request: check ${where}`, issues);
+  }
+  const known = fastifyError.code ? FRAMEWORK_CODES[fastifyError.code] : undefined;
+  if (known) return new AppError(known.code, known.message);
+  const status = fastifyError.statusCode ?? 500;
+  if (status === 404) return new AppError("NOT_FOUND", "Not found");
+  if (status === 413) return new AppError("PAYLOAD_TOO_LARGE", "Request body exceeds 1 MB");
+  if (status === 415) return new AppError("UNSUPPORTED_MEDIA_TYPE", "Unsupported content type");
+  if (status >= 400 && status < 500) return new AppError("VALIDATION_ERROR", "The request could not be read");
+  return null;
+}
+
+export function sendError(reply: FastifyReply, error: AppError): FastifyReply {
+  const entry = ERROR_CODES[error.code];
+  return reply
+    .code(entry.status)
+    .type("application/json; charset=utf-8")
+    .send({
+      error_id: randomUUID(),
+      error_type: entry.type,
+      error_code: error.code,
+      error_message: error.message,
+      ...(error.validationErrors ? { validation_errors: error.validationErrors } : {}),
+    });
+}
+
+/** Every non-2xx answer in the contract's error body; anything unexpected is a logged 500 without details. */
+export function registerErrorHandling(app: App): void {
+  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const known = toAppError(error);
+    if (known) return sendError(reply, known);
+    request.log.error({ err: error }, "unhandled error");
+    return sendError(
+      reply,
+      new AppError("TECHNICAL_ERROR", "Something went wrong on our side; try again later"),
+    );
+  });
+  app.setNotFoundHandler((_request, reply) =>
+    sendError(reply, new AppError("NOT_FOUND", "No such endpoint")),
+  );
+}

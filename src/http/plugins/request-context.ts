@@ -1,0 +1,46 @@
+import { AppError, invalidParameter } from "../../domain/errors.ts";
+import type { App } from "../types.ts";
+
+const MAX_HEADER_BYTES = 6 * 1024;
+const MAX_ALL_HEADERS_BYTES = 20 * 1024;
+const PARTNER_CORRELATION_ID = /^[A-Za-z0-9-]{1,255}$/;
+
+/**
+ * Per-request conventions: header size limits, correlation ids in and out, and response headers
+ * that keep credentials out of caches.
+ */
+export function registerRequestContext(app: App, options: { headerPrefix: string }): void {
+  const correlationHeader = `${options.headerPrefix}-Correlation-Id`;
+
+  app.addHook("onRequest", async (request) => {
+    const raw = request.raw.rawHeaders;
+    let total = 0;
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      const size = (raw[i]?.length ?? 0) + (raw[i + 1]?.length ?? 0);
+      if (size > MAX_HEADER_BYTES) {
+        throw new AppError("HEADERS_TOO_LARGE", `Header ${raw[i]} exceeds ${MAX_HEADER_BYTES} bytes`);
+      }
+      total += size;
+    }
+    if (total > MAX_ALL_HEADERS_BYTES) {
+      throw new AppError("HEADERS_TOO_LARGE", `Headers exceed ${MAX_ALL_HEADERS_BYTES} bytes in total`);
+    }
+    const partnerCorrelation = request.headers["partner-correlation-id"];
+    if (partnerCorrelation !== undefined) {
+      if (typeof partnerCorrelation !== "string" || !PARTNER_CORRELATION_ID.test(partnerCorrelation)) {
+        throw invalidParameter("Partner-Correlation-Id", "must be 1 to 255 letters, digits or hyphens");
+      }
+    }
+  });
+
+  app.addHook("onSend", async (request, reply, payload) => {
+    reply.header(correlationHeader, request.id);
+    const partnerCorrelation = request.headers["partner-correlation-id"];
+    if (typeof partnerCorrelation === "string" && PARTNER_CORRELATION_ID.test(partnerCorrelation)) {
+      reply.header("Partner-Correlation-Id", partnerCorrelation);
+    }
+    reply.header("X-Content-Type-Options", "nosniff");
+    if (!reply.hasHeader("Cache-Control")) reply.header("Cache-Control", "no-store");
+    return payload;
+  });
+}

@@ -1,0 +1,30 @@
+import { Type } from "typebox";
+import { AppError } from "../../../domain/errors.ts";
+import { ErrorBody } from "../../schemas/common.ts";
+import type { App, AppServices } from "../../types.ts";
+
+export function readyz(app: App, services: AppServices): void {
+  app.get(
+    "/readyz",
+    {
+      schema: {
+        operationId: "readyz",
+        tags: ["Operations"],
+        summary: "Readiness: the store answers",
+        response: {
+          200: Type.Object({ status: Type.Literal("ready"), store: Type.Literal("ok") }),
+          503: ErrorBody,
+        },
+      },
+    },
+    async (request) => {
+      try {
+        await services.ping();
+      } catch (error) {
+        request.log.warn({ err: error }, "store not reachable");
+        throw new AppError("SERVICE_UNAVAILABLE", "The store is not reachable");
+      }
+      return { status: "ready" as const, store: "ok" as const };
+    },
+  );
+}

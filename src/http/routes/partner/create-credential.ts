@@ -1,0 +1,45 @@
+import { Type } from "typebox";
+import { CREDENTIAL_TYPES } from "../../../domain/types.ts";
+import { presentCredential } from "../../presenters.ts";
+import { EnvironmentSchema, ErrorBody, errorResponses } from "../../schemas/common.ts";
+import { CreatedCredentialSchema, DESCRIPTION_SCHEMA } from "../../schemas/credential.ts";
+import type { App, AppServices } from "../../types.ts";
+import { ACCOUNT_SCOPES, contextOf, targetAccount } from "./scopes.ts";
+
+export function createCredential(app: App, services: AppServices): void {
+  for (const scope of ACCOUNT_SCOPES) {
+    app.post(
+      `${scope.prefix}/credentials`,
+      {
+        schema: {
+          operationId: scope.operationId("createCredential"),
+          tags: [scope.tag],
+          summary: "Create an API key or Client ID",
+          description: "The API key appears in this response only; store it in your secret manager.",
+          params: scope.params({}),
+          body: Type.Object(
+            {
+              type: Type.Enum(CREDENTIAL_TYPES),
+              environment: EnvironmentSchema,
+              description: Type.Optional(DESCRIPTION_SCHEMA),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 201: CreatedCredentialSchema, 409: ErrorBody, ...errorResponses },
+        },
+      },
+      async (request, reply) => {
+        const account = await targetAccount(request, services.accounts);
+        const created = await services.credentials.create(account, contextOf(request), {
+          type: request.body.type,
+          environment: request.body.environment,
+          description: request.body.description ?? "",
+        });
+        return reply.code(201).send({
+          ...presentCredential(created.credential),
+          ...(created.apiKey ? { api_key: created.apiKey } : {}),
+        });
+      },
+    );
+  }
+}

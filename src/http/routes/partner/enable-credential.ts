@@ -1,0 +1,28 @@
+import { presentCredential } from "../../presenters.ts";
+import { ErrorBody, errorResponses } from "../../schemas/common.ts";
+import { CredentialIdParam, CredentialSchema } from "../../schemas/credential.ts";
+import type { App, AppServices } from "../../types.ts";
+import { ACCOUNT_SCOPES, contextOf, targetAccount } from "./scopes.ts";
+
+export function enableCredential(app: App, services: AppServices): void {
+  for (const scope of ACCOUNT_SCOPES) {
+    app.post(
+      `${scope.prefix}/credentials/:credential_id/enable`,
+      {
+        schema: {
+          operationId: scope.operationId("enableCredential"),
+          tags: [scope.tag],
+          summary: "Reactivate a disabled credential",
+          params: scope.params(CredentialIdParam),
+          response: { 200: CredentialSchema, 409: ErrorBody, ...errorResponses },
+        },
+      },
+      async (request) => {
+        const account = await targetAccount(request, services.accounts);
+        return presentCredential(
+          await services.credentials.enable(account, contextOf(request), request.params.credential_id),
+        );
+      },
+    );
+  }
+}

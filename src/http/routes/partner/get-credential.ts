@@ -1,0 +1,26 @@
+import { presentCredential } from "../../presenters.ts";
+import { errorResponses } from "../../schemas/common.ts";
+import { CredentialIdParam, CredentialSchema } from "../../schemas/credential.ts";
+import type { App, AppServices } from "../../types.ts";
+import { ACCOUNT_SCOPES, targetAccount } from "./scopes.ts";
+
+export function getCredential(app: App, services: AppServices): void {
+  for (const scope of ACCOUNT_SCOPES) {
+    app.get(
+      `${scope.prefix}/credentials/:credential_id`,
+      {
+        schema: {
+          operationId: scope.operationId("getCredential"),
+          tags: [scope.tag],
+          summary: "Get one credential",
+          params: scope.params(CredentialIdParam),
+          response: { 200: CredentialSchema, ...errorResponses },
+        },
+      },
+      async (request) => {
+        const account = await targetAccount(request, services.accounts);
+        return presentCredential(await services.credentials.get(account, request.params.credential_id));
+      },
+    );
+  }
+}

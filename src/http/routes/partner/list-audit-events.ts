@@ -1,0 +1,41 @@
+import { Type } from "typebox";
+import { presentAuditEvent } from "../../presenters.ts";
+import { AuditEventSchema } from "../../schemas/audit-event.ts";
+import { errorResponses, PageQuery } from "../../schemas/common.ts";
+import type { App, AppServices } from "../../types.ts";
+import { ACCOUNT_SCOPES, targetAccount } from "./scopes.ts";
+
+export function listAuditEvents(app: App, services: AppServices): void {
+  for (const scope of ACCOUNT_SCOPES) {
+    app.get(
+      `${scope.prefix}/audit-events`,
+      {
+        schema: {
+          operationId: scope.operationId("listAuditEvents"),
+          tags: [scope.tag],
+          summary: "The account's credential and security events, newest first",
+          params: scope.params({}),
+          querystring: Type.Object(PageQuery, { additionalProperties: false }),
+          response: {
+            200: Type.Object({
+              audit_events: Type.Array(AuditEventSchema),
+              next_page_token: Type.Optional(Type.String()),
+            }),
+            ...errorResponses,
+          },
+        },
+      },
+      async (request) => {
+        const account = await targetAccount(request, services.accounts);
+        const page = await services.audit.list(account.accountId, {
+          pageSize: request.query.page_size ?? 50,
+          pageToken: request.query.page_token,
+        });
+        return {
+          audit_events: page.items.map(presentAuditEvent),
+          ...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {}),
+        };
+      },
+    );
+  }
+}

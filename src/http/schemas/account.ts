@@ -1,0 +1,23 @@
+import { Type } from "typebox";
+import { ACCOUNT_KINDS } from "../../domain/types.ts";
+import { EnvironmentSchema, Timestamp } from "./common.ts";
+
+export const ACCOUNT_NAME_SCHEMA = Type.String({
+  minLength: 1,
+  maxLength: 100,
+  pattern: "^[^\\u0000-\\u001f\\u007f]*\\S[^\\u0000-\\u001f\\u007f]*$",
+  description: "Display name, 1 to 100 printable characters",
+});
+
+export const AccountSchema = Type.Object(
+  {
+    account_id: Type.String({ description: "krn:partner:global:account:<live|test>:<8 alphanumerics>" }),
+    name: Type.String(),
+    type: Type.Enum(ACCOUNT_KINDS),
+    environment: EnvironmentSchema,
+    parent_account_id: Type.Optional(Type.String()),
+    partner_account_reference: Type.Optional(Type.String()),
+    created_at: Timestamp,
+  },
+  { additionalProperties: false },
+);

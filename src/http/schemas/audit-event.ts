@@ -1,0 +1,17 @@
+import { Type } from "typebox";
+import { Timestamp } from "./common.ts";
+
+export const AuditEventSchema = Type.Object(
+  {
+    event_id: Type.String(),
+    action: Type.String({ description: "e.g. credential.created, credential.disabled" }),
+    actor: Type.String({ description: 'Credential id that acted, or "operator"' }),
+    target_type: Type.Enum(["ACCOUNT", "CREDENTIAL", "ONBOARDING_LINK"]),
+    target_id: Type.String(),
+    source_ip: Type.Optional(Type.String()),
+    status_before: Type.Optional(Type.String()),
+    status_after: Type.Optional(Type.String()),
+    occurred_at: Timestamp,
+  },
+  { additionalProperties: false },
+);

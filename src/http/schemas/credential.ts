@@ -1,0 +1,41 @@
+import { Type } from "typebox";
+import { CREDENTIAL_STATUSES, CREDENTIAL_TYPES, STATUS_REASONS } from "../../domain/types.ts";
+import { EnvironmentSchema, Timestamp } from "./common.ts";
+
+export const DESCRIPTION_SCHEMA = Type.String({
+  pattern: "^[a-zA-Z0-9\\-:;., _]{0,100}$",
+  maxLength: 100,
+  description: "What the credential is for; letters, digits, space and - : ; . , _",
+});
+
+export const CredentialSchema = Type.Object(
+  {
+    credential_id: Type.String({ format: "uuid" }),
+    type: Type.Enum(CREDENTIAL_TYPES),
+    environment: EnvironmentSchema,
+    description: Type.String(),
+    status: Type.Enum(CREDENTIAL_STATUSES),
+    status_reason: Type.Optional(Type.Enum(STATUS_REASONS)),
+    created_at: Timestamp,
+    created_by: Type.String({ description: 'Credential id that created it, or "operator"' }),
+    last_used_at: Type.Optional(Timestamp),
+    disabled_at: Type.Optional(Timestamp),
+    expires_at: Type.Optional(Timestamp),
+    client_id: Type.Optional(Type.String({ description: "The public Client ID (CLIENT credentials)" })),
+  },
+  { additionalProperties: false },
+);
+
+export const CreatedCredentialSchema = Type.Object(
+  {
+    ...CredentialSchema.properties,
+    api_key: Type.Optional(
+      Type.String({ description: "The API key (API credentials); shown only in this response" }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const CredentialIdParam = {
+  credential_id: Type.String({ format: "uuid" }),
+};

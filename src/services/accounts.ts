@@ -1,0 +1,119 @@
+import { AppError, notFound } from "../domain/errors.ts";
+import { newAccountId } from "../domain/identifiers.ts";
+import type { Account, Environment } from "../domain/types.ts";
+import { auditEvent } from "./audit.ts";
+import type { IssuedLink, OnboardingService } from "./onboarding.ts";
+import { fetchPage, type Paged } from "./paging.ts";
+import type { RequestContext, ServiceRuntime } from "./runtime.ts";
+
+type PageRequest = { pageSize: number; pageToken?: string };
+
+/** Account use cases: operator onboarding of Acquiring Partners, and their Partner Accounts. */
+export class AccountService {
+  readonly #runtime: ServiceRuntime;
+  readonly #onboarding: OnboardingService;
+
+  constructor(runtime: ServiceRuntime, onboarding: OnboardingService) {
+    this.#runtime = runtime;
+    this.#onboarding = onboarding;
+  }
+
+  /** Operator: a new Acquiring Partner and the one-time link for its initial key. */
+  async createAcquiringPartner(
+    context: RequestContext,
+    input: { name: string; environment: Environment },
+  ): Promise<{ account: Account; link: IssuedLink }> {
+    const account: Account = {
+      accountId: newAccountId(input.environment, this.#runtime.random),
+      name: input.name,
+      kind: "ACQUIRING_PARTNER",
+      environment: input.environment,
+      parentAccountId: null,
+      partnerAccountReference: null,
+      createdAt: this.#runtime.clock.now(),
+      createdBy: "operator",
+    };
+    const link = this.#onboarding.newLink(account.accountId);
+    await this.#runtime.store.createAccount({
+      account,
+      link: link.link,
+      audit: auditEvent(this.#runtime, context, {
+        accountId: account.accountId,
+        action: "account.created",
+        targetType: "ACCOUNT",
+        targetId: account.accountId,
+      }),
+    });
+    return { account, link };
+  }
+
+  /** An Acquiring Partner onboards a Partner Account beneath itself. */
+  async createPartnerAccount(
+    parent: Account,
+    context: RequestContext,
+    input: { name: string; environment?: Environment; partnerAccountReference?: string },
+  ): Promise<Account> {
+    assertAcquiringPartner(parent);
+    const environment = input.environment ?? parent.environment;
+    const account: Account = {
+      accountId: newAccountId(environment, this.#runtime.random),
+      name: input.name,
+      kind: "PARTNER_ACCOUNT",
+      environment,
+      parentAccountId: parent.accountId,
+      partnerAccountReference: input.partnerAccountReference ?? null,
+      createdAt: this.#runtime.clock.now(),
+      createdBy: context.actor.kind === "operator" ? "operator" : context.actor.credentialId,
+    };
+    await this.#runtime.store.createAccount({
+      account,
+      link: null,
+      audit: auditEvent(this.#runtime, context, {
+        accountId: parent.accountId,
+        action: "account.created",
+        targetType: "ACCOUNT",
+        targetId: account.accountId,
+      }),
+    });
+    return account;
+  }
+
+  listPartnerAccounts(parent: Account, page: PageRequest): Promise<Paged<Account>> {
+    assertAcquiringPartner(parent);
+    return this.#list(page, { parentAccountId: parent.accountId });
+  }
+
+  listAll(page: PageRequest): Promise<Paged<Account>> {
+    return this.#list(page, {});
+  }
+
+  /**
+   * The account a request acts on: the caller's own, or one of the Partner Accounts it manages.
+   * Anything else is "not found", so that account ids are never confirmed to outsiders.
+   */
+  async resolveManaged(caller: Account, accountId: string): Promise<Account> {
+    if (caller.kind !== "ACQUIRING_PARTNER") throw notFound("Account");
+    const target = await this.#runtime.store.findAccount(accountId);
+    if (!target || target.parentAccountId !== caller.accountId) throw notFound("Account");
+    return target;
+  }
+
+  async get(accountId: string): Promise<Account | null> {
+    return this.#runtime.store.findAccount(accountId);
+  }
+
+  #list(page: PageRequest, filter: { parentAccountId?: string }): Promise<Paged<Account>> {
+    return fetchPage(
+      page.pageSize,
+      page.pageToken,
+      (p) => this.#runtime.store.listAccounts({ ...filter, ...p }),
+      (a) => ({ at: a.createdAt, id: a.accountId }),
+    );
+  }
+}
+
+function assertAcquiringPartner(account: Account): void {
+  if (account.kind !== "ACQUIRING_PARTNER") {
+    throw new AppError("FORBIDDEN", "Only an Acquiring Partner can manage Partner Accounts");
+  }
+}

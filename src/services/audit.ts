@@ -1,0 +1,46 @@
+import { newUuidV7 } from "../domain/identifiers.ts";
+import { type AuditEvent, actorLabel } from "../domain/types.ts";
+import { fetchPage, type Paged } from "./paging.ts";
+import type { RequestContext, ServiceRuntime } from "./runtime.ts";
+
+export interface AuditFacts {
+  accountId: string;
+  action: string;
+  targetType: AuditEvent["targetType"];
+  targetId: string;
+  statusBefore?: string | null;
+  statusAfter?: string | null;
+}
+
+/** Builds the audit event that a store change writes in the same transaction. */
+export function auditEvent(runtime: ServiceRuntime, context: RequestContext, facts: AuditFacts): AuditEvent {
+  return {
+    eventId: newUuidV7(runtime.clock, runtime.random),
+    accountId: facts.accountId,
+    action: facts.action,
+    actor: actorLabel(context.actor),
+    targetType: facts.targetType,
+    targetId: facts.targetId,
+    sourceIp: context.sourceIp,
+    statusBefore: facts.statusBefore ?? null,
+    statusAfter: facts.statusAfter ?? null,
+    occurredAt: runtime.clock.now(),
+  };
+}
+
+export class AuditService {
+  readonly #runtime: ServiceRuntime;
+
+  constructor(runtime: ServiceRuntime) {
+    this.#runtime = runtime;
+  }
+
+  list(accountId: string, page: { pageSize: number; pageToken?: string }): Promise<Paged<AuditEvent>> {
+    return fetchPage(
+      page.pageSize,
+      page.pageToken,
+      (p) => this.#runtime.store.listAuditEvents({ accountId, ...p }),
+      (e) => ({ at: e.occurredAt, id: e.eventId }),
+    );
+  }
+}

@@ -1,0 +1,51 @@
+import { parseKey } from "../domain/key-format.ts";
+import { type PepperRing, verifySecret } from "../domain/secret-hash.ts";
+import type { Account, Credential } from "../domain/types.ts";
+import type { ServiceRuntime } from "./runtime.ts";
+import type { UsageRecorder } from "./usage-recorder.ts";
+
+export type AuthResult =
+  | { result: "VALID"; account: Account; credential: Credential }
+  | { result: "MALFORMED" | "UNKNOWN" | "WRONG_SECRET" | "NOT_AN_API_KEY" | "DISABLED" | "DELETED" };
+
+/**
+ * Verifies a presented API key: a tagged result, never an exception. Malformed keys and bad
+ * checksums are rejected before any store read; unknown and known keys cost one HMAC each.
+ */
+export class Authenticator {
+  readonly #runtime: ServiceRuntime;
+  readonly #brand: string;
+  readonly #peppers: PepperRing;
+  readonly #usage: UsageRecorder;
+
+  constructor(
+    runtime: ServiceRuntime,
+    options: { brand: string; peppers: PepperRing; usage: UsageRecorder },
+  ) {
+    this.#runtime = runtime;
+    this.#brand = options.brand;
+    this.#peppers = options.peppers;
+    this.#usage = options.usage;
+  }
+
+  async authenticate(presented: string, sourceIp: string | null): Promise<AuthResult> {
+    const parsed = parseKey(this.#brand, presented);
+    if (!parsed) return { result: "MALFORMED" };
+    if (parsed.type !== "API") return { result: "NOT_AN_API_KEY" };
+    const found = await this.#runtime.store.findCredentialByLookupId(parsed.lookupId);
+    if (!verifySecret(this.#peppers, parsed.key, found?.secret ?? null) || !found) {
+      return { result: found ? "WRONG_SECRET" : "UNKNOWN" };
+    }
+    const { credential } = found;
+    if (credential.status === "DELETED") return { result: "DELETED" };
+    if (credential.status !== "ACTIVE") return { result: "DISABLED" };
+    const account = await this.#runtime.store.findAccount(credential.accountId);
+    if (!account) return { result: "UNKNOWN" };
+    this.#usage.record({
+      credentialId: credential.credentialId,
+      usedAt: this.#runtime.clock.now(),
+      sourceIp,
+    });
+    return { result: "VALID", account, credential };
+  }
+}

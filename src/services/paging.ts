@@ -1,0 +1,24 @@
+import { decodePageToken, encodePageToken, type PagePosition } from "../domain/page-token.ts";
+
+export interface Paged<T> {
+  items: T[];
+  nextPageToken: string | null;
+}
+
+/** Fetches one item more than asked to learn whether another page exists. */
+export async function fetchPage<T>(
+  pageSize: number,
+  pageToken: string | undefined,
+  fetch: (page: { after: PagePosition | null; limit: number }) => Promise<T[]>,
+  positionOf: (item: T) => { at: Date; id: string },
+): Promise<Paged<T>> {
+  const after = pageToken ? decodePageToken(pageToken) : null;
+  const rows = await fetch({ after, limit: pageSize + 1 });
+  const items = rows.slice(0, pageSize);
+  const last = items[items.length - 1];
+  const nextPageToken =
+    rows.length > pageSize && last
+      ? encodePageToken({ at: positionOf(last).at.toISOString(), id: positionOf(last).id })
+      : null;
+  return { items, nextPageToken };
+}

@@ -1,0 +1,16 @@
+import type { Clock, Random } from "../domain/runtime.ts";
+import type { Actor } from "../domain/types.ts";
+import type { Store } from "../store/port.ts";
+
+/** What every service is built from. */
+export interface ServiceRuntime {
+  store: Store;
+  clock: Clock;
+  random: Random;
+}
+
+/** Who is asking, and from where: recorded on every audit event. */
+export interface RequestContext {
+  actor: Actor;
+  sourceIp: string | null;
+}

@@ -1,0 +1,51 @@
+import type { CredentialUse, Store } from "../store/port.ts";
+
+/**
+ * Coalesces last-use updates in memory so that authentication never waits for a write:
+ * at most one write per credential per flush, flushed on an interval and on shutdown.
+ */
+export class UsageRecorder {
+  readonly #store: Store;
+  readonly #pending = new Map<string, CredentialUse>();
+  #timer: NodeJS.Timeout | null = null;
+  #flushing: Promise<void> = Promise.resolve();
+
+  constructor(store: Store) {
+    this.#store = store;
+  }
+
+  record(use: CredentialUse): void {
+    const previous = this.#pending.get(use.credentialId);
+    if (!previous || previous.usedAt.getTime() <= use.usedAt.getTime()) {
+      this.#pending.set(use.credentialId, use);
+    }
+  }
+
+  get pendingCount(): number {
+    return this.#pending.size;
+  }
+
+  /** Writes everything recorded so far as one batch; later records wait for the next flush. */
+  flush(): Promise<void> {
+    this.#flushing = this.#flushing.then(async () => {
+      if (this.#pending.size === 0) return;
+      const batch = [...this.#pending.values()];
+      this.#pending.clear();
+      await this.#store.recordCredentialUses(batch);
+    });
+    return this.#flushing;
+  }
+
+  start(intervalMs: number, onError: (error: unknown) => void): void {
+    this.#timer ??= setInterval(() => {
+      this.flush().catch(onError);
+    }, intervalMs);
+    this.#timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+    await this.flush();
+  }
+}

@@ -1,0 +1,118 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
+
+/**
+ * Versioned schema migrations, applied in name order at start. Written with Kysely's schema
+ * builder and portable types (text, integer) so both dialects share one history.
+ * Never edit a released migration: add the next number.
+ */
+const migrations: Record<string, Migration> = {
+  "0001_initial": {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable("accounts")
+        .addColumn("account_id", "text", (c) => c.primaryKey())
+        .addColumn("name", "text", (c) => c.notNull())
+        .addColumn("kind", "text", (c) => c.notNull())
+        .addColumn("environment", "text", (c) => c.notNull())
+        .addColumn("parent_account_id", "text", (c) => c.references("accounts.account_id"))
+        .addColumn("partner_account_reference", "text")
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addColumn("created_by", "text", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex("accounts_by_parent")
+        .on("accounts")
+        .columns(["parent_account_id", "created_at", "account_id"])
+        .execute();
+
+      await db.schema
+        .createTable("credentials")
+        .addColumn("credential_id", "text", (c) => c.primaryKey())
+        .addColumn("account_id", "text", (c) => c.notNull().references("accounts.account_id"))
+        .addColumn("type", "text", (c) => c.notNull())
+        .addColumn("environment", "text", (c) => c.notNull())
+        .addColumn("description", "text", (c) => c.notNull())
+        .addColumn("status", "text", (c) => c.notNull())
+        .addColumn("status_reason", "text")
+        .addColumn("lookup_id", "text", (c) => c.notNull().unique())
+        .addColumn("client_id", "text", (c) => c.unique())
+        .addColumn("secret_hash", "text")
+        .addColumn("pepper_version", "integer")
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addColumn("created_by", "text", (c) => c.notNull())
+        .addColumn("last_used_at", "text")
+        .addColumn("last_used_ip", "text")
+        .addColumn("disabled_at", "text")
+        .addColumn("expires_at", "text")
+        .execute();
+      await db.schema
+        .createIndex("credentials_by_account")
+        .on("credentials")
+        .columns(["account_id", "created_at", "credential_id"])
+        .execute();
+
+      await db.schema
+        .createTable("onboarding_links")
+        .addColumn("link_id", "text", (c) => c.primaryKey())
+        .addColumn("account_id", "text", (c) => c.notNull().references("accounts.account_id"))
+        .addColumn("token_hash", "text", (c) => c.notNull().unique())
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addColumn("expires_at", "text", (c) => c.notNull())
+        .addColumn("claimed_at", "text")
+        .addColumn("revoked_at", "text")
+        .execute();
+      await db.schema
+        .createIndex("onboarding_links_by_account")
+        .on("onboarding_links")
+        .column("account_id")
+        .execute();
+
+      await db.schema
+        .createTable("audit_events")
+        .addColumn("event_id", "text", (c) => c.primaryKey())
+        .addColumn("account_id", "text", (c) => c.notNull())
+        .addColumn("action", "text", (c) => c.notNull())
+        .addColumn("actor", "text", (c) => c.notNull())
+        .addColumn("target_type", "text", (c) => c.notNull())
+        .addColumn("target_id", "text", (c) => c.notNull())
+        .addColumn("source_ip", "text")
+        .addColumn("status_before", "text")
+        .addColumn("status_after", "text")
+        .addColumn("occurred_at", "text", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex("audit_events_by_account")
+        .on("audit_events")
+        .columns(["account_id", "occurred_at", "event_id"])
+        .execute();
+
+      await db.schema
+        .createTable("idempotency_keys")
+        .addColumn("key_hash", "text", (c) => c.primaryKey())
+        .addColumn("request_hash", "text", (c) => c.notNull())
+        .addColumn("state", "text", (c) => c.notNull())
+        .addColumn("response_status", "integer")
+        .addColumn("response_ciphertext", "text")
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addColumn("expires_at", "text", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex("idempotency_keys_by_expiry")
+        .on("idempotency_keys")
+        .column("expires_at")
+        .execute();
+    },
+  },
+};
+
+const provider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};
+
+export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
+  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  const failed = results?.find((r) => r.status === "Error");
+  if (error || failed) {
+    throw new Error(`Database migration ${failed?.migrationName ?? ""} failed`, { cause: error });
+  }
+}

@@ -1,0 +1,171 @@
+import type {
+  Account,
+  AccountKind,
+  AuditEvent,
+  Credential,
+  CredentialStatus,
+  CredentialType,
+  Environment,
+  StatusReason,
+} from "../../domain/types.ts";
+import type { IdempotencyRecord, OnboardingLink } from "../port.ts";
+import type {
+  AccountsTable,
+  AuditEventsTable,
+  CredentialsTable,
+  IdempotencyKeysTable,
+  OnboardingLinksTable,
+} from "./tables.ts";
+
+/** Mapping between domain objects and rows: the only place that knows both shapes. */
+export const iso = (date: Date): string => date.toISOString();
+const isoOrNull = (date: Date | null): string | null => (date ? date.toISOString() : null);
+const dateOrNull = (text: string | null): Date | null => (text ? new Date(text) : null);
+
+export function accountToRow(a: Account): AccountsTable {
+  return {
+    account_id: a.accountId,
+    name: a.name,
+    kind: a.kind,
+    environment: a.environment,
+    parent_account_id: a.parentAccountId,
+    partner_account_reference: a.partnerAccountReference,
+    created_at: iso(a.createdAt),
+    created_by: a.createdBy,
+  };
+}
+
+export function rowToAccount(r: AccountsTable): Account {
+  return {
+    accountId: r.account_id,
+    name: r.name,
+    kind: r.kind as AccountKind,
+    environment: r.environment as Environment,
+    parentAccountId: r.parent_account_id,
+    partnerAccountReference: r.partner_account_reference,
+    createdAt: new Date(r.created_at),
+    createdBy: r.created_by,
+  };
+}
+
+export function credentialToRow(
+  c: Credential,
+  secret: { hash: string; pepperVersion: number } | null,
+): CredentialsTable {
+  return {
+    credential_id: c.credentialId,
+    account_id: c.accountId,
+    type: c.type,
+    environment: c.environment,
+    description: c.description,
+    status: c.status,
+    status_reason: c.statusReason,
+    lookup_id: c.lookupId,
+    client_id: c.clientId,
+    secret_hash: secret?.hash ?? null,
+    pepper_version: secret?.pepperVersion ?? null,
+    created_at: iso(c.createdAt),
+    created_by: c.createdBy,
+    last_used_at: isoOrNull(c.lastUsedAt),
+    last_used_ip: null,
+    disabled_at: isoOrNull(c.disabledAt),
+    expires_at: isoOrNull(c.expiresAt),
+  };
+}
+
+export function rowToCredential(r: CredentialsTable): Credential {
+  return {
+    credentialId: r.credential_id,
+    accountId: r.account_id,
+    type: r.type as CredentialType,
+    environment: r.environment as Environment,
+    description: r.description,
+    status: r.status as CredentialStatus,
+    statusReason: r.status_reason as StatusReason | null,
+    lookupId: r.lookup_id,
+    clientId: r.client_id,
+    createdAt: new Date(r.created_at),
+    createdBy: r.created_by,
+    lastUsedAt: dateOrNull(r.last_used_at),
+    disabledAt: dateOrNull(r.disabled_at),
+    expiresAt: dateOrNull(r.expires_at),
+  };
+}
+
+export function linkToRow(l: OnboardingLink): OnboardingLinksTable {
+  return {
+    link_id: l.linkId,
+    account_id: l.accountId,
+    token_hash: l.tokenHash,
+    created_at: iso(l.createdAt),
+    expires_at: iso(l.expiresAt),
+    claimed_at: isoOrNull(l.claimedAt),
+    revoked_at: isoOrNull(l.revokedAt),
+  };
+}
+
+export function rowToLink(r: OnboardingLinksTable): OnboardingLink {
+  return {
+    linkId: r.link_id,
+    accountId: r.account_id,
+    tokenHash: r.token_hash,
+    createdAt: new Date(r.created_at),
+    expiresAt: new Date(r.expires_at),
+    claimedAt: dateOrNull(r.claimed_at),
+    revokedAt: dateOrNull(r.revoked_at),
+  };
+}
+
+export function auditToRow(e: AuditEvent): AuditEventsTable {
+  return {
+    event_id: e.eventId,
+    account_id: e.accountId,
+    action: e.action,
+    actor: e.actor,
+    target_type: e.targetType,
+    target_id: e.targetId,
+    source_ip: e.sourceIp,
+    status_before: e.statusBefore,
+    status_after: e.statusAfter,
+    occurred_at: iso(e.occurredAt),
+  };
+}
+
+export function rowToAudit(r: AuditEventsTable): AuditEvent {
+  return {
+    eventId: r.event_id,
+    accountId: r.account_id,
+    action: r.action,
+    actor: r.actor,
+    targetType: r.target_type as AuditEvent["targetType"],
+    targetId: r.target_id,
+    sourceIp: r.source_ip,
+    statusBefore: r.status_before,
+    statusAfter: r.status_after,
+    occurredAt: new Date(r.occurred_at),
+  };
+}
+
+export function idempotencyToRow(r: IdempotencyRecord): IdempotencyKeysTable {
+  return {
+    key_hash: r.keyHash,
+    request_hash: r.requestHash,
+    state: r.state,
+    response_status: r.responseStatus,
+    response_ciphertext: r.responseCiphertext,
+    created_at: iso(r.createdAt),
+    expires_at: iso(r.expiresAt),
+  };
+}
+
+export function rowToIdempotency(r: IdempotencyKeysTable): IdempotencyRecord {
+  return {
+    keyHash: r.key_hash,
+    requestHash: r.request_hash,
+    state: r.state as IdempotencyRecord["state"],
+    responseStatus: r.response_status,
+    responseCiphertext: r.response_ciphertext,
+    createdAt: new Date(r.created_at),
+    expiresAt: new Date(r.expires_at),
+  };
+}

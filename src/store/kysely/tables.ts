@@ -1,0 +1,72 @@
+/** Row shapes shared by both SQL dialects. Times are ISO 8601 UTC strings with milliseconds. */
+export interface AccountsTable {
+  account_id: string;
+  name: string;
+  kind: string;
+  environment: string;
+  parent_account_id: string | null;
+  partner_account_reference: string | null;
+  created_at: string;
+  created_by: string;
+}
+
+export interface CredentialsTable {
+  credential_id: string;
+  account_id: string;
+  type: string;
+  environment: string;
+  description: string;
+  status: string;
+  status_reason: string | null;
+  lookup_id: string;
+  client_id: string | null;
+  secret_hash: string | null;
+  pepper_version: number | null;
+  created_at: string;
+  created_by: string;
+  last_used_at: string | null;
+  last_used_ip: string | null;
+  disabled_at: string | null;
+  expires_at: string | null;
+}
+
+export interface OnboardingLinksTable {
+  link_id: string;
+  account_id: string;
+  token_hash: string;
+  created_at: string;
+  expires_at: string;
+  claimed_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface AuditEventsTable {
+  event_id: string;
+  account_id: string;
+  action: string;
+  actor: string;
+  target_type: string;
+  target_id: string;
+  source_ip: string | null;
+  status_before: string | null;
+  status_after: string | null;
+  occurred_at: string;
+}
+
+export interface IdempotencyKeysTable {
+  key_hash: string;
+  request_hash: string;
+  state: string;
+  response_status: number | null;
+  response_ciphertext: string | null;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface Database {
+  accounts: AccountsTable;
+  credentials: CredentialsTable;
+  onboarding_links: OnboardingLinksTable;
+  audit_events: AuditEventsTable;
+  idempotency_keys: IdempotencyKeysTable;
+}

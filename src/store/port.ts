@@ -1,0 +1,128 @@
+import type { PagePosition } from "../domain/page-token.ts";
+import type {
+  Account,
+  AccountKind,
+  AuditEvent,
+  Credential,
+  CredentialStatus,
+  CredentialType,
+  Environment,
+  SecretHash,
+  StatusReason,
+} from "../domain/types.ts";
+
+export interface OnboardingLink {
+  linkId: string;
+  accountId: string;
+  tokenHash: string;
+  createdAt: Date;
+  expiresAt: Date;
+  claimedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+export interface NewCredential {
+  credential: Credential;
+  /** Present for API keys only; Client IDs are public. */
+  secret: SecretHash | null;
+}
+
+export interface CredentialForAuth {
+  credential: Credential;
+  secret: SecretHash | null;
+}
+
+export interface CredentialUse {
+  credentialId: string;
+  usedAt: Date;
+  sourceIp: string | null;
+}
+
+export interface Page {
+  after: PagePosition | null;
+  limit: number;
+}
+
+export interface CredentialQuery extends Page {
+  accountId: string;
+  type?: CredentialType;
+  environment?: Environment;
+  /** Without a status filter, tombstones (DELETED) are left out. */
+  status?: CredentialStatus;
+}
+
+export interface StatusChange {
+  accountId: string;
+  credentialId: string;
+  at: Date;
+  audit: AuditEvent;
+}
+
+export type ClaimOutcome =
+  | { outcome: "CLAIMED" }
+  | { outcome: "NOT_FOUND" | "ALREADY_USED" | "EXPIRED" | "SUPERSEDED" };
+
+export interface IdempotencyRecord {
+  keyHash: string;
+  requestHash: string;
+  state: "PENDING" | "COMPLETE";
+  responseStatus: number | null;
+  /** The first response, encrypted under a key only the client's idempotency key can derive. */
+  responseCiphertext: string | null;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+/**
+ * The persistence port. Methods are named for what the service means to do; every method that
+ * changes more than one row runs as one transaction, and status changes are guarded updates
+ * (they act only if the row is still in the expected state and report whether they acted).
+ */
+export interface Store {
+  createAccount(input: { account: Account; audit: AuditEvent; link: OnboardingLink | null }): Promise<void>;
+  findAccount(accountId: string): Promise<Account | null>;
+  listAccounts(query: Page & { parentAccountId?: string; kind?: AccountKind }): Promise<Account[]>;
+
+  /** Invalidates every unclaimed link of the account and stores the new one. */
+  replaceOnboardingLink(input: { link: OnboardingLink; audit: AuditEvent }): Promise<void>;
+  findOnboardingLink(tokenHash: string): Promise<OnboardingLink | null>;
+  /** Consumes the link and stores the initial credential, atomically; only the first claim wins. */
+  claimOnboardingLink(input: {
+    tokenHash: string;
+    now: Date;
+    initial: NewCredential;
+    audit: AuditEvent[];
+  }): Promise<ClaimOutcome>;
+
+  insertCredential(input: NewCredential & { audit: AuditEvent }): Promise<void>;
+  findCredentialByLookupId(lookupId: string): Promise<CredentialForAuth | null>;
+  findCredential(accountId: string, credentialId: string): Promise<Credential | null>;
+  listCredentials(query: CredentialQuery): Promise<Credential[]>;
+  updateCredentialDescription(input: {
+    accountId: string;
+    credentialId: string;
+    description: string;
+    audit: AuditEvent;
+  }): Promise<Credential | null>;
+  /** ACTIVE → DISABLED; null when the credential was not ACTIVE. */
+  disableActiveCredential(input: StatusChange & { reason: StatusReason }): Promise<Credential | null>;
+  /** DISABLED → ACTIVE; null when the credential was not DISABLED. */
+  enableDisabledCredential(input: StatusChange): Promise<Credential | null>;
+  /** Batched last-use write: one statement per credential, never moves last_used_at backwards. */
+  recordCredentialUses(uses: CredentialUse[]): Promise<void>;
+
+  listAuditEvents(query: Page & { accountId: string }): Promise<AuditEvent[]>;
+
+  /** Inserts a PENDING record, or returns the live one already held under that key hash. */
+  reserveIdempotencyKey(record: IdempotencyRecord): Promise<IdempotencyRecord | null>;
+  completeIdempotencyKey(input: {
+    keyHash: string;
+    responseStatus: number;
+    responseCiphertext: string;
+  }): Promise<void>;
+  releaseIdempotencyKey(keyHash: string): Promise<void>;
+
+  /** Cheap round trip for readiness. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

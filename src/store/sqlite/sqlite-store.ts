@@ -1,0 +1,21 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import SQLite from "better-sqlite3";
+import { Kysely, SqliteDialect } from "kysely";
+import { KyselyStore } from "../kysely/kysely-store.ts";
+import { migrateToLatest } from "../kysely/migrations.ts";
+import type { Database } from "../kysely/tables.ts";
+import type { Store } from "../port.ts";
+
+/** Opens (creating if needed) the embedded SQLite store in WAL mode and migrates it. */
+export async function openSqliteStore(file: string): Promise<Store> {
+  if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
+  const database = new SQLite(file);
+  database.pragma("journal_mode = WAL");
+  database.pragma("synchronous = NORMAL");
+  database.pragma("foreign_keys = ON");
+  database.pragma("busy_timeout = 5000");
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  await migrateToLatest(db as Kysely<unknown>);
+  return new KyselyStore(db);
+}
