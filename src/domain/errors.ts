@@ -9,6 +9,7 @@ export const ERROR_CODES = {
   UNSUPPORTED_MEDIA_TYPE: { type: "INPUT_ERROR", status: 415 },
   PAYLOAD_TOO_LARGE: { type: "INPUT_ERROR", status: 413 },
   HEADERS_TOO_LARGE: { type: "INPUT_ERROR", status: 431 },
+  URI_TOO_LONG: { type: "INPUT_ERROR", status: 414 },
   UNAUTHORIZED: { type: "ACCESS_ERROR", status: 401 },
   FORBIDDEN: { type: "ACCESS_ERROR", status: 403 },
   RATE_LIMITED: { type: "ACCESS_ERROR", status: 429 },

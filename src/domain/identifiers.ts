@@ -14,12 +14,25 @@ export function accountShortId(accountId: string): string {
   return accountId.slice(accountId.lastIndexOf(":") + 1);
 }
 
-/** UUID version 7 (RFC 9562): 48-bit millisecond timestamp, then random bits; sorts by time. */
+let lastMs = -1;
+let sequence = 0;
+
+/**
+ * UUID version 7 (RFC 9562): 48-bit millisecond timestamp, 12-bit sequence, then random bits.
+ * Within one millisecond the sequence counts up (RFC 9562 §6.2, method 1), so ids made by this
+ * process sort in the order they were made, which keeps same-millisecond audit events in order.
+ */
 export function newUuidV7(clock: Clock, random: Random): string {
   const bytes = Buffer.from(random.bytes(16));
   const ms = clock.now().getTime();
+  if (ms === lastMs) {
+    sequence = (sequence + 1) & 0xfff;
+  } else {
+    lastMs = ms;
+    sequence = bytes.readUInt16BE(6) & 0x7ff;
+  }
   bytes.writeUIntBE(ms, 0, 6);
-  bytes[6] = 0x70 | ((bytes[6] ?? 0) & 0x0f);
+  bytes.writeUInt16BE(0x7000 | sequence, 6);
   bytes[8] = 0x80 | ((bytes[8] ?? 0) & 0x3f);
   const hex = bytes.toString("hex");
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;

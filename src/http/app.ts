@@ -4,7 +4,7 @@ import swaggerUi from "@fastify/swagger-ui";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyInstance } from "fastify";
 import { registerAdminAuth } from "./plugins/admin-auth.ts";
-import { registerErrorHandling } from "./plugins/error-handler.ts";
+import { frameworkError, registerErrorHandling } from "./plugins/error-handler.ts";
 import { registerIdempotency } from "./plugins/idempotency.ts";
 import { partnerOf, registerPartnerAuth } from "./plugins/partner-auth.ts";
 import { registerRequestContext } from "./plugins/request-context.ts";
@@ -26,6 +26,7 @@ import { listCredentials } from "./routes/partner/list-credentials.ts";
 import { listPartnerAccounts } from "./routes/partner/list-partner-accounts.ts";
 import { updateCredential } from "./routes/partner/update-credential.ts";
 import { type App, type AppOptions, headerPrefix } from "./types.ts";
+import { schemaController } from "./validation.ts";
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -44,9 +45,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
       genReqId: () => randomUUID(),
       return503OnClosing: true,
       forceCloseConnections: "idle",
-      ajv: {
-        customOptions: { removeAdditional: false, allErrors: true, coerceTypes: "array", useDefaults: true },
-      },
+      frameworkErrors: frameworkError,
+      schemaController,
     }),
   );
 
@@ -76,6 +76,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register(swaggerUi, { routePrefix: "/docs" });
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
 
+  app.removeContentTypeParser("text/plain");
   registerErrorHandling(app);
   registerRequestContext(app, { headerPrefix: prefix });
 

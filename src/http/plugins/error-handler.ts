@@ -89,6 +89,15 @@ export function sendError(reply: FastifyReply, error: AppError): FastifyReply {
     });
 }
 
+/** Errors Fastify raises while routing, before any hook runs. */
+export function frameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const known =
+    error.code === "FST_ERR_MAX_PARAM_LENGTH"
+      ? new AppError("URI_TOO_LONG", "A path parameter is too long")
+      : new AppError("VALIDATION_ERROR", "The request URL is malformed");
+  sendError(reply, known);
+}
+
 /** Every non-2xx answer in the contract's error body; anything unexpected is a logged 500 without details. */
 export function registerErrorHandling(app: App): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {

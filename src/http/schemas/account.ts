@@ -5,7 +5,7 @@ import { EnvironmentSchema, Timestamp } from "./common.ts";
 export const ACCOUNT_NAME_SCHEMA = Type.String({
   minLength: 1,
   maxLength: 100,
-  pattern: "^[^\\u0000-\\u001f\\u007f]*\\S[^\\u0000-\\u001f\\u007f]*$",
+  pattern: "^(?=.*\\S)[^\\u0000-\\u001f\\u007f]+$",
   description: "Display name, 1 to 100 printable characters",
 });
 

@@ -33,13 +33,11 @@ export function createAccount(app: App, services: AppServices): void {
         { ...OPERATOR_CONTEXT, sourceIp: request.ip },
         { name: request.body.name, environment: request.body.environment ?? "LIVE" },
       );
-      return reply
-        .code(201)
-        .send({
-          ...presentAccount(account),
-          onboarding_url: link.url,
-          expires_at: link.expiresAt.toISOString(),
-        });
+      return reply.code(201).send({
+        ...presentAccount(account),
+        onboarding_url: link.url,
+        expires_at: link.expiresAt.toISOString(),
+      });
     },
   );
 }

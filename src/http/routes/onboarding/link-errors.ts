@@ -4,7 +4,7 @@ import type { AppError } from "../../../domain/errors.ts";
 import { sendError } from "../../plugins/error-handler.ts";
 import { linkErrorPage, PAGE_HEADERS } from "./pages.ts";
 
-export const OnboardingTokenParam = Type.Object({ token: Type.String({ maxLength: 256 }) });
+export const OnboardingTokenParam = Type.Object({ token: Type.String() });
 
 export function wantsJson(request: FastifyRequest): boolean {
   return (request.headers.accept ?? "").includes("application/json");

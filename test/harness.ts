@@ -1,0 +1,147 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Writable } from "node:stream";
+import type { LightMyRequestResponse } from "fastify";
+import { compose } from "../src/compose.ts";
+import { loadConfig } from "../src/config.ts";
+import type { Clock } from "../src/domain/runtime.ts";
+import type { App } from "../src/http/types.ts";
+import { createLogger } from "../src/logger.ts";
+import type { UsageRecorder } from "../src/services/usage-recorder.ts";
+import type { Store } from "../src/store/port.ts";
+import { openSqliteStore } from "../src/store/sqlite/sqlite-store.ts";
+import { systemRandom } from "../src/system.ts";
+
+export const ADMIN_TOKEN = "test-operator-token-0123456789abcdef0123456789";
+export const PEPPER = "test-pepper-0123456789abcdef0123456789abcdef";
+
+/** A clock the test moves by hand. */
+export class ManualClock implements Clock {
+  #now: number;
+
+  constructor(start = "2026-01-01T00:00:00.000Z") {
+    this.#now = Date.parse(start);
+  }
+
+  now(): Date {
+    return new Date(this.#now);
+  }
+
+  advance(ms: number): void {
+    this.#now += ms;
+  }
+}
+
+export const DAY_MS = 86_400_000;
+
+export interface Harness {
+  app: App;
+  store: Store;
+  usage: UsageRecorder;
+  clock: ManualClock;
+  dataDir: string;
+  dbFile: string;
+  /** Every log line written so far. */
+  logs(): string;
+  close(): Promise<void>;
+}
+
+/** The whole service over a fresh SQLite file, with an injectable clock and captured logs. */
+export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+  const dataDir = mkdtempSync(join(tmpdir(), "partner-credentials-test-"));
+  const config = loadConfig({ DATA_DIR: dataDir, PUBLIC_URL: "https://partners.example", ...env });
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, callback) {
+      lines.push(String(chunk));
+      callback();
+    },
+  });
+  const logger = createLogger({ level: "debug", destination });
+  const clock = new ManualClock();
+  const dbFile = join(dataDir, "test.sqlite");
+  const store = await openSqliteStore(dbFile);
+  const { app, usage } = await compose({
+    config,
+    store,
+    logger,
+    clock,
+    random: systemRandom,
+    adminToken: ADMIN_TOKEN,
+    pepper: PEPPER,
+  });
+  await app.ready();
+  return {
+    app,
+    store,
+    usage,
+    clock,
+    dataDir,
+    dbFile,
+    logs: () => lines.join(""),
+    close: async () => {
+      await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function json<T = Record<string, unknown>>(response: LightMyRequestResponse): T {
+  return JSON.parse(response.body) as T;
+}
+
+export const basic = (apiKey: string): Record<string, string> => ({ authorization: `Basic ${apiKey}` });
+export const operator = { authorization: `Bearer ${ADMIN_TOKEN}` };
+
+export interface OnboardedPartner {
+  accountId: string;
+  apiKey: string;
+  credentialId: string;
+}
+
+/** Operator creates an Acquiring Partner; the partner claims its link. */
+export async function onboardAcquiringPartner(h: Harness, name = "Acme Payments"): Promise<OnboardedPartner> {
+  const created = await h.app.inject({
+    method: "POST",
+    url: "/admin/v1/accounts",
+    headers: operator,
+    payload: { name },
+  });
+  if (created.statusCode !== 201) throw new Error(`create account: ${created.statusCode} ${created.body}`);
+  const { onboarding_url } = json<{ onboarding_url: string }>(created);
+  const claim = await h.app.inject({
+    method: "POST",
+    url: new URL(onboarding_url).pathname,
+    headers: { accept: "application/json" },
+  });
+  if (claim.statusCode !== 201) throw new Error(`claim: ${claim.statusCode} ${claim.body}`);
+  const body = json<{ account_id: string; api_key: string; credential_id: string }>(claim);
+  return { accountId: body.account_id, apiKey: body.api_key, credentialId: body.credential_id };
+}
+
+/** An API key of a Partner Account, created by its Acquiring Partner. */
+export async function onboardPartnerAccount(
+  h: Harness,
+  parent: OnboardedPartner,
+  name: string,
+): Promise<OnboardedPartner> {
+  const created = await h.app.inject({
+    method: "POST",
+    url: "/v1/accounts",
+    headers: basic(parent.apiKey),
+    payload: { name },
+  });
+  if (created.statusCode !== 201)
+    throw new Error(`create partner account: ${created.statusCode} ${created.body}`);
+  const accountId = json<{ account_id: string }>(created).account_id;
+  const key = await h.app.inject({
+    method: "POST",
+    url: `/v1/accounts/${accountId}/credentials`,
+    headers: basic(parent.apiKey),
+    payload: { type: "API", environment: "LIVE", description: "partner server" },
+  });
+  if (key.statusCode !== 201) throw new Error(`create partner key: ${key.statusCode} ${key.body}`);
+  const body = json<{ api_key: string; credential_id: string }>(key);
+  return { accountId, apiKey: body.api_key, credentialId: body.credential_id };
+}

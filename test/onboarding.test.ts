@@ -1,0 +1,161 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { KEY_PATTERN } from "../src/domain/key-format.ts";
+import { basic, type Harness, json, operator, startHarness } from "./harness.ts";
+
+let h: Harness;
+beforeEach(async () => {
+  h = await startHarness();
+});
+afterEach(async () => h.close());
+
+async function createAccount(
+  name = "Acme Payments",
+): Promise<{ accountId: string; path: string; url: string }> {
+  const response = await h.app.inject({
+    method: "POST",
+    url: "/admin/v1/accounts",
+    headers: operator,
+    payload: { name },
+  });
+  expect(response.statusCode).toBe(201);
+  const body = json<{ account_id: string; onboarding_url: string; expires_at: string }>(response);
+  expect(body.onboarding_url).toMatch(/^https:\/\/partners\.example\/onboarding\/[A-Za-z0-9_-]{43}$/);
+  expect(Date.parse(body.expires_at) - h.clock.now().getTime()).toBe(72 * 3_600_000);
+  return {
+    accountId: body.account_id,
+    url: body.onboarding_url,
+    path: new URL(body.onboarding_url).pathname,
+  };
+}
+
+describe("secure onboarding link", () => {
+  it("shows a reveal page on GET without consuming the link, then claims once", async () => {
+    const { accountId, path } = await createAccount();
+    for (let i = 0; i < 3; i++) {
+      const page = await h.app.inject({ method: "GET", url: path });
+      expect(page.statusCode).toBe(200);
+      expect(page.headers["content-type"]).toContain("text/html");
+      expect(page.headers["cache-control"]).toBe("no-store");
+      expect(page.headers["referrer-policy"]).toBe("no-referrer");
+      expect(page.body).toContain('<form method="post">');
+      expect(page.body).toContain("Acme Payments");
+      expect(page.body).not.toMatch(/klarna_(live|test)_api_/);
+    }
+    const claim = await h.app.inject({ method: "POST", url: path, headers: { accept: "application/json" } });
+    expect(claim.statusCode).toBe(201);
+    const body = json<{ account_id: string; credential_id: string; api_key: string }>(claim);
+    expect(body.account_id).toBe(accountId);
+    expect(body.api_key).toMatch(KEY_PATTERN);
+    expect(body.api_key).toMatch(/^klarna_live_api_[0-9A-Za-z]{50}$/);
+
+    const me = await h.app.inject({ method: "GET", url: "/v1/account", headers: basic(body.api_key) });
+    expect(json(me)).toMatchObject({
+      account_id: accountId,
+      type: "ACQUIRING_PARTNER",
+      name: "Acme Payments",
+    });
+
+    const again = await h.app.inject({ method: "POST", url: path, headers: { accept: "application/json" } });
+    expect(again.statusCode).toBe(410);
+    expect(json(again)).toMatchObject({ error_type: "RESOURCE_ERROR", error_code: "LINK_ALREADY_USED" });
+    const againHtml = await h.app.inject({ method: "POST", url: path });
+    expect(againHtml.statusCode).toBe(410);
+    expect(againHtml.body).toContain("already been used");
+    const pageAfter = await h.app.inject({ method: "GET", url: path });
+    expect(pageAfter.statusCode).toBe(410);
+  });
+
+  it("claims from the HTML form and offers the key as a .txt download", async () => {
+    const { path } = await createAccount();
+    const claim = await h.app.inject({
+      method: "POST",
+      url: path,
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      payload: "",
+    });
+    expect(claim.statusCode).toBe(200);
+    expect(claim.headers["content-type"]).toContain("text/html");
+    expect(claim.headers["cache-control"]).toBe("no-store");
+    const key = /<code id="api-key">([^<]+)<\/code>/.exec(claim.body)?.[1] ?? "";
+    expect(key).toMatch(KEY_PATTERN);
+    expect(claim.body).toContain('download="klarna-api-key.txt"');
+    expect(claim.body).toContain(encodeURIComponent(key));
+    const works = await h.app.inject({ method: "GET", url: "/v1/account/credentials", headers: basic(key) });
+    expect(works.statusCode).toBe(200);
+  });
+
+  it("expires after 72 hours", async () => {
+    const { path } = await createAccount();
+    h.clock.advance(72 * 3_600_000);
+    const claim = await h.app.inject({ method: "POST", url: path, headers: { accept: "application/json" } });
+    expect(claim.statusCode).toBe(410);
+    expect(json(claim)).toMatchObject({ error_code: "LINK_EXPIRED" });
+    const page = await h.app.inject({ method: "GET", url: path });
+    expect(page.statusCode).toBe(410);
+    expect(page.body).toContain("expired");
+  });
+
+  it("re-issuing a link invalidates the previous one", async () => {
+    const { accountId, path: first } = await createAccount();
+    const reissued = await h.app.inject({
+      method: "POST",
+      url: `/admin/v1/accounts/${accountId}/onboarding-link`,
+      headers: operator,
+    });
+    expect(reissued.statusCode).toBe(201);
+    const second = new URL(json<{ onboarding_url: string }>(reissued).onboarding_url).pathname;
+    expect(second).not.toBe(first);
+    const old = await h.app.inject({ method: "POST", url: first, headers: { accept: "application/json" } });
+    expect(old.statusCode).toBe(410);
+    const fresh = await h.app.inject({
+      method: "POST",
+      url: second,
+      headers: { accept: "application/json" },
+    });
+    expect(fresh.statusCode).toBe(201);
+  });
+
+  it("answers 404 for unknown or malformed tokens, with a page for people", async () => {
+    const tooLong = await h.app.inject({ method: "GET", url: `/onboarding/${"a".repeat(600)}` });
+    expect(tooLong.statusCode).toBe(414);
+    expect(json(tooLong)).toMatchObject({ error_type: "INPUT_ERROR", error_code: "URI_TOO_LONG" });
+    expect(tooLong.body).not.toContain("aaaa");
+    for (const token of ["x", "A".repeat(43), "%00", "a".repeat(99)]) {
+      const page = await h.app.inject({ method: "GET", url: `/onboarding/${token}` });
+      expect(page.statusCode).toBe(404);
+      const claim = await h.app.inject({
+        method: "POST",
+        url: `/onboarding/${token}`,
+        headers: { accept: "application/json" },
+      });
+      expect(claim.statusCode).toBe(404);
+      expect(json(claim)).toMatchObject({ error_type: "RESOURCE_ERROR", error_code: "NOT_FOUND" });
+    }
+  });
+
+  it("makes exactly one key when the same link is claimed concurrently", async () => {
+    const { path } = await createAccount();
+    const claims = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        h.app.inject({ method: "POST", url: path, headers: { accept: "application/json" } }),
+      ),
+    );
+    expect(claims.filter((c) => c.statusCode === 201)).toHaveLength(1);
+    expect(claims.filter((c) => c.statusCode === 410)).toHaveLength(7);
+  });
+
+  it("requires the operator token for the admin API", async () => {
+    for (const headers of [{}, { authorization: "Bearer wrong" }, { authorization: "Basic abc" }]) {
+      const response = await h.app.inject({
+        method: "POST",
+        url: "/admin/v1/accounts",
+        headers,
+        payload: { name: "x" },
+      });
+      expect(response.statusCode).toBe(401);
+      expect(json(response)).toMatchObject({ error_type: "ACCESS_ERROR", error_code: "UNAUTHORIZED" });
+    }
+    const list = await h.app.inject({ method: "GET", url: "/admin/v1/accounts", headers: operator });
+    expect(json(list)).toEqual({ accounts: [] });
+  });
+});
