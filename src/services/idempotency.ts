@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync } from "node:crypto";
-import { AppError, invalidParameter } from "../domain/errors.ts";
+import { AppError } from "../domain/errors.ts";
 import type { ServiceRuntime } from "./runtime.ts";
 
 export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
@@ -33,9 +33,6 @@ export class IdempotencyService {
     idempotencyKey: string;
     request: { method: string; url: string; body: string };
   }): Promise<IdempotencyStart> {
-    if (!IDEMPOTENCY_KEY_PATTERN.test(input.idempotencyKey)) {
-      throw invalidParameter("Idempotency-Key", "must be 1 to 255 printable ASCII characters");
-    }
     const keyHash = createHmac("sha256", this.#hashKey)
       .update(`${input.scope}\n${input.idempotencyKey}`)
       .digest("base64url");

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from "fastify";
-import type { IdempotencyService } from "../../services/idempotency.ts";
+import { invalidParameter } from "../../domain/errors.ts";
+import { IDEMPOTENCY_KEY_PATTERN, type IdempotencyService } from "../../services/idempotency.ts";
 import type { App } from "../types.ts";
 
 /**
@@ -14,16 +15,20 @@ export function registerIdempotency(
     scopeOf: (request: FastifyRequest) => string;
   },
 ): void {
-  const header = `${options.headerPrefix}-Idempotency-Key`.toLowerCase();
+  const headerName = `${options.headerPrefix}-Idempotency-Key`;
+  const header = headerName.toLowerCase();
   const started = new WeakMap<FastifyRequest, { keyHash: string; encryptionKey: Buffer }>();
 
   app.addHook("preHandler", async (request, reply) => {
     if (request.method !== "POST" && request.method !== "PATCH") return;
     const key = request.headers[header];
     if (key === undefined) return;
+    if (typeof key !== "string" || !IDEMPOTENCY_KEY_PATTERN.test(key)) {
+      throw invalidParameter(headerName, "must be 1 to 255 printable ASCII characters");
+    }
     const outcome = await options.service.begin({
       scope: options.scopeOf(request),
-      idempotencyKey: Array.isArray(key) ? key.join(",") : key,
+      idempotencyKey: key,
       request: { method: request.method, url: request.url, body: JSON.stringify(request.body ?? null) },
     });
     if (outcome.kind === "NEW") {

@@ -1,0 +1,100 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { basic, type Harness, json, type OnboardedPartner, onboardAcquiringPartner, startHarness } from "./harness.ts";
+
+interface AuditBody {
+  event_id: string;
+  action: string;
+  actor: string;
+  target_type: string;
+  target_id: string;
+  source_ip?: string;
+  status_before?: string;
+  status_after?: string;
+  occurred_at: string;
+}
+
+let h: Harness;
+let partner: OnboardedPartner;
+beforeEach(async () => {
+  h = await startHarness();
+  partner = await onboardAcquiringPartner(h);
+});
+afterEach(async () => h.close());
+
+async function events(query = ""): Promise<{ audit_events: AuditBody[]; next_page_token?: string }> {
+  const response = await h.app.inject({
+    method: "GET",
+    url: `/v1/account/audit-events${query}`,
+    headers: basic(partner.apiKey),
+    remoteAddress: "203.0.113.7",
+  });
+  expect(response.statusCode).toBe(200);
+  return json(response);
+}
+
+describe("audit events", () => {
+  it("records who did what, when, from where, with before and after status, newest first", async () => {
+    h.clock.advance(1000);
+    const created = await h.app.inject({
+      method: "POST",
+      url: "/v1/account/credentials",
+      headers: basic(partner.apiKey),
+      remoteAddress: "203.0.113.7",
+      payload: { type: "API", environment: "TEST", description: "reports" },
+    });
+    const id = json<{ credential_id: string }>(created).credential_id;
+    h.clock.advance(1000);
+    await h.app.inject({ method: "DELETE", url: `/v1/account/credentials/${id}`, headers: basic(partner.apiKey), remoteAddress: "203.0.113.7" });
+    h.clock.advance(1000);
+    await h.app.inject({ method: "POST", url: `/v1/account/credentials/${id}/enable`, headers: basic(partner.apiKey), remoteAddress: "203.0.113.7" });
+
+    const { audit_events } = await events();
+    expect(audit_events.map((e) => e.action)).toEqual([
+      "credential.enabled",
+      "credential.disabled",
+      "credential.created",
+      "credential.created",
+      "onboarding_link.claimed",
+      "account.created",
+    ]);
+    const [enabled, disabled, createdEvent] = audit_events;
+    expect(disabled).toMatchObject({
+      actor: partner.credentialId,
+      target_type: "CREDENTIAL",
+      target_id: id,
+      source_ip: "203.0.113.7",
+      status_before: "ACTIVE",
+      status_after: "DISABLED",
+      occurred_at: "2026-01-01T00:00:02.000Z",
+    });
+    expect(enabled).toMatchObject({ status_before: "DISABLED", status_after: "ACTIVE" });
+    expect(createdEvent).toMatchObject({ status_after: "ACTIVE", target_id: id });
+    expect(audit_events.at(-1)).toMatchObject({ actor: "operator", target_type: "ACCOUNT", target_id: partner.accountId });
+  });
+
+  it("does not write events for changes that did not happen", async () => {
+    const before = (await events()).audit_events.length;
+    await h.app.inject({ method: "POST", url: `/v1/account/credentials/${partner.credentialId}/enable`, headers: basic(partner.apiKey) });
+    expect((await events()).audit_events).toHaveLength(before);
+  });
+
+  it("pages through events", async () => {
+    for (let i = 0; i < 5; i++) {
+      await h.app.inject({
+        method: "PATCH",
+        url: `/v1/account/credentials/${partner.credentialId}`,
+        headers: basic(partner.apiKey),
+        payload: { description: `v${i}` },
+      });
+    }
+    const all: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await events(`?page_size=2${token ? `&page_token=${token}` : ""}`);
+      all.push(...page.audit_events.map((e) => e.event_id));
+      token = page.next_page_token;
+    } while (token);
+    expect(all).toHaveLength(8);
+    expect(new Set(all).size).toBe(8);
+  });
+});

@@ -1,0 +1,107 @@
+import { readFileSync } from "node:fs";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { basic, type Harness, json, type OnboardedPartner, onboardAcquiringPartner, operator, startHarness } from "./harness.ts";
+
+let h: Harness;
+let partner: OnboardedPartner;
+beforeEach(async () => {
+  h = await startHarness();
+  partner = await onboardAcquiringPartner(h);
+});
+afterEach(async () => h.close());
+
+const createWithKey = (key: string, payload: object, apiKey = partner.apiKey) =>
+  h.app.inject({
+    method: "POST",
+    url: "/v1/account/credentials",
+    headers: { ...basic(apiKey), "klarna-idempotency-key": key },
+    payload,
+  });
+
+async function countCredentials(): Promise<number> {
+  const list = await h.app.inject({ method: "GET", url: "/v1/account/credentials", headers: basic(partner.apiKey) });
+  return json<{ credentials: unknown[] }>(list).credentials.length;
+}
+
+describe("Klarna-Idempotency-Key", () => {
+  it("replays the first result of a create, including its key, and creates nothing new", async () => {
+    const payload = { type: "API", environment: "LIVE", description: "orders" };
+    const first = await createWithKey("order-service-2026-11-29", payload);
+    expect(first.statusCode).toBe(201);
+    const count = await countCredentials();
+    const replay = await createWithKey("order-service-2026-11-29", payload);
+    expect(replay.statusCode).toBe(201);
+    expect(replay.body).toBe(first.body);
+    expect(replay.headers["klarna-idempotent-replayed"]).toBe("true");
+    expect(await countCredentials()).toBe(count);
+    const fresh = await createWithKey("another-key", payload);
+    expect(json<{ credential_id: string }>(fresh).credential_id).not.toBe(json<{ credential_id: string }>(first).credential_id);
+  });
+
+  it("rejects the same key with a different body, and changes nothing", async () => {
+    await createWithKey("k-1", { type: "API", environment: "LIVE" });
+    const count = await countCredentials();
+    const other = await createWithKey("k-1", { type: "CLIENT", environment: "LIVE" });
+    expect(other.statusCode).toBe(422);
+    expect(json(other)).toMatchObject({ error_type: "INPUT_ERROR", error_code: "IDEMPOTENCY_KEY_REUSED" });
+    expect(await countCredentials()).toBe(count);
+  });
+
+  it("keeps results 24 hours, per account", async () => {
+    const payload = { type: "CLIENT", environment: "TEST" };
+    const first = await createWithKey("shared-key", payload);
+    const other = await onboardAcquiringPartner(h, "Other Partner");
+    const theirs = await createWithKey("shared-key", payload, other.apiKey);
+    expect(theirs.statusCode).toBe(201);
+    expect(theirs.body).not.toBe(first.body);
+    h.clock.advance(24 * 3_600_000 + 1);
+    const later = await createWithKey("shared-key", payload);
+    expect(later.statusCode).toBe(201);
+    expect(later.headers["klarna-idempotent-replayed"]).toBeUndefined();
+    expect(later.body).not.toBe(first.body);
+  });
+
+  it("does not keep failures: a corrected retry with the same key goes through", async () => {
+    const bad = await h.app.inject({
+      method: "PATCH",
+      url: "/v1/account/credentials/0190f5d2-8c4e-7c7a-9d2f-0123456789ab",
+      headers: { ...basic(partner.apiKey), "klarna-idempotency-key": "patch-1" },
+      payload: { description: "x" },
+    });
+    expect(bad.statusCode).toBe(404);
+    const good = await h.app.inject({
+      method: "PATCH",
+      url: `/v1/account/credentials/${partner.credentialId}`,
+      headers: { ...basic(partner.apiKey), "klarna-idempotency-key": "patch-1" },
+      payload: { description: "x" },
+    });
+    expect(good.statusCode).toBe(200);
+  });
+
+  it("works for the operator API, and rejects malformed keys", async () => {
+    const headers = { ...operator, "klarna-idempotency-key": "onboard-acme" };
+    const first = await h.app.inject({ method: "POST", url: "/admin/v1/accounts", headers, payload: { name: "Acme" } });
+    const again = await h.app.inject({ method: "POST", url: "/admin/v1/accounts", headers, payload: { name: "Acme" } });
+    expect(again.body).toBe(first.body);
+    const bad = await createWithKey("x".repeat(256), { type: "API", environment: "LIVE" });
+    expect(bad.statusCode).toBe(400);
+    expect(json(bad)).toMatchObject({ error_code: "VALIDATION_ERROR", validation_errors: [{ parameter: "Klarna-Idempotency-Key" }] });
+  });
+
+  it("stores the replayable result only encrypted", async () => {
+    const first = await createWithKey("secret-result", { type: "API", environment: "LIVE" });
+    const apiKey = json<{ api_key: string }>(first).api_key;
+    await h.app.close().catch(() => undefined);
+    const bytes = Buffer.concat(
+      [h.dbFile, `${h.dbFile}-wal`].flatMap((file) => {
+        try {
+          return [readFileSync(file)];
+        } catch {
+          return [];
+        }
+      }),
+    );
+    expect(bytes.includes(Buffer.from(apiKey))).toBe(false);
+    expect(bytes.includes(Buffer.from("secret-result"))).toBe(false);
+  });
+});

@@ -1,0 +1,60 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { basic, type Harness, json, onboardAcquiringPartner, onboardPartnerAccount, operator, PEPPER, startHarness } from "./harness.ts";
+
+let h: Harness;
+beforeEach(async () => {
+  h = await startHarness();
+});
+afterEach(async () => h.close());
+
+describe("no secret at rest or in logs", () => {
+  it("keeps no issued API key, link token, pepper or operator token in the database files or the logs", async () => {
+    const secrets: string[] = [PEPPER, "test-operator-token-0123456789abcdef0123456789"];
+    const partner = await onboardAcquiringPartner(h);
+    secrets.push(partner.apiKey);
+    const child = await onboardPartnerAccount(h, partner, "Child Shop");
+    secrets.push(child.apiKey);
+    for (const environment of ["LIVE", "TEST"]) {
+      const created = await h.app.inject({
+        method: "POST",
+        url: "/v1/account/credentials",
+        headers: { ...basic(partner.apiKey), "klarna-idempotency-key": `k-${environment}` },
+        payload: { type: "API", environment, description: "svc" },
+      });
+      secrets.push(json<{ api_key: string }>(created).api_key);
+    }
+    // A link that stays unclaimed, one that is claimed, and failed attempts with real and fake keys.
+    const pending = await h.app.inject({ method: "POST", url: "/admin/v1/accounts", headers: operator, payload: { name: "Later" } });
+    const pendingToken = new URL(json<{ onboarding_url: string }>(pending).onboarding_url).pathname.split("/").pop() ?? "";
+    secrets.push(pendingToken);
+    await h.app.inject({ method: "GET", url: `/onboarding/${pendingToken}` });
+    const claimed = await h.app.inject({ method: "POST", url: "/admin/v1/accounts", headers: operator, payload: { name: "Now" } });
+    const claimedUrl = new URL(json<{ onboarding_url: string }>(claimed).onboarding_url).pathname;
+    secrets.push(claimedUrl.split("/").pop() ?? "");
+    const claim = await h.app.inject({ method: "POST", url: claimedUrl, headers: { accept: "application/json" } });
+    secrets.push(json<{ api_key: string }>(claim).api_key);
+    await h.app.inject({ method: "POST", url: claimedUrl });
+    await h.app.inject({ method: "GET", url: "/v1/account", headers: basic(`${partner.apiKey.slice(0, -1)}x`) });
+    await h.app.inject({ method: "GET", url: "/v1/account", headers: { authorization: `Bearer ${partner.apiKey}` } });
+    await h.app.inject({ method: "GET", url: "/nope", headers: basic(partner.apiKey) });
+    await h.usage.flush();
+    await h.app.close();
+
+    const files = readdirSync(h.dataDir).filter((f) => f.startsWith("test.sqlite"));
+    expect(files).toContain("test.sqlite");
+    const bytes = Buffer.concat(files.map((f) => readFileSync(join(h.dataDir, f))));
+    expect(bytes.length).toBeGreaterThan(10_000);
+    const logs = h.logs();
+    expect(logs.length).toBeGreaterThan(1000);
+    expect(logs).toContain("/onboarding/[REDACTED]");
+    for (const secret of secrets) {
+      expect(secret.length).toBeGreaterThanOrEqual(32);
+      expect(bytes.includes(Buffer.from(secret)), `database holds ${secret.slice(0, 12)}…`).toBe(false);
+      expect(logs.includes(secret), `logs hold ${secret.slice(0, 12)}…`).toBe(false);
+    }
+    // The store does hold what it needs: the lookup ids and hashes.
+    expect(bytes.includes(Buffer.from(partner.apiKey.slice(16, 28)))).toBe(true);
+  });
+});
