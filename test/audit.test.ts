@@ -1,5 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { basic, type Harness, json, type OnboardedPartner, onboardAcquiringPartner, startHarness } from "./harness.ts";
+import {
+  basic,
+  type Harness,
+  json,
+  type OnboardedPartner,
+  onboardAcquiringPartner,
+  startHarness,
+} from "./harness.ts";
 
 interface AuditBody {
   event_id: string;
@@ -44,9 +51,19 @@ describe("audit events", () => {
     });
     const id = json<{ credential_id: string }>(created).credential_id;
     h.clock.advance(1000);
-    await h.app.inject({ method: "DELETE", url: `/v1/account/credentials/${id}`, headers: basic(partner.apiKey), remoteAddress: "203.0.113.7" });
+    await h.app.inject({
+      method: "DELETE",
+      url: `/v1/account/credentials/${id}`,
+      headers: basic(partner.apiKey),
+      remoteAddress: "203.0.113.7",
+    });
     h.clock.advance(1000);
-    await h.app.inject({ method: "POST", url: `/v1/account/credentials/${id}/enable`, headers: basic(partner.apiKey), remoteAddress: "203.0.113.7" });
+    await h.app.inject({
+      method: "POST",
+      url: `/v1/account/credentials/${id}/enable`,
+      headers: basic(partner.apiKey),
+      remoteAddress: "203.0.113.7",
+    });
 
     const { audit_events } = await events();
     expect(audit_events.map((e) => e.action)).toEqual([
@@ -69,12 +86,20 @@ describe("audit events", () => {
     });
     expect(enabled).toMatchObject({ status_before: "DISABLED", status_after: "ACTIVE" });
     expect(createdEvent).toMatchObject({ status_after: "ACTIVE", target_id: id });
-    expect(audit_events.at(-1)).toMatchObject({ actor: "operator", target_type: "ACCOUNT", target_id: partner.accountId });
+    expect(audit_events.at(-1)).toMatchObject({
+      actor: "operator",
+      target_type: "ACCOUNT",
+      target_id: partner.accountId,
+    });
   });
 
   it("does not write events for changes that did not happen", async () => {
     const before = (await events()).audit_events.length;
-    await h.app.inject({ method: "POST", url: `/v1/account/credentials/${partner.credentialId}/enable`, headers: basic(partner.apiKey) });
+    await h.app.inject({
+      method: "POST",
+      url: `/v1/account/credentials/${partner.credentialId}/enable`,
+      headers: basic(partner.apiKey),
+    });
     expect((await events()).audit_events).toHaveLength(before);
   });
 

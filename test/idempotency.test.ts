@@ -1,6 +1,14 @@
 import { readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { basic, type Harness, json, type OnboardedPartner, onboardAcquiringPartner, operator, startHarness } from "./harness.ts";
+import {
+  basic,
+  type Harness,
+  json,
+  type OnboardedPartner,
+  onboardAcquiringPartner,
+  operator,
+  startHarness,
+} from "./harness.ts";
 
 let h: Harness;
 let partner: OnboardedPartner;
@@ -19,7 +27,11 @@ const createWithKey = (key: string, payload: object, apiKey = partner.apiKey) =>
   });
 
 async function countCredentials(): Promise<number> {
-  const list = await h.app.inject({ method: "GET", url: "/v1/account/credentials", headers: basic(partner.apiKey) });
+  const list = await h.app.inject({
+    method: "GET",
+    url: "/v1/account/credentials",
+    headers: basic(partner.apiKey),
+  });
   return json<{ credentials: unknown[] }>(list).credentials.length;
 }
 
@@ -35,7 +47,9 @@ describe("Klarna-Idempotency-Key", () => {
     expect(replay.headers["klarna-idempotent-replayed"]).toBe("true");
     expect(await countCredentials()).toBe(count);
     const fresh = await createWithKey("another-key", payload);
-    expect(json<{ credential_id: string }>(fresh).credential_id).not.toBe(json<{ credential_id: string }>(first).credential_id);
+    expect(json<{ credential_id: string }>(fresh).credential_id).not.toBe(
+      json<{ credential_id: string }>(first).credential_id,
+    );
   });
 
   it("rejects the same key with a different body, and changes nothing", async () => {
@@ -80,12 +94,25 @@ describe("Klarna-Idempotency-Key", () => {
 
   it("works for the operator API, and rejects malformed keys", async () => {
     const headers = { ...operator, "klarna-idempotency-key": "onboard-acme" };
-    const first = await h.app.inject({ method: "POST", url: "/admin/v1/accounts", headers, payload: { name: "Acme" } });
-    const again = await h.app.inject({ method: "POST", url: "/admin/v1/accounts", headers, payload: { name: "Acme" } });
+    const first = await h.app.inject({
+      method: "POST",
+      url: "/admin/v1/accounts",
+      headers,
+      payload: { name: "Acme" },
+    });
+    const again = await h.app.inject({
+      method: "POST",
+      url: "/admin/v1/accounts",
+      headers,
+      payload: { name: "Acme" },
+    });
     expect(again.body).toBe(first.body);
     const bad = await createWithKey("x".repeat(256), { type: "API", environment: "LIVE" });
     expect(bad.statusCode).toBe(400);
-    expect(json(bad)).toMatchObject({ error_code: "VALIDATION_ERROR", validation_errors: [{ parameter: "Klarna-Idempotency-Key" }] });
+    expect(json(bad)).toMatchObject({
+      error_code: "VALIDATION_ERROR",
+      validation_errors: [{ parameter: "Klarna-Idempotency-Key" }],
+    });
   });
 
   it("stores the replayable result only encrypted", async () => {

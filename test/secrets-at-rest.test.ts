@@ -1,7 +1,16 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { basic, type Harness, json, onboardAcquiringPartner, onboardPartnerAccount, operator, PEPPER, startHarness } from "./harness.ts";
+import {
+  basic,
+  type Harness,
+  json,
+  onboardAcquiringPartner,
+  onboardPartnerAccount,
+  operator,
+  PEPPER,
+  startHarness,
+} from "./harness.ts";
 
 let h: Harness;
 beforeEach(async () => {
@@ -26,18 +35,41 @@ describe("no secret at rest or in logs", () => {
       secrets.push(json<{ api_key: string }>(created).api_key);
     }
     // A link that stays unclaimed, one that is claimed, and failed attempts with real and fake keys.
-    const pending = await h.app.inject({ method: "POST", url: "/admin/v1/accounts", headers: operator, payload: { name: "Later" } });
-    const pendingToken = new URL(json<{ onboarding_url: string }>(pending).onboarding_url).pathname.split("/").pop() ?? "";
+    const pending = await h.app.inject({
+      method: "POST",
+      url: "/admin/v1/accounts",
+      headers: operator,
+      payload: { name: "Later" },
+    });
+    const pendingToken =
+      new URL(json<{ onboarding_url: string }>(pending).onboarding_url).pathname.split("/").pop() ?? "";
     secrets.push(pendingToken);
     await h.app.inject({ method: "GET", url: `/onboarding/${pendingToken}` });
-    const claimed = await h.app.inject({ method: "POST", url: "/admin/v1/accounts", headers: operator, payload: { name: "Now" } });
+    const claimed = await h.app.inject({
+      method: "POST",
+      url: "/admin/v1/accounts",
+      headers: operator,
+      payload: { name: "Now" },
+    });
     const claimedUrl = new URL(json<{ onboarding_url: string }>(claimed).onboarding_url).pathname;
     secrets.push(claimedUrl.split("/").pop() ?? "");
-    const claim = await h.app.inject({ method: "POST", url: claimedUrl, headers: { accept: "application/json" } });
+    const claim = await h.app.inject({
+      method: "POST",
+      url: claimedUrl,
+      headers: { accept: "application/json" },
+    });
     secrets.push(json<{ api_key: string }>(claim).api_key);
     await h.app.inject({ method: "POST", url: claimedUrl });
-    await h.app.inject({ method: "GET", url: "/v1/account", headers: basic(`${partner.apiKey.slice(0, -1)}x`) });
-    await h.app.inject({ method: "GET", url: "/v1/account", headers: { authorization: `Bearer ${partner.apiKey}` } });
+    await h.app.inject({
+      method: "GET",
+      url: "/v1/account",
+      headers: basic(`${partner.apiKey.slice(0, -1)}x`),
+    });
+    await h.app.inject({
+      method: "GET",
+      url: "/v1/account",
+      headers: { authorization: `Bearer ${partner.apiKey}` },
+    });
     await h.app.inject({ method: "GET", url: "/nope", headers: basic(partner.apiKey) });
     await h.usage.flush();
     await h.app.close();

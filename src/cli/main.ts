@@ -25,11 +25,10 @@ function describe(error: unknown): string {
     return `${error.errorCode}: ${error.message}${details}`;
   }
   if (error instanceof ConfigError) return error.message;
-  if (
-    error instanceof TypeError &&
-    String((error as { cause?: unknown }).cause ?? "").includes("ECONNREFUSED")
-  ) {
-    return "Cannot reach the server; is `partnerctl serve` running, and is --url right?";
+  if (error instanceof Error && error.message === "fetch failed") {
+    const cause = error.cause as { code?: string; errors?: { code?: string }[] } | undefined;
+    const code = cause?.code ?? cause?.errors?.[0]?.code ?? "network error";
+    return `Cannot reach the server (${code}); is \`partnerctl serve\` running, and is --url right?`;
   }
   return error instanceof Error ? error.message : String(error);
 }

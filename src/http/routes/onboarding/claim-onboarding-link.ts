@@ -11,6 +11,7 @@ export function claimOnboardingLink(app: App, services: AppServices, options: { 
     {
       schema: {
         operationId: "claimOnboardingLink",
+        security: [],
         tags: ["Onboarding"],
         summary: "Claim the link: the initial API key is generated now and shown once",
         description: "Send `Accept: application/json` for JSON; otherwise an HTML page with a .txt download.",

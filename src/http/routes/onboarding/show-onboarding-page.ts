@@ -10,6 +10,7 @@ export function showOnboardingPage(app: App, services: AppServices): void {
     {
       schema: {
         operationId: "showOnboardingPage",
+        security: [],
         tags: ["Onboarding"],
         summary: "The one-time link's page with a reveal button; consumes nothing",
         params: OnboardingTokenParam,

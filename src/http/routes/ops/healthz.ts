@@ -7,6 +7,7 @@ export function healthz(app: App): void {
     {
       schema: {
         operationId: "healthz",
+        security: [],
         tags: ["Operations"],
         summary: "Liveness: the process answers (no I/O)",
         response: { 200: Type.Object({ status: Type.Literal("ok") }) },

@@ -9,6 +9,7 @@ export function readyz(app: App, services: AppServices): void {
     {
       schema: {
         operationId: "readyz",
+        security: [],
         tags: ["Operations"],
         summary: "Readiness: the store answers",
         response: {

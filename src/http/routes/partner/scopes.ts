@@ -27,7 +27,10 @@ export const ACCOUNT_SCOPES: readonly AccountScope[] = [
   {
     prefix: "/v1/accounts/:account_id",
     tag: "Partner Accounts",
-    operationId: (base) => base.replace(/^([a-z]+)/, "$1PartnerAccount"),
+    operationId: (base) =>
+      base.endsWith("Account")
+        ? base.replace(/Account$/, "PartnerAccount")
+        : base.replace(/^([a-z]+)/, "$1PartnerAccount"),
     params: (properties) =>
       Type.Object({ ...AccountIdParam.properties, ...properties }, { additionalProperties: false }) as never,
   },

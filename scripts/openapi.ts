@@ -1,0 +1,30 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { compose } from "../src/compose.ts";
+import { loadConfig } from "../src/config.ts";
+import { createLogger } from "../src/logger.ts";
+import { openSqliteStore } from "../src/store/sqlite/sqlite-store.ts";
+import { systemClock, systemRandom } from "../src/system.ts";
+
+/** The OpenAPI document generated from the route schemas, as committed in openapi.json. */
+export async function generateOpenApi(): Promise<string> {
+  const dataDir = mkdtempSync(join(tmpdir(), "partner-credentials-openapi-"));
+  try {
+    const { app } = await compose({
+      config: loadConfig({ DATA_DIR: dataDir }),
+      store: await openSqliteStore(":memory:"),
+      logger: createLogger({ level: "silent" }),
+      clock: systemClock,
+      random: systemRandom,
+      adminToken: "x".repeat(32),
+      pepper: "x".repeat(32),
+    });
+    await app.ready();
+    const document = `${JSON.stringify(app.swagger(), null, 2)}\n`;
+    await app.close();
+    return document;
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,179 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ApiError, PartnerClient } from "../src/client/index.ts";
+import { KEY_PATTERN } from "../src/domain/key-format.ts";
+import { freePort, partnerctl, type ServerProcess, startServerProcess } from "./process.ts";
+
+let dataDir: string;
+let server: ServerProcess;
+let connection: string[];
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), "partner-credentials-e2e-"));
+  server = await startServerProcess({ port: await freePort(), dataDir });
+  connection = ["--url", server.url, "--data-dir", dataDir];
+});
+afterAll(async () => {
+  if (server.child.exitCode === null) await server.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe("a real server process, the partnerctl CLI and the SDK", () => {
+  it("runs the whole onboarding and credential flow, then shuts down gracefully", async () => {
+    expect(statSync(join(dataDir, "admin-token")).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dataDir, "pepper")).mode & 0o777).toBe(0o600);
+    expect(server.output()).toContain(join(dataDir, "admin-token"));
+
+    const created = await partnerctl([
+      "admin",
+      "accounts",
+      "create",
+      "--name",
+      "Acme Payments",
+      "--json",
+      ...connection,
+    ]);
+    expect(created.code, created.stderr).toBe(0);
+    const account = JSON.parse(created.stdout) as {
+      account_id: string;
+      onboarding_url: string;
+      expires_at: string;
+    };
+    expect(Object.keys(account).sort()).toEqual(["account_id", "expires_at", "onboarding_url"]);
+    expect(account.account_id).toMatch(/^krn:partner:global:account:live:[A-Z0-9]{8}$/);
+
+    const human = await partnerctl([
+      "admin",
+      "accounts",
+      "create",
+      "--name",
+      "Test Co",
+      "--environment",
+      "test",
+      ...connection,
+    ]);
+    expect(human.stdout).toMatch(/Account created: krn:partner:global:account:test:[A-Z0-9]{8}/);
+    expect(human.stdout).toContain("/onboarding/");
+
+    const relinked = await partnerctl([
+      "admin",
+      "accounts",
+      "link",
+      account.account_id,
+      "--json",
+      ...connection,
+    ]);
+    const link = JSON.parse(relinked.stdout) as { onboarding_url: string };
+    expect(link.onboarding_url).not.toBe(account.onboarding_url);
+    const stale = await fetch(account.onboarding_url, { method: "POST" });
+    expect(stale.status).toBe(410);
+
+    const page = await fetch(link.onboarding_url);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("Reveal my API key");
+    const claim = await fetch(link.onboarding_url, {
+      method: "POST",
+      headers: { accept: "application/json" },
+    });
+    expect(claim.status).toBe(201);
+    const initial = (await claim.json()) as { api_key: string; credential_id: string };
+    expect(initial.api_key).toMatch(KEY_PATTERN);
+
+    const client = new PartnerClient({ baseUrl: server.url, apiKey: initial.api_key });
+    const api = await client.createCredential({ type: "API", environment: "TEST", description: "checkout" });
+    const web = await client.createCredential({
+      type: "CLIENT",
+      environment: "LIVE",
+      description: "web shop",
+    });
+    expect(web.client_id).toMatch(/^klarna_live_client_/);
+    const listed = await client.listCredentials();
+    expect(listed.credentials.map((c) => c.description).sort()).toEqual([
+      "Initial API key",
+      "checkout",
+      "web shop",
+    ]);
+
+    const child = await client.createPartnerAccount({ name: "Shop One" });
+    const childKey = await client
+      .forPartnerAccount(child.account_id)
+      .createCredential({ type: "API", environment: "LIVE" });
+    const childClient = new PartnerClient({ baseUrl: server.url, apiKey: childKey.api_key ?? "" });
+    expect((await childClient.getAccount()).parent_account_id).toBe(account.account_id);
+    await expect(childClient.forPartnerAccount(account.account_id).listCredentials()).rejects.toMatchObject({
+      status: 404,
+      errorCode: "NOT_FOUND",
+    });
+
+    const apiClient = new PartnerClient({ baseUrl: server.url, apiKey: api.api_key ?? "" });
+    await apiClient.getAccount();
+    await client.disableCredential(api.credential_id);
+    const refused = await apiClient.getAccount().catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(ApiError);
+    expect(refused).toMatchObject({ status: 401, errorCode: "UNAUTHORIZED" });
+    await client.enableCredential(api.credential_id);
+    expect((await apiClient.getAccount()).account_id).toBe(account.account_id);
+
+    const listedAccounts = await partnerctl(["admin", "accounts", "list", ...connection]);
+    expect(listedAccounts.stdout).toMatch(/^ACCOUNT_ID\s+TYPE\s+ENVIRONMENT/);
+    expect(listedAccounts.stdout).toContain("Acme Payments");
+    expect(listedAccounts.stdout).toContain("Shop One");
+
+    const health = await fetch(`${server.url}/readyz`);
+    expect(await health.json()).toEqual({ status: "ready", store: "ok" });
+
+    // SIGTERM: stops, flushes the last-use records it was holding, closes the store, exits 0.
+    expect(await server.stop()).toBe(0);
+    const db = new Database(join(dataDir, "partner-credentials.sqlite"), { readonly: true });
+    const row = db
+      .prepare("select last_used_at from credentials where credential_id = ?")
+      .get(initial.credential_id) as {
+      last_used_at: string | null;
+    };
+    db.close();
+    expect(row.last_used_at).not.toBeNull();
+
+    const logs = server.output();
+    for (const secret of [initial.api_key, api.api_key ?? "", link.onboarding_url.split("/").pop() ?? ""]) {
+      expect(logs.includes(secret)).toBe(false);
+    }
+    expect(logs).not.toContain(readFileSync(join(dataDir, "admin-token"), "utf8").trim());
+  });
+
+  it("partnerctl explains what is wrong instead of failing obscurely", async () => {
+    const unreachable = await partnerctl([
+      "admin",
+      "accounts",
+      "list",
+      "--url",
+      "http://127.0.0.1:1",
+      "--data-dir",
+      dataDir,
+    ]);
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.stderr).toContain("Cannot reach the server");
+    const noToken = await partnerctl(["admin", "accounts", "list", "--data-dir", join(dataDir, "missing")], {
+      ADMIN_TOKEN: "",
+    });
+    expect(noToken.code).toBe(1);
+    expect(noToken.stderr).toContain("No operator token");
+    const badEnv = await partnerctl(["admin", "accounts", "list"], { PORT: "abc" });
+    expect(badEnv.stderr).toContain("Invalid configuration: PORT");
+  });
+
+  it("`npm start` (the README's start command) serves on the embedded SQLite default", async () => {
+    const npmDataDir = mkdtempSync(join(tmpdir(), "partner-credentials-npm-"));
+    const viaNpm = await startServerProcess({ port: await freePort(), dataDir: npmDataDir, viaNpm: true });
+    try {
+      const ready = await fetch(`${viaNpm.url}/readyz`);
+      expect(ready.status).toBe(200);
+      expect(statSync(join(npmDataDir, "partner-credentials.sqlite")).size).toBeGreaterThan(0);
+    } finally {
+      await viaNpm.stop();
+      rmSync(npmDataDir, { recursive: true, force: true });
+    }
+  });
+});

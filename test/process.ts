@@ -1,0 +1,87 @@
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { createServer } from "node:net";
+import { promisify } from "node:util";
+
+export const ROOT = new URL("..", import.meta.url).pathname;
+const run = promisify(execFile);
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
+    });
+  });
+}
+
+export interface ServerProcess {
+  child: ChildProcess;
+  url: string;
+  output(): string;
+  /** Sends SIGTERM to the process group and resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/**
+ * Starts `partnerctl serve` in its own process group: directly, or the way the README does
+ * (`npm start`, which runs the same command).
+ */
+export async function startServerProcess(options: {
+  port: number;
+  dataDir: string;
+  env?: Record<string, string>;
+  viaNpm?: boolean;
+}): Promise<ServerProcess> {
+  const args = ["--port", String(options.port), "--data-dir", options.dataDir];
+  const [command, commandArgs] = options.viaNpm
+    ? ["npm", ["start", "--", ...args]]
+    : ["./bin/partnerctl", ["serve", ...args]];
+  const child = spawn(command, commandArgs, {
+    cwd: ROOT,
+    detached: true,
+    env: { ...process.env, LOG_LEVEL: "info", ...options.env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout?.on("data", (chunk) => {
+    output += String(chunk);
+  });
+  child.stderr?.on("data", (chunk) => {
+    output += String(chunk);
+  });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const deadline = Date.now() + 20_000;
+  while (!output.includes("Server listening at")) {
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`server did not start:\n${output}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    child,
+    url: `http://127.0.0.1:${options.port}`,
+    output: () => output,
+    stop: async () => {
+      if (child.pid) process.kill(-child.pid, "SIGTERM");
+      return exited;
+    },
+  };
+}
+
+/** Runs `./bin/partnerctl ARGS` as an operator would. */
+export async function partnerctl(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ stdout: string; stderr: string; code: number }> {
+  try {
+    const { stdout, stderr } = await run("./bin/partnerctl", args, {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+    });
+    return { stdout, stderr, code: 0 };
+  } catch (error) {
+    const failed = error as { stdout: string; stderr: string; code: number };
+    return { stdout: failed.stdout, stderr: failed.stderr, code: failed.code };
+  }
+}
