@@ -25,15 +25,26 @@ export class UsageRecorder {
     return this.#pending.size;
   }
 
-  /** Writes everything recorded so far as one batch; later records wait for the next flush. */
+  /**
+   * Writes everything recorded so far as one batch; later records wait for the next flush.
+   * A failed batch goes back into the queue (unless newer uses replaced it) for the next flush.
+   */
   flush(): Promise<void> {
-    this.#flushing = this.#flushing.then(async () => {
-      if (this.#pending.size === 0) return;
-      const batch = [...this.#pending.values()];
-      this.#pending.clear();
-      await this.#store.recordCredentialUses(batch);
-    });
-    return this.#flushing;
+    const run = this.#flushing
+      .catch(() => undefined)
+      .then(async () => {
+        if (this.#pending.size === 0) return;
+        const batch = [...this.#pending.values()];
+        this.#pending.clear();
+        try {
+          await this.#store.recordCredentialUses(batch);
+        } catch (error) {
+          for (const use of batch) this.record(use);
+          throw error;
+        }
+      });
+    this.#flushing = run;
+    return run;
   }
 
   start(intervalMs: number, onError: (error: unknown) => void): void {

@@ -1,0 +1,129 @@
+import { dirname, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "./config.ts";
+
+const long = (char: string) => char.repeat(32);
+
+function failure(env: Record<string, string>): unknown {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
+describe("loadConfig", () => {
+  it("has defaults for an empty environment", () => {
+    const config = loadConfig({});
+    expect(config.host).toBe("127.0.0.1");
+    expect(config.port).toBe(8080);
+    expect(config.dataDir).toBe(resolve("./data"));
+    expect(config.database.kind).toBe("sqlite");
+    expect(dirname(config.database.file)).toBe(config.dataDir);
+    expect(config.brand).toBe("klarna");
+    expect(config.publicUrl).toBe("http://127.0.0.1:8080");
+    expect(config.onboardingLinkTtlMs).toBe(72 * 3_600_000);
+    expect(config.usageFlushIntervalMs).toBe(5_000);
+    expect(config.adminToken).toBeNull();
+    expect(config.pepper).toBeNull();
+    expect(config.pepperVersion).toBe(1);
+    expect(config.previousPeppers.size).toBe(0);
+    expect(config.logLevel).toBe("info");
+  });
+
+  it("reads the environment", () => {
+    const config = loadConfig({
+      HOST: "0.0.0.0",
+      PORT: "9000",
+      DATA_DIR: "/tmp/pc-data",
+      BRAND: "acme2",
+      PUBLIC_URL: "https://credentials.example.com/base",
+      ADMIN_TOKEN: long("t"),
+      PEPPER: long("p"),
+      PEPPER_VERSION: "3",
+      PREVIOUS_PEPPERS: `1:${long("a")},2:${long("b")}`,
+      ONBOARDING_LINK_TTL: "P1D",
+      USAGE_FLUSH_INTERVAL: "PT1M",
+    });
+    expect(config).toMatchObject({
+      host: "0.0.0.0",
+      port: 9000,
+      dataDir: "/tmp/pc-data",
+      database: { kind: "sqlite", file: "/tmp/pc-data/partner-credentials.sqlite" },
+      brand: "acme2",
+      publicUrl: "https://credentials.example.com/base",
+      adminToken: long("t"),
+      pepper: long("p"),
+      pepperVersion: 3,
+      onboardingLinkTtlMs: 86_400_000,
+      usageFlushIntervalMs: 60_000,
+    });
+    expect([...config.previousPeppers]).toEqual([
+      [1, long("a")],
+      [2, long("b")],
+    ]);
+  });
+
+  it("lets overrides win over the environment", () => {
+    const config = loadConfig(
+      { HOST: "0.0.0.0", PORT: "9000", DATA_DIR: "/tmp/from-env" },
+      { host: "127.0.0.2", port: 9100, dataDir: "/tmp/from-flag" },
+    );
+    expect(config.host).toBe("127.0.0.2");
+    expect(config.port).toBe(9100);
+    expect(config.dataDir).toBe("/tmp/from-flag");
+    expect(config.publicUrl).toBe("http://127.0.0.2:9100");
+  });
+
+  it("brackets an IPv6 host in the default public URL", () => {
+    expect(loadConfig({ HOST: "::1" }).publicUrl).toBe("http://[::1]:8080");
+  });
+
+  it("uses the file named by a sqlite DATABASE_URL", () => {
+    expect(loadConfig({ DATABASE_URL: "sqlite:/tmp/x.db" }).database).toEqual({
+      kind: "sqlite",
+      file: "/tmp/x.db",
+    });
+  });
+
+  it.each([
+    ["PORT", { PORT: "abc" }],
+    ["PORT", { PORT: "70000" }],
+    ["PORT", { PORT: "80.5" }],
+    ["BRAND", { BRAND: "Bad_Brand" }],
+    ["PUBLIC_URL", { PUBLIC_URL: "ftp://x" }],
+    ["PUBLIC_URL", { PUBLIC_URL: "https://x/?q=1" }],
+    ["ONBOARDING_LINK_TTL", { ONBOARDING_LINK_TTL: "72h" }],
+    ["ONBOARDING_LINK_TTL", { ONBOARDING_LINK_TTL: "PT1S" }],
+    ["USAGE_FLUSH_INTERVAL", { USAGE_FLUSH_INTERVAL: "P1M" }],
+    ["ADMIN_TOKEN", { ADMIN_TOKEN: "t".repeat(31) }],
+    ["PEPPER", { PEPPER: "short" }],
+    ["PEPPER_VERSION", { PEPPER_VERSION: "0" }],
+    ["PEPPER_VERSION", { PEPPER_VERSION: "two" }],
+    ["PREVIOUS_PEPPERS", { PREVIOUS_PEPPERS: long("a") }],
+    ["PREVIOUS_PEPPERS", { PREVIOUS_PEPPERS: "1:short" }],
+    ["PREVIOUS_PEPPERS", { PREVIOUS_PEPPERS: `x:${long("a")}` }],
+    ["PREVIOUS_PEPPERS", { PREVIOUS_PEPPERS: `0:${long("a")}` }],
+    ["PREVIOUS_PEPPERS", { PREVIOUS_PEPPERS: `1:${long("a")},` }],
+    ["DATABASE_URL", { DATABASE_URL: "mysql://x" }],
+    ["DATABASE_URL", { DATABASE_URL: "postgres://localhost/db" }],
+  ])("rejects a bad %s (%j)", (variable, env) => {
+    const error = failure(env);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toContain(variable);
+  });
+
+  it("rejects an out-of-range port override", () => {
+    expect(() => loadConfig({}, { port: 70_000 })).toThrow(ConfigError);
+  });
+
+  it("returns a frozen object", () => {
+    const config = loadConfig({});
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.database)).toBe(true);
+    expect(() => {
+      (config as { port: number }).port = 1;
+    }).toThrow(TypeError);
+  });
+});

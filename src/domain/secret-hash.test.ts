@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { hashSecret, type Pepper, type PepperRing, verifySecret } from "./secret-hash.ts";
+
+const v1: Pepper = { version: 1, secret: "a".repeat(32) };
+const v2: Pepper = { version: 2, secret: "b".repeat(32) };
+const ring: PepperRing = {
+  current: v2,
+  byVersion: new Map([
+    [1, v1],
+    [2, v2],
+  ]),
+};
+const secret = "klarna_live_api_secret-under-test";
+
+describe("hashSecret", () => {
+  it("is deterministic per pepper and records the pepper version", () => {
+    expect(hashSecret(v2, secret)).toEqual(hashSecret(v2, secret));
+    expect(hashSecret(v2, secret).pepperVersion).toBe(2);
+  });
+
+  it("differs across peppers and across secrets", () => {
+    expect(hashSecret(v1, secret).hash).not.toBe(hashSecret(v2, secret).hash);
+    expect(hashSecret({ ...v2, version: 1 }, secret).hash).toBe(hashSecret(v2, secret).hash);
+    expect(hashSecret(v2, `${secret}x`).hash).not.toBe(hashSecret(v2, secret).hash);
+  });
+
+  it("does not contain the secret", () => {
+    expect(hashSecret(v2, secret).hash).not.toContain(secret);
+  });
+});
+
+describe("verifySecret", () => {
+  it("accepts the right secret", () => {
+    expect(verifySecret(ring, secret, hashSecret(v2, secret))).toBe(true);
+  });
+
+  it("rejects a wrong secret", () => {
+    expect(verifySecret(ring, `${secret}x`, hashSecret(v2, secret))).toBe(false);
+  });
+
+  it("rejects when there is no stored hash", () => {
+    expect(verifySecret(ring, secret, null)).toBe(false);
+  });
+
+  it("verifies a hash made with an older pepper still in the ring", () => {
+    const old = hashSecret(v1, secret);
+    expect(verifySecret(ring, secret, old)).toBe(true);
+    expect(verifySecret({ current: v2, byVersion: new Map([[2, v2]]) }, secret, old)).toBe(false);
+  });
+
+  it("rejects a stored hash of another length", () => {
+    expect(verifySecret(ring, secret, { hash: "short", pepperVersion: 2 })).toBe(false);
+  });
+});

@@ -1,0 +1,178 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { generateKey } from "../domain/key-format.ts";
+import type { PepperRing } from "../domain/secret-hash.ts";
+import type { Account } from "../domain/types.ts";
+import type { Store } from "../store/port.ts";
+import { openSqliteStore } from "../store/sqlite/sqlite-store.ts";
+import { systemClock, systemRandom } from "../system.ts";
+import { Authenticator } from "./authenticator.ts";
+import { mintCredential } from "./credential-factory.ts";
+import type { ServiceRuntime } from "./runtime.ts";
+import { UsageRecorder } from "./usage-recorder.ts";
+
+const peppers: PepperRing = (() => {
+  const current = { version: 2, secret: "p".repeat(32) };
+  const previous = { version: 1, secret: "o".repeat(32) };
+  return {
+    current,
+    byVersion: new Map([
+      [1, previous],
+      [2, current],
+    ]),
+  };
+})();
+
+const account: Account = {
+  accountId: "krn:partner:global:account:live:AUTH0001",
+  name: "Auth Test",
+  kind: "ACQUIRING_PARTNER",
+  environment: "LIVE",
+  parentAccountId: null,
+  partnerAccountReference: null,
+  createdAt: new Date("2026-01-01T00:00:00Z"),
+  createdBy: "operator",
+};
+
+let store: Store;
+let reads: number;
+let runtime: ServiceRuntime;
+let authenticator: Authenticator;
+let usage: UsageRecorder;
+
+/** The real SQLite store, with its credential reads counted. */
+function counting(inner: Store): Store {
+  return new Proxy(inner, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (property === "findCredentialByLookupId" && typeof value === "function") {
+        return (...args: unknown[]) => {
+          reads++;
+          return value.apply(target, args);
+        };
+      }
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+beforeEach(async () => {
+  reads = 0;
+  store = counting(await openSqliteStore(":memory:"));
+  runtime = { store, clock: systemClock, random: systemRandom };
+  usage = new UsageRecorder(store);
+  authenticator = new Authenticator(runtime, { brand: "klarna", peppers, usage });
+  await store.createAccount({
+    account,
+    link: null,
+    audit: {
+      eventId: "e1",
+      accountId: account.accountId,
+      action: "account.created",
+      actor: "operator",
+      targetType: "ACCOUNT",
+      targetId: account.accountId,
+      sourceIp: null,
+      statusBefore: null,
+      statusAfter: null,
+      occurredAt: account.createdAt,
+    },
+  });
+});
+afterEach(async () => store.close());
+
+async function insert(
+  overrides: { status?: "ACTIVE" | "DISABLED" | "DELETED"; type?: "API" | "CLIENT"; pepper?: 1 | 2 } = {},
+) {
+  const ring =
+    overrides.pepper === 1 ? { ...peppers, current: peppers.byVersion.get(1) ?? peppers.current } : peppers;
+  const minted = mintCredential(
+    runtime,
+    { brand: "klarna", peppers: ring },
+    {
+      accountId: account.accountId,
+      type: overrides.type ?? "API",
+      environment: "LIVE",
+      description: "",
+      createdBy: "operator",
+    },
+  );
+  minted.credential.status = overrides.status ?? "ACTIVE";
+  await store.insertCredential({
+    ...minted,
+    audit: {
+      eventId: `e-${minted.credential.credentialId}`,
+      accountId: account.accountId,
+      action: "credential.created",
+      actor: "operator",
+      targetType: "CREDENTIAL",
+      targetId: minted.credential.credentialId,
+      sourceIp: null,
+      statusBefore: null,
+      statusAfter: "ACTIVE",
+      occurredAt: new Date(),
+    },
+  });
+  return minted;
+}
+
+describe("Authenticator", () => {
+  it("accepts an active API key, and records its use without writing", async () => {
+    const minted = await insert();
+    const result = await authenticator.authenticate(minted.apiKey ?? "", "192.0.2.1");
+    expect(result).toMatchObject({ result: "VALID", account: { accountId: account.accountId } });
+    expect(usage.pendingCount).toBe(1);
+  });
+
+  it("verifies keys hashed under an older pepper version", async () => {
+    const minted = await insert({ pepper: 1 });
+    expect(minted.secret?.pepperVersion).toBe(1);
+    expect((await authenticator.authenticate(minted.apiKey ?? "", null)).result).toBe("VALID");
+  });
+
+  it("rejects malformed keys and failed checksums without reading the store", async () => {
+    const minted = await insert();
+    const key = minted.apiKey ?? "";
+    const garbage = [
+      "",
+      "klarna",
+      "klarna_live_api_",
+      `${key}x`,
+      key.toUpperCase(),
+      `${key.slice(0, -1)}${key.endsWith("0") ? "1" : "0"}`,
+    ];
+    for (let i = 16; i < key.length; i += 7) {
+      const c = key[i] === "a" ? "b" : "a";
+      garbage.push(key.slice(0, i) + c + key.slice(i + 1));
+    }
+    for (const presented of garbage) {
+      expect((await authenticator.authenticate(presented, null)).result, presented).toBe("MALFORMED");
+    }
+    expect(reads).toBe(0);
+  });
+
+  it("tells unknown, disabled, deleted and client credentials apart internally, never valid", async () => {
+    const unknown = generateKey({ brand: "klarna", environment: "LIVE", type: "API", random: systemRandom });
+    expect((await authenticator.authenticate(unknown.key, null)).result).toBe("UNKNOWN");
+    const disabled = await insert({ status: "DISABLED" });
+    expect((await authenticator.authenticate(disabled.apiKey ?? "", null)).result).toBe("DISABLED");
+    const deleted = await insert({ status: "DELETED" });
+    expect((await authenticator.authenticate(deleted.apiKey ?? "", null)).result).toBe("DELETED");
+    const client = await insert({ type: "CLIENT" });
+    expect((await authenticator.authenticate(client.credential.clientId ?? "", null)).result).toBe(
+      "NOT_AN_API_KEY",
+    );
+    expect(reads).toBe(3);
+    expect(usage.pendingCount).toBe(0);
+  });
+
+  it("rejects a well-formed key whose secret does not match the stored hash", async () => {
+    const minted = await insert();
+    const other = generateKey({ brand: "klarna", environment: "LIVE", type: "API", random: systemRandom });
+    // Same lookup id, different secret, valid checksum: only the HMAC comparison can catch it.
+    const forged = `klarna_live_api_${minted.credential.lookupId}${other.key.slice(28, 60)}`;
+    const { crc32 } = await import("node:zlib");
+    const { encodeBase62 } = await import("../domain/base62.ts");
+    const signed = forged + encodeBase62(crc32(forged), 6);
+    expect((await authenticator.authenticate(signed, null)).result).toBe("WRONG_SECRET");
+  });
+});

@@ -1,0 +1,102 @@
+import { describe, expect, it } from "vitest";
+import type { CredentialUse, Store } from "../store/port.ts";
+import { UsageRecorder } from "./usage-recorder.ts";
+
+/** Only what the recorder touches: a unit test of coalescing, not of storage. */
+function fakeStore() {
+  const calls: CredentialUse[][] = [];
+  const store = {
+    recordCredentialUses: async (uses: CredentialUse[]) => {
+      calls.push(uses);
+    },
+  } as unknown as Store;
+  return { store, calls };
+}
+
+const use = (credentialId: string, ms: number): CredentialUse => ({
+  credentialId,
+  usedAt: new Date(ms),
+  sourceIp: `10.0.0.${ms % 256}`,
+});
+
+describe("UsageRecorder", () => {
+  it("coalesces many uses into one write per credential carrying the latest use", async () => {
+    const { store, calls } = fakeStore();
+    const recorder = new UsageRecorder(store);
+    const ids = ["cred-a", "cred-b", "cred-c"];
+    const latest = new Map<string, CredentialUse>();
+    for (let i = 0; i < 1000; i++) {
+      // A permutation of 0..999, so the latest use is not the last one recorded.
+      const item = use(ids[i % 3] ?? "", 1_700_000_000_000 + ((i * 7919) % 1000));
+      recorder.record(item);
+      const seen = latest.get(item.credentialId);
+      if (!seen || seen.usedAt < item.usedAt) latest.set(item.credentialId, item);
+    }
+    expect(recorder.pendingCount).toBe(3);
+
+    await recorder.flush();
+    expect(calls).toHaveLength(1);
+    const batch = calls[0] ?? [];
+    expect(batch).toHaveLength(3);
+    for (const entry of batch) expect(entry).toEqual(latest.get(entry.credentialId));
+    expect(new Set(batch.map((entry) => entry.credentialId))).toEqual(new Set(ids));
+    expect(recorder.pendingCount).toBe(0);
+  });
+
+  it("makes no call when nothing is pending", async () => {
+    const { store, calls } = fakeStore();
+    const recorder = new UsageRecorder(store);
+    await recorder.flush();
+    expect(calls).toHaveLength(0);
+
+    recorder.record(use("cred-a", 1));
+    await recorder.flush();
+    await recorder.flush();
+    expect(calls).toHaveLength(1);
+  });
+
+  it("puts uses recorded after a flush into the next batch", async () => {
+    const { store, calls } = fakeStore();
+    const recorder = new UsageRecorder(store);
+    recorder.record(use("cred-a", 1));
+    await recorder.flush();
+    recorder.record(use("cred-a", 2));
+    await recorder.flush();
+    expect(calls).toEqual([[use("cred-a", 1)], [use("cred-a", 2)]]);
+  });
+
+  it("flushes on stop", async () => {
+    const { store, calls } = fakeStore();
+    const recorder = new UsageRecorder(store);
+    recorder.start(60_000, (error) => {
+      throw error;
+    });
+    recorder.record(use("cred-a", 5));
+    recorder.record(use("cred-b", 6));
+    await recorder.stop();
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toHaveLength(2);
+    expect(recorder.pendingCount).toBe(0);
+  });
+
+  it("keeps a failed batch for the next flush and keeps flushing after a failure", async () => {
+    let fail = true;
+    const calls: CredentialUse[][] = [];
+    const store = {
+      recordCredentialUses: async (uses: CredentialUse[]) => {
+        calls.push(uses);
+        if (fail) throw new Error("store down");
+      },
+    } as unknown as Store;
+    const recorder = new UsageRecorder(store);
+    recorder.record(use("cred-a", 1000));
+    await expect(recorder.flush()).rejects.toThrow("store down");
+    expect(recorder.pendingCount).toBe(1);
+    recorder.record(use("cred-b", 2000));
+    fail = false;
+    await recorder.flush();
+    expect(calls).toHaveLength(2);
+    expect(calls[1]?.map((u) => u.credentialId).sort()).toEqual(["cred-a", "cred-b"]);
+    expect(recorder.pendingCount).toBe(0);
+  });
+});
