@@ -32,6 +32,8 @@ describe("page tokens", () => {
     ["a numeric id", b64url(JSON.stringify(["2026-01-01T00:00:00Z", 5]))],
     ["null", b64url("null")],
     ["a bad date", b64url(JSON.stringify(["not a date", "x"]))],
+    ["a shortened date", b64url(JSON.stringify(["2026-03-01", "x"]))],
+    ["a date without milliseconds", b64url(JSON.stringify(["2026-03-01T00:00:00Z", "x"]))],
   ])("rejects %s with VALIDATION_ERROR", (_label, token) => {
     const error = decodeFailure(token);
     expect(error).toBeInstanceOf(AppError);

@@ -6,6 +6,9 @@ export interface PagePosition {
   id: string;
 }
 
+/** Positions compare as text in the store, so only the exact form `toISOString()` writes is accepted. */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 export function encodePageToken(position: PagePosition): string {
   return Buffer.from(JSON.stringify([position.at, position.id])).toString("base64url");
 }
@@ -18,6 +21,7 @@ export function decodePageToken(token: string): PagePosition {
       parsed.length === 2 &&
       typeof parsed[0] === "string" &&
       typeof parsed[1] === "string" &&
+      ISO_INSTANT.test(parsed[0]) &&
       !Number.isNaN(Date.parse(parsed[0]))
     ) {
       return { at: parsed[0], id: parsed[1] };

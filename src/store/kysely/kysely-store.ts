@@ -125,7 +125,9 @@ export class KyselyStore implements Store {
           .insertInto("credentials")
           .values(credentialToRow(input.initial.credential, input.initial.secret))
           .execute();
-        await trx.insertInto("audit_events").values(input.audit.map(auditToRow)).execute();
+        if (input.audit.length > 0) {
+          await trx.insertInto("audit_events").values(input.audit.map(auditToRow)).execute();
+        }
         return { outcome: "CLAIMED" };
       }
       const row = await trx
