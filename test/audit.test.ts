@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { AuditEvent } from "../src/client/types.ts";
 import {
   basic,
   type Harness,
@@ -8,18 +9,6 @@ import {
   startHarness,
 } from "./harness.ts";
 
-interface AuditBody {
-  event_id: string;
-  action: string;
-  actor: string;
-  target_type: string;
-  target_id: string;
-  source_ip?: string;
-  status_before?: string;
-  status_after?: string;
-  occurred_at: string;
-}
-
 let h: Harness;
 let partner: OnboardedPartner;
 beforeEach(async () => {
@@ -28,7 +17,7 @@ beforeEach(async () => {
 });
 afterEach(async () => h.close());
 
-async function events(query = ""): Promise<{ audit_events: AuditBody[]; next_page_token?: string }> {
+async function events(query = ""): Promise<{ audit_events: AuditEvent[]; next_page_token?: string }> {
   const response = await h.app.inject({
     method: "GET",
     url: `/v1/account/audit-events${query}`,

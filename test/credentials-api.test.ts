@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { CreatedCredential } from "../src/client/types.ts";
 import { KEY_PATTERN } from "../src/domain/key-format.ts";
 import {
   basic,
@@ -9,21 +10,6 @@ import {
   startHarness,
 } from "./harness.ts";
 
-interface CredentialBody {
-  credential_id: string;
-  type: string;
-  environment: string;
-  description: string;
-  status: string;
-  status_reason?: string;
-  created_by: string;
-  created_at: string;
-  last_used_at?: string;
-  disabled_at?: string;
-  client_id?: string;
-  api_key?: string;
-}
-
 let h: Harness;
 let partner: OnboardedPartner;
 beforeEach(async () => {
@@ -32,7 +18,7 @@ beforeEach(async () => {
 });
 afterEach(async () => h.close());
 
-async function create(payload: Record<string, unknown>, apiKey = partner.apiKey): Promise<CredentialBody> {
+async function create(payload: Record<string, unknown>, apiKey = partner.apiKey): Promise<CreatedCredential> {
   const response = await h.app.inject({
     method: "POST",
     url: "/v1/account/credentials",
@@ -40,13 +26,13 @@ async function create(payload: Record<string, unknown>, apiKey = partner.apiKey)
     payload,
   });
   expect(response.statusCode, response.body).toBe(201);
-  return json<CredentialBody>(response);
+  return json<CreatedCredential>(response);
 }
 
 async function list(
   query = "",
   apiKey = partner.apiKey,
-): Promise<{ credentials: CredentialBody[]; next_page_token?: string }> {
+): Promise<{ credentials: CreatedCredential[]; next_page_token?: string }> {
   const response = await h.app.inject({
     method: "GET",
     url: `/v1/account/credentials${query}`,
@@ -58,7 +44,7 @@ async function list(
 
 describe("Partner Management API: credentials", () => {
   it("creates API keys and Client IDs in LIVE and TEST, and lists them without secrets", async () => {
-    const made: CredentialBody[] = [];
+    const made: CreatedCredential[] = [];
     for (const type of ["API", "CLIENT"]) {
       for (const environment of ["LIVE", "TEST"]) {
         made.push(
@@ -138,7 +124,7 @@ describe("Partner Management API: credentials", () => {
     });
     expect(enabled.statusCode).toBe(200);
     expect(json(enabled)).toMatchObject({ status: "ACTIVE" });
-    expect(json<CredentialBody>(enabled).status_reason).toBeUndefined();
+    expect(json<CreatedCredential>(enabled).status_reason).toBeUndefined();
     const works = await h.app.inject({ method: "GET", url: "/v1/account/credentials", headers: basic(key) });
     expect(works.statusCode).toBe(200);
   });
