@@ -9,6 +9,8 @@ import { AuditService } from "./services/audit.ts";
 import { Authenticator } from "./services/authenticator.ts";
 import { CredentialService } from "./services/credentials.ts";
 import { IdempotencyService } from "./services/idempotency.ts";
+import { LifecycleService } from "./services/lifecycle.ts";
+import { LifecycleScheduler } from "./services/lifecycle-scheduler.ts";
 import { OnboardingService } from "./services/onboarding.ts";
 import type { ServiceRuntime } from "./services/runtime.ts";
 import { UsageRecorder } from "./services/usage-recorder.ts";
@@ -27,6 +29,7 @@ export interface ComposeInput {
 export interface Composed {
   app: App;
   usage: UsageRecorder;
+  lifecycle: LifecycleService;
 }
 
 export function pepperRing(config: Config, pepper: string): PepperRing {
@@ -64,12 +67,22 @@ export async function compose(input: ComposeInput): Promise<Composed> {
       ping: () => store.ping(),
     },
   });
+  const lifecycle = new LifecycleService(runtime, config.lifecycle);
+  const scheduler = new LifecycleScheduler(lifecycle, {
+    sweepIntervalMs: config.lifecycleSweepIntervalMs,
+    rotationIntervalMs: config.rotationCheckIntervalMs,
+    onReport: (report) =>
+      input.logger.info({ transitions: report.transitions.length, as_of: report.asOf }, "lifecycle sweep"),
+    onError: (error) => input.logger.error({ err: error }, "lifecycle sweep failed"),
+  });
   usage.start(config.usageFlushIntervalMs, (error) =>
     input.logger.error({ err: error }, "last-use flush failed"),
   );
+  scheduler.start();
   app.addHook("onClose", async () => {
+    await scheduler.stop();
     await usage.stop();
     await store.close();
   });
-  return { app, usage };
+  return { app, usage, lifecycle };
 }

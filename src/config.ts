@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { parseIsoDuration } from "./domain/duration.ts";
+import type { LifecyclePolicy } from "./domain/lifecycle-policy.ts";
 
 /** Everything the service reads from its environment, validated once and frozen. */
 export interface Config {
@@ -18,6 +19,9 @@ export interface Config {
   readonly publicUrl: string;
   readonly onboardingLinkTtlMs: number;
   readonly usageFlushIntervalMs: number;
+  readonly lifecycle: LifecyclePolicy;
+  readonly lifecycleSweepIntervalMs: number;
+  readonly rotationCheckIntervalMs: number;
   readonly logLevel: string;
 }
 
@@ -105,6 +109,22 @@ function database(env: Env, dataDir: string): Config["database"] {
   throw new ConfigError("DATABASE_URL", "must be sqlite:PATH (or unset for the embedded default)");
 }
 
+function lifecycle(env: Env): LifecyclePolicy {
+  const policy: LifecyclePolicy = {
+    disableAfterMs: duration(env, "INACTIVITY_DISABLE_AFTER", "P60D", 60_000),
+    deleteAfterMs: duration(env, "INACTIVITY_DELETE_AFTER", "P300D", 60_000),
+    warnBeforeMs: duration(env, "INACTIVITY_WARNING_BEFORE", "P7D", 0),
+    rotationQuietPeriodMs: duration(env, "ROTATION_QUIET_PERIOD", "PT15M", 0),
+  };
+  if (policy.deleteAfterMs <= policy.disableAfterMs) {
+    throw new ConfigError("INACTIVITY_DELETE_AFTER", "must be longer than INACTIVITY_DISABLE_AFTER");
+  }
+  if (policy.warnBeforeMs >= policy.disableAfterMs) {
+    throw new ConfigError("INACTIVITY_WARNING_BEFORE", "must be shorter than INACTIVITY_DISABLE_AFTER");
+  }
+  return Object.freeze(policy);
+}
+
 /** Reads and validates the environment once; command-line flags override it. */
 export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = {}): Config {
   const host = overrides.host ?? text(env, "HOST", "127.0.0.1");
@@ -139,6 +159,9 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
     publicUrl,
     onboardingLinkTtlMs: duration(env, "ONBOARDING_LINK_TTL", "PT72H", 60_000),
     usageFlushIntervalMs: duration(env, "USAGE_FLUSH_INTERVAL", "PT5S", 100),
+    lifecycle: lifecycle(env),
+    lifecycleSweepIntervalMs: duration(env, "LIFECYCLE_SWEEP_INTERVAL", "PT1H", 1000),
+    rotationCheckIntervalMs: duration(env, "ROTATION_CHECK_INTERVAL", "PT30S", 1000),
     logLevel: text(env, "LOG_LEVEL", "info"),
   });
 }

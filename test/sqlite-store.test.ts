@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import SQLite from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
+import { MIGRATION_NAMES } from "../src/store/kysely/migrations.ts";
 import { openSqliteStore } from "../src/store/sqlite/sqlite-store.ts";
 import { storeContract } from "./store-contract.ts";
 
@@ -50,6 +51,7 @@ describe("SQLite store file", () => {
           sourceIp: null,
           statusBefore: null,
           statusAfter: null,
+          reason: null,
           occurredAt: account.createdAt,
         },
       });
@@ -78,7 +80,7 @@ describe("SQLite store file", () => {
     const check = new SQLite(file, { readonly: true });
     try {
       const applied = check.prepare("select name from kysely_migration order by name").pluck().all();
-      expect(applied).toEqual(["0001_initial"]);
+      expect(applied).toEqual([...MIGRATION_NAMES]);
     } finally {
       check.close();
     }

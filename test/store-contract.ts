@@ -69,6 +69,11 @@ function makeCredential(n: number, owner: string, overrides: Partial<Credential>
     lastUsedAt: null,
     disabledAt: null,
     expiresAt: null,
+    deletedAt: null,
+    activityAt: at(n * MINUTE),
+    rotatedFrom: null,
+    rotatedTo: null,
+    rotationEnd: null,
     ...overrides,
   };
 }
@@ -92,6 +97,7 @@ function makeAudit(owner: string, overrides: Partial<AuditEvent> = {}): AuditEve
     sourceIp: null,
     statusBefore: null,
     statusAfter: null,
+    reason: null,
     occurredAt: at(0),
     ...overrides,
   };
@@ -807,7 +813,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect(await store.findCredential(credential.accountId, credential.credentialId)).toEqual(credential);
       });
 
-      it("enableDisabledCredential acts only on a DISABLED credential and clears reason and disabled_at", async () => {
+      it("enableDisabledCredential acts only on a DISABLED credential, clears reason and disabled_at, restarts the inactivity clock", async () => {
         const credential = await activeCredential();
         const change = (hours: number, action: string) => ({
           accountId: credential.accountId,
@@ -825,10 +831,13 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         await store.disableActiveCredential({ ...change(2, "credential.disabled"), reason: "INACTIVITY" });
         const enableChange = change(3, "credential.enabled");
         const enabled = await store.enableDisabledCredential(enableChange);
-        expect(enabled).toEqual(credential);
+        const reactivated = { ...credential, activityAt: enableChange.at };
+        expect(enabled).toEqual(reactivated);
         expect(enabled?.statusReason).toBeNull();
         expect(enabled?.disabledAt).toBeNull();
-        expect(await store.findCredential(credential.accountId, credential.credentialId)).toEqual(credential);
+        expect(await store.findCredential(credential.accountId, credential.credentialId)).toEqual(
+          reactivated,
+        );
 
         expect(await store.enableDisabledCredential(change(4, "credential.enabled"))).toBeNull();
         const actions = (await auditOf(credential.accountId)).map((e) => e.action);

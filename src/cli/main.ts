@@ -4,6 +4,8 @@ import { ConfigError } from "../config.ts";
 import { adminAccountsCreateCommand } from "./commands/admin-accounts-create.ts";
 import { adminAccountsLinkCommand } from "./commands/admin-accounts-link.ts";
 import { adminAccountsListCommand } from "./commands/admin-accounts-list.ts";
+import { adminCredentialsCommands } from "./commands/admin-credentials.ts";
+import { lifecycleCommands } from "./commands/lifecycle-sweep.ts";
 import { serveCommand } from "./commands/serve.ts";
 
 export function buildProgram(): Command {
@@ -16,6 +18,8 @@ export function buildProgram(): Command {
   adminAccountsCreateCommand(accounts);
   adminAccountsLinkCommand(accounts);
   adminAccountsListCommand(accounts);
+  adminCredentialsCommands(admin);
+  lifecycleCommands(program);
   return program;
 }
 

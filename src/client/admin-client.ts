@@ -1,5 +1,5 @@
 import { requestJson } from "./http.ts";
-import type { Account, CreatedAccount, Environment, OnboardingLink, Page } from "./types.ts";
+import type { Account, CreatedAccount, Credential, Environment, OnboardingLink, Page } from "./types.ts";
 
 /** Typed client of the operator API (`/admin/v1`), used by `partnerctl admin`. */
 export class AdminClient {
@@ -21,6 +21,20 @@ export class AdminClient {
 
   listAccounts(page: Page = {}): Promise<{ accounts: Account[]; next_page_token?: string }> {
     return this.#request({ method: "GET", path: "/admin/v1/accounts", query: { ...page } });
+  }
+
+  enableCredential(accountId: string, credentialId: string): Promise<Credential> {
+    return this.#request({
+      method: "POST",
+      path: `/admin/v1/accounts/${encodeURIComponent(accountId)}/credentials/${encodeURIComponent(credentialId)}/enable`,
+    });
+  }
+
+  disableCredential(accountId: string, credentialId: string): Promise<Credential> {
+    return this.#request({
+      method: "POST",
+      path: `/admin/v1/accounts/${encodeURIComponent(accountId)}/credentials/${encodeURIComponent(credentialId)}/disable`,
+    });
   }
 
   issueOnboardingLink(accountId: string): Promise<OnboardingLink> {

@@ -77,6 +77,17 @@ export class PartnerClient {
     return this.#request({ method: "POST", path: `${this.#base}/credentials/${credentialId}/enable` });
   }
 
+  rotateCredential(
+    credentialId: string,
+    options: { overlap?: string; end_overlap?: "AT_EXPIRY" | "WHEN_OLD_KEY_IDLE" } = {},
+  ): Promise<CreatedCredential> {
+    return this.#request({
+      method: "POST",
+      path: `${this.#base}/credentials/${credentialId}/rotate`,
+      body: options,
+    });
+  }
+
   listAuditEvents(page: Page = {}): Promise<{ audit_events: AuditEvent[]; next_page_token?: string }> {
     return this.#request({ method: "GET", path: `${this.#base}/audit-events`, query: { ...page } });
   }

@@ -15,6 +15,9 @@ export interface Credential {
   last_used_at?: string;
   disabled_at?: string;
   expires_at?: string;
+  deleted_at?: string;
+  rotated_from?: string;
+  rotated_to?: string;
   client_id?: string;
 }
 
@@ -41,6 +44,7 @@ export interface AuditEvent {
   source_ip?: string;
   status_before?: string;
   status_after?: string;
+  reason?: string;
   occurred_at: string;
 }
 

@@ -14,11 +14,14 @@ export const ACCOUNT_KINDS = ["ACQUIRING_PARTNER", "PARTNER_ACCOUNT"] as const;
 export type AccountKind = (typeof ACCOUNT_KINDS)[number];
 
 /** Who performed an action: a credential of the account tree, or operator staff. */
-export type Actor = { kind: "credential"; credentialId: string } | { kind: "operator" };
+export type Actor = { kind: "credential"; credentialId: string } | { kind: "operator" } | { kind: "system" };
 
 export function actorLabel(actor: Actor): string {
-  return actor.kind === "operator" ? "operator" : actor.credentialId;
+  return actor.kind === "credential" ? actor.credentialId : actor.kind;
 }
+
+export const ROTATION_ENDS = ["AT_EXPIRY", "WHEN_OLD_KEY_IDLE"] as const;
+export type RotationEnd = (typeof ROTATION_ENDS)[number];
 
 export interface Account {
   accountId: string;
@@ -46,7 +49,14 @@ export interface Credential {
   createdBy: string;
   lastUsedAt: Date | null;
   disabledAt: Date | null;
+  /** When a rotation's overlap ends; the credential is refused from then on. */
   expiresAt: Date | null;
+  deletedAt: Date | null;
+  /** Start of the inactivity clock: the latest of creation, reactivation and last use. */
+  activityAt: Date;
+  rotatedFrom: string | null;
+  rotatedTo: string | null;
+  rotationEnd: RotationEnd | null;
 }
 
 /** What the store keeps to verify an API key: never the key itself. */
@@ -65,5 +75,6 @@ export interface AuditEvent {
   sourceIp: string | null;
   statusBefore: string | null;
   statusAfter: string | null;
+  reason: string | null;
   occurredAt: Date;
 }

@@ -9,6 +9,8 @@ import { registerIdempotency } from "./plugins/idempotency.ts";
 import { partnerOf, registerPartnerAuth } from "./plugins/partner-auth.ts";
 import { registerRequestContext } from "./plugins/request-context.ts";
 import { createAccount } from "./routes/admin/create-account.ts";
+import { adminDisableCredential } from "./routes/admin/disable-credential.ts";
+import { adminEnableCredential } from "./routes/admin/enable-credential.ts";
 import { issueOnboardingLink } from "./routes/admin/issue-onboarding-link.ts";
 import { listAccounts } from "./routes/admin/list-accounts.ts";
 import { claimOnboardingLink } from "./routes/onboarding/claim-onboarding-link.ts";
@@ -24,6 +26,7 @@ import { getCredential } from "./routes/partner/get-credential.ts";
 import { listAuditEvents } from "./routes/partner/list-audit-events.ts";
 import { listCredentials } from "./routes/partner/list-credentials.ts";
 import { listPartnerAccounts } from "./routes/partner/list-partner-accounts.ts";
+import { rotateCredential } from "./routes/partner/rotate-credential.ts";
 import { updateCredential } from "./routes/partner/update-credential.ts";
 import { type App, type AppOptions, headerPrefix } from "./types.ts";
 import { schemaController } from "./validation.ts";
@@ -96,6 +99,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       updateCredential,
       disableCredential,
       enableCredential,
+      rotateCredential,
       listAuditEvents,
       createPartnerAccount,
       listPartnerAccounts,
@@ -112,7 +116,14 @@ export async function buildApp(options: AppOptions): Promise<App> {
       headerPrefix: prefix,
       scopeOf: () => "operator",
     });
-    for (const route of [createAccount, listAccounts, issueOnboardingLink]) route(scope, services);
+    for (const route of [
+      createAccount,
+      listAccounts,
+      issueOnboardingLink,
+      adminEnableCredential,
+      adminDisableCredential,
+    ])
+      route(scope, services);
   });
 
   await app.register(async (plain) => {

@@ -22,6 +22,9 @@ export function presentCredential(c: Credential): Static<typeof CredentialSchema
     last_used_at: time(c.lastUsedAt),
     disabled_at: time(c.disabledAt),
     expires_at: time(c.expiresAt),
+    deleted_at: time(c.deletedAt),
+    rotated_from: present(c.rotatedFrom),
+    rotated_to: present(c.rotatedTo),
     client_id: present(c.clientId),
   };
 }
@@ -48,6 +51,7 @@ export function presentAuditEvent(e: AuditEvent): Static<typeof AuditEventSchema
     source_ip: present(e.sourceIp),
     status_before: present(e.statusBefore),
     status_after: present(e.statusAfter),
+    reason: present(e.reason),
     occurred_at: e.occurredAt.toISOString(),
   };
 }

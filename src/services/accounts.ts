@@ -1,6 +1,6 @@
 import { AppError, notFound } from "../domain/errors.ts";
 import { newAccountId } from "../domain/identifiers.ts";
-import type { Account, Environment } from "../domain/types.ts";
+import { type Account, actorLabel, type Environment } from "../domain/types.ts";
 import { auditEvent } from "./audit.ts";
 import type { IssuedLink, OnboardingService } from "./onboarding.ts";
 import { fetchPage, type Paged } from "./paging.ts";
@@ -63,7 +63,7 @@ export class AccountService {
       parentAccountId: parent.accountId,
       partnerAccountReference: input.partnerAccountReference ?? null,
       createdAt: this.#runtime.clock.now(),
-      createdBy: context.actor.kind === "operator" ? "operator" : context.actor.credentialId,
+      createdBy: actorLabel(context.actor),
     };
     await this.#runtime.store.createAccount({
       account,

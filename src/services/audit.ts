@@ -10,6 +10,9 @@ export interface AuditFacts {
   targetId: string;
   statusBefore?: string | null;
   statusAfter?: string | null;
+  reason?: string | null;
+  /** When it happened, if not now (a sweep evaluated as of another instant). */
+  at?: Date;
 }
 
 /** Builds the audit event that a store change writes in the same transaction. */
@@ -24,7 +27,8 @@ export function auditEvent(runtime: ServiceRuntime, context: RequestContext, fac
     sourceIp: context.sourceIp,
     statusBefore: facts.statusBefore ?? null,
     statusAfter: facts.statusAfter ?? null,
-    occurredAt: runtime.clock.now(),
+    reason: facts.reason ?? null,
+    occurredAt: facts.at ?? runtime.clock.now(),
   };
 }
 

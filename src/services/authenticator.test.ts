@@ -74,6 +74,7 @@ beforeEach(async () => {
       sourceIp: null,
       statusBefore: null,
       statusAfter: null,
+      reason: null,
       occurredAt: account.createdAt,
     },
   });
@@ -109,6 +110,7 @@ async function insert(
       sourceIp: null,
       statusBefore: null,
       statusAfter: "ACTIVE",
+      reason: null,
       occurredAt: new Date(),
     },
   });

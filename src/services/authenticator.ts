@@ -6,7 +6,16 @@ import type { UsageRecorder } from "./usage-recorder.ts";
 
 export type AuthResult =
   | { result: "VALID"; account: Account; credential: Credential }
-  | { result: "MALFORMED" | "UNKNOWN" | "WRONG_SECRET" | "NOT_AN_API_KEY" | "DISABLED" | "DELETED" };
+  | {
+      result:
+        | "MALFORMED"
+        | "UNKNOWN"
+        | "WRONG_SECRET"
+        | "NOT_AN_API_KEY"
+        | "DISABLED"
+        | "DELETED"
+        | "EXPIRED";
+    };
 
 /**
  * Verifies a presented API key: a tagged result, never an exception. Malformed keys and bad
@@ -39,11 +48,16 @@ export class Authenticator {
     const { credential } = found;
     if (credential.status === "DELETED") return { result: "DELETED" };
     if (credential.status !== "ACTIVE") return { result: "DISABLED" };
+    const now = this.#runtime.clock.now();
+    // A rotated-out credential is refused from the end of its overlap, even before a sweep marks it.
+    if (credential.expiresAt !== null && credential.expiresAt.getTime() <= now.getTime()) {
+      return { result: "EXPIRED" };
+    }
     const account = await this.#runtime.store.findAccount(credential.accountId);
     if (!account) return { result: "UNKNOWN" };
     this.#usage.record({
       credentialId: credential.credentialId,
-      usedAt: this.#runtime.clock.now(),
+      usedAt: now,
       sourceIp,
     });
     return { result: "VALID", account, credential };

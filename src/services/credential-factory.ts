@@ -25,8 +25,10 @@ export function mintCredential(
     environment: Environment;
     description: string;
     createdBy: string;
+    rotatedFrom?: string;
   },
 ): MintedCredential {
+  const now = runtime.clock.now();
   const generated = generateKey({
     brand: keys.brand,
     environment: input.environment,
@@ -45,11 +47,16 @@ export function mintCredential(
       statusReason: null,
       lookupId: generated.lookupId,
       clientId: isApiKey ? null : generated.key,
-      createdAt: runtime.clock.now(),
+      createdAt: now,
       createdBy: input.createdBy,
       lastUsedAt: null,
       disabledAt: null,
       expiresAt: null,
+      deletedAt: null,
+      activityAt: now,
+      rotatedFrom: input.rotatedFrom ?? null,
+      rotatedTo: null,
+      rotationEnd: null,
     },
     secret: isApiKey ? hashSecret(keys.peppers.current, generated.key) : null,
     apiKey: isApiKey ? generated.key : null,

@@ -1,5 +1,6 @@
 import { assertCanDisable, assertCanEditDescription, assertCanEnable } from "../domain/credential-rules.ts";
-import { notFound } from "../domain/errors.ts";
+import { AppError, notFound } from "../domain/errors.ts";
+import { assertCanRotate } from "../domain/lifecycle-policy.ts";
 import {
   type Account,
   actorLabel,
@@ -7,6 +8,7 @@ import {
   type CredentialStatus,
   type CredentialType,
   type Environment,
+  type RotationEnd,
   type StatusReason,
 } from "../domain/types.ts";
 import { auditEvent } from "./audit.ts";
@@ -124,9 +126,65 @@ export class CredentialService {
         targetId: credentialId,
         statusBefore: "ACTIVE",
         statusAfter: "DISABLED",
+        reason,
       }),
     });
     return changed ?? this.get(account, credentialId);
+  }
+
+  /**
+   * Creates a successor of the same type, environment and description, and schedules the old
+   * credential's end after the overlap (at once for a zero overlap).
+   */
+  async rotate(
+    account: Account,
+    context: RequestContext,
+    credentialId: string,
+    options: { overlapMs: number; end: RotationEnd },
+  ): Promise<{ predecessor: Credential; successor: CreatedCredential }> {
+    const current = await this.get(account, credentialId);
+    assertCanRotate(current);
+    const at = this.#runtime.clock.now();
+    const minted = mintCredential(this.#runtime, this.#keys, {
+      accountId: account.accountId,
+      type: current.type,
+      environment: current.environment,
+      description: current.description,
+      createdBy: actorLabel(context.actor),
+      rotatedFrom: credentialId,
+    });
+    const disableNow = options.overlapMs === 0;
+    const facts = { accountId: account.accountId, targetType: "CREDENTIAL" } as const;
+    const predecessor = await this.#runtime.store.rotateCredential({
+      accountId: account.accountId,
+      credentialId,
+      successor: minted,
+      expiresAt: new Date(at.getTime() + options.overlapMs),
+      rotationEnd: options.end,
+      disableNow,
+      at,
+      audit: [
+        auditEvent(this.#runtime, context, {
+          ...facts,
+          action: "credential.rotated",
+          targetId: credentialId,
+          statusBefore: "ACTIVE",
+          statusAfter: disableNow ? "DISABLED" : "ACTIVE",
+          reason: "ROTATED",
+        }),
+        auditEvent(this.#runtime, context, {
+          ...facts,
+          action: "credential.created",
+          targetId: minted.credential.credentialId,
+          statusAfter: "ACTIVE",
+        }),
+      ],
+    });
+    if (!predecessor) {
+      assertCanRotate(await this.get(account, credentialId));
+      throw new AppError("INVALID_STATE", "The credential changed while it was being rotated; try again");
+    }
+    return { predecessor, successor: { credential: minted.credential, apiKey: minted.apiKey } };
   }
 
   /** Enabling an active credential changes nothing; a deleted one can never come back. */

@@ -1,3 +1,4 @@
+import type { LifecycleThresholds } from "../domain/lifecycle-policy.ts";
 import type { PagePosition } from "../domain/page-token.ts";
 import type {
   Account,
@@ -7,6 +8,7 @@ import type {
   CredentialStatus,
   CredentialType,
   Environment,
+  RotationEnd,
   SecretHash,
   StatusReason,
 } from "../domain/types.ts";
@@ -62,6 +64,28 @@ export type ClaimOutcome =
   | { outcome: "CLAIMED" }
   | { outcome: "NOT_FOUND" | "ALREADY_USED" | "EXPIRED" | "SUPERSEDED" };
 
+/** The lifecycle rules of DESIGN §5, each applied as one guarded update per credential. */
+export const LIFECYCLE_RULES = [
+  "ROTATION_EXPIRED",
+  "ROTATION_OLD_KEY_IDLE",
+  "INACTIVITY_WARNING",
+  "INACTIVITY_DISABLE",
+  "INACTIVITY_DELETE",
+] as const;
+export type LifecycleRule = (typeof LIFECYCLE_RULES)[number];
+
+export interface Rotation {
+  accountId: string;
+  credentialId: string;
+  successor: NewCredential;
+  expiresAt: Date;
+  rotationEnd: RotationEnd;
+  /** A zero overlap disables the old credential in the same transaction. */
+  disableNow: boolean;
+  at: Date;
+  audit: AuditEvent[];
+}
+
 export interface IdempotencyRecord {
   keyHash: string;
   requestHash: string;
@@ -108,6 +132,22 @@ export interface Store {
   disableActiveCredential(input: StatusChange & { reason: StatusReason }): Promise<Credential | null>;
   /** DISABLED → ACTIVE; null when the credential was not DISABLED. */
   enableDisabledCredential(input: StatusChange): Promise<Credential | null>;
+  /** Creates the successor and schedules the old credential's end, if it is ACTIVE and not rotating. */
+  rotateCredential(rotation: Rotation): Promise<Credential | null>;
+  /** Credentials the rule applies to as of the thresholds, by id after `afterId`. */
+  findLifecycleCandidates(input: {
+    rule: LifecycleRule;
+    thresholds: LifecycleThresholds;
+    afterId: string | null;
+    limit: number;
+  }): Promise<Credential[]>;
+  /** Applies the rule to one credential if it still applies (guarded), with its audit event. */
+  applyLifecycleRule(input: {
+    rule: LifecycleRule;
+    thresholds: LifecycleThresholds;
+    credentialId: string;
+    audit: AuditEvent;
+  }): Promise<Credential | null>;
   /** Batched last-use write: one statement per credential, never moves last_used_at backwards. */
   recordCredentialUses(uses: CredentialUse[]): Promise<void>;
 

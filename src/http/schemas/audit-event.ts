@@ -11,6 +11,7 @@ export const AuditEventSchema = Type.Object(
     source_ip: Type.Optional(Type.String()),
     status_before: Type.Optional(Type.String()),
     status_after: Type.Optional(Type.String()),
+    reason: Type.Optional(Type.String({ description: "PARTNER, OPERATOR, INACTIVITY or ROTATED" })),
     occurred_at: Timestamp,
   },
   { additionalProperties: false },

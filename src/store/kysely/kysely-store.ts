@@ -1,4 +1,12 @@
-import { type Kysely, type SelectQueryBuilder, sql } from "kysely";
+import {
+  type Expression,
+  type ExpressionBuilder,
+  type Kysely,
+  type SelectQueryBuilder,
+  type SqlBool,
+  sql,
+} from "kysely";
+import type { LifecycleThresholds } from "../../domain/lifecycle-policy.ts";
 import type { PagePosition } from "../../domain/page-token.ts";
 import type { Account, AuditEvent, Credential } from "../../domain/types.ts";
 import type {
@@ -7,9 +15,11 @@ import type {
   CredentialQuery,
   CredentialUse,
   IdempotencyRecord,
+  LifecycleRule,
   NewCredential,
   OnboardingLink,
   Page,
+  Rotation,
   StatusChange,
   Store,
 } from "../port.ts";
@@ -43,6 +53,72 @@ function keysetPage<T extends Table, O>(
     ? query.where(sql<boolean>`(${at} < ${after.at} or (${at} = ${after.at} and ${id} < ${after.id}))`)
     : query;
   return filtered.orderBy(at, "desc").orderBy(id, "desc").limit(page.limit);
+}
+
+type CredentialFilter = (eb: ExpressionBuilder<Database, "credentials">) => Expression<SqlBool>;
+type CredentialChange = Partial<Database["credentials"]>;
+
+/** When a lifecycle rule applies to a credential: used both to find candidates and to guard the update. */
+function ruleApplies(rule: LifecycleRule, t: LifecycleThresholds): CredentialFilter {
+  const now = iso(t.now);
+  switch (rule) {
+    case "ROTATION_EXPIRED":
+      return (eb) =>
+        eb.and([eb("status", "=", "ACTIVE"), eb("expires_at", "is not", null), eb("expires_at", "<=", now)]);
+    case "ROTATION_OLD_KEY_IDLE":
+      return (eb) =>
+        eb.and([
+          eb("status", "=", "ACTIVE"),
+          eb("rotation_end", "=", "WHEN_OLD_KEY_IDLE"),
+          eb("expires_at", ">", now),
+          eb.or([eb("last_used_at", "is", null), eb("last_used_at", "<=", iso(t.quietSince))]),
+          eb.exists(
+            eb
+              .selectFrom("credentials as successor")
+              .select(sql`1`.as("one"))
+              .whereRef("successor.credential_id", "=", "credentials.rotated_to")
+              .where("successor.last_used_at", "is not", null),
+          ),
+        ]);
+    case "INACTIVITY_WARNING":
+      return (eb) =>
+        eb.and([
+          eb("status", "=", "ACTIVE"),
+          eb("activity_at", "<=", iso(t.warnIdleSince)),
+          eb("activity_at", ">", iso(t.disableIdleSince)),
+          eb.or([
+            eb("inactivity_warned_at", "is", null),
+            eb("inactivity_warned_at", "<", eb.ref("activity_at")),
+          ]),
+        ]);
+    case "INACTIVITY_DISABLE":
+      return (eb) => eb.and([eb("status", "=", "ACTIVE"), eb("activity_at", "<=", iso(t.disableIdleSince))]);
+    case "INACTIVITY_DELETE":
+      return (eb) => eb.and([eb("status", "=", "DISABLED"), eb("activity_at", "<=", iso(t.deleteIdleSince))]);
+  }
+}
+
+/** What applying a lifecycle rule changes. Deletion wipes the hash and leaves a tombstone. */
+function ruleChange(rule: LifecycleRule, t: LifecycleThresholds): CredentialChange {
+  const now = iso(t.now);
+  switch (rule) {
+    case "ROTATION_EXPIRED":
+    case "ROTATION_OLD_KEY_IDLE":
+      return { status: "DISABLED", status_reason: "ROTATED", disabled_at: now };
+    case "INACTIVITY_WARNING":
+      return { inactivity_warned_at: now };
+    case "INACTIVITY_DISABLE":
+      return { status: "DISABLED", status_reason: "INACTIVITY", disabled_at: now };
+    case "INACTIVITY_DELETE":
+      return {
+        status: "DELETED",
+        status_reason: "INACTIVITY",
+        deleted_at: now,
+        secret_hash: null,
+        pepper_version: null,
+        client_id: null,
+      };
+  }
 }
 
 /** The Store port over Kysely; dialect-specific set-up lives in the sqlite/ and postgres/ factories. */
@@ -223,7 +299,15 @@ export class KyselyStore implements Store {
     return this.#db.transaction().execute(async (trx) => {
       const row = await trx
         .updateTable("credentials")
-        .set({ status: "ACTIVE", status_reason: null, disabled_at: null })
+        .set({
+          status: "ACTIVE",
+          status_reason: null,
+          disabled_at: null,
+          expires_at: null,
+          rotation_end: null,
+          activity_at: iso(input.at),
+          inactivity_warned_at: null,
+        })
         .where("account_id", "=", input.accountId)
         .where("credential_id", "=", input.credentialId)
         .where("status", "=", "DISABLED")
@@ -242,11 +326,74 @@ export class KyselyStore implements Store {
         const at = iso(use.usedAt);
         await trx
           .updateTable("credentials")
-          .set({ last_used_at: at, last_used_ip: use.sourceIp })
+          .set({
+            last_used_at: at,
+            last_used_ip: use.sourceIp,
+            activity_at: sql<string>`case when activity_at < ${at} then ${at} else activity_at end`,
+          })
           .where("credential_id", "=", use.credentialId)
           .where((eb) => eb.or([eb("last_used_at", "is", null), eb("last_used_at", "<", at)]))
           .execute();
       }
+    });
+  }
+
+  async rotateCredential(rotation: Rotation): Promise<Credential | null> {
+    return this.#db.transaction().execute(async (trx) => {
+      const at = iso(rotation.at);
+      const old = await trx
+        .updateTable("credentials")
+        .set({
+          rotated_to: rotation.successor.credential.credentialId,
+          expires_at: iso(rotation.expiresAt),
+          rotation_end: rotation.rotationEnd,
+          ...(rotation.disableNow ? { status: "DISABLED", status_reason: "ROTATED", disabled_at: at } : {}),
+        })
+        .where("account_id", "=", rotation.accountId)
+        .where("credential_id", "=", rotation.credentialId)
+        .where("status", "=", "ACTIVE")
+        .where("expires_at", "is", null)
+        .returningAll()
+        .executeTakeFirst();
+      if (!old) return null;
+      await trx
+        .insertInto("credentials")
+        .values(credentialToRow(rotation.successor.credential, rotation.successor.secret))
+        .execute();
+      await trx.insertInto("audit_events").values(rotation.audit.map(auditToRow)).execute();
+      return rowToCredential(old);
+    });
+  }
+
+  async findLifecycleCandidates(input: {
+    rule: LifecycleRule;
+    thresholds: LifecycleThresholds;
+    afterId: string | null;
+    limit: number;
+  }): Promise<Credential[]> {
+    let q = this.#db.selectFrom("credentials").selectAll().where(ruleApplies(input.rule, input.thresholds));
+    if (input.afterId !== null) q = q.where("credential_id", ">", input.afterId);
+    const rows = await q.orderBy("credential_id").limit(input.limit).execute();
+    return rows.map(rowToCredential);
+  }
+
+  async applyLifecycleRule(input: {
+    rule: LifecycleRule;
+    thresholds: LifecycleThresholds;
+    credentialId: string;
+    audit: AuditEvent;
+  }): Promise<Credential | null> {
+    return this.#db.transaction().execute(async (trx) => {
+      const row = await trx
+        .updateTable("credentials")
+        .set(ruleChange(input.rule, input.thresholds))
+        .where("credential_id", "=", input.credentialId)
+        .where(ruleApplies(input.rule, input.thresholds))
+        .returningAll()
+        .executeTakeFirst();
+      if (!row) return null;
+      await trx.insertInto("audit_events").values(auditToRow(input.audit)).execute();
+      return rowToCredential(row);
     });
   }
 

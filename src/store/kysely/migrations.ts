@@ -1,4 +1,4 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
 
 /**
  * Versioned schema migrations, applied in name order at start. Written with Kysely's schema
@@ -103,7 +103,35 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  "0002_lifecycle": {
+    async up(db: Kysely<unknown>): Promise<void> {
+      for (const column of [
+        "activity_at",
+        "inactivity_warned_at",
+        "deleted_at",
+        "rotated_from",
+        "rotated_to",
+        "rotation_end",
+      ]) {
+        await db.schema.alterTable("credentials").addColumn(column, "text").execute();
+      }
+      await sql`update credentials set activity_at = coalesce(last_used_at, created_at)`.execute(db);
+      await db.schema
+        .createIndex("credentials_by_status_activity")
+        .on("credentials")
+        .columns(["status", "activity_at"])
+        .execute();
+      await db.schema
+        .createIndex("credentials_by_status_expiry")
+        .on("credentials")
+        .columns(["status", "expires_at"])
+        .execute();
+      await db.schema.alterTable("audit_events").addColumn("reason", "text").execute();
+    },
+  },
 };
+
+export const MIGRATION_NAMES: readonly string[] = Object.keys(migrations).sort();
 
 const provider: MigrationProvider = {
   getMigrations: async () => migrations,

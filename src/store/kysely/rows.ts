@@ -6,6 +6,7 @@ import type {
   CredentialStatus,
   CredentialType,
   Environment,
+  RotationEnd,
   StatusReason,
 } from "../../domain/types.ts";
 import type { IdempotencyRecord, OnboardingLink } from "../port.ts";
@@ -70,6 +71,12 @@ export function credentialToRow(
     last_used_ip: null,
     disabled_at: isoOrNull(c.disabledAt),
     expires_at: isoOrNull(c.expiresAt),
+    deleted_at: isoOrNull(c.deletedAt),
+    activity_at: iso(c.activityAt),
+    inactivity_warned_at: null,
+    rotated_from: c.rotatedFrom,
+    rotated_to: c.rotatedTo,
+    rotation_end: c.rotationEnd,
   };
 }
 
@@ -89,6 +96,11 @@ export function rowToCredential(r: CredentialsTable): Credential {
     lastUsedAt: dateOrNull(r.last_used_at),
     disabledAt: dateOrNull(r.disabled_at),
     expiresAt: dateOrNull(r.expires_at),
+    deletedAt: dateOrNull(r.deleted_at),
+    activityAt: new Date(r.activity_at),
+    rotatedFrom: r.rotated_from,
+    rotatedTo: r.rotated_to,
+    rotationEnd: r.rotation_end as RotationEnd | null,
   };
 }
 
@@ -127,6 +139,7 @@ export function auditToRow(e: AuditEvent): AuditEventsTable {
     source_ip: e.sourceIp,
     status_before: e.statusBefore,
     status_after: e.statusAfter,
+    reason: e.reason,
     occurred_at: iso(e.occurredAt),
   };
 }
@@ -142,6 +155,7 @@ export function rowToAudit(r: AuditEventsTable): AuditEvent {
     sourceIp: r.source_ip,
     statusBefore: r.status_before,
     statusAfter: r.status_after,
+    reason: r.reason,
     occurredAt: new Date(r.occurred_at),
   };
 }

@@ -28,6 +28,12 @@ export interface CredentialsTable {
   last_used_ip: string | null;
   disabled_at: string | null;
   expires_at: string | null;
+  deleted_at: string | null;
+  activity_at: string;
+  inactivity_warned_at: string | null;
+  rotated_from: string | null;
+  rotated_to: string | null;
+  rotation_end: string | null;
 }
 
 export interface OnboardingLinksTable {
@@ -50,6 +56,7 @@ export interface AuditEventsTable {
   source_ip: string | null;
   status_before: string | null;
   status_after: string | null;
+  reason: string | null;
   occurred_at: string;
 }
 

@@ -1,0 +1,53 @@
+import { type LifecycleService, ROTATION_RULES, type SweepReport } from "./lifecycle.ts";
+
+export interface SchedulerOptions {
+  sweepIntervalMs: number;
+  rotationIntervalMs: number;
+  onReport: (report: SweepReport) => void;
+  onError: (error: unknown) => void;
+}
+
+/**
+ * Runs the lifecycle rules inside `serve`: the whole sweep on a long interval, the rotation
+ * rules (overlap ends) on a short one. A run never overlaps the previous one of its kind.
+ */
+export class LifecycleScheduler {
+  readonly #timers: NodeJS.Timeout[] = [];
+  readonly #running = new Set<string>();
+  #current: Promise<unknown> = Promise.resolve();
+
+  readonly #lifecycle: LifecycleService;
+  readonly #options: SchedulerOptions;
+
+  constructor(lifecycle: LifecycleService, options: SchedulerOptions) {
+    this.#lifecycle = lifecycle;
+    this.#options = options;
+  }
+
+  start(): void {
+    this.#every(this.#options.sweepIntervalMs, "sweep", () => this.#lifecycle.sweep());
+    this.#every(this.#options.rotationIntervalMs, "rotation", () =>
+      this.#lifecycle.sweep({ rules: ROTATION_RULES }),
+    );
+  }
+
+  async stop(): Promise<void> {
+    for (const timer of this.#timers) clearInterval(timer);
+    this.#timers.length = 0;
+    await this.#current.catch(() => undefined);
+  }
+
+  #every(intervalMs: number, name: string, run: () => Promise<SweepReport>): void {
+    const timer = setInterval(() => {
+      if (this.#running.has(name)) return;
+      this.#running.add(name);
+      this.#current = run()
+        .then((report) => {
+          if (report.transitions.length > 0) this.#options.onReport(report);
+        }, this.#options.onError)
+        .finally(() => this.#running.delete(name));
+    }, intervalMs);
+    timer.unref();
+    this.#timers.push(timer);
+  }
+}
