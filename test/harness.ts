@@ -8,6 +8,7 @@ import { loadConfig } from "../src/config.ts";
 import type { Clock } from "../src/domain/runtime.ts";
 import type { App } from "../src/http/types.ts";
 import { createLogger } from "../src/logger.ts";
+import type { LifecycleService } from "../src/services/lifecycle.ts";
 import type { UsageRecorder } from "../src/services/usage-recorder.ts";
 import type { Store } from "../src/store/port.ts";
 import { openSqliteStore } from "../src/store/sqlite/sqlite-store.ts";
@@ -39,6 +40,7 @@ export interface Harness {
   app: App;
   store: Store;
   usage: UsageRecorder;
+  lifecycle: LifecycleService;
   clock: ManualClock;
   dataDir: string;
   dbFile: string;
@@ -62,7 +64,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   const clock = new ManualClock();
   const dbFile = join(dataDir, "test.sqlite");
   const store = await openSqliteStore(dbFile);
-  const { app, usage } = await compose({
+  const { app, usage, lifecycle } = await compose({
     config,
     store,
     logger,
@@ -76,6 +78,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     app,
     store,
     usage,
+    lifecycle,
     clock,
     dataDir,
     dbFile,

@@ -13,11 +13,11 @@ export interface LifecyclePolicy {
 /** The instants the rules compare against: the rules themselves run as guarded SQL updates. */
 export interface LifecycleThresholds {
   now: Date;
-  /** ACTIVE credentials idle since before this get the inactivity warning. */
+  /** ACTIVE credentials idle since this instant or earlier get the inactivity warning. */
   warnIdleSince: Date;
-  /** ACTIVE credentials idle since before this are disabled (INACTIVITY). */
+  /** ACTIVE credentials idle since before this (strictly) are disabled (INACTIVITY). */
   disableIdleSince: Date;
-  /** DISABLED credentials idle since before this are deleted. */
+  /** DISABLED credentials idle since before this (strictly) are deleted. */
   deleteIdleSince: Date;
   /** WHEN_OLD_KEY_IDLE: the old key must not have been used since this. */
   quietSince: Date;

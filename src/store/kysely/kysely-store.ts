@@ -85,16 +85,16 @@ function ruleApplies(rule: LifecycleRule, t: LifecycleThresholds): CredentialFil
         eb.and([
           eb("status", "=", "ACTIVE"),
           eb("activity_at", "<=", iso(t.warnIdleSince)),
-          eb("activity_at", ">", iso(t.disableIdleSince)),
+          eb("activity_at", ">=", iso(t.disableIdleSince)),
           eb.or([
             eb("inactivity_warned_at", "is", null),
             eb("inactivity_warned_at", "<", eb.ref("activity_at")),
           ]),
         ]);
     case "INACTIVITY_DISABLE":
-      return (eb) => eb.and([eb("status", "=", "ACTIVE"), eb("activity_at", "<=", iso(t.disableIdleSince))]);
+      return (eb) => eb.and([eb("status", "=", "ACTIVE"), eb("activity_at", "<", iso(t.disableIdleSince))]);
     case "INACTIVITY_DELETE":
-      return (eb) => eb.and([eb("status", "=", "DISABLED"), eb("activity_at", "<=", iso(t.deleteIdleSince))]);
+      return (eb) => eb.and([eb("status", "=", "DISABLED"), eb("activity_at", "<", iso(t.deleteIdleSince))]);
   }
 }
 

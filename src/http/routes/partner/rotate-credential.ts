@@ -37,6 +37,10 @@ export function rotateCredential(app: App, services: AppServices): void {
           ),
           response: { 201: CreatedCredentialSchema, 409: ErrorBody, ...errorResponses },
         },
+        // The body is optional: a bare POST rotates with the defaults.
+        preValidation: async (request) => {
+          request.body ??= {};
+        },
       },
       async (request, reply) => {
         const account = await targetAccount(request, services.accounts);
