@@ -48,6 +48,7 @@ export async function compose(input: ComposeInput): Promise<Composed> {
   const peppers = pepperRing(config, input.pepper);
   const keys = { brand: config.brand, peppers };
   const usage = new UsageRecorder(store);
+  const idempotency = new IdempotencyService(runtime, { serverSecret: input.pepper });
   const onboarding = new OnboardingService(runtime, {
     ...keys,
     publicUrl: config.publicUrl,
@@ -63,7 +64,7 @@ export async function compose(input: ComposeInput): Promise<Composed> {
       onboarding,
       audit: new AuditService(runtime),
       authenticator: new Authenticator(runtime, { brand: config.brand, peppers, usage }),
-      idempotency: new IdempotencyService(runtime, { hashKey: input.pepper }),
+      idempotency,
       ping: () => store.ping(),
     },
   });
@@ -74,15 +75,21 @@ export async function compose(input: ComposeInput): Promise<Composed> {
     onReport: (report) =>
       input.logger.info({ transitions: report.transitions.length, as_of: report.asOf }, "lifecycle sweep"),
     onError: (error) => input.logger.error({ err: error }, "lifecycle sweep failed"),
+    housekeeping: async () => {
+      await idempotency.purgeExpired();
+    },
   });
   usage.start(config.usageFlushIntervalMs, (error) =>
     input.logger.error({ err: error }, "last-use flush failed"),
   );
   scheduler.start();
   app.addHook("onClose", async () => {
-    await scheduler.stop();
-    await usage.stop();
-    await store.close();
+    try {
+      await scheduler.stop();
+      await usage.stop();
+    } finally {
+      await store.close();
+    }
   });
   return { app, usage, lifecycle };
 }

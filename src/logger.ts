@@ -17,9 +17,19 @@ const REDACT_PATHS = [
   "*.adminToken",
 ];
 
-/** Onboarding tokens travel in the URL path: never let one reach a log line. */
+/**
+ * Onboarding tokens travel in URL paths, and a caller may put a key anywhere in a URL, however
+ * encoded. Every run of 40 or more token characters is masked: link tokens (43) and key bodies
+ * (50) always are, while account ids and UUIDs (36) stay readable.
+ */
 export function redactUrl(url: string): string {
-  return url.replace(/\/onboarding\/[^/?#]*/g, "/onboarding/[REDACTED]");
+  return url.replace(/[A-Za-z0-9_%-]{40,}/g, "[REDACTED]");
+}
+
+/** Node's client errors carry the raw request bytes (headers included): never log them. */
+function serializeError(error: Error): Record<string, unknown> {
+  const { rawPacket: _rawPacket, ...rest } = pino.stdSerializers.err(error) as Record<string, unknown>;
+  return rest;
 }
 
 export function createLogger(options: { level: string; destination?: DestinationStream }): Logger {
@@ -34,7 +44,7 @@ export function createLogger(options: { level: string; destination?: Destination
           remote_address: request.ip,
         }),
         res: (reply: { statusCode: number }) => ({ status_code: reply.statusCode }),
-        err: pino.stdSerializers.err,
+        err: serializeError,
       },
     },
     options.destination,

@@ -40,6 +40,8 @@ export async function startServer(
   return { app, url, close: () => app.close() };
 }
 
+const SHUTDOWN_TIMEOUT_MS = 15_000;
+
 /** Stops accepting, lets in-flight requests finish, flushes last-use records and closes the store. */
 export function closeOnSignals(server: RunningServer, logger: Logger): void {
   let closing = false;
@@ -47,6 +49,11 @@ export function closeOnSignals(server: RunningServer, logger: Logger): void {
     if (closing) return;
     closing = true;
     logger.info({ signal }, "shutting down");
+    // In-flight requests get a bounded time to finish; a hung one must not keep the process alive.
+    setTimeout(() => {
+      logger.error({ timeout_ms: SHUTDOWN_TIMEOUT_MS }, "shutdown timed out");
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS).unref();
     server.close().then(
       () => process.exit(0),
       (error: unknown) => {

@@ -61,6 +61,7 @@ describe("audit events", () => {
       "credential.created",
       "credential.created",
       "onboarding_link.claimed",
+      "onboarding_link.issued",
       "account.created",
     ]);
     const [enabled, disabled, createdEvent] = audit_events;
@@ -108,7 +109,7 @@ describe("audit events", () => {
       all.push(...page.audit_events.map((e) => e.event_id));
       token = page.next_page_token;
     } while (token);
-    expect(all).toHaveLength(8);
-    expect(new Set(all).size).toBe(8);
+    expect(all).toHaveLength(9);
+    expect(new Set(all).size).toBe(9);
   });
 });

@@ -5,7 +5,7 @@ import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiError, PartnerClient } from "../src/client/index.ts";
 import { KEY_PATTERN } from "../src/domain/key-format.ts";
-import { freePort, partnerctl, type ServerProcess, startServerProcess } from "./process.ts";
+import { freePort, partnerctl, rawRequest, type ServerProcess, startServerProcess } from "./process.ts";
 
 let dataDir: string;
 let server: ServerProcess;
@@ -13,7 +13,7 @@ let connection: string[];
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), "partner-credentials-e2e-"));
-  server = await startServerProcess({ port: await freePort(), dataDir });
+  server = await startServerProcess({ port: await freePort(), dataDir, env: { LOG_LEVEL: "trace" } });
   connection = ["--url", server.url, "--data-dir", dataDir];
 });
 afterAll(async () => {
@@ -121,6 +121,23 @@ describe("a real server process, the partnerctl CLI and the SDK", () => {
     expect(listedAccounts.stdout).toMatch(/^ACCOUNT_ID\s+TYPE\s+ENVIRONMENT/);
     expect(listedAccounts.stdout).toContain("Acme Payments");
     expect(listedAccounts.stdout).toContain("Shop One");
+
+    // A request Node cannot parse gets the contract's error body, and its raw bytes are not logged.
+    const raw = await rawRequest(
+      server.url,
+      `GET /v1/account HTTP/1.1\r\nHost: x\r\nAuthorization: Basic ${initial.api_key}\r\nBroken header line\r\n\r\n`,
+    );
+    expect(raw).toMatch(/^HTTP\/1\.1 400 /);
+    expect(JSON.parse(raw.slice(raw.indexOf("\r\n\r\n") + 4))).toMatchObject({
+      error_type: "INPUT_ERROR",
+      error_code: "VALIDATION_ERROR",
+    });
+    const oversized = await rawRequest(
+      server.url,
+      `GET /v1/account HTTP/1.1\r\nHost: x\r\nAuthorization: Basic ${initial.api_key}\r\nX-Fill: ${"y".repeat(70_000)}\r\n\r\n`,
+    );
+    expect(oversized).toMatch(/^HTTP\/1\.1 431 /);
+    expect(oversized).toContain('"error_code":"HEADERS_TOO_LARGE"');
 
     const health = await fetch(`${server.url}/readyz`);
     expect(await health.json()).toEqual({ status: "ready", store: "ok" });

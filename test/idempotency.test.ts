@@ -52,6 +52,39 @@ describe("Klarna-Idempotency-Key", () => {
     );
   });
 
+  it("treats the same body with its keys in another order as the same request", async () => {
+    const first = await createWithKey("reordered", { type: "API", environment: "TEST", description: "x" });
+    const again = await createWithKey("reordered", { description: "x", environment: "TEST", type: "API" });
+    expect(again.statusCode).toBe(201);
+    expect(again.body).toBe(first.body);
+  });
+
+  it("lets a retry take over a key whose first request died before finishing", async () => {
+    // A PENDING record left behind (the process died mid-request) blocks the key for a minute only.
+    const orphan = (now: Date) => ({
+      keyHash: "orphan",
+      requestHash: "r",
+      state: "PENDING" as const,
+      responseStatus: null,
+      responseCiphertext: null,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + 86_400_000),
+    });
+    const abandonedBefore = () => new Date(h.clock.now().getTime() - 60_000);
+    expect(await h.store.reserveIdempotencyKey(orphan(h.clock.now()), abandonedBefore())).toBeNull();
+    expect((await h.store.reserveIdempotencyKey(orphan(h.clock.now()), abandonedBefore()))?.state).toBe(
+      "PENDING",
+    );
+    h.clock.advance(61_000);
+    expect(await h.store.reserveIdempotencyKey(orphan(h.clock.now()), abandonedBefore())).toBeNull();
+  });
+  it("purges expired records", async () => {
+    await createWithKey("old-1", { type: "API", environment: "LIVE" });
+    await createWithKey("old-2", { type: "API", environment: "LIVE" });
+    h.clock.advance(24 * 3_600_000);
+    expect(await h.store.deleteExpiredIdempotencyKeys(h.clock.now())).toBe(2);
+  });
+
   it("rejects the same key with a different body, and changes nothing", async () => {
     await createWithKey("k-1", { type: "API", environment: "LIVE" });
     const count = await countCredentials();

@@ -58,6 +58,12 @@ describe("secure onboarding link", () => {
     const again = await h.app.inject({ method: "POST", url: path, headers: { accept: "application/json" } });
     expect(again.statusCode).toBe(410);
     expect(json(again)).toMatchObject({ error_type: "RESOURCE_ERROR", error_code: "LINK_ALREADY_USED" });
+    const prefersHtml = await h.app.inject({
+      method: "POST",
+      url: path,
+      headers: { accept: "text/html, application/json;q=0" },
+    });
+    expect(prefersHtml.headers["content-type"]).toContain("text/html");
     const againHtml = await h.app.inject({ method: "POST", url: path });
     expect(againHtml.statusCode).toBe(410);
     expect(againHtml.body).toContain("already been used");

@@ -45,6 +45,12 @@ describe("no secret at rest or in logs", () => {
       new URL(json<{ onboarding_url: string }>(pending).onboarding_url).pathname.split("/").pop() ?? "";
     secrets.push(pendingToken);
     await h.app.inject({ method: "GET", url: `/onboarding/${pendingToken}` });
+    // Encoded and mistyped paths reach the page (or a 404) too; the token must not be logged either way.
+    expect((await h.app.inject({ method: "GET", url: `/%6Fnboarding/${pendingToken}` })).statusCode).toBe(
+      200,
+    );
+    await h.app.inject({ method: "GET", url: `/Onboarding/${pendingToken}?again=${pendingToken}` });
+    await h.app.inject({ method: "GET", url: `/v1/account?key=${partner.apiKey}` });
     const claimed = await h.app.inject({
       method: "POST",
       url: "/admin/v1/accounts",

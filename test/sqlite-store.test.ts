@@ -41,19 +41,21 @@ describe("SQLite store file", () => {
       await first.createAccount({
         account,
         link: null,
-        audit: {
-          eventId: "0190a1b2-eeee-7000-a000-000000000001",
-          accountId: account.accountId,
-          action: "account.created",
-          actor: "operator",
-          targetType: "ACCOUNT",
-          targetId: account.accountId,
-          sourceIp: null,
-          statusBefore: null,
-          statusAfter: null,
-          reason: null,
-          occurredAt: account.createdAt,
-        },
+        audit: [
+          {
+            eventId: "0190a1b2-eeee-7000-a000-000000000001",
+            accountId: account.accountId,
+            action: "account.created",
+            actor: "operator",
+            targetType: "ACCOUNT",
+            targetId: account.accountId,
+            sourceIp: null,
+            statusBefore: null,
+            statusAfter: null,
+            reason: null,
+            occurredAt: account.createdAt,
+          },
+        ],
       });
     } finally {
       await first.close();

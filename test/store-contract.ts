@@ -195,7 +195,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       await store.createAccount({
         account,
         link,
-        audit: makeAudit(account.accountId, { action: "account.created", occurredAt: account.createdAt }),
+        audit: [makeAudit(account.accountId, { action: "account.created", occurredAt: account.createdAt })],
       });
       return account;
     }
@@ -259,7 +259,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         const account = makeAccount(1);
         const link = makeLink(1, account.accountId);
         const audit = makeAudit(account.accountId, { action: "account.created", sourceIp: "198.51.100.4" });
-        await store.createAccount({ account, link, audit });
+        await store.createAccount({ account, link, audit: [audit] });
 
         expect(await store.findAccount(account.accountId)).toEqual(account);
         expect(await store.findOnboardingLink(link.tokenHash)).toEqual(link);
@@ -281,7 +281,9 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         const second = makeAccount(2);
         const link = makeLink(2, second.accountId);
         const duplicateAudit = { ...firstAudit, accountId: second.accountId };
-        await expect(store.createAccount({ account: second, link, audit: duplicateAudit })).rejects.toThrow();
+        await expect(
+          store.createAccount({ account: second, link, audit: [duplicateAudit] }),
+        ).rejects.toThrow();
 
         expect(await store.findAccount(second.accountId)).toBeNull();
         expect(await store.findOnboardingLink(link.tokenHash)).toBeNull();
@@ -1042,7 +1044,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
           statusAfter: "ACTIVE",
           occurredAt: new Date("2026-03-01T12:00:00.999Z"),
         });
-        await store.createAccount({ account, link: null, audit });
+        await store.createAccount({ account, link: null, audit: [audit] });
         expect(await auditOf(account.accountId)).toEqual([audit]);
       });
     });

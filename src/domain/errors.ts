@@ -14,7 +14,6 @@ export const ERROR_CODES = {
   FORBIDDEN: { type: "ACCESS_ERROR", status: 403 },
   RATE_LIMITED: { type: "ACCESS_ERROR", status: 429 },
   NOT_FOUND: { type: "RESOURCE_ERROR", status: 404 },
-  METHOD_NOT_ALLOWED: { type: "RESOURCE_ERROR", status: 405 },
   RESOURCE_CONFLICT: { type: "RESOURCE_ERROR", status: 409 },
   INVALID_STATE: { type: "RESOURCE_ERROR", status: 409 },
   IDEMPOTENCY_KEY_REUSED: { type: "INPUT_ERROR", status: 422 },

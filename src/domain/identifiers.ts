@@ -25,13 +25,18 @@ let sequence = 0;
 export function newUuidV7(clock: Clock, random: Random): string {
   const bytes = Buffer.from(random.bytes(16));
   const ms = clock.now().getTime();
-  if (ms === lastMs) {
-    sequence = (sequence + 1) & 0xfff;
+  if (ms <= lastMs && lastMs - ms < 1000) {
+    // Same millisecond (or a clock step back of under a second): count on from the last id.
+    sequence += 1;
+    if (sequence > 0xfff) {
+      lastMs += 1;
+      sequence = 0;
+    }
   } else {
     lastMs = ms;
     sequence = bytes.readUInt16BE(6) & 0x7ff;
   }
-  bytes.writeUIntBE(ms, 0, 6);
+  bytes.writeUIntBE(lastMs, 0, 6);
   bytes.writeUInt16BE(0x7000 | sequence, 6);
   bytes[8] = 0x80 | ((bytes[8] ?? 0) & 0x3f);
   const hex = bytes.toString("hex");

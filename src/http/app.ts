@@ -4,7 +4,7 @@ import swaggerUi from "@fastify/swagger-ui";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyInstance } from "fastify";
 import { registerAdminAuth } from "./plugins/admin-auth.ts";
-import { frameworkError, registerErrorHandling } from "./plugins/error-handler.ts";
+import { clientError, frameworkError, registerErrorHandling } from "./plugins/error-handler.ts";
 import { registerIdempotency } from "./plugins/idempotency.ts";
 import { partnerOf, registerPartnerAuth } from "./plugins/partner-auth.ts";
 import { registerRequestContext } from "./plugins/request-context.ts";
@@ -49,6 +49,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       return503OnClosing: true,
       forceCloseConnections: "idle",
       frameworkErrors: frameworkError,
+      clientErrorHandler: clientError,
       schemaController,
     }),
   );

@@ -37,12 +37,20 @@ export class AccountService {
     await this.#runtime.store.createAccount({
       account,
       link: link.link,
-      audit: auditEvent(this.#runtime, context, {
-        accountId: account.accountId,
-        action: "account.created",
-        targetType: "ACCOUNT",
-        targetId: account.accountId,
-      }),
+      audit: [
+        auditEvent(this.#runtime, context, {
+          accountId: account.accountId,
+          action: "account.created",
+          targetType: "ACCOUNT",
+          targetId: account.accountId,
+        }),
+        auditEvent(this.#runtime, context, {
+          accountId: account.accountId,
+          action: "onboarding_link.issued",
+          targetType: "ONBOARDING_LINK",
+          targetId: link.link.linkId,
+        }),
+      ],
     });
     return { account, link };
   }
@@ -68,12 +76,14 @@ export class AccountService {
     await this.#runtime.store.createAccount({
       account,
       link: null,
-      audit: auditEvent(this.#runtime, context, {
-        accountId: parent.accountId,
-        action: "account.created",
-        targetType: "ACCOUNT",
-        targetId: account.accountId,
-      }),
+      audit: [
+        auditEvent(this.#runtime, context, {
+          accountId: parent.accountId,
+          action: "account.created",
+          targetType: "ACCOUNT",
+          targetId: account.accountId,
+        }),
+      ],
     });
     return account;
   }

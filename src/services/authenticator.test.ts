@@ -64,19 +64,21 @@ beforeEach(async () => {
   await store.createAccount({
     account,
     link: null,
-    audit: {
-      eventId: "e1",
-      accountId: account.accountId,
-      action: "account.created",
-      actor: "operator",
-      targetType: "ACCOUNT",
-      targetId: account.accountId,
-      sourceIp: null,
-      statusBefore: null,
-      statusAfter: null,
-      reason: null,
-      occurredAt: account.createdAt,
-    },
+    audit: [
+      {
+        eventId: "e1",
+        accountId: account.accountId,
+        action: "account.created",
+        actor: "operator",
+        targetType: "ACCOUNT",
+        targetId: account.accountId,
+        sourceIp: null,
+        statusBefore: null,
+        statusAfter: null,
+        reason: null,
+        occurredAt: account.createdAt,
+      },
+    ],
   });
 });
 afterEach(async () => store.close());

@@ -1,4 +1,4 @@
-import { assertCanDisable, assertCanEditDescription, assertCanEnable } from "../domain/credential-rules.ts";
+import { assertCanEnable, assertChangeable } from "../domain/credential-rules.ts";
 import { AppError, notFound } from "../domain/errors.ts";
 import { assertCanRotate } from "../domain/lifecycle-policy.ts";
 import {
@@ -88,7 +88,7 @@ export class CredentialService {
     description: string,
   ): Promise<Credential> {
     const current = await this.get(account, credentialId);
-    assertCanEditDescription(current);
+    assertChangeable(current);
     const updated = await this.#runtime.store.updateCredentialDescription({
       accountId: account.accountId,
       credentialId,
@@ -102,7 +102,7 @@ export class CredentialService {
         statusAfter: current.status,
       }),
     });
-    return updated ?? this.get(account, credentialId);
+    return updated ?? this.#afterLostRace(account, credentialId);
   }
 
   /** Disabling an already disabled credential changes nothing and is not an error. */
@@ -113,7 +113,7 @@ export class CredentialService {
     reason: StatusReason,
   ): Promise<Credential> {
     const current = await this.get(account, credentialId);
-    assertCanDisable(current);
+    assertChangeable(current);
     const changed = await this.#runtime.store.disableActiveCredential({
       accountId: account.accountId,
       credentialId,
@@ -129,7 +129,7 @@ export class CredentialService {
         reason,
       }),
     });
-    return changed ?? this.get(account, credentialId);
+    return changed ?? this.#afterLostRace(account, credentialId);
   }
 
   /**
@@ -204,6 +204,13 @@ export class CredentialService {
         statusAfter: "ACTIVE",
       }),
     });
-    return changed ?? this.get(account, credentialId);
+    return changed ?? this.#afterLostRace(account, credentialId);
+  }
+
+  /** A guarded update found the credential changed meanwhile: answer with its state now. */
+  async #afterLostRace(account: Account, credentialId: string): Promise<Credential> {
+    const now = await this.get(account, credentialId);
+    assertChangeable(now);
+    return now;
   }
 }

@@ -4,56 +4,69 @@ import type { ServiceRuntime } from "./runtime.ts";
 
 export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 const RETENTION_MS = 24 * 60 * 60 * 1000;
+/** A PENDING key older than this belongs to a request that died: it may be taken over. */
+const ABANDONED_AFTER_MS = 60 * 1000;
 
 export interface StoredResponse {
   status: number;
   body: string;
 }
 
+export interface StartedRequest {
+  keyHash: string;
+  encryptionKey: Buffer;
+}
+
 export type IdempotencyStart =
-  | { kind: "NEW"; keyHash: string; encryptionKey: Buffer }
+  | ({ kind: "NEW" } & StartedRequest)
   | { kind: "REPLAY"; response: StoredResponse };
 
 /**
- * Replays the first result of a POST/PATCH repeated with the same `Idempotency-Key` for 24 h.
- * A first result may hold a secret (a new API key), so it is kept only encrypted under a key
- * derived from the client's idempotency key, which itself is kept only as a keyed hash.
+ * Replays the first result of a POST/PATCH repeated with the same idempotency key for 24 h.
+ * A first result may hold a secret (a new API key), so it is kept only encrypted, under a key
+ * derived from both the client's idempotency key and a server secret; the idempotency key itself
+ * is kept only as a keyed hash. Neither the database alone nor a guessed idempotency key opens it.
  */
 export class IdempotencyService {
   readonly #runtime: ServiceRuntime;
-  readonly #hashKey: string;
+  readonly #lookupKey: Buffer;
+  readonly #encryptionSecret: Buffer;
 
-  constructor(runtime: ServiceRuntime, options: { hashKey: string }) {
+  constructor(runtime: ServiceRuntime, options: { serverSecret: string }) {
     this.#runtime = runtime;
-    this.#hashKey = options.hashKey;
+    this.#lookupKey = createHmac("sha256", options.serverSecret).update("idempotency/lookup").digest();
+    this.#encryptionSecret = createHmac("sha256", options.serverSecret)
+      .update("idempotency/encryption")
+      .digest();
   }
 
   async begin(input: {
     scope: string;
     idempotencyKey: string;
-    request: { method: string; url: string; body: string };
+    requestHash: string;
   }): Promise<IdempotencyStart> {
-    const keyHash = createHmac("sha256", this.#hashKey)
+    const keyHash = createHmac("sha256", this.#lookupKey)
       .update(`${input.scope}\n${input.idempotencyKey}`)
       .digest("base64url");
-    const requestHash = createHash("sha256")
-      .update(`${input.request.method} ${input.request.url}\n${input.request.body}`)
-      .digest("base64url");
     const now = this.#runtime.clock.now();
-    const existing = await this.#runtime.store.reserveIdempotencyKey({
-      keyHash,
-      requestHash,
-      state: "PENDING",
-      responseStatus: null,
-      responseCiphertext: null,
-      createdAt: now,
-      expiresAt: new Date(now.getTime() + RETENTION_MS),
-    });
+    const existing = await this.#runtime.store.reserveIdempotencyKey(
+      {
+        keyHash,
+        requestHash: input.requestHash,
+        state: "PENDING",
+        responseStatus: null,
+        responseCiphertext: null,
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + RETENTION_MS),
+      },
+      new Date(now.getTime() - ABANDONED_AFTER_MS),
+    );
+    const salt = createHmac("sha256", this.#encryptionSecret).update(input.scope).digest();
     const encryptionKey = Buffer.from(
-      hkdfSync("sha256", input.idempotencyKey, input.scope, "idempotent-response", 32),
+      hkdfSync("sha256", input.idempotencyKey, salt, "idempotent-response", 32),
     );
     if (!existing) return { kind: "NEW", keyHash, encryptionKey };
-    if (existing.requestHash !== requestHash) {
+    if (existing.requestHash !== input.requestHash) {
       throw new AppError(
         "IDEMPOTENCY_KEY_REUSED",
         "This idempotency key was already used with a different request; use a new key",
@@ -71,10 +84,7 @@ export class IdempotencyService {
     };
   }
 
-  async complete(
-    started: { keyHash: string; encryptionKey: Buffer },
-    response: StoredResponse,
-  ): Promise<void> {
+  async complete(started: StartedRequest, response: StoredResponse): Promise<void> {
     const iv = Buffer.from(this.#runtime.random.bytes(12));
     await this.#runtime.store.completeIdempotencyKey({
       keyHash: started.keyHash,
@@ -86,6 +96,16 @@ export class IdempotencyService {
   async abandon(started: { keyHash: string }): Promise<void> {
     await this.#runtime.store.releaseIdempotencyKey(started.keyHash);
   }
+
+  /** Housekeeping: expired records are of no use and should not linger on disk. */
+  purgeExpired(): Promise<number> {
+    return this.#runtime.store.deleteExpiredIdempotencyKeys(this.#runtime.clock.now());
+  }
+}
+
+/** The request a key is bound to: method, path and body, whatever the order of the body's keys. */
+export function requestHash(method: string, url: string, canonicalBody: string): string {
+  return createHash("sha256").update(`${method} ${url}\n${canonicalBody}`).digest("base64url");
 }
 
 function seal(key: Buffer, iv: Buffer, plaintext: string): string {

@@ -5,6 +5,8 @@ export interface SchedulerOptions {
   rotationIntervalMs: number;
   onReport: (report: SweepReport) => void;
   onError: (error: unknown) => void;
+  /** Runs with each full sweep (e.g. purging expired idempotency records). */
+  housekeeping?: () => Promise<void>;
 }
 
 /**
@@ -25,7 +27,10 @@ export class LifecycleScheduler {
   }
 
   start(): void {
-    this.#every(this.#options.sweepIntervalMs, "sweep", () => this.#lifecycle.sweep());
+    this.#every(this.#options.sweepIntervalMs, "sweep", async () => {
+      await this.#options.housekeeping?.();
+      return this.#lifecycle.sweep();
+    });
     this.#every(this.#options.rotationIntervalMs, "rotation", () =>
       this.#lifecycle.sweep({ rules: ROTATION_RULES }),
     );

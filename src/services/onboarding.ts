@@ -16,7 +16,9 @@ export interface IssuedLink {
   expiresAt: Date;
 }
 
-export type LinkState = { state: "VALID"; account: Account; expiresAt: Date } | { state: UnusableLinkState };
+export type LinkState =
+  | { state: "VALID"; account: Account; linkId: string; expiresAt: Date }
+  | { state: UnusableLinkState };
 
 export interface ClaimedKey {
   account: Account;
@@ -91,11 +93,14 @@ export class OnboardingService {
     if (link.expiresAt.getTime() <= this.#runtime.clock.now().getTime()) return { state: "EXPIRED" };
     const account = await this.#runtime.store.findAccount(link.accountId);
     if (!account) return { state: "NOT_FOUND" };
-    return { state: "VALID", account, expiresAt: link.expiresAt };
+    return { state: "VALID", account, linkId: link.linkId, expiresAt: link.expiresAt };
   }
 
-  /** Consumes the link and generates the initial API key at this moment; only the first claim wins. */
-  async claim(token: string, context: RequestContext): Promise<ClaimedKey> {
+  /**
+   * Consumes the link and generates the initial API key at this moment; only the first claim wins.
+   * The claim is recorded as done by the new key's holder, from the claiming address.
+   */
+  async claim(token: string, sourceIp: string | null): Promise<ClaimedKey> {
     const inspected = await this.inspect(token);
     if (inspected.state !== "VALID") throw unusableLinkError(inspected.state);
     const { account } = inspected;
@@ -107,6 +112,10 @@ export class OnboardingService {
       createdBy: "operator",
     });
     const facts = { accountId: account.accountId, statusAfter: "ACTIVE" } as const;
+    const context: RequestContext = {
+      actor: { kind: "credential", credentialId: minted.credential.credentialId },
+      sourceIp,
+    };
     const result = await this.#runtime.store.claimOnboardingLink({
       tokenHash: hashToken(token),
       now: this.#runtime.clock.now(),
@@ -116,7 +125,7 @@ export class OnboardingService {
           ...facts,
           action: "onboarding_link.claimed",
           targetType: "ONBOARDING_LINK",
-          targetId: minted.credential.credentialId,
+          targetId: inspected.linkId,
         }),
         auditEvent(this.#runtime, context, {
           ...facts,

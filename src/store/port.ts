@@ -103,7 +103,7 @@ export interface IdempotencyRecord {
  * (they act only if the row is still in the expected state and report whether they acted).
  */
 export interface Store {
-  createAccount(input: { account: Account; audit: AuditEvent; link: OnboardingLink | null }): Promise<void>;
+  createAccount(input: { account: Account; audit: AuditEvent[]; link: OnboardingLink | null }): Promise<void>;
   findAccount(accountId: string): Promise<Account | null>;
   listAccounts(query: Page & { parentAccountId?: string; kind?: AccountKind }): Promise<Account[]>;
 
@@ -153,8 +153,13 @@ export interface Store {
 
   listAuditEvents(query: Page & { accountId: string }): Promise<AuditEvent[]>;
 
-  /** Inserts a PENDING record, or returns the live one already held under that key hash. */
-  reserveIdempotencyKey(record: IdempotencyRecord): Promise<IdempotencyRecord | null>;
+  /**
+   * Inserts a PENDING record, or returns the live one already held under that key hash. An expired
+   * record, or a PENDING one created before `abandonedBefore` (its request died), is replaced.
+   */
+  reserveIdempotencyKey(record: IdempotencyRecord, abandonedBefore?: Date): Promise<IdempotencyRecord | null>;
+  /** Removes every record expired by `now`; returns how many. */
+  deleteExpiredIdempotencyKeys(now: Date): Promise<number>;
   completeIdempotencyKey(input: {
     keyHash: string;
     responseStatus: number;

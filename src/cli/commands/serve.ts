@@ -9,6 +9,9 @@ export function serveCommand(program: Command): void {
     .option("--host <host>", "listen address (env HOST, default 127.0.0.1)")
     .option("--data-dir <dir>", "data directory (env DATA_DIR, default ./data)")
     .action(async (options: { port?: string; host?: string; dataDir?: string }) => {
+      if (options.port !== undefined && !/^\d{1,5}$/.test(options.port)) {
+        throw new Error(`--port must be a port number from 0 to 65535 (got "${options.port}")`);
+      }
       const config = loadConfig(process.env, {
         host: options.host,
         port: options.port === undefined ? undefined : Number(options.port),

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { Duplex } from "node:stream";
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { AppError, ERROR_CODES, type ErrorCode, type ValidationIssue } from "../../domain/errors.ts";
 import type { App } from "../types.ts";
@@ -69,8 +70,6 @@ export function toAppError(error: FastifyError | AppError | Error): AppError | n
   if (known) return new AppError(known.code, known.message);
   const status = fastifyError.statusCode ?? 500;
   if (status === 404) return new AppError("NOT_FOUND", "Not found");
-  if (status === 413) return new AppError("PAYLOAD_TOO_LARGE", "Request body exceeds 1 MB");
-  if (status === 415) return new AppError("UNSUPPORTED_MEDIA_TYPE", "Unsupported content type");
   if (status >= 400 && status < 500) return new AppError("VALIDATION_ERROR", "The request could not be read");
   return null;
 }
@@ -111,5 +110,27 @@ export function registerErrorHandling(app: App): void {
   });
   app.setNotFoundHandler((_request, reply) =>
     sendError(reply, new AppError("NOT_FOUND", "No such endpoint")),
+  );
+}
+
+/**
+ * Requests Node cannot even parse (malformed or oversized header blocks) never reach Fastify:
+ * answer them on the socket with the contract's error body, and log nothing of their bytes.
+ */
+export function clientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable) return;
+  const tooLarge = error.code === "HPE_HEADER_OVERFLOW";
+  const code: ErrorCode = tooLarge ? "HEADERS_TOO_LARGE" : "VALIDATION_ERROR";
+  const body = JSON.stringify({
+    error_id: randomUUID(),
+    error_type: ERROR_CODES[code].type,
+    error_code: code,
+    error_message: tooLarge ? "Request headers are too large" : "The request could not be parsed as HTTP",
+  });
+  const status = ERROR_CODES[code].status;
+  socket.end(
+    `HTTP/1.1 ${status} ${tooLarge ? "Request Header Fields Too Large" : "Bad Request"}\r\n` +
+      "Content-Type: application/json; charset=utf-8\r\n" +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
 }

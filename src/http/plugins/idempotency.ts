@@ -1,6 +1,7 @@
 import type { FastifyRequest } from "fastify";
+import { canonicalJson } from "../../domain/canonical-json.ts";
 import { invalidParameter } from "../../domain/errors.ts";
-import { IDEMPOTENCY_KEY_PATTERN, type IdempotencyService } from "../../services/idempotency.ts";
+import { IDEMPOTENCY_KEY_PATTERN, type IdempotencyService, requestHash } from "../../services/idempotency.ts";
 import type { App } from "../types.ts";
 
 /**
@@ -29,7 +30,7 @@ export function registerIdempotency(
     const outcome = await options.service.begin({
       scope: options.scopeOf(request),
       idempotencyKey: key,
-      request: { method: request.method, url: request.url, body: JSON.stringify(request.body ?? null) },
+      requestHash: requestHash(request.method, request.url, canonicalJson(request.body ?? null)),
     });
     if (outcome.kind === "NEW") {
       started.set(request, outcome);
@@ -46,10 +47,14 @@ export function registerIdempotency(
     const start = started.get(request);
     if (!start) return payload;
     started.delete(request);
-    if (reply.statusCode >= 200 && reply.statusCode < 300 && typeof payload === "string") {
-      await options.service.complete(start, { status: reply.statusCode, body: payload });
-    } else {
-      await options.service.abandon(start);
+    const succeeded = reply.statusCode >= 200 && reply.statusCode < 300 && typeof payload === "string";
+    try {
+      if (succeeded) await options.service.complete(start, { status: reply.statusCode, body: payload });
+      else await options.service.abandon(start);
+    } catch (error) {
+      // The change itself is done: answer it. An unrecorded key is taken over after a minute.
+      request.log.error({ err: error }, "could not record the idempotent result");
+      await options.service.abandon(start).catch(() => undefined);
     }
     return payload;
   });

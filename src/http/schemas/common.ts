@@ -35,6 +35,12 @@ export const errorResponses = {
   400: ErrorBody,
   401: ErrorBody,
   404: ErrorBody,
+  409: ErrorBody,
+  413: ErrorBody,
+  415: ErrorBody,
+  422: ErrorBody,
   429: ErrorBody,
+  431: ErrorBody,
   500: ErrorBody,
+  503: ErrorBody,
 };

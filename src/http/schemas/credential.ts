@@ -1,9 +1,10 @@
 import { Type } from "typebox";
+import { DESCRIPTION_PATTERN } from "../../domain/credential-rules.ts";
 import { CREDENTIAL_STATUSES, CREDENTIAL_TYPES, STATUS_REASONS } from "../../domain/types.ts";
 import { EnvironmentSchema, Timestamp } from "./common.ts";
 
 export const DESCRIPTION_SCHEMA = Type.String({
-  pattern: "^[a-zA-Z0-9\\-:;., _]{0,100}$",
+  pattern: DESCRIPTION_PATTERN.source,
   maxLength: 100,
   description: "What the credential is for; letters, digits, space and - : ; . , _",
 });

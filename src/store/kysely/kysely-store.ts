@@ -131,13 +131,15 @@ export class KyselyStore implements Store {
 
   async createAccount(input: {
     account: Account;
-    audit: AuditEvent;
+    audit: AuditEvent[];
     link: OnboardingLink | null;
   }): Promise<void> {
     await this.#db.transaction().execute(async (trx) => {
       await trx.insertInto("accounts").values(accountToRow(input.account)).execute();
       if (input.link) await trx.insertInto("onboarding_links").values(linkToRow(input.link)).execute();
-      await trx.insertInto("audit_events").values(auditToRow(input.audit)).execute();
+      if (input.audit.length > 0) {
+        await trx.insertInto("audit_events").values(input.audit.map(auditToRow)).execute();
+      }
     });
   }
 
@@ -403,12 +405,22 @@ export class KyselyStore implements Store {
     return rows.map(rowToAudit);
   }
 
-  async reserveIdempotencyKey(record: IdempotencyRecord): Promise<IdempotencyRecord | null> {
+  async reserveIdempotencyKey(
+    record: IdempotencyRecord,
+    abandonedBefore?: Date,
+  ): Promise<IdempotencyRecord | null> {
     return this.#db.transaction().execute(async (trx) => {
       await trx
         .deleteFrom("idempotency_keys")
         .where("key_hash", "=", record.keyHash)
-        .where("expires_at", "<=", iso(record.createdAt))
+        .where((eb) =>
+          eb.or([
+            eb("expires_at", "<=", iso(record.createdAt)),
+            ...(abandonedBefore
+              ? [eb.and([eb("state", "=", "PENDING"), eb("created_at", "<", iso(abandonedBefore))])]
+              : []),
+          ]),
+        )
         .execute();
       const inserted = await trx
         .insertInto("idempotency_keys")
@@ -423,6 +435,14 @@ export class KyselyStore implements Store {
         .executeTakeFirstOrThrow();
       return rowToIdempotency(existing);
     });
+  }
+
+  async deleteExpiredIdempotencyKeys(now: Date): Promise<number> {
+    const result = await this.#db
+      .deleteFrom("idempotency_keys")
+      .where("expires_at", "<=", iso(now))
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 
   async completeIdempotencyKey(input: {

@@ -1,7 +1,7 @@
 import { Type } from "typebox";
 import { notFound } from "../../../domain/errors.ts";
 import { presentCredential } from "../../presenters.ts";
-import { AccountIdParam, ErrorBody, errorResponses } from "../../schemas/common.ts";
+import { AccountIdParam, errorResponses } from "../../schemas/common.ts";
 import { CredentialIdParam, CredentialSchema } from "../../schemas/credential.ts";
 import type { App, AppServices } from "../../types.ts";
 import { OPERATOR_CONTEXT } from "./operator.ts";
@@ -17,7 +17,7 @@ export function adminEnableCredential(app: App, services: AppServices): void {
           "Support: reactivate a disabled credential (any reason but deletion) and restart its inactivity clock",
         security: [{ operatorToken: [] }],
         params: Type.Object({ ...AccountIdParam.properties, ...CredentialIdParam }),
-        response: { 200: CredentialSchema, 409: ErrorBody, ...errorResponses },
+        response: { 200: CredentialSchema, ...errorResponses },
       },
     },
     async (request) => {

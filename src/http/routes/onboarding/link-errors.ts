@@ -6,8 +6,20 @@ import { linkErrorPage, PAGE_HEADERS } from "./pages.ts";
 
 export const OnboardingTokenParam = Type.Object({ token: Type.String() });
 
+/** Whether the client prefers JSON to HTML, by the q-values of its Accept header. */
 export function wantsJson(request: FastifyRequest): boolean {
-  return (request.headers.accept ?? "").includes("application/json");
+  const quality = (type: string): number => {
+    let best = 0;
+    for (const part of (request.headers.accept ?? "").split(",")) {
+      const [range = "", ...params] = part.trim().toLowerCase().split(";");
+      if (range.trim() !== type) continue;
+      const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+      best = Math.max(best, q === undefined ? 1 : Number(q.slice(2)) || 0);
+    }
+    return best;
+  };
+  const json = quality("application/json");
+  return json > 0 && json >= quality("text/html");
 }
 
 /** Link failures as a readable page for people, or the contract's error body for programs. */

@@ -1,7 +1,7 @@
 import { Type } from "typebox";
 import { CREDENTIAL_TYPES } from "../../../domain/types.ts";
 import { presentCredential } from "../../presenters.ts";
-import { EnvironmentSchema, ErrorBody, errorResponses } from "../../schemas/common.ts";
+import { EnvironmentSchema, errorResponses } from "../../schemas/common.ts";
 import { CreatedCredentialSchema, DESCRIPTION_SCHEMA } from "../../schemas/credential.ts";
 import type { App, AppServices } from "../../types.ts";
 import { ACCOUNT_SCOPES, contextOf, targetAccount } from "./scopes.ts";
@@ -25,7 +25,7 @@ export function createCredential(app: App, services: AppServices): void {
             },
             { additionalProperties: false },
           ),
-          response: { 201: CreatedCredentialSchema, 409: ErrorBody, ...errorResponses },
+          response: { 201: CreatedCredentialSchema, ...errorResponses },
         },
       },
       async (request, reply) => {

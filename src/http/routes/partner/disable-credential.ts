@@ -1,5 +1,5 @@
 import { Type } from "typebox";
-import { ErrorBody, errorResponses } from "../../schemas/common.ts";
+import { errorResponses } from "../../schemas/common.ts";
 import { CredentialIdParam } from "../../schemas/credential.ts";
 import type { App, AppServices } from "../../types.ts";
 import { ACCOUNT_SCOPES, contextOf, targetAccount } from "./scopes.ts";
@@ -14,7 +14,7 @@ export function disableCredential(app: App, services: AppServices): void {
           tags: [scope.tag],
           summary: "Disable a credential (it can be reactivated with enable)",
           params: scope.params(CredentialIdParam),
-          response: { 204: Type.Null({ description: "Disabled" }), 409: ErrorBody, ...errorResponses },
+          response: { 204: Type.Null({ description: "Disabled" }), ...errorResponses },
         },
       },
       async (request, reply) => {

@@ -1,5 +1,5 @@
 import { presentCredential } from "../../presenters.ts";
-import { ErrorBody, errorResponses } from "../../schemas/common.ts";
+import { errorResponses } from "../../schemas/common.ts";
 import { CredentialIdParam, CredentialSchema } from "../../schemas/credential.ts";
 import type { App, AppServices } from "../../types.ts";
 import { ACCOUNT_SCOPES, contextOf, targetAccount } from "./scopes.ts";
@@ -14,7 +14,7 @@ export function enableCredential(app: App, services: AppServices): void {
           tags: [scope.tag],
           summary: "Reactivate a disabled credential",
           params: scope.params(CredentialIdParam),
-          response: { 200: CredentialSchema, 409: ErrorBody, ...errorResponses },
+          response: { 200: CredentialSchema, ...errorResponses },
         },
       },
       async (request) => {

@@ -2,7 +2,7 @@ import { Type } from "typebox";
 import { parseRotationOverlap } from "../../../domain/lifecycle-policy.ts";
 import { ROTATION_ENDS } from "../../../domain/types.ts";
 import { presentCredential } from "../../presenters.ts";
-import { ErrorBody, errorResponses } from "../../schemas/common.ts";
+import { errorResponses } from "../../schemas/common.ts";
 import { CreatedCredentialSchema, CredentialIdParam } from "../../schemas/credential.ts";
 import type { App, AppServices } from "../../types.ts";
 import { ACCOUNT_SCOPES, contextOf, targetAccount } from "./scopes.ts";
@@ -35,7 +35,7 @@ export function rotateCredential(app: App, services: AppServices): void {
               { additionalProperties: false },
             ),
           ),
-          response: { 201: CreatedCredentialSchema, 409: ErrorBody, ...errorResponses },
+          response: { 201: CreatedCredentialSchema, ...errorResponses },
         },
         // The body is optional: a bare POST rotates with the defaults.
         preValidation: async (request) => {

@@ -1,6 +1,6 @@
 import { Type } from "typebox";
 import { presentCredential } from "../../presenters.ts";
-import { ErrorBody, errorResponses } from "../../schemas/common.ts";
+import { errorResponses } from "../../schemas/common.ts";
 import { CredentialIdParam, CredentialSchema, DESCRIPTION_SCHEMA } from "../../schemas/credential.ts";
 import type { App, AppServices } from "../../types.ts";
 import { ACCOUNT_SCOPES, contextOf, targetAccount } from "./scopes.ts";
@@ -16,7 +16,7 @@ export function updateCredential(app: App, services: AppServices): void {
           summary: "Change a credential's description",
           params: scope.params(CredentialIdParam),
           body: Type.Object({ description: DESCRIPTION_SCHEMA }, { additionalProperties: false }),
-          response: { 200: CredentialSchema, 409: ErrorBody, ...errorResponses },
+          response: { 200: CredentialSchema, ...errorResponses },
         },
       },
       async (request) => {
