@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import SQLite from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
+import { DEFAULT_ACCOUNT_SECURITY } from "../src/domain/types.ts";
 import { MIGRATION_NAMES } from "../src/store/kysely/migrations.ts";
 import { openSqliteStore } from "../src/store/sqlite/sqlite-store.ts";
 import { storeContract } from "./store-contract.ts";
@@ -34,6 +35,7 @@ describe("SQLite store file", () => {
       partnerAccountReference: null,
       createdAt: new Date("2026-03-01T12:00:00.000Z"),
       createdBy: "operator",
+      security: DEFAULT_ACCOUNT_SECURITY,
     };
 
     const first = await openSqliteStore(file);

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { PagePosition } from "../src/domain/page-token.ts";
 import type { Account, AuditEvent, Credential, SecretHash } from "../src/domain/types.ts";
+import { DEFAULT_ACCOUNT_SECURITY } from "../src/domain/types.ts";
 import type { IdempotencyRecord, OnboardingLink, Page, Store } from "../src/store/port.ts";
 
 /*
@@ -49,6 +50,7 @@ function makeAccount(n: number, overrides: Partial<Account> = {}): Account {
     partnerAccountReference: null,
     createdAt: at(n * MINUTE),
     createdBy: "operator",
+    security: DEFAULT_ACCOUNT_SECURITY,
     ...overrides,
   };
 }

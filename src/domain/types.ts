@@ -1,3 +1,5 @@
+import { type IpRestriction, NO_IP_RESTRICTION } from "./ip-allow-list.ts";
+
 export const ENVIRONMENTS = ["LIVE", "TEST"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
 
@@ -23,6 +25,21 @@ export function actorLabel(actor: Actor): string {
 export const ROTATION_ENDS = ["AT_EXPIRY", "WHEN_OLD_KEY_IDLE"] as const;
 export type RotationEnd = (typeof ROTATION_ENDS)[number];
 
+/** What an account requires of every request made with its keys, beyond the key itself. */
+export interface AccountSecurity {
+  ipRestriction: IpRestriction;
+  /** From this instant on, requests need a VALID client certificate; null: not enforced. */
+  mtlsEnforcedFrom: Date | null;
+  /** The account has been issued a client certificate: responses report the mTLS status. */
+  mtlsEnabled: boolean;
+}
+
+export const DEFAULT_ACCOUNT_SECURITY: AccountSecurity = Object.freeze({
+  ipRestriction: NO_IP_RESTRICTION,
+  mtlsEnforcedFrom: null,
+  mtlsEnabled: false,
+});
+
 export interface Account {
   accountId: string;
   name: string;
@@ -32,6 +49,20 @@ export interface Account {
   partnerAccountReference: string | null;
   createdAt: Date;
   createdBy: string;
+  security: AccountSecurity;
+}
+
+export interface ClientCertificate {
+  certificateId: string;
+  accountId: string;
+  description: string;
+  serialNumber: string;
+  fingerprintSha256: string;
+  certificatePem: string;
+  notBefore: Date;
+  notAfter: Date;
+  createdAt: Date;
+  revokedAt: Date | null;
 }
 
 export interface Credential {
@@ -70,7 +101,7 @@ export interface AuditEvent {
   accountId: string;
   action: string;
   actor: string;
-  targetType: "ACCOUNT" | "CREDENTIAL" | "ONBOARDING_LINK";
+  targetType: "ACCOUNT" | "CREDENTIAL" | "ONBOARDING_LINK" | "CLIENT_CERTIFICATE";
   targetId: string;
   sourceIp: string | null;
   statusBefore: string | null;

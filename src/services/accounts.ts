@@ -1,6 +1,6 @@
 import { AppError, notFound } from "../domain/errors.ts";
 import { newAccountId } from "../domain/identifiers.ts";
-import { type Account, actorLabel, type Environment } from "../domain/types.ts";
+import { type Account, actorLabel, DEFAULT_ACCOUNT_SECURITY, type Environment } from "../domain/types.ts";
 import { auditEvent } from "./audit.ts";
 import type { IssuedLink, OnboardingService } from "./onboarding.ts";
 import { fetchPage, type Paged } from "./paging.ts";
@@ -32,6 +32,7 @@ export class AccountService {
       partnerAccountReference: null,
       createdAt: this.#runtime.clock.now(),
       createdBy: "operator",
+      security: DEFAULT_ACCOUNT_SECURITY,
     };
     const link = this.#onboarding.newLink(account.accountId);
     await this.#runtime.store.createAccount({
@@ -72,6 +73,7 @@ export class AccountService {
       partnerAccountReference: input.partnerAccountReference ?? null,
       createdAt: this.#runtime.clock.now(),
       createdBy: actorLabel(context.actor),
+      security: DEFAULT_ACCOUNT_SECURITY,
     };
     await this.#runtime.store.createAccount({
       account,

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { generateKey } from "../domain/key-format.ts";
 import type { PepperRing } from "../domain/secret-hash.ts";
 import type { Account } from "../domain/types.ts";
+import { DEFAULT_ACCOUNT_SECURITY } from "../domain/types.ts";
 import type { Store } from "../store/port.ts";
 import { openSqliteStore } from "../store/sqlite/sqlite-store.ts";
 import { systemClock, systemRandom } from "../system.ts";
@@ -31,6 +32,7 @@ const account: Account = {
   partnerAccountReference: null,
   createdAt: new Date("2026-01-01T00:00:00Z"),
   createdBy: "operator",
+  security: DEFAULT_ACCOUNT_SECURITY,
 };
 
 let store: Store;

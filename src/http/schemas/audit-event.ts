@@ -6,7 +6,7 @@ export const AuditEventSchema = Type.Object(
     event_id: Type.String(),
     action: Type.String({ description: "e.g. credential.created, credential.disabled" }),
     actor: Type.String({ description: 'Credential id that acted, or "operator"' }),
-    target_type: Type.Enum(["ACCOUNT", "CREDENTIAL", "ONBOARDING_LINK"]),
+    target_type: Type.Enum(["ACCOUNT", "CREDENTIAL", "ONBOARDING_LINK", "CLIENT_CERTIFICATE"]),
     target_id: Type.String(),
     source_ip: Type.Optional(Type.String()),
     status_before: Type.Optional(Type.String()),

@@ -129,6 +129,41 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable("audit_events").addColumn("reason", "text").execute();
     },
   },
+  "0003_account_security": {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .alterTable("accounts")
+        .addColumn("ip_enforcement_mode", "text", (c) => c.notNull().defaultTo("NOT_ENABLED"))
+        .execute();
+      await db.schema
+        .alterTable("accounts")
+        .addColumn("ip_allowed", "text", (c) => c.notNull().defaultTo("[]"))
+        .execute();
+      await db.schema.alterTable("accounts").addColumn("mtls_enforced_from", "text").execute();
+      await db.schema
+        .alterTable("accounts")
+        .addColumn("mtls_enabled", "integer", (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .createTable("client_certificates")
+        .addColumn("certificate_id", "text", (c) => c.primaryKey())
+        .addColumn("account_id", "text", (c) => c.notNull().references("accounts.account_id"))
+        .addColumn("description", "text", (c) => c.notNull())
+        .addColumn("serial_number", "text", (c) => c.notNull().unique())
+        .addColumn("fingerprint_sha256", "text", (c) => c.notNull().unique())
+        .addColumn("certificate_pem", "text", (c) => c.notNull())
+        .addColumn("not_before", "text", (c) => c.notNull())
+        .addColumn("not_after", "text", (c) => c.notNull())
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addColumn("revoked_at", "text")
+        .execute();
+      await db.schema
+        .createIndex("client_certificates_by_account")
+        .on("client_certificates")
+        .columns(["account_id", "created_at", "certificate_id"])
+        .execute();
+    },
+  },
 };
 
 export const MIGRATION_NAMES: readonly string[] = Object.keys(migrations).sort();

@@ -1,7 +1,9 @@
+import type { IpEnforcementMode } from "../../domain/ip-allow-list.ts";
 import type {
   Account,
   AccountKind,
   AuditEvent,
+  ClientCertificate,
   Credential,
   CredentialStatus,
   CredentialType,
@@ -13,6 +15,7 @@ import type { IdempotencyRecord, OnboardingLink } from "../port.ts";
 import type {
   AccountsTable,
   AuditEventsTable,
+  ClientCertificatesTable,
   CredentialsTable,
   IdempotencyKeysTable,
   OnboardingLinksTable,
@@ -33,6 +36,10 @@ export function accountToRow(a: Account): AccountsTable {
     partner_account_reference: a.partnerAccountReference,
     created_at: iso(a.createdAt),
     created_by: a.createdBy,
+    ip_enforcement_mode: a.security.ipRestriction.mode,
+    ip_allowed: JSON.stringify(a.security.ipRestriction.allowedIps),
+    mtls_enforced_from: isoOrNull(a.security.mtlsEnforcedFrom),
+    mtls_enabled: a.security.mtlsEnabled ? 1 : 0,
   };
 }
 
@@ -46,6 +53,44 @@ export function rowToAccount(r: AccountsTable): Account {
     partnerAccountReference: r.partner_account_reference,
     createdAt: new Date(r.created_at),
     createdBy: r.created_by,
+    security: {
+      ipRestriction: {
+        mode: r.ip_enforcement_mode as IpEnforcementMode,
+        allowedIps: JSON.parse(r.ip_allowed) as string[],
+      },
+      mtlsEnforcedFrom: dateOrNull(r.mtls_enforced_from),
+      mtlsEnabled: Number(r.mtls_enabled) === 1,
+    },
+  };
+}
+
+export function certificateToRow(c: ClientCertificate): ClientCertificatesTable {
+  return {
+    certificate_id: c.certificateId,
+    account_id: c.accountId,
+    description: c.description,
+    serial_number: c.serialNumber,
+    fingerprint_sha256: c.fingerprintSha256,
+    certificate_pem: c.certificatePem,
+    not_before: iso(c.notBefore),
+    not_after: iso(c.notAfter),
+    created_at: iso(c.createdAt),
+    revoked_at: isoOrNull(c.revokedAt),
+  };
+}
+
+export function rowToCertificate(r: ClientCertificatesTable): ClientCertificate {
+  return {
+    certificateId: r.certificate_id,
+    accountId: r.account_id,
+    description: r.description,
+    serialNumber: r.serial_number,
+    fingerprintSha256: r.fingerprint_sha256,
+    certificatePem: r.certificate_pem,
+    notBefore: new Date(r.not_before),
+    notAfter: new Date(r.not_after),
+    createdAt: new Date(r.created_at),
+    revokedAt: dateOrNull(r.revoked_at),
   };
 }
 

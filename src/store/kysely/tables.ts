@@ -8,6 +8,23 @@ export interface AccountsTable {
   partner_account_reference: string | null;
   created_at: string;
   created_by: string;
+  ip_enforcement_mode: string;
+  ip_allowed: string;
+  mtls_enforced_from: string | null;
+  mtls_enabled: number;
+}
+
+export interface ClientCertificatesTable {
+  certificate_id: string;
+  account_id: string;
+  description: string;
+  serial_number: string;
+  fingerprint_sha256: string;
+  certificate_pem: string;
+  not_before: string;
+  not_after: string;
+  created_at: string;
+  revoked_at: string | null;
 }
 
 export interface CredentialsTable {
@@ -76,4 +93,5 @@ export interface Database {
   onboarding_links: OnboardingLinksTable;
   audit_events: AuditEventsTable;
   idempotency_keys: IdempotencyKeysTable;
+  client_certificates: ClientCertificatesTable;
 }
