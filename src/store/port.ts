@@ -1,9 +1,11 @@
+import type { IpRestriction } from "../domain/ip-allow-list.ts";
 import type { LifecycleThresholds } from "../domain/lifecycle-policy.ts";
 import type { PagePosition } from "../domain/page-token.ts";
 import type {
   Account,
   AccountKind,
   AuditEvent,
+  ClientCertificate,
   Credential,
   CredentialStatus,
   CredentialType,
@@ -152,6 +154,30 @@ export interface Store {
   recordCredentialUses(uses: CredentialUse[]): Promise<void>;
 
   listAuditEvents(query: Page & { accountId: string }): Promise<AuditEvent[]>;
+
+  updateIpRestriction(input: {
+    accountId: string;
+    restriction: IpRestriction;
+    audit: AuditEvent;
+  }): Promise<Account>;
+  /** Sets (or, with null, lifts) mTLS enforcement. */
+  setMtlsEnforcement(input: {
+    accountId: string;
+    enforcedFrom: Date | null;
+    audit: AuditEvent;
+  }): Promise<Account>;
+  /** Stores an issued certificate and marks the account as mTLS-enabled. */
+  insertClientCertificate(input: { certificate: ClientCertificate; audit: AuditEvent }): Promise<void>;
+  listClientCertificates(query: Page & { accountId: string }): Promise<ClientCertificate[]>;
+  findClientCertificate(accountId: string, certificateId: string): Promise<ClientCertificate | null>;
+  findClientCertificateByFingerprint(fingerprintSha256: string): Promise<ClientCertificate | null>;
+  /** Revokes once; null when it was already revoked or does not exist. */
+  revokeClientCertificate(input: {
+    accountId: string;
+    certificateId: string;
+    at: Date;
+    audit: AuditEvent;
+  }): Promise<ClientCertificate | null>;
 
   /**
    * Inserts a PENDING record, or returns the live one already held under that key hash. An expired

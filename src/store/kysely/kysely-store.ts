@@ -6,9 +6,10 @@ import {
   type SqlBool,
   sql,
 } from "kysely";
+import type { IpRestriction } from "../../domain/ip-allow-list.ts";
 import type { LifecycleThresholds } from "../../domain/lifecycle-policy.ts";
 import type { PagePosition } from "../../domain/page-token.ts";
-import type { Account, AuditEvent, Credential } from "../../domain/types.ts";
+import type { Account, AuditEvent, ClientCertificate, Credential } from "../../domain/types.ts";
 import type {
   ClaimOutcome,
   CredentialForAuth,
@@ -26,12 +27,14 @@ import type {
 import {
   accountToRow,
   auditToRow,
+  certificateToRow,
   credentialToRow,
   idempotencyToRow,
   iso,
   linkToRow,
   rowToAccount,
   rowToAudit,
+  rowToCertificate,
   rowToCredential,
   rowToIdempotency,
   rowToLink,
@@ -337,6 +340,108 @@ export class KyselyStore implements Store {
           .where((eb) => eb.or([eb("last_used_at", "is", null), eb("last_used_at", "<", at)]))
           .execute();
       }
+    });
+  }
+
+  async updateIpRestriction(input: {
+    accountId: string;
+    restriction: IpRestriction;
+    audit: AuditEvent;
+  }): Promise<Account> {
+    return this.#updateAccount(
+      input.accountId,
+      {
+        ip_enforcement_mode: input.restriction.mode,
+        ip_allowed: JSON.stringify(input.restriction.allowedIps),
+      },
+      input.audit,
+    );
+  }
+
+  async setMtlsEnforcement(input: {
+    accountId: string;
+    enforcedFrom: Date | null;
+    audit: AuditEvent;
+  }): Promise<Account> {
+    const enforcedFrom = input.enforcedFrom ? iso(input.enforcedFrom) : null;
+    return this.#updateAccount(input.accountId, { mtls_enforced_from: enforcedFrom }, input.audit);
+  }
+
+  async #updateAccount(
+    accountId: string,
+    change: Partial<Database["accounts"]>,
+    audit: AuditEvent,
+  ): Promise<Account> {
+    return this.#db.transaction().execute(async (trx) => {
+      const row = await trx
+        .updateTable("accounts")
+        .set(change)
+        .where("account_id", "=", accountId)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await trx.insertInto("audit_events").values(auditToRow(audit)).execute();
+      return rowToAccount(row);
+    });
+  }
+
+  async insertClientCertificate(input: { certificate: ClientCertificate; audit: AuditEvent }): Promise<void> {
+    await this.#db.transaction().execute(async (trx) => {
+      await trx.insertInto("client_certificates").values(certificateToRow(input.certificate)).execute();
+      await trx
+        .updateTable("accounts")
+        .set({ mtls_enabled: 1 })
+        .where("account_id", "=", input.certificate.accountId)
+        .execute();
+      await trx.insertInto("audit_events").values(auditToRow(input.audit)).execute();
+    });
+  }
+
+  async listClientCertificates(query: Page & { accountId: string }): Promise<ClientCertificate[]> {
+    const q = this.#db
+      .selectFrom("client_certificates")
+      .selectAll()
+      .where("account_id", "=", query.accountId);
+    const rows = await keysetPage(q, { at: "created_at", id: "certificate_id" }, query).execute();
+    return rows.map(rowToCertificate);
+  }
+
+  async findClientCertificate(accountId: string, certificateId: string): Promise<ClientCertificate | null> {
+    const row = await this.#db
+      .selectFrom("client_certificates")
+      .selectAll()
+      .where("account_id", "=", accountId)
+      .where("certificate_id", "=", certificateId)
+      .executeTakeFirst();
+    return row ? rowToCertificate(row) : null;
+  }
+
+  async findClientCertificateByFingerprint(fingerprintSha256: string): Promise<ClientCertificate | null> {
+    const row = await this.#db
+      .selectFrom("client_certificates")
+      .selectAll()
+      .where("fingerprint_sha256", "=", fingerprintSha256)
+      .executeTakeFirst();
+    return row ? rowToCertificate(row) : null;
+  }
+
+  async revokeClientCertificate(input: {
+    accountId: string;
+    certificateId: string;
+    at: Date;
+    audit: AuditEvent;
+  }): Promise<ClientCertificate | null> {
+    return this.#db.transaction().execute(async (trx) => {
+      const row = await trx
+        .updateTable("client_certificates")
+        .set({ revoked_at: iso(input.at) })
+        .where("account_id", "=", input.accountId)
+        .where("certificate_id", "=", input.certificateId)
+        .where("revoked_at", "is", null)
+        .returningAll()
+        .executeTakeFirst();
+      if (!row) return null;
+      await trx.insertInto("audit_events").values(auditToRow(input.audit)).execute();
+      return rowToCertificate(row);
     });
   }
 
