@@ -12,6 +12,7 @@ import { compose } from "../src/compose.ts";
 import { loadConfig } from "../src/config.ts";
 import { generateKey } from "../src/domain/key-format.ts";
 import { createLogger } from "../src/logger.ts";
+import { CertificateAuthority } from "../src/services/certificate-authority.ts";
 import { openSqliteStore } from "../src/store/sqlite/sqlite-store.ts";
 import { systemClock, systemRandom } from "../src/system.ts";
 
@@ -44,6 +45,7 @@ const { app } = await compose({
   random: systemRandom,
   adminToken: "a".repeat(43),
   pepper,
+  ca: await CertificateAuthority.ephemeral({ now: new Date(), random: systemRandom }),
 });
 await app.ready();
 const operator = { authorization: `Bearer ${"a".repeat(43)}` };

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { compose } from "../src/compose.ts";
 import { loadConfig } from "../src/config.ts";
 import { createLogger } from "../src/logger.ts";
+import { CertificateAuthority } from "../src/services/certificate-authority.ts";
 import { openSqliteStore } from "../src/store/sqlite/sqlite-store.ts";
 import { systemClock, systemRandom } from "../src/system.ts";
 
@@ -19,6 +20,7 @@ export async function generateOpenApi(): Promise<string> {
       random: systemRandom,
       adminToken: "x".repeat(32),
       pepper: "x".repeat(32),
+      ca: await CertificateAuthority.ephemeral({ now: new Date(), random: systemRandom }),
     });
     await app.ready();
     const document = `${JSON.stringify(app.swagger(), null, 2)}\n`;

@@ -4,9 +4,12 @@ import type { Clock, Random } from "./domain/runtime.ts";
 import type { PepperRing } from "./domain/secret-hash.ts";
 import { buildApp } from "./http/app.ts";
 import type { App } from "./http/types.ts";
+import { AccessPolicy } from "./services/access-policy.ts";
+import { AccountSecurityService } from "./services/account-security.ts";
 import { AccountService } from "./services/accounts.ts";
 import { AuditService } from "./services/audit.ts";
 import { Authenticator } from "./services/authenticator.ts";
+import type { CertificateAuthority } from "./services/certificate-authority.ts";
 import { CredentialService } from "./services/credentials.ts";
 import { IdempotencyService } from "./services/idempotency.ts";
 import { LifecycleService } from "./services/lifecycle.ts";
@@ -24,6 +27,7 @@ export interface ComposeInput {
   random: Random;
   adminToken: string;
   pepper: string;
+  ca: CertificateAuthority;
 }
 
 export interface Composed {
@@ -54,8 +58,14 @@ export async function compose(input: ComposeInput): Promise<Composed> {
     publicUrl: config.publicUrl,
     linkTtlMs: config.onboardingLinkTtlMs,
   });
+  const access = new AccessPolicy(runtime, input.ca);
   const app = await buildApp({
     brand: config.brand,
+    transport: {
+      trustedProxies: config.trustedProxies,
+      clientCertHeader: config.clientCertHeader,
+    },
+    mtlsRequiredFor: config.mtlsRequiredFor,
     adminToken: input.adminToken,
     logger: input.logger,
     services: {
@@ -65,7 +75,14 @@ export async function compose(input: ComposeInput): Promise<Composed> {
       audit: new AuditService(runtime),
       authenticator: new Authenticator(runtime, { brand: config.brand, peppers, usage }),
       idempotency,
+      access,
+      security: new AccountSecurityService(runtime, {
+        ca: input.ca,
+        access,
+        certificateValidityMs: config.clientCertificateValidityMs,
+      }),
       ping: () => store.ping(),
+      now: () => input.clock.now(),
     },
   });
   const lifecycle = new LifecycleService(runtime, config.lifecycle);

@@ -1,5 +1,7 @@
 import { resolve } from "node:path";
 import { parseIsoDuration } from "./domain/duration.ts";
+import { AppError } from "./domain/errors.ts";
+import { parseAllowedIps } from "./domain/ip-allow-list.ts";
 import type { LifecyclePolicy } from "./domain/lifecycle-policy.ts";
 
 /** Everything the service reads from its environment, validated once and frozen. */
@@ -23,6 +25,19 @@ export interface Config {
   readonly lifecycleSweepIntervalMs: number;
   readonly rotationCheckIntervalMs: number;
   readonly logLevel: string;
+  readonly tls: {
+    /** null: no HTTPS listener (`TLS_PORT=off`). */
+    readonly port: number | null;
+    readonly certFile: string | null;
+    readonly keyFile: string | null;
+  };
+  readonly ca: { readonly certFile: string | null; readonly keyFile: string | null };
+  readonly clientCertificateValidityMs: number;
+  /** Header in which a TLS-terminating proxy forwards the client certificate (URL-encoded PEM or XFCC). */
+  readonly clientCertHeader: string;
+  /** Proxies whose client-certificate header and X-Forwarded-For are believed. */
+  readonly trustedProxies: readonly string[];
+  readonly mtlsRequiredFor: "none" | "acquiring_partners";
 }
 
 export interface ConfigOverrides {
@@ -109,6 +124,20 @@ function database(env: Env, dataDir: string): Config["database"] {
   throw new ConfigError("DATABASE_URL", "must be sqlite:PATH (or unset for the embedded default)");
 }
 
+function clientCertHeader(env: Env): string {
+  const name = text(env, "CLIENT_CERT_HEADER", "x-client-cert").toLowerCase();
+  if (!/^[a-z0-9-]{1,64}$/.test(name)) throw new ConfigError("CLIENT_CERT_HEADER", "must be a header name");
+  return name;
+}
+
+function mtlsRequiredFor(env: Env): Config["mtlsRequiredFor"] {
+  const value = text(env, "MTLS_REQUIRED_FOR", "none");
+  if (value !== "none" && value !== "acquiring_partners") {
+    throw new ConfigError("MTLS_REQUIRED_FOR", 'must be "acquiring_partners" or "none"');
+  }
+  return value;
+}
+
 function lifecycle(env: Env): LifecyclePolicy {
   const policy: LifecyclePolicy = {
     disableAfterMs: duration(env, "INACTIVITY_DISABLE_AFTER", "P60D", 60_000),
@@ -123,6 +152,37 @@ function lifecycle(env: Env): LifecyclePolicy {
     throw new ConfigError("INACTIVITY_WARNING_BEFORE", "must be shorter than INACTIVITY_DISABLE_AFTER");
   }
   return Object.freeze(policy);
+}
+
+function trustedProxies(env: Env): string[] {
+  const raw = optional(env, "TRUSTED_PROXIES");
+  if (raw === null) return [];
+  try {
+    return parseAllowedIps(
+      raw
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    );
+  } catch (error) {
+    const issue = error instanceof AppError ? error.validationErrors?.[0]?.reason : undefined;
+    throw new ConfigError(
+      "TRUSTED_PROXIES",
+      `must be a comma-separated list of IP addresses or CIDRs (${issue ?? "invalid"})`,
+    );
+  }
+}
+
+function pairOfFiles(
+  env: Env,
+  certName: string,
+  keyName: string,
+): { certFile: string | null; keyFile: string | null } {
+  const certFile = optional(env, certName);
+  const keyFile = optional(env, keyName);
+  if ((certFile === null) !== (keyFile === null))
+    throw new ConfigError(certName, `and ${keyName} must be set together`);
+  return { certFile: certFile && resolve(certFile), keyFile: keyFile && resolve(keyFile) };
 }
 
 /** Reads and validates the environment once; command-line flags override it. */
@@ -163,5 +223,14 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
     lifecycleSweepIntervalMs: duration(env, "LIFECYCLE_SWEEP_INTERVAL", "PT1H", 1000),
     rotationCheckIntervalMs: duration(env, "ROTATION_CHECK_INTERVAL", "PT30S", 1000),
     logLevel: text(env, "LOG_LEVEL", "info"),
+    tls: Object.freeze({
+      port: text(env, "TLS_PORT", "8443") === "off" ? null : port("TLS_PORT", text(env, "TLS_PORT", "8443")),
+      ...pairOfFiles(env, "TLS_CERT_FILE", "TLS_KEY_FILE"),
+    }),
+    ca: Object.freeze(pairOfFiles(env, "CA_CERT_FILE", "CA_KEY_FILE")),
+    clientCertificateValidityMs: duration(env, "CLIENT_CERTIFICATE_VALIDITY", "P365D", 3_600_000),
+    clientCertHeader: clientCertHeader(env),
+    trustedProxies: Object.freeze(trustedProxies(env)),
+    mtlsRequiredFor: mtlsRequiredFor(env),
   });
 }

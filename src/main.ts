@@ -1,16 +1,59 @@
+import { createServer } from "node:https";
 import type { Logger } from "pino";
+import { loadOrCreateCa, serverCertificate } from "./ca-files.ts";
 import { compose } from "./compose.ts";
 import type { Config } from "./config.ts";
 import type { App } from "./http/types.ts";
 import { createLogger } from "./logger.ts";
 import { resolveSecret } from "./secret-files.ts";
+import type { CertificateAuthority, PemPair } from "./services/certificate-authority.ts";
 import { openStore } from "./store/open-store.ts";
 import { systemClock, systemRandom } from "./system.ts";
 
 export interface RunningServer {
   app: App;
   url: string;
+  tlsUrl: string | null;
   close(): Promise<void>;
+}
+
+/**
+ * The HTTPS listener beside the HTTP one, served by the same app: TLS 1.2 or newer, asking for a
+ * client certificate without requiring one, so the API can report the mTLS status itself.
+ */
+async function listenTls(
+  app: App,
+  config: Config,
+  server: PemPair,
+  ca: CertificateAuthority,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const https = createServer(
+    {
+      cert: server.certPem,
+      key: server.keyPem,
+      ca: [ca.certificatePem],
+      minVersion: "TLSv1.2",
+      requestCert: true,
+      rejectUnauthorized: false,
+      maxHeaderSize: 64 * 1024,
+    },
+    (req, res) => app.routing(req, res),
+  );
+  const port = config.tls.port ?? 0;
+  await new Promise<void>((resolve, reject) => {
+    https.once("error", reject);
+    https.listen(port, config.host, () => resolve());
+  });
+  const address = https.address();
+  const actual = typeof address === "object" && address ? address.port : port;
+  return {
+    url: `https://${config.host.includes(":") ? `[${config.host}]` : config.host}:${actual}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        https.close(() => resolve());
+        https.closeIdleConnections();
+      }),
+  };
 }
 
 /** Composition root: config → logger → secrets → store → services → app → listen. */
@@ -26,6 +69,9 @@ export async function startServer(
   }
   if (config.adminToken === null)
     logger.info({ file: `${config.dataDir}/admin-token` }, "operator token file");
+  const { ca, createdFile } = await loadOrCreateCa(config, systemClock, systemRandom);
+  if (createdFile)
+    logger.warn({ file: createdFile }, "created the client-certificate CA (key mode 0600); back it up");
   const store = await openStore(config.database);
   const { app } = await compose({
     config,
@@ -35,9 +81,23 @@ export async function startServer(
     random: systemRandom,
     adminToken: adminToken.value,
     pepper: pepper.value,
+    ca,
   });
   const url = await app.listen({ host: config.host, port: config.port });
-  return { app, url, close: () => app.close() };
+  const tls =
+    config.tls.port === null
+      ? null
+      : await listenTls(app, config, await serverCertificate(config, ca, systemClock), ca);
+  if (tls) logger.info({ url: tls.url }, "HTTPS listening (client certificates requested, not required)");
+  return {
+    app,
+    url,
+    tlsUrl: tls?.url ?? null,
+    // Both listeners stop accepting first; the app then finishes in-flight work and closes the store.
+    close: async () => {
+      await Promise.all([tls?.close(), app.close()]);
+    },
+  };
 }
 
 const SHUTDOWN_TIMEOUT_MS = 15_000;

@@ -8,6 +8,7 @@ import { loadConfig } from "../src/config.ts";
 import type { Clock } from "../src/domain/runtime.ts";
 import type { App } from "../src/http/types.ts";
 import { createLogger } from "../src/logger.ts";
+import { CertificateAuthority } from "../src/services/certificate-authority.ts";
 import type { LifecycleService } from "../src/services/lifecycle.ts";
 import type { UsageRecorder } from "../src/services/usage-recorder.ts";
 import type { Store } from "../src/store/port.ts";
@@ -41,6 +42,7 @@ export interface Harness {
   store: Store;
   usage: UsageRecorder;
   lifecycle: LifecycleService;
+  ca: CertificateAuthority;
   clock: ManualClock;
   dataDir: string;
   dbFile: string;
@@ -64,6 +66,10 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   const clock = new ManualClock();
   const dbFile = join(dataDir, "test.sqlite");
   const store = await openSqliteStore(dbFile);
+  const ca = await CertificateAuthority.ephemeral({
+    now: new Date("2025-01-01T00:00:00Z"),
+    random: systemRandom,
+  });
   const { app, usage, lifecycle } = await compose({
     config,
     store,
@@ -72,6 +78,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     random: systemRandom,
     adminToken: ADMIN_TOKEN,
     pepper: PEPPER,
+    ca,
   });
   await app.ready();
   return {
@@ -79,6 +86,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     store,
     usage,
     lifecycle,
+    ca,
     clock,
     dataDir,
     dbFile,

@@ -20,6 +20,7 @@ export async function freePort(): Promise<number> {
 export interface ServerProcess {
   child: ChildProcess;
   url: string;
+  tlsUrl: string;
   output(): string;
   /** Sends SIGTERM to the process group and resolves with the exit code. */
   stop(): Promise<number | null>;
@@ -39,10 +40,11 @@ export async function startServerProcess(options: {
   const [command, commandArgs] = options.viaNpm
     ? ["npm", ["start", "--", ...args]]
     : ["./bin/partnerctl", ["serve", ...args]];
+  const tlsPort = await freePort();
   const child = spawn(command, commandArgs, {
     cwd: ROOT,
     detached: true,
-    env: { ...process.env, LOG_LEVEL: "info", ...options.env },
+    env: { ...process.env, LOG_LEVEL: "info", TLS_PORT: String(tlsPort), ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -58,9 +60,14 @@ export async function startServerProcess(options: {
     if (Date.now() > deadline || child.exitCode !== null) throw new Error(`server did not start:\n${output}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+  while (!output.includes("HTTPS listening")) {
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`HTTPS did not start:\n${output}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
   return {
     child,
     url: `http://127.0.0.1:${options.port}`,
+    tlsUrl: `https://127.0.0.1:${tlsPort}`,
     output: () => output,
     stop: async () => {
       if (child.pid) process.kill(-child.pid, "SIGTERM");

@@ -12,6 +12,8 @@ export const ERROR_CODES = {
   URI_TOO_LONG: { type: "INPUT_ERROR", status: 414 },
   UNAUTHORIZED: { type: "ACCESS_ERROR", status: 401 },
   FORBIDDEN: { type: "ACCESS_ERROR", status: 403 },
+  MTLS_REQUIRED: { type: "ACCESS_ERROR", status: 401 },
+  IP_NOT_ALLOWED: { type: "ACCESS_ERROR", status: 403 },
   RATE_LIMITED: { type: "ACCESS_ERROR", status: 429 },
   NOT_FOUND: { type: "RESOURCE_ERROR", status: 404 },
   RESOURCE_CONFLICT: { type: "RESOURCE_ERROR", status: 409 },

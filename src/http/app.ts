@@ -17,15 +17,24 @@ import { claimOnboardingLink } from "./routes/onboarding/claim-onboarding-link.t
 import { showOnboardingPage } from "./routes/onboarding/show-onboarding-page.ts";
 import { healthz } from "./routes/ops/healthz.ts";
 import { readyz } from "./routes/ops/readyz.ts";
+import { createClientCertificate } from "./routes/partner/create-client-certificate.ts";
 import { createCredential } from "./routes/partner/create-credential.ts";
 import { createPartnerAccount } from "./routes/partner/create-partner-account.ts";
+import { deleteMtlsEnforcement } from "./routes/partner/delete-mtls-enforcement.ts";
 import { disableCredential } from "./routes/partner/disable-credential.ts";
 import { enableCredential } from "./routes/partner/enable-credential.ts";
 import { getAccount } from "./routes/partner/get-account.ts";
+import { getClientCertificate } from "./routes/partner/get-client-certificate.ts";
 import { getCredential } from "./routes/partner/get-credential.ts";
+import { getIpRestriction } from "./routes/partner/get-ip-restriction.ts";
+import { getMtlsEnforcement } from "./routes/partner/get-mtls-enforcement.ts";
 import { listAuditEvents } from "./routes/partner/list-audit-events.ts";
+import { listClientCertificates } from "./routes/partner/list-client-certificates.ts";
 import { listCredentials } from "./routes/partner/list-credentials.ts";
 import { listPartnerAccounts } from "./routes/partner/list-partner-accounts.ts";
+import { putIpRestriction } from "./routes/partner/put-ip-restriction.ts";
+import { putMtlsEnforcement } from "./routes/partner/put-mtls-enforcement.ts";
+import { revokeClientCertificate } from "./routes/partner/revoke-client-certificate.ts";
 import { rotateCredential } from "./routes/partner/rotate-credential.ts";
 import { updateCredential } from "./routes/partner/update-credential.ts";
 import { type App, type AppOptions, headerPrefix } from "./types.ts";
@@ -49,6 +58,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       return503OnClosing: true,
       forceCloseConnections: "idle",
       frameworkErrors: frameworkError,
+      trustProxy: options.transport.trustedProxies.length > 0 ? [...options.transport.trustedProxies] : false,
       clientErrorHandler: clientError,
       schemaController,
     }),
@@ -86,7 +96,13 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   await app.register(async (plain) => {
     const scope = withTypes(plain);
-    registerPartnerAuth(scope, services.authenticator);
+    registerPartnerAuth(scope, {
+      authenticator: services.authenticator,
+      access: services.access,
+      transport: options.transport,
+      headerPrefix: prefix,
+      mtlsRequiredFor: options.mtlsRequiredFor,
+    });
     registerIdempotency(scope, {
       service: services.idempotency,
       headerPrefix: prefix,
@@ -102,6 +118,15 @@ export async function buildApp(options: AppOptions): Promise<App> {
       enableCredential,
       rotateCredential,
       listAuditEvents,
+      createClientCertificate,
+      listClientCertificates,
+      getClientCertificate,
+      revokeClientCertificate,
+      getMtlsEnforcement,
+      putMtlsEnforcement,
+      deleteMtlsEnforcement,
+      getIpRestriction,
+      putIpRestriction,
       createPartnerAccount,
       listPartnerAccounts,
     ]) {

@@ -1,8 +1,13 @@
 import type { Static } from "typebox";
-import type { Account, AuditEvent, Credential } from "../domain/types.ts";
+import type { Account, AuditEvent, ClientCertificate, Credential } from "../domain/types.ts";
 import type { AccountSchema } from "./schemas/account.ts";
 import type { AuditEventSchema } from "./schemas/audit-event.ts";
 import type { CredentialSchema } from "./schemas/credential.ts";
+import type {
+  ClientCertificateSchema,
+  IpRestrictionSchema,
+  MtlsEnforcementSchema,
+} from "./schemas/security.ts";
 
 /* Domain objects in wire shape: snake_case, ISO times, absent rather than null. */
 
@@ -38,6 +43,35 @@ export function presentAccount(a: Account): Static<typeof AccountSchema> {
     parent_account_id: present(a.parentAccountId),
     partner_account_reference: present(a.partnerAccountReference),
     created_at: a.createdAt.toISOString(),
+  };
+}
+
+export function presentIpRestriction(a: Account): Static<typeof IpRestrictionSchema> {
+  return {
+    enforcement_mode: a.security.ipRestriction.mode,
+    allowed_ips: a.security.ipRestriction.allowedIps,
+  };
+}
+
+export function presentMtlsEnforcement(a: Account, now: Date): Static<typeof MtlsEnforcementSchema> {
+  const from = a.security.mtlsEnforcedFrom;
+  const status = from === null ? "NOT_ENFORCED" : from.getTime() <= now.getTime() ? "ENFORCED" : "SCHEDULED";
+  return { status, enforced_from: time(from), mtls_enabled: a.security.mtlsEnabled };
+}
+
+export function presentCertificate(c: ClientCertificate, now: Date): Static<typeof ClientCertificateSchema> {
+  const status = c.revokedAt ? "REVOKED" : c.notAfter.getTime() <= now.getTime() ? "EXPIRED" : "VALID";
+  return {
+    certificate_id: c.certificateId,
+    description: c.description,
+    status,
+    serial_number: c.serialNumber,
+    fingerprint_sha256: c.fingerprintSha256,
+    not_before: c.notBefore.toISOString(),
+    not_after: c.notAfter.toISOString(),
+    created_at: c.createdAt.toISOString(),
+    revoked_at: time(c.revokedAt),
+    certificate: c.certificatePem,
   };
 }
 

@@ -1,7 +1,10 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyBaseLogger, FastifyInstance } from "fastify";
+import type { MtlsStatus } from "../domain/mtls-policy.ts";
 import type { Account, Credential } from "../domain/types.ts";
+import type { AccessPolicy } from "../services/access-policy.ts";
+import type { AccountSecurityService } from "../services/account-security.ts";
 import type { AccountService } from "../services/accounts.ts";
 import type { AuditService } from "../services/audit.ts";
 import type { Authenticator } from "../services/authenticator.ts";
@@ -24,12 +27,18 @@ export interface AppServices {
   audit: AuditService;
   authenticator: Authenticator;
   idempotency: IdempotencyService;
+  access: AccessPolicy;
+  security: AccountSecurityService;
+  /** The service clock (for statuses that depend on time, such as SCHEDULED or EXPIRED). */
+  now(): Date;
   /** Readiness probe of the store. */
   ping(): Promise<void>;
 }
 
 export interface AppOptions {
   brand: string;
+  transport: { trustedProxies: readonly string[]; clientCertHeader: string };
+  mtlsRequiredFor: "none" | "acquiring_partners";
   adminToken: string;
   services: AppServices;
   logger: FastifyBaseLogger;
@@ -39,6 +48,8 @@ export interface AppOptions {
 export interface Partner {
   account: Account;
   credential: Credential;
+  /** The client certificate's verification status, when the account reports it. */
+  mtlsStatus: MtlsStatus | null;
 }
 
 declare module "fastify" {

@@ -88,6 +88,12 @@ export class CertificateAuthority {
     return { certPem: cert.toString("pem"), keyPem: toPem("PRIVATE KEY", pkcs8) };
   }
 
+  /** A CA that lives only in memory (tools, tests). */
+  static async ephemeral(options: { now: Date; random: Random }): Promise<CertificateAuthority> {
+    const pair = await CertificateAuthority.generate({ commonName: "ephemeral CA", ...options });
+    return CertificateAuthority.load(pair, options.random);
+  }
+
   static async load(pair: PemPair, random: Random): Promise<CertificateAuthority> {
     const cert = new x509.X509Certificate(pair.certPem);
     const key = await webcrypto.subtle.importKey("pkcs8", fromPem(pair.keyPem), EC_P256, false, ["sign"]);

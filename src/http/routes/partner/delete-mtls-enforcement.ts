@@ -1,0 +1,32 @@
+import { partnerOf } from "../../plugins/partner-auth.ts";
+import { presentMtlsEnforcement } from "../../presenters.ts";
+import { errorResponses } from "../../schemas/common.ts";
+import { MtlsEnforcementSchema } from "../../schemas/security.ts";
+import type { App, AppServices } from "../../types.ts";
+import { ACCOUNT_SCOPES, contextOf, targetAccount } from "./scopes.ts";
+
+export function deleteMtlsEnforcement(app: App, services: AppServices): void {
+  for (const scope of ACCOUNT_SCOPES) {
+    app.delete(
+      `${scope.prefix}/mtls-enforcement`,
+      {
+        schema: {
+          operationId: scope.operationId("deleteMtlsEnforcement"),
+          tags: [scope.tag],
+          summary: "Lift mTLS enforcement (once enforced, only with a valid client certificate)",
+          params: scope.params({}),
+          response: { 200: MtlsEnforcementSchema, ...errorResponses },
+        },
+      },
+      async (request) => {
+        const account = await targetAccount(request, services.accounts);
+        const caller = partnerOf(request);
+        // On its own account the caller must prove the certificate; an Acquiring Partner acting on a
+        // Partner Account has passed its own account's policy already.
+        const callerMtls = account.accountId === caller.account.accountId ? caller.mtlsStatus : "VALID";
+        const updated = await services.security.liftMtls(account, contextOf(request), callerMtls);
+        return presentMtlsEnforcement(updated, services.now());
+      },
+    );
+  }
+}

@@ -1,0 +1,44 @@
+import { TLSSocket } from "node:tls";
+import type { FastifyRequest } from "fastify";
+import { allowListMatcher } from "../domain/ip-allow-list.ts";
+
+export interface TransportOptions {
+  trustedProxies: readonly string[];
+  clientCertHeader: string;
+}
+
+/** Something that was presented but is not a certificate: it verifies as INVALID. */
+const UNREADABLE = "unreadable";
+
+/** A forwarded certificate: URL-encoded PEM (nginx `$ssl_client_escaped_cert`) or Envoy's XFCC `Cert="…"`. */
+function forwardedCertificate(value: string | string[] | undefined): string | null {
+  if (value === undefined || value === "") return null;
+  if (Array.isArray(value)) return UNREADABLE;
+  const xfcc = /(?:^|[;,])\s*Cert="([^"]*)"/i.exec(value);
+  try {
+    return decodeURIComponent(xfcc ? (xfcc[1] ?? "") : value);
+  } catch {
+    return UNREADABLE;
+  }
+}
+
+/**
+ * Where a request's client certificate comes from: the TLS handshake on our own HTTPS listener,
+ * or the configured header, believed only when the connection comes from a trusted proxy.
+ */
+export function clientCertificateSource(
+  options: TransportOptions,
+): (request: FastifyRequest) => Buffer | string | null {
+  const trusted = allowListMatcher(options.trustedProxies);
+  return (request) => {
+    const socket = request.raw.socket;
+    if (socket instanceof TLSSocket) {
+      const peer = socket.getPeerCertificate(false);
+      return peer && "raw" in peer && peer.raw ? peer.raw : null;
+    }
+    if (options.trustedProxies.length > 0 && trusted(socket.remoteAddress ?? "")) {
+      return forwardedCertificate(request.headers[options.clientCertHeader]);
+    }
+    return null;
+  };
+}

@@ -1,0 +1,68 @@
+import { AppError } from "../domain/errors.ts";
+import { allowListMatcher } from "../domain/ip-allow-list.ts";
+import { type MtlsStatus, mtlsRequired } from "../domain/mtls-policy.ts";
+import type { Account } from "../domain/types.ts";
+import type { CertificateAuthority } from "./certificate-authority.ts";
+import type { ServiceRuntime } from "./runtime.ts";
+
+export interface AccessDecision {
+  /** Reported once the account has a client certificate. */
+  mtlsStatus: MtlsStatus | null;
+  /** Reported in REPORTING mode only. */
+  ipStatus: "ALLOWED" | "DENIED" | null;
+  denial: AppError | null;
+}
+
+/**
+ * What an account requires beyond a valid key: a valid client certificate once mTLS is
+ * enforced, and an allowed source IP once its allow-list is enforced.
+ */
+export class AccessPolicy {
+  readonly #runtime: ServiceRuntime;
+  readonly #ca: CertificateAuthority;
+
+  constructor(runtime: ServiceRuntime, ca: CertificateAuthority) {
+    this.#runtime = runtime;
+    this.#ca = ca;
+  }
+
+  /** VALID only for a certificate we issued, in its validity, not revoked, of this account. */
+  async mtlsStatus(account: Account, presented: Buffer | string | null): Promise<MtlsStatus> {
+    if (presented === null) return "NOT_PRESENT";
+    const inspected = this.#ca.inspect(presented);
+    if (!inspected?.issuedByUs) return "INVALID";
+    const now = this.#runtime.clock.now().getTime();
+    if (now < inspected.notBefore.getTime() || now > inspected.notAfter.getTime()) return "INVALID";
+    const issued = await this.#runtime.store.findClientCertificateByFingerprint(inspected.fingerprintSha256);
+    if (!issued || issued.revokedAt !== null || issued.accountId !== account.accountId) return "INVALID";
+    return "VALID";
+  }
+
+  async evaluate(input: {
+    account: Account;
+    sourceIp: string;
+    presentedCertificate: Buffer | string | null;
+  }): Promise<AccessDecision> {
+    const { security } = input.account;
+    const reportMtls = security.mtlsEnabled || security.mtlsEnforcedFrom !== null;
+    const mtlsStatus = reportMtls ? await this.mtlsStatus(input.account, input.presentedCertificate) : null;
+    const { mode, allowedIps } = security.ipRestriction;
+    const ipAllowed = mode === "NOT_ENABLED" || allowListMatcher(allowedIps)(input.sourceIp);
+    const ipStatus = mode === "REPORTING" ? (ipAllowed ? "ALLOWED" : "DENIED") : null;
+    const enforced = security.mtlsEnforcedFrom;
+    let denial: AppError | null = null;
+    if (
+      enforced !== null &&
+      enforced.getTime() <= this.#runtime.clock.now().getTime() &&
+      mtlsStatus !== "VALID"
+    ) {
+      denial = mtlsRequired();
+    } else if (mode === "ENFORCED" && !ipAllowed) {
+      denial = new AppError(
+        "IP_NOT_ALLOWED",
+        "Requests from this IP address are not allowed for this account",
+      );
+    }
+    return { mtlsStatus, ipStatus, denial };
+  }
+}

@@ -1,0 +1,193 @@
+import { AppError, notFound } from "../domain/errors.ts";
+import { accountShortId, newUuidV7 } from "../domain/identifiers.ts";
+import { allowListMatcher, type IpEnforcementMode, parseAllowedIps } from "../domain/ip-allow-list.ts";
+import { type MtlsStatus, parseEnforcedFrom } from "../domain/mtls-policy.ts";
+import type { Account, ClientCertificate } from "../domain/types.ts";
+import type { AccessPolicy } from "./access-policy.ts";
+import { auditEvent } from "./audit.ts";
+import type { CertificateAuthority } from "./certificate-authority.ts";
+import { fetchPage, type Paged } from "./paging.ts";
+import type { RequestContext, ServiceRuntime } from "./runtime.ts";
+
+/** The caller's own view of the request it is making: needed to avoid locking itself out. */
+export interface CallerTransport {
+  sourceIp: string;
+  presentedCertificate: Buffer | string | null;
+}
+
+/** IP allow-lists, mTLS enforcement and client certificates of an account. */
+export class AccountSecurityService {
+  readonly #runtime: ServiceRuntime;
+  readonly #ca: CertificateAuthority;
+  readonly #access: AccessPolicy;
+  readonly #certificateValidityMs: number;
+
+  constructor(
+    runtime: ServiceRuntime,
+    options: { ca: CertificateAuthority; access: AccessPolicy; certificateValidityMs: number },
+  ) {
+    this.#runtime = runtime;
+    this.#ca = options.ca;
+    this.#access = options.access;
+    this.#certificateValidityMs = options.certificateValidityMs;
+  }
+
+  /** Moving to ENFORCED is refused when the caller's own address would be locked out, unless forced. */
+  async setIpRestriction(
+    account: Account,
+    context: RequestContext,
+    caller: CallerTransport,
+    input: { mode: IpEnforcementMode; allowedIps: string[]; force: boolean },
+  ): Promise<Account> {
+    const allowedIps = parseAllowedIps(input.allowedIps);
+    if (input.mode === "ENFORCED" && !input.force && !allowListMatcher(allowedIps)(caller.sourceIp)) {
+      throw new AppError(
+        "INVALID_STATE",
+        `Your current address ${caller.sourceIp} is not in allowed_ips; enforcing would lock you out. Add it, or send "force": true`,
+      );
+    }
+    return this.#runtime.store.updateIpRestriction({
+      accountId: account.accountId,
+      restriction: { mode: input.mode, allowedIps },
+      audit: auditEvent(this.#runtime, context, {
+        accountId: account.accountId,
+        action: "ip_restriction.updated",
+        targetType: "ACCOUNT",
+        targetId: account.accountId,
+        statusBefore: account.security.ipRestriction.mode,
+        statusAfter: input.mode,
+      }),
+    });
+  }
+
+  /** Enforcement needs a valid certificate on the account, and is never set in the past. */
+  async enforceMtls(account: Account, context: RequestContext, enforcedFromText: string): Promise<Account> {
+    const enforcedFrom = parseEnforcedFrom(enforcedFromText, this.#runtime.clock.now());
+    if (!(await this.#hasValidCertificate(account))) {
+      throw new AppError(
+        "INVALID_STATE",
+        "The account has no valid client certificate; create one before enforcing mTLS",
+      );
+    }
+    return this.#runtime.store.setMtlsEnforcement({
+      accountId: account.accountId,
+      enforcedFrom,
+      audit: auditEvent(this.#runtime, context, {
+        accountId: account.accountId,
+        action: "mtls_enforcement.set",
+        targetType: "ACCOUNT",
+        targetId: account.accountId,
+        statusBefore: account.security.mtlsEnforcedFrom ? "ENFORCED" : "NOT_ENFORCED",
+        statusAfter: "ENFORCED",
+      }),
+    });
+  }
+
+  /** Once enforcement has begun, only a caller with a VALID certificate may lift it. */
+  async liftMtls(account: Account, context: RequestContext, callerMtls: MtlsStatus | null): Promise<Account> {
+    const from = account.security.mtlsEnforcedFrom;
+    if (from !== null && from.getTime() <= this.#runtime.clock.now().getTime() && callerMtls !== "VALID") {
+      throw new AppError(
+        "MTLS_REQUIRED",
+        "Lifting enforced mTLS requires a request with a valid client certificate",
+      );
+    }
+    return this.#runtime.store.setMtlsEnforcement({
+      accountId: account.accountId,
+      enforcedFrom: null,
+      audit: auditEvent(this.#runtime, context, {
+        accountId: account.accountId,
+        action: "mtls_enforcement.lifted",
+        targetType: "ACCOUNT",
+        targetId: account.accountId,
+        statusBefore: from ? "ENFORCED" : "NOT_ENFORCED",
+        statusAfter: "NOT_ENFORCED",
+      }),
+    });
+  }
+
+  async issueCertificate(
+    account: Account,
+    context: RequestContext,
+    input: { description: string; csrPem: string },
+  ): Promise<ClientCertificate> {
+    const notBefore = this.#runtime.clock.now();
+    const issued = await this.#ca.signClientCsr({
+      csrPem: input.csrPem,
+      commonName: accountShortId(account.accountId),
+      notBefore,
+      notAfter: new Date(notBefore.getTime() + this.#certificateValidityMs),
+    });
+    const certificate: ClientCertificate = {
+      certificateId: newUuidV7(this.#runtime.clock, this.#runtime.random),
+      accountId: account.accountId,
+      description: input.description,
+      ...issued,
+      createdAt: notBefore,
+      revokedAt: null,
+    };
+    await this.#runtime.store.insertClientCertificate({
+      certificate,
+      audit: auditEvent(this.#runtime, context, {
+        accountId: account.accountId,
+        action: "client_certificate.created",
+        targetType: "CLIENT_CERTIFICATE",
+        targetId: certificate.certificateId,
+        statusAfter: "VALID",
+      }),
+    });
+    return certificate;
+  }
+
+  listCertificates(
+    account: Account,
+    page: { pageSize: number; pageToken?: string },
+  ): Promise<Paged<ClientCertificate>> {
+    return fetchPage(
+      page.pageSize,
+      page.pageToken,
+      (p) => this.#runtime.store.listClientCertificates({ accountId: account.accountId, ...p }),
+      (c) => ({ at: c.createdAt, id: c.certificateId }),
+    );
+  }
+
+  async getCertificate(account: Account, certificateId: string): Promise<ClientCertificate> {
+    const found = await this.#runtime.store.findClientCertificate(account.accountId, certificateId);
+    if (!found) throw notFound("Client certificate");
+    return found;
+  }
+
+  /** Revoking twice changes nothing and is not an error. */
+  async revokeCertificate(account: Account, context: RequestContext, certificateId: string): Promise<void> {
+    await this.getCertificate(account, certificateId);
+    await this.#runtime.store.revokeClientCertificate({
+      accountId: account.accountId,
+      certificateId,
+      at: this.#runtime.clock.now(),
+      audit: auditEvent(this.#runtime, context, {
+        accountId: account.accountId,
+        action: "client_certificate.revoked",
+        targetType: "CLIENT_CERTIFICATE",
+        targetId: certificateId,
+        statusBefore: "VALID",
+        statusAfter: "REVOKED",
+      }),
+    });
+  }
+
+  async #hasValidCertificate(account: Account): Promise<boolean> {
+    const now = this.#runtime.clock.now().getTime();
+    const page = await this.#runtime.store.listClientCertificates({
+      accountId: account.accountId,
+      after: null,
+      limit: 100,
+    });
+    return page.some(
+      (c) => c.revokedAt === null && c.notBefore.getTime() <= now && c.notAfter.getTime() > now,
+    );
+  }
+
+  get access(): AccessPolicy {
+    return this.#access;
+  }
+}
