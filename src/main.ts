@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import { loadOrCreateCa, serverCertificate } from "./ca-files.ts";
 import { compose } from "./compose.ts";
 import type { Config } from "./config.ts";
+import type { Clock, Random } from "./domain/runtime.ts";
 import type { App } from "./http/types.ts";
 import { createLogger } from "./logger.ts";
 import { resolveSecret } from "./secret-files.ts";
@@ -60,7 +61,9 @@ async function listenTls(
 export async function startServer(
   config: Config,
   logger: Logger = createLogger({ level: config.logLevel }),
+  runtime: { clock: Clock; random: Random } = { clock: systemClock, random: systemRandom },
 ): Promise<RunningServer> {
+  const { clock, random } = runtime;
   const adminToken = resolveSecret(config.dataDir, "admin-token", config.adminToken);
   const pepper = resolveSecret(config.dataDir, "pepper", config.pepper);
   for (const created of [adminToken.createdFile, pepper.createdFile]) {
@@ -69,7 +72,7 @@ export async function startServer(
   }
   if (config.adminToken === null)
     logger.info({ file: `${config.dataDir}/admin-token` }, "operator token file");
-  const { ca, createdFile } = await loadOrCreateCa(config, systemClock, systemRandom);
+  const { ca, createdFile } = await loadOrCreateCa(config, clock, random);
   if (createdFile)
     logger.warn({ file: createdFile }, "created the client-certificate CA (key mode 0600); back it up");
   const store = await openStore(config.database);
@@ -77,8 +80,8 @@ export async function startServer(
     config,
     store,
     logger,
-    clock: systemClock,
-    random: systemRandom,
+    clock,
+    random,
     adminToken: adminToken.value,
     pepper: pepper.value,
     ca,
@@ -87,7 +90,7 @@ export async function startServer(
   const tls =
     config.tls.port === null
       ? null
-      : await listenTls(app, config, await serverCertificate(config, ca, systemClock), ca);
+      : await listenTls(app, config, await serverCertificate(config, ca, clock), ca);
   if (tls) logger.info({ url: tls.url }, "HTTPS listening (client certificates requested, not required)");
   return {
     app,

@@ -44,3 +44,29 @@ export function opensslVerifies(caPem: string, certPem: string): boolean {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** A self-signed P-256 certificate from openssl: a certificate of "another CA". */
+export function opensslSelfSigned(commonName: string): { certPem: string; keyPem: string } {
+  const dir = mkdtempSync(join(tmpdir(), "openssl-"));
+  try {
+    const key = join(dir, "k.pem");
+    const cert = join(dir, "c.pem");
+    execFileSync("openssl", ["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", key]);
+    execFileSync("openssl", [
+      "req",
+      "-x509",
+      "-new",
+      "-key",
+      key,
+      "-subj",
+      `/CN=${commonName}`,
+      "-days",
+      "2",
+      "-out",
+      cert,
+    ]);
+    return { certPem: readFileSync(cert, "utf8"), keyPem: readFileSync(key, "utf8") };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,233 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../src/config.ts";
+import { accountShortId } from "../src/domain/identifiers.ts";
+import { createLogger } from "../src/logger.ts";
+import { type RunningServer, startServer } from "../src/main.ts";
+import { systemRandom } from "../src/system.ts";
+import { ADMIN_TOKEN, DAY_MS, ManualClock, PEPPER } from "./harness.ts";
+import { opensslKeyAndCsr, opensslSelfSigned } from "./openssl.ts";
+import { type TlsResponse, tlsRequest } from "./tls-client.ts";
+
+let dataDir: string;
+let server: RunningServer;
+let clock: ManualClock;
+let caPem: string;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), "partner-credentials-mtls-"));
+  clock = new ManualClock(new Date().toISOString());
+  const config = loadConfig({ DATA_DIR: dataDir, PORT: "0", TLS_PORT: "0", ADMIN_TOKEN, PEPPER });
+  server = await startServer(config, createLogger({ level: "silent" }), { clock, random: systemRandom });
+  caPem = readFileSync(join(dataDir, "ca-cert.pem"), "utf8");
+});
+afterAll(async () => {
+  await server.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+interface Partner {
+  accountId: string;
+  apiKey: string;
+}
+
+async function onboard(name: string): Promise<Partner> {
+  const created = await fetch(`${server.url}/admin/v1/accounts`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
+    body: JSON.stringify({ name }),
+  });
+  const { onboarding_url } = (await created.json()) as { onboarding_url: string };
+  const claim = await fetch(`${server.url}${new URL(onboarding_url).pathname}`, {
+    method: "POST",
+    headers: { accept: "application/json" },
+  });
+  const body = (await claim.json()) as { account_id: string; api_key: string };
+  return { accountId: body.account_id, apiKey: body.api_key };
+}
+
+const tls = (
+  partner: Partner,
+  path: string,
+  options: { method?: string; body?: unknown; client?: { certPem: string; keyPem: string } } = {},
+): Promise<TlsResponse> =>
+  tlsRequest({
+    url: server.tlsUrl ?? "",
+    path,
+    caPem,
+    headers: { authorization: `Basic ${partner.apiKey}` },
+    ...options,
+  });
+
+async function issue(partner: Partner, commonName = accountShortId(partner.accountId)) {
+  const { keyPem, csrPem } = opensslKeyAndCsr({ commonName });
+  const response = await tls(partner, "/v1/account/client-certificates", {
+    method: "POST",
+    body: { description: "payments gateway", certificate_signing_request: csrPem },
+  });
+  return { response, keyPem, body: JSON.parse(response.body) as Record<string, string> };
+}
+
+const STATUS = "klarna-mtls-verification-status";
+
+describe("mTLS over real TLS connections", () => {
+  it("reports NOT_PRESENT, VALID and INVALID, and enforces from NOW and from a scheduled time", async () => {
+    const partner = await onboard("Acme mTLS");
+    const other = await onboard("Other mTLS");
+
+    const before = await tls(partner, "/v1/account");
+    expect(before.status).toBe(200);
+    expect(before.headers[STATUS]).toBeUndefined();
+
+    // Refused without a certificate on the account.
+    const early = await tls(partner, "/v1/account/mtls-enforcement", {
+      method: "PUT",
+      body: { enforced_from: "NOW" },
+    });
+    expect(early.status).toBe(409);
+
+    const first = await issue(partner);
+    expect(first.response.status).toBe(201);
+    expect(first.body).toMatchObject({ status: "VALID", description: "payments gateway" });
+    const mine = { certPem: first.body.certificate ?? "", keyPem: first.keyPem };
+    expect(Date.parse(first.body.not_after ?? "") - Date.parse(first.body.not_before ?? "")).toBe(
+      365 * DAY_MS,
+    );
+
+    expect((await tls(partner, "/v1/account")).headers[STATUS]).toBe("NOT_PRESENT");
+    expect((await tls(partner, "/v1/account", { client: mine })).headers[STATUS]).toBe("VALID");
+    // Over plain HTTP a certificate cannot be presented at all.
+    const plain = await fetch(`${server.url}/v1/account`, {
+      headers: { authorization: `Basic ${partner.apiKey}` },
+    });
+    expect(plain.headers.get(STATUS)).toBe("NOT_PRESENT");
+
+    const foreign = opensslSelfSigned(accountShortId(partner.accountId));
+    expect((await tls(partner, "/v1/account", { client: foreign })).headers[STATUS]).toBe("INVALID");
+    const otherCert = await issue(other);
+    const theirs = { certPem: otherCert.body.certificate ?? "", keyPem: otherCert.keyPem };
+    expect((await tls(partner, "/v1/account", { client: theirs })).headers[STATUS]).toBe("INVALID");
+    expect((await tls(other, "/v1/account", { client: theirs })).headers[STATUS]).toBe("VALID");
+
+    const second = await issue(partner);
+    const revokedCert = { certPem: second.body.certificate ?? "", keyPem: second.keyPem };
+    expect((await tls(partner, "/v1/account", { client: revokedCert })).headers[STATUS]).toBe("VALID");
+    const revoke = await tls(partner, `/v1/account/client-certificates/${second.body.certificate_id}`, {
+      method: "DELETE",
+    });
+    expect(revoke.status).toBe(204);
+    expect((await tls(partner, "/v1/account", { client: revokedCert })).headers[STATUS]).toBe("INVALID");
+    const listed = JSON.parse((await tls(partner, "/v1/account/client-certificates")).body) as {
+      client_certificates: { status: string }[];
+    };
+    expect(listed.client_certificates.map((c) => c.status)).toEqual(["REVOKED", "VALID"]);
+
+    // Enforcement from NOW: the key alone is refused, key + valid certificate works.
+    const enforce = await tls(partner, "/v1/account/mtls-enforcement", {
+      method: "PUT",
+      body: { enforced_from: "NOW" },
+      client: mine,
+    });
+    expect(enforce.status).toBe(200);
+    expect(JSON.parse(enforce.body)).toMatchObject({ status: "ENFORCED", mtls_enabled: true });
+    const keyOnly = await tls(partner, "/v1/account");
+    expect(keyOnly.status).toBe(401);
+    expect(JSON.parse(keyOnly.body)).toMatchObject({
+      error_type: "ACCESS_ERROR",
+      error_code: "MTLS_REQUIRED",
+    });
+    expect(keyOnly.headers[STATUS]).toBe("NOT_PRESENT");
+    expect((await tls(partner, "/v1/account", { client: foreign })).status).toBe(401);
+    expect((await tls(partner, "/v1/account", { client: revokedCert })).status).toBe(401);
+    expect((await tls(partner, "/v1/account", { client: mine })).status).toBe(200);
+    const plainRefused = await fetch(`${server.url}/v1/account`, {
+      headers: { authorization: `Basic ${partner.apiKey}` },
+    });
+    expect(plainRefused.status).toBe(401);
+
+    // Lifting needs the certificate too.
+    const lift = await tls(partner, "/v1/account/mtls-enforcement", { method: "DELETE", client: mine });
+    expect(lift.status).toBe(200);
+    expect(JSON.parse(lift.body)).toMatchObject({ status: "NOT_ENFORCED" });
+    expect((await tls(partner, "/v1/account")).status).toBe(200);
+
+    // Scheduled enforcement takes effect at its time.
+    const at = new Date(clock.now().getTime() + 3_600_000).toISOString();
+    const scheduled = await tls(partner, "/v1/account/mtls-enforcement", {
+      method: "PUT",
+      body: { enforced_from: at },
+    });
+    expect(JSON.parse(scheduled.body)).toMatchObject({ status: "SCHEDULED", enforced_from: at });
+    expect((await tls(partner, "/v1/account")).status).toBe(200);
+    clock.advance(3_600_000);
+    expect((await tls(partner, "/v1/account")).status).toBe(401);
+    expect((await tls(partner, "/v1/account", { client: mine })).status).toBe(200);
+    const liftWithoutCert = await tls(partner, "/v1/account/mtls-enforcement", { method: "DELETE" });
+    expect(liftWithoutCert.status).toBe(401);
+    expect(
+      (await tls(partner, "/v1/account/mtls-enforcement", { method: "DELETE", client: mine })).status,
+    ).toBe(200);
+
+    // An expired certificate is INVALID.
+    clock.advance(366 * DAY_MS);
+    expect((await tls(partner, "/v1/account", { client: mine })).headers[STATUS]).toBe("INVALID");
+    clock.advance(-(366 * DAY_MS + 3_600_000));
+
+    const events = JSON.parse((await tls(partner, "/v1/account/audit-events?page_size=100")).body) as {
+      audit_events: { action: string }[];
+    };
+    const actions = events.audit_events.map((e) => e.action);
+    for (const action of [
+      "client_certificate.created",
+      "client_certificate.revoked",
+      "mtls_enforcement.set",
+      "mtls_enforcement.lifted",
+    ]) {
+      expect(actions).toContain(action);
+    }
+  });
+
+  it("refuses bad CSRs and bad enforcement times, changing nothing", async () => {
+    const partner = await onboard("Strict CSR");
+    const shortId = accountShortId(partner.accountId);
+    for (const csr of [
+      "not a csr",
+      opensslKeyAndCsr({ commonName: shortId, key: "rsa" }).csrPem,
+      opensslKeyAndCsr({ commonName: shortId, key: "p384" }).csrPem,
+      opensslKeyAndCsr({ commonName: "WRONGCN1" }).csrPem,
+    ]) {
+      const response = await tls(partner, "/v1/account/client-certificates", {
+        method: "POST",
+        body: { certificate_signing_request: csr },
+      });
+      expect(response.status).toBe(400);
+      expect(JSON.parse(response.body)).toMatchObject({
+        error_code: "VALIDATION_ERROR",
+        validation_errors: [{ parameter: "certificate_signing_request" }],
+      });
+    }
+    const listed = JSON.parse((await tls(partner, "/v1/account/client-certificates")).body) as {
+      client_certificates: [];
+    };
+    expect(listed.client_certificates).toEqual([]);
+
+    await issue(partner);
+    const now = clock.now().getTime();
+    for (const enforcedFrom of [
+      new Date(now - 60_000).toISOString(),
+      new Date(now + 93 * DAY_MS).toISOString(),
+      "tomorrow",
+      "2027-01-01",
+    ]) {
+      const response = await tls(partner, "/v1/account/mtls-enforcement", {
+        method: "PUT",
+        body: { enforced_from: enforcedFrom },
+      });
+      expect(response.status, enforcedFrom).toBe(400);
+    }
+    const state = JSON.parse((await tls(partner, "/v1/account/mtls-enforcement")).body);
+    expect(state).toMatchObject({ status: "NOT_ENFORCED", mtls_enabled: true });
+  });
+});
