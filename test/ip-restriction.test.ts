@@ -1,0 +1,148 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { Harness, OnboardedPartner } from "./harness.ts";
+import { basic, json, onboardAcquiringPartner, startHarness } from "./harness.ts";
+
+let h: Harness;
+afterEach(async () => h?.close());
+
+const IP_HEADER = "klarna-ip-validation-status";
+
+async function setup(env: Record<string, string> = {}): Promise<OnboardedPartner> {
+  h = await startHarness(env);
+  return onboardAcquiringPartner(h);
+}
+
+const put = (partner: OnboardedPartner, payload: object, remoteAddress = "127.0.0.1") =>
+  h.app.inject({
+    method: "PUT",
+    url: "/v1/account/ip-restriction",
+    headers: basic(partner.apiKey),
+    payload,
+    remoteAddress,
+  });
+
+const get = (partner: OnboardedPartner, remoteAddress = "127.0.0.1", headers: Record<string, string> = {}) =>
+  h.app.inject({
+    method: "GET",
+    url: "/v1/account",
+    headers: { ...basic(partner.apiKey), ...headers },
+    remoteAddress,
+  });
+
+describe("IP allow-list", () => {
+  it("REPORTING lets requests pass and reports ALLOWED or DENIED", async () => {
+    const partner = await setup();
+    expect((await get(partner)).headers[IP_HEADER]).toBeUndefined();
+    const excluded = await put(partner, { enforcement_mode: "REPORTING", allowed_ips: ["10.0.0.0/8"] });
+    expect(excluded.statusCode).toBe(200);
+    expect(json(excluded)).toEqual({ enforcement_mode: "REPORTING", allowed_ips: ["10.0.0.0/8"] });
+    const denied = await get(partner);
+    expect(denied.statusCode).toBe(200);
+    expect(denied.headers[IP_HEADER]).toBe("DENIED");
+    await put(partner, { enforcement_mode: "REPORTING", allowed_ips: ["127.0.0.1", "2001:db8::/32"] });
+    expect((await get(partner)).headers[IP_HEADER]).toBe("ALLOWED");
+    expect((await get(partner, "2001:db8::7")).headers[IP_HEADER]).toBe("ALLOWED");
+  });
+
+  it("ENFORCED refuses other addresses with 403 and no header, and will not lock the caller out unless forced", async () => {
+    const partner = await setup();
+    const lockout = await put(partner, { enforcement_mode: "ENFORCED", allowed_ips: ["10.0.0.0/8"] });
+    expect(lockout.statusCode).toBe(409);
+    expect(json<{ error_message: string }>(lockout).error_message).toContain("127.0.0.1");
+    expect((await get(partner)).statusCode).toBe(200);
+
+    const allowedSelf = await put(partner, {
+      enforcement_mode: "ENFORCED",
+      allowed_ips: ["127.0.0.1", "10.0.0.0/8"],
+    });
+    expect(allowedSelf.statusCode).toBe(200);
+    const fine = await get(partner);
+    expect(fine.statusCode).toBe(200);
+    expect(fine.headers[IP_HEADER]).toBeUndefined();
+    const elsewhere = await get(partner, "203.0.113.50");
+    expect(elsewhere.statusCode).toBe(403);
+    expect(json(elsewhere)).toMatchObject({ error_type: "ACCESS_ERROR", error_code: "IP_NOT_ALLOWED" });
+    expect(elsewhere.headers[IP_HEADER]).toBeUndefined();
+
+    const forced = await put(partner, {
+      enforcement_mode: "ENFORCED",
+      allowed_ips: ["10.0.0.0/8"],
+      force: true,
+    });
+    expect(forced.statusCode).toBe(200);
+    expect((await get(partner)).statusCode).toBe(403);
+    expect((await get(partner, "10.1.2.3")).statusCode).toBe(200);
+    const events = await h.store.listAuditEvents({ accountId: partner.accountId, after: null, limit: 10 });
+    expect(events.filter((e) => e.action === "ip_restriction.updated").map((e) => e.statusAfter)).toEqual([
+      "ENFORCED",
+      "ENFORCED",
+    ]);
+  });
+
+  it("rejects malformed entries, more than 100, zone ids and unknown modes, changing nothing", async () => {
+    const partner = await setup();
+    await put(partner, { enforcement_mode: "REPORTING", allowed_ips: ["127.0.0.1"] });
+    for (const payload of [
+      { enforcement_mode: "REPORTING", allowed_ips: ["10.0.0.0/33"] },
+      { enforcement_mode: "REPORTING", allowed_ips: ["999.1.1.1"] },
+      { enforcement_mode: "REPORTING", allowed_ips: ["fe80::1%eth0"] },
+      { enforcement_mode: "REPORTING", allowed_ips: ["10.0.0.1/8/2"] },
+      { enforcement_mode: "REPORTING", allowed_ips: Array.from({ length: 101 }, (_, i) => `10.0.${i}.1`) },
+      { enforcement_mode: "SOMETIMES", allowed_ips: [] },
+      { enforcement_mode: "REPORTING" },
+      { enforcement_mode: "REPORTING", allowed_ips: "127.0.0.1" },
+    ]) {
+      const response = await put(partner, payload);
+      expect(response.statusCode, JSON.stringify(payload).slice(0, 80)).toBe(400);
+      expect(json(response)).toMatchObject({ error_type: "INPUT_ERROR", error_code: "VALIDATION_ERROR" });
+    }
+    const state = await h.app.inject({
+      method: "GET",
+      url: "/v1/account/ip-restriction",
+      headers: basic(partner.apiKey),
+    });
+    expect(json(state)).toEqual({ enforcement_mode: "REPORTING", allowed_ips: ["127.0.0.1"] });
+  });
+
+  it("believes X-Forwarded-For and the client-certificate header only from trusted proxies", async () => {
+    const partner = await setup({ TRUSTED_PROXIES: "10.0.0.0/8" });
+    await put(
+      partner,
+      { enforcement_mode: "ENFORCED", allowed_ips: ["198.51.100.7"], force: true },
+      "10.0.0.2",
+    );
+    // Through the trusted proxy, the forwarded client address counts.
+    const viaProxy = await get(partner, "10.0.0.2", { "x-forwarded-for": "198.51.100.7" });
+    expect(viaProxy.statusCode).toBe(200);
+    // The same header from anywhere else changes nothing: the peer address is used.
+    const forged = await get(partner, "203.0.113.9", { "x-forwarded-for": "198.51.100.7" });
+    expect(forged.statusCode).toBe(403);
+  });
+});
+
+describe("client certificate forwarded by a TLS-terminating proxy", () => {
+  it("verifies the header's certificate from a trusted proxy and ignores it from anywhere else", async () => {
+    const partner = await setup({ TRUSTED_PROXIES: "10.0.0.0/8", CLIENT_CERT_HEADER: "X-SSL-Client-Cert" });
+    const { opensslKeyAndCsr } = await import("./openssl.ts");
+    const { accountShortId } = await import("../src/domain/identifiers.ts");
+    const { csrPem } = opensslKeyAndCsr({ commonName: accountShortId(partner.accountId) });
+    const issued = await h.app.inject({
+      method: "POST",
+      url: "/v1/account/client-certificates",
+      headers: basic(partner.apiKey),
+      payload: { certificate_signing_request: csrPem },
+    });
+    const pem = json<{ certificate: string }>(issued).certificate;
+    const escaped = encodeURIComponent(pem); // nginx $ssl_client_escaped_cert
+    const xfcc = `By=spiffe://proxy;Hash=abc;Cert="${encodeURIComponent(pem)}";Subject="CN=x"`; // Envoy
+    const status = async (remoteAddress: string, header: string | undefined) =>
+      (await get(partner, remoteAddress, header === undefined ? {} : { "x-ssl-client-cert": header }))
+        .headers["klarna-mtls-verification-status"];
+    expect(await status("10.0.0.2", escaped)).toBe("VALID");
+    expect(await status("10.0.0.2", xfcc)).toBe("VALID");
+    expect(await status("10.0.0.2", undefined)).toBe("NOT_PRESENT");
+    expect(await status("10.0.0.2", "garbage%")).toBe("INVALID");
+    expect(await status("203.0.113.9", escaped)).toBe("NOT_PRESENT");
+    expect(await status("127.0.0.1", escaped)).toBe("NOT_PRESENT");
+  });
+});
