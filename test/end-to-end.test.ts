@@ -118,7 +118,7 @@ describe("a real server process, the partnerctl CLI and the SDK", () => {
     expect((await apiClient.getAccount()).account_id).toBe(account.account_id);
 
     const listedAccounts = await partnerctl(["admin", "accounts", "list", ...connection]);
-    expect(listedAccounts.stdout).toMatch(/^ACCOUNT_ID\s+TYPE\s+ENVIRONMENT/);
+    expect(listedAccounts.stdout).toMatch(/^ACCOUNT_ID\s+TYPE\s+ENVIRONMENT\s+MTLS_ENFORCED/);
     expect(listedAccounts.stdout).toContain("Acme Payments");
     expect(listedAccounts.stdout).toContain("Shop One");
 

@@ -146,3 +146,24 @@ describe("client certificate forwarded by a TLS-terminating proxy", () => {
     expect(await status("127.0.0.1", escaped)).toBe("NOT_PRESENT");
   });
 });
+
+describe("operator mTLS policy", () => {
+  it("MTLS_REQUIRED_FOR=acquiring_partners reports Acquiring Partners that have not enforced mTLS", async () => {
+    const partner = await setup({ MTLS_REQUIRED_FOR: "acquiring_partners" });
+    const { onboardPartnerAccount, operator } = await import("./harness.ts");
+    const child = await onboardPartnerAccount(h, partner, "Child");
+    expect((await get(partner)).headers["klarna-mtls-enforcement"]).toBe("REQUIRED_NOT_ENFORCED");
+    expect((await get(child)).headers["klarna-mtls-enforcement"]).toBeUndefined();
+    const list = await h.app.inject({ method: "GET", url: "/admin/v1/accounts", headers: operator });
+    const accounts = json<{ accounts: { account_id: string; mtls_enforcement_missing: boolean }[] }>(
+      list,
+    ).accounts;
+    expect(accounts.find((a) => a.account_id === partner.accountId)?.mtls_enforcement_missing).toBe(true);
+    expect(accounts.find((a) => a.account_id === child.accountId)?.mtls_enforcement_missing).toBe(false);
+  });
+
+  it("reports nothing under the default policy", async () => {
+    const partner = await setup();
+    expect((await get(partner)).headers["klarna-mtls-enforcement"]).toBeUndefined();
+  });
+});

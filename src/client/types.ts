@@ -33,6 +33,9 @@ export interface Account {
   parent_account_id?: string;
   partner_account_reference?: string;
   created_at: string;
+  mtls_enforced_from?: string;
+  /** Admin list only: the operator's mTLS policy names this account and it has not enforced mTLS. */
+  mtls_enforcement_missing?: boolean;
 }
 
 export interface AuditEvent {

@@ -142,14 +142,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
       headerPrefix: prefix,
       scopeOf: () => "operator",
     });
-    for (const route of [
-      createAccount,
-      listAccounts,
-      issueOnboardingLink,
-      adminEnableCredential,
-      adminDisableCredential,
-    ])
+    for (const route of [createAccount, issueOnboardingLink, adminEnableCredential, adminDisableCredential]) {
       route(scope, services);
+    }
+    listAccounts(scope, services, { mtlsRequiredFor: options.mtlsRequiredFor });
   });
 
   await app.register(async (plain) => {

@@ -43,6 +43,7 @@ export function presentAccount(a: Account): Static<typeof AccountSchema> {
     parent_account_id: present(a.parentAccountId),
     partner_account_reference: present(a.partnerAccountReference),
     created_at: a.createdAt.toISOString(),
+    mtls_enforced_from: time(a.security.mtlsEnforcedFrom),
   };
 }
 

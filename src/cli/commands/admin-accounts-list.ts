@@ -23,8 +23,10 @@ export function adminAccountsListCommand(accounts: Command): void {
       printJson({ accounts: all });
       return;
     }
-    const rows = all.map((a) => [a.account_id, a.type, a.environment, a.created_at, a.name]);
-    const header = ["ACCOUNT_ID", "TYPE", "ENVIRONMENT", "CREATED_AT", "NAME"];
+    const mtls = (a: Account): string =>
+      a.mtls_enforced_from ? `from ${a.mtls_enforced_from}` : a.mtls_enforcement_missing ? "MISSING" : "-";
+    const rows = all.map((a) => [a.account_id, a.type, a.environment, mtls(a), a.created_at, a.name]);
+    const header = ["ACCOUNT_ID", "TYPE", "ENVIRONMENT", "MTLS_ENFORCED", "CREATED_AT", "NAME"];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
     for (const row of [header, ...rows]) {
       process.stdout.write(

@@ -18,6 +18,10 @@ export const AccountSchema = Type.Object(
     parent_account_id: Type.Optional(Type.String()),
     partner_account_reference: Type.Optional(Type.String()),
     created_at: Timestamp,
+    mtls_enforced_from: Type.Optional({
+      ...Timestamp,
+      description: "Client certificates required from then on",
+    }),
   },
   { additionalProperties: false },
 );

@@ -4,7 +4,11 @@ import { AccountSchema } from "../../schemas/account.ts";
 import { errorResponses, PageQuery } from "../../schemas/common.ts";
 import type { App, AppServices } from "../../types.ts";
 
-export function listAccounts(app: App, services: AppServices): void {
+export function listAccounts(
+  app: App,
+  services: AppServices,
+  options: { mtlsRequiredFor: "none" | "acquiring_partners" },
+): void {
   app.get(
     "/admin/v1/accounts",
     {
@@ -16,7 +20,14 @@ export function listAccounts(app: App, services: AppServices): void {
         querystring: Type.Object(PageQuery, { additionalProperties: false }),
         response: {
           200: Type.Object({
-            accounts: Type.Array(AccountSchema),
+            accounts: Type.Array(
+              Type.Object({
+                ...AccountSchema.properties,
+                mtls_enforcement_missing: Type.Boolean({
+                  description: "MTLS_REQUIRED_FOR names this account, and it has not enforced mTLS yet",
+                }),
+              }),
+            ),
             next_page_token: Type.Optional(Type.String()),
           }),
           ...errorResponses,
@@ -29,7 +40,13 @@ export function listAccounts(app: App, services: AppServices): void {
         pageToken: request.query.page_token,
       });
       return {
-        accounts: page.items.map(presentAccount),
+        accounts: page.items.map((account) => ({
+          ...presentAccount(account),
+          mtls_enforcement_missing:
+            options.mtlsRequiredFor === "acquiring_partners" &&
+            account.kind === "ACQUIRING_PARTNER" &&
+            account.security.mtlsEnforcedFrom === null,
+        })),
         ...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {}),
       };
     },
