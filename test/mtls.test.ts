@@ -189,6 +189,27 @@ describe("mTLS over real TLS connections", () => {
     }
   });
 
+  it("refuses TLS older than 1.2", async () => {
+    const { connect } = await import("node:tls");
+    const port = Number(new URL(server.tlsUrl ?? "").port);
+    const outcome = await new Promise<string>((resolve) => {
+      const socket = connect({
+        host: "127.0.0.1",
+        port,
+        maxVersion: "TLSv1.1",
+        minVersion: "TLSv1",
+        rejectUnauthorized: false,
+      });
+      socket.once("secureConnect", () => {
+        socket.destroy();
+        resolve("connected");
+      });
+      socket.once("error", (error) => resolve(error.message));
+    });
+    // The server answers with a protocol-version alert (not a client-side refusal to try).
+    expect(outcome).toMatch(/alert protocol version/);
+  });
+
   it("refuses bad CSRs and bad enforcement times, changing nothing", async () => {
     const partner = await onboard("Strict CSR");
     const shortId = accountShortId(partner.accountId);
