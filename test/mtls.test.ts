@@ -189,6 +189,25 @@ describe("mTLS over real TLS connections", () => {
     }
   });
 
+  it("applies the IP allow-list to 127.0.0.1 over a real connection", async () => {
+    const partner = await onboard("IP over TLS");
+    const put = (body: object) => tls(partner, "/v1/account/ip-restriction", { method: "PUT", body });
+    expect((await put({ enforcement_mode: "REPORTING", allowed_ips: ["10.0.0.0/8"] })).status).toBe(200);
+    const reported = await tls(partner, "/v1/account");
+    expect(reported.status).toBe(200);
+    expect(reported.headers["klarna-ip-validation-status"]).toBe("DENIED");
+    expect((await put({ enforcement_mode: "REPORTING", allowed_ips: ["127.0.0.0/8"] })).status).toBe(200);
+    expect((await tls(partner, "/v1/account")).headers["klarna-ip-validation-status"]).toBe("ALLOWED");
+    expect((await put({ enforcement_mode: "ENFORCED", allowed_ips: ["10.0.0.0/8"] })).status).toBe(409);
+    expect(
+      (await put({ enforcement_mode: "ENFORCED", allowed_ips: ["10.0.0.0/8"], force: true })).status,
+    ).toBe(200);
+    const blocked = await tls(partner, "/v1/account");
+    expect(blocked.status).toBe(403);
+    expect(JSON.parse(blocked.body)).toMatchObject({ error_code: "IP_NOT_ALLOWED" });
+    expect(blocked.headers["klarna-ip-validation-status"]).toBeUndefined();
+  });
+
   it("refuses TLS older than 1.2", async () => {
     const { connect } = await import("node:tls");
     const port = Number(new URL(server.tlsUrl ?? "").port);
