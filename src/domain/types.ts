@@ -32,12 +32,24 @@ export interface AccountSecurity {
   mtlsEnforcedFrom: Date | null;
   /** The account has been issued a client certificate: responses report the mTLS status. */
   mtlsEnabled: boolean;
+  /** Operator overrides of the default rate limits, by category (`PARTNER_MANAGEMENT` → `100/1s`). */
+  rateLimits: Readonly<Record<string, string>>;
+}
+
+export interface AllowedOrigin {
+  originId: string;
+  accountId: string;
+  /** Normalised `host[:port]`, `*.host` or `*`. */
+  origin: string;
+  scheme: "http" | "https";
+  createdAt: Date;
 }
 
 export const DEFAULT_ACCOUNT_SECURITY: AccountSecurity = Object.freeze({
   ipRestriction: NO_IP_RESTRICTION,
   mtlsEnforcedFrom: null,
   mtlsEnabled: false,
+  rateLimits: {},
 });
 
 export interface Account {
@@ -96,12 +108,21 @@ export interface SecretHash {
   pepperVersion: number;
 }
 
+export const AUDIT_TARGET_TYPES = [
+  "ACCOUNT",
+  "CREDENTIAL",
+  "ONBOARDING_LINK",
+  "CLIENT_CERTIFICATE",
+  "ALLOWED_ORIGIN",
+] as const;
+export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
+
 export interface AuditEvent {
   eventId: string;
   accountId: string;
   action: string;
   actor: string;
-  targetType: "ACCOUNT" | "CREDENTIAL" | "ONBOARDING_LINK" | "CLIENT_CERTIFICATE";
+  targetType: AuditTargetType;
   targetId: string;
   sourceIp: string | null;
   statusBefore: string | null;

@@ -4,6 +4,7 @@ import type { PagePosition } from "../domain/page-token.ts";
 import type {
   Account,
   AccountKind,
+  AllowedOrigin,
   AuditEvent,
   ClientCertificate,
   Credential,
@@ -154,6 +155,25 @@ export interface Store {
   recordCredentialUses(uses: CredentialUse[]): Promise<void>;
 
   listAuditEvents(query: Page & { accountId: string }): Promise<AuditEvent[]>;
+
+  /** Adds an origin unless the account already has it (then returns that one) or has 100. */
+  insertAllowedOrigin(input: {
+    origin: AllowedOrigin;
+    max: number;
+    audit: AuditEvent;
+  }): Promise<
+    { outcome: "INSERTED" } | { outcome: "DUPLICATE"; existing: AllowedOrigin } | { outcome: "FULL" }
+  >;
+  /** The account's origins, alphabetically. */
+  listAllowedOrigins(accountId: string): Promise<AllowedOrigin[]>;
+  deleteAllowedOrigin(input: { accountId: string; originId: string; audit: AuditEvent }): Promise<boolean>;
+  /** Registrations (of any account) equal to one of the candidates: used to answer CORS preflights. */
+  findAllowedOrigins(candidates: string[]): Promise<AllowedOrigin[]>;
+  setRateLimits(input: {
+    accountId: string;
+    rateLimits: Record<string, string>;
+    audit: AuditEvent;
+  }): Promise<Account>;
 
   updateIpRestriction(input: {
     accountId: string;

@@ -1,4 +1,5 @@
 import { Type } from "typebox";
+import { AUDIT_TARGET_TYPES } from "../../domain/types.ts";
 import { Timestamp } from "./common.ts";
 
 export const AuditEventSchema = Type.Object(
@@ -6,7 +7,7 @@ export const AuditEventSchema = Type.Object(
     event_id: Type.String(),
     action: Type.String({ description: "e.g. credential.created, credential.disabled" }),
     actor: Type.String({ description: 'Credential id that acted, or "operator"' }),
-    target_type: Type.Enum(["ACCOUNT", "CREDENTIAL", "ONBOARDING_LINK", "CLIENT_CERTIFICATE"]),
+    target_type: Type.Enum(AUDIT_TARGET_TYPES),
     target_id: Type.String(),
     source_ip: Type.Optional(Type.String()),
     status_before: Type.Optional(Type.String()),

@@ -9,7 +9,13 @@ import {
 import type { IpRestriction } from "../../domain/ip-allow-list.ts";
 import type { LifecycleThresholds } from "../../domain/lifecycle-policy.ts";
 import type { PagePosition } from "../../domain/page-token.ts";
-import type { Account, AuditEvent, ClientCertificate, Credential } from "../../domain/types.ts";
+import type {
+  Account,
+  AllowedOrigin,
+  AuditEvent,
+  ClientCertificate,
+  Credential,
+} from "../../domain/types.ts";
 import type {
   ClaimOutcome,
   CredentialForAuth,
@@ -32,12 +38,14 @@ import {
   idempotencyToRow,
   iso,
   linkToRow,
+  originToRow,
   rowToAccount,
   rowToAudit,
   rowToCertificate,
   rowToCredential,
   rowToIdempotency,
   rowToLink,
+  rowToOrigin,
 } from "./rows.ts";
 import type { Database } from "./tables.ts";
 
@@ -341,6 +349,83 @@ export class KyselyStore implements Store {
           .execute();
       }
     });
+  }
+
+  async insertAllowedOrigin(input: {
+    origin: AllowedOrigin;
+    max: number;
+    audit: AuditEvent;
+  }): Promise<
+    { outcome: "INSERTED" } | { outcome: "DUPLICATE"; existing: AllowedOrigin } | { outcome: "FULL" }
+  > {
+    return this.#db.transaction().execute(async (trx) => {
+      const existing = await trx
+        .selectFrom("allowed_origins")
+        .selectAll()
+        .where("account_id", "=", input.origin.accountId)
+        .where("origin", "=", input.origin.origin)
+        .executeTakeFirst();
+      if (existing) return { outcome: "DUPLICATE" as const, existing: rowToOrigin(existing) };
+      const { count } = await trx
+        .selectFrom("allowed_origins")
+        .select((eb) => eb.fn.countAll<number>().as("count"))
+        .where("account_id", "=", input.origin.accountId)
+        .executeTakeFirstOrThrow();
+      if (Number(count) >= input.max) return { outcome: "FULL" as const };
+      await trx.insertInto("allowed_origins").values(originToRow(input.origin)).execute();
+      await trx.insertInto("audit_events").values(auditToRow(input.audit)).execute();
+      return { outcome: "INSERTED" as const };
+    });
+  }
+
+  async listAllowedOrigins(accountId: string): Promise<AllowedOrigin[]> {
+    const rows = await this.#db
+      .selectFrom("allowed_origins")
+      .selectAll()
+      .where("account_id", "=", accountId)
+      .orderBy("origin")
+      .execute();
+    return rows.map(rowToOrigin);
+  }
+
+  async deleteAllowedOrigin(input: {
+    accountId: string;
+    originId: string;
+    audit: AuditEvent;
+  }): Promise<boolean> {
+    return this.#db.transaction().execute(async (trx) => {
+      const deleted = await trx
+        .deleteFrom("allowed_origins")
+        .where("account_id", "=", input.accountId)
+        .where("origin_id", "=", input.originId)
+        .executeTakeFirst();
+      if (Number(deleted.numDeletedRows) !== 1) return false;
+      await trx.insertInto("audit_events").values(auditToRow(input.audit)).execute();
+      return true;
+    });
+  }
+
+  async findAllowedOrigins(candidates: string[]): Promise<AllowedOrigin[]> {
+    if (candidates.length === 0) return [];
+    const rows = await this.#db
+      .selectFrom("allowed_origins")
+      .selectAll()
+      .where("origin", "in", candidates)
+      .limit(100)
+      .execute();
+    return rows.map(rowToOrigin);
+  }
+
+  async setRateLimits(input: {
+    accountId: string;
+    rateLimits: Record<string, string>;
+    audit: AuditEvent;
+  }): Promise<Account> {
+    return this.#updateAccount(
+      input.accountId,
+      { rate_limits: JSON.stringify(input.rateLimits) },
+      input.audit,
+    );
   }
 
   async updateIpRestriction(input: {

@@ -164,6 +164,28 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  "0004_origins_and_limits": {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .alterTable("accounts")
+        .addColumn("rate_limits", "text", (c) => c.notNull().defaultTo("{}"))
+        .execute();
+      await db.schema
+        .createTable("allowed_origins")
+        .addColumn("origin_id", "text", (c) => c.primaryKey())
+        .addColumn("account_id", "text", (c) => c.notNull().references("accounts.account_id"))
+        .addColumn("origin", "text", (c) => c.notNull())
+        .addColumn("scheme", "text", (c) => c.notNull())
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addUniqueConstraint("allowed_origins_unique", ["account_id", "origin"])
+        .execute();
+      await db.schema
+        .createIndex("allowed_origins_by_origin")
+        .on("allowed_origins")
+        .column("origin")
+        .execute();
+    },
+  },
 };
 
 export const MIGRATION_NAMES: readonly string[] = Object.keys(migrations).sort();

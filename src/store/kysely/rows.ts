@@ -2,6 +2,7 @@ import type { IpEnforcementMode } from "../../domain/ip-allow-list.ts";
 import type {
   Account,
   AccountKind,
+  AllowedOrigin,
   AuditEvent,
   ClientCertificate,
   Credential,
@@ -14,6 +15,7 @@ import type {
 import type { IdempotencyRecord, OnboardingLink } from "../port.ts";
 import type {
   AccountsTable,
+  AllowedOriginsTable,
   AuditEventsTable,
   ClientCertificatesTable,
   CredentialsTable,
@@ -40,6 +42,7 @@ export function accountToRow(a: Account): AccountsTable {
     ip_allowed: JSON.stringify(a.security.ipRestriction.allowedIps),
     mtls_enforced_from: isoOrNull(a.security.mtlsEnforcedFrom),
     mtls_enabled: a.security.mtlsEnabled ? 1 : 0,
+    rate_limits: JSON.stringify(a.security.rateLimits),
   };
 }
 
@@ -60,7 +63,28 @@ export function rowToAccount(r: AccountsTable): Account {
       },
       mtlsEnforcedFrom: dateOrNull(r.mtls_enforced_from),
       mtlsEnabled: Number(r.mtls_enabled) === 1,
+      rateLimits: JSON.parse(r.rate_limits) as Record<string, string>,
     },
+  };
+}
+
+export function originToRow(o: AllowedOrigin): AllowedOriginsTable {
+  return {
+    origin_id: o.originId,
+    account_id: o.accountId,
+    origin: o.origin,
+    scheme: o.scheme,
+    created_at: iso(o.createdAt),
+  };
+}
+
+export function rowToOrigin(r: AllowedOriginsTable): AllowedOrigin {
+  return {
+    originId: r.origin_id,
+    accountId: r.account_id,
+    origin: r.origin,
+    scheme: r.scheme as AllowedOrigin["scheme"],
+    createdAt: new Date(r.created_at),
   };
 }
 

@@ -12,6 +12,15 @@ export interface AccountsTable {
   ip_allowed: string;
   mtls_enforced_from: string | null;
   mtls_enabled: number;
+  rate_limits: string;
+}
+
+export interface AllowedOriginsTable {
+  origin_id: string;
+  account_id: string;
+  origin: string;
+  scheme: string;
+  created_at: string;
 }
 
 export interface ClientCertificatesTable {
@@ -94,4 +103,5 @@ export interface Database {
   audit_events: AuditEventsTable;
   idempotency_keys: IdempotencyKeysTable;
   client_certificates: ClientCertificatesTable;
+  allowed_origins: AllowedOriginsTable;
 }
