@@ -38,7 +38,13 @@ async function measure(
 const dataDir = mkdtempSync(join(tmpdir(), "partner-credentials-bench-"));
 const pepper = "b".repeat(43);
 const { app } = await compose({
-  config: loadConfig({ DATA_DIR: dataDir, USAGE_FLUSH_INTERVAL: "PT1S" }),
+  config: loadConfig({
+    DATA_DIR: dataDir,
+    USAGE_FLUSH_INTERVAL: "PT1S",
+    RATE_LIMIT_PARTNER_MANAGEMENT: "100000000/1s",
+    AUTH_FAILURES_PER_IP: "100000000/1m",
+    AUTH_FAILURES_PER_KEY: "100000000/1m",
+  }),
   store: await openSqliteStore(join(dataDir, "bench.sqlite")),
   logger: createLogger({ level: "silent" }),
   clock: systemClock,

@@ -7,14 +7,19 @@ import type { App } from "./http/types.ts";
 import { AccessPolicy } from "./services/access-policy.ts";
 import { AccountSecurityService } from "./services/account-security.ts";
 import { AccountService } from "./services/accounts.ts";
+import { AllowedOriginService } from "./services/allowed-origins.ts";
 import { AuditService } from "./services/audit.ts";
+import { AuthFailureGuard } from "./services/auth-failure-guard.ts";
 import { Authenticator } from "./services/authenticator.ts";
 import type { CertificateAuthority } from "./services/certificate-authority.ts";
+import { ClientSessionService } from "./services/client-sessions.ts";
 import { CredentialService } from "./services/credentials.ts";
 import { IdempotencyService } from "./services/idempotency.ts";
 import { LifecycleService } from "./services/lifecycle.ts";
 import { LifecycleScheduler } from "./services/lifecycle-scheduler.ts";
 import { OnboardingService } from "./services/onboarding.ts";
+import { MemoryRateCounter } from "./services/rate-limiter.ts";
+import { RateLimitService } from "./services/rate-limits.ts";
 import type { ServiceRuntime } from "./services/runtime.ts";
 import { UsageRecorder } from "./services/usage-recorder.ts";
 import type { Store } from "./store/port.ts";
@@ -59,6 +64,9 @@ export async function compose(input: ComposeInput): Promise<Composed> {
     linkTtlMs: config.onboardingLinkTtlMs,
   });
   const access = new AccessPolicy(runtime, input.ca);
+  const counter = new MemoryRateCounter();
+  const rateLimits = new RateLimitService(counter, config.rateLimits);
+  const origins = new AllowedOriginService(runtime);
   const app = await buildApp({
     brand: config.brand,
     transport: {
@@ -76,6 +84,17 @@ export async function compose(input: ComposeInput): Promise<Composed> {
       authenticator: new Authenticator(runtime, { brand: config.brand, peppers, usage }),
       idempotency,
       access,
+      origins,
+      rateLimits,
+      authGuard: new AuthFailureGuard(counter, config.authFailureLimits),
+      sessions: new ClientSessionService(runtime, {
+        origins,
+        usage,
+        rateLimits,
+        brand: config.brand,
+        serverSecret: input.pepper,
+        ttlMs: config.clientSessionTtlMs,
+      }),
       security: new AccountSecurityService(runtime, {
         ca: input.ca,
         access,

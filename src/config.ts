@@ -3,6 +3,7 @@ import { parseIsoDuration } from "./domain/duration.ts";
 import { AppError } from "./domain/errors.ts";
 import { parseAllowedIps } from "./domain/ip-allow-list.ts";
 import type { LifecyclePolicy } from "./domain/lifecycle-policy.ts";
+import { parseRateLimit, type RateLimit } from "./domain/rate-limit.ts";
 
 /** Everything the service reads from its environment, validated once and frozen. */
 export interface Config {
@@ -38,6 +39,10 @@ export interface Config {
   /** Proxies whose client-certificate header and X-Forwarded-For are believed. */
   readonly trustedProxies: readonly string[];
   readonly mtlsRequiredFor: "none" | "acquiring_partners";
+  /** Default per-account budgets by category, from `RATE_LIMIT_<CATEGORY>=requests/window`. */
+  readonly rateLimits: ReadonlyMap<string, RateLimit>;
+  readonly authFailureLimits: { readonly perIp: RateLimit; readonly perLookupId: RateLimit };
+  readonly clientSessionTtlMs: number;
 }
 
 export interface ConfigOverrides {
@@ -122,6 +127,27 @@ function database(env: Env, dataDir: string): Config["database"] {
     );
   }
   throw new ConfigError("DATABASE_URL", "must be sqlite:PATH (or unset for the embedded default)");
+}
+
+function rateLimit(env: Env, name: string, fallback: string): RateLimit {
+  const raw = text(env, name, fallback);
+  const parsed = parseRateLimit(raw);
+  if (!parsed)
+    throw new ConfigError(name, `must be requests/window such as 50/1s, 1000/1m or 20000/1h (got "${raw}")`);
+  return parsed;
+}
+
+/** Every `RATE_LIMIT_<CATEGORY>` variable is a category; PARTNER_MANAGEMENT and CLIENT_SESSIONS always exist. */
+function rateLimits(env: Env): Map<string, RateLimit> {
+  const limits = new Map<string, RateLimit>([
+    ["PARTNER_MANAGEMENT", rateLimit(env, "RATE_LIMIT_PARTNER_MANAGEMENT", "50/1s")],
+    ["CLIENT_SESSIONS", rateLimit(env, "RATE_LIMIT_CLIENT_SESSIONS", "100/1s")],
+  ]);
+  for (const name of Object.keys(env).sort()) {
+    const category = /^RATE_LIMIT_([A-Z][A-Z0-9_]{0,63})$/.exec(name)?.[1];
+    if (category && !limits.has(category)) limits.set(category, rateLimit(env, name, ""));
+  }
+  return limits;
 }
 
 function clientCertHeader(env: Env): string {
@@ -232,5 +258,11 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
     clientCertHeader: clientCertHeader(env),
     trustedProxies: Object.freeze(trustedProxies(env)),
     mtlsRequiredFor: mtlsRequiredFor(env),
+    rateLimits: rateLimits(env),
+    authFailureLimits: Object.freeze({
+      perIp: rateLimit(env, "AUTH_FAILURES_PER_IP", "20/1m"),
+      perLookupId: rateLimit(env, "AUTH_FAILURES_PER_KEY", "10/1m"),
+    }),
+    clientSessionTtlMs: duration(env, "CLIENT_SESSION_TTL", "PT15M", 60_000),
   });
 }

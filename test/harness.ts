@@ -54,7 +54,19 @@ export interface Harness {
 /** The whole service over a fresh SQLite file, with an injectable clock and captured logs. */
 export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), "partner-credentials-test-"));
-  const config = loadConfig({ DATA_DIR: dataDir, PUBLIC_URL: "https://partners.example", ...env });
+  // Suites other than the rate-limit ones should never meet a limit.
+  const generous = {
+    RATE_LIMIT_PARTNER_MANAGEMENT: "1000000/1s",
+    RATE_LIMIT_CLIENT_SESSIONS: "1000000/1s",
+    AUTH_FAILURES_PER_IP: "1000000/1m",
+    AUTH_FAILURES_PER_KEY: "1000000/1m",
+  };
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    PUBLIC_URL: "https://partners.example",
+    ...generous,
+    ...env,
+  });
   const lines: string[] = [];
   const destination = new Writable({
     write(chunk, _encoding, callback) {

@@ -37,12 +37,20 @@ export interface ValidationIssue {
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly validationErrors: ValidationIssue[] | undefined;
+  /** Response headers that belong to this error (Retry-After, X-Ratelimit-*). */
+  readonly headers: Readonly<Record<string, string>>;
 
-  constructor(code: ErrorCode, message: string, validationErrors?: ValidationIssue[]) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    validationErrors?: ValidationIssue[],
+    options: { headers?: Record<string, string> } = {},
+  ) {
     super(message);
     this.name = "AppError";
     this.code = code;
     this.validationErrors = validationErrors;
+    this.headers = options.headers ?? {};
   }
 
   get type(): ErrorType {

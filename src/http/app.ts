@@ -98,6 +98,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
     const scope = withTypes(plain);
     registerPartnerAuth(scope, {
       authenticator: services.authenticator,
+      guard: services.authGuard,
+      rateLimits: services.rateLimits,
+      accounts: services.accounts,
+      brand: options.brand,
       access: services.access,
       transport: options.transport,
       headerPrefix: prefix,

@@ -6,11 +6,15 @@ import type { Account, Credential } from "../domain/types.ts";
 import type { AccessPolicy } from "../services/access-policy.ts";
 import type { AccountSecurityService } from "../services/account-security.ts";
 import type { AccountService } from "../services/accounts.ts";
+import type { AllowedOriginService } from "../services/allowed-origins.ts";
 import type { AuditService } from "../services/audit.ts";
+import type { AuthFailureGuard } from "../services/auth-failure-guard.ts";
 import type { Authenticator } from "../services/authenticator.ts";
+import type { ClientSessionService } from "../services/client-sessions.ts";
 import type { CredentialService } from "../services/credentials.ts";
 import type { IdempotencyService } from "../services/idempotency.ts";
 import type { OnboardingService } from "../services/onboarding.ts";
+import type { RateLimitService } from "../services/rate-limits.ts";
 
 export type App = FastifyInstance<
   Server,
@@ -29,6 +33,10 @@ export interface AppServices {
   idempotency: IdempotencyService;
   access: AccessPolicy;
   security: AccountSecurityService;
+  origins: AllowedOriginService;
+  sessions: ClientSessionService;
+  rateLimits: RateLimitService;
+  authGuard: AuthFailureGuard;
   /** The service clock (for statuses that depend on time, such as SCHEDULED or EXPIRED). */
   now(): Date;
   /** Readiness probe of the store. */
@@ -50,6 +58,8 @@ export interface Partner {
   credential: Credential;
   /** The client certificate's verification status, when the account reports it. */
   mtlsStatus: MtlsStatus | null;
+  /** The Partner Account named in the path (`/v1/accounts/{account_id}/…`), already authorised. */
+  managed: Account | null;
 }
 
 declare module "fastify" {

@@ -78,6 +78,7 @@ export function sendError(reply: FastifyReply, error: AppError): FastifyReply {
   const entry = ERROR_CODES[error.code];
   return reply
     .code(entry.status)
+    .headers(error.headers)
     .type("application/json; charset=utf-8")
     .send({
       error_id: randomUUID(),

@@ -1,8 +1,15 @@
 import type { FastifyRequest } from "fastify";
 import { presentedApiKey } from "../../domain/authorization-header.ts";
-import { AppError } from "../../domain/errors.ts";
+import { AppError, invalidParameter } from "../../domain/errors.ts";
+import { ACCOUNT_ID_PATTERN } from "../../domain/identifiers.ts";
+import { parseKey } from "../../domain/key-format.ts";
+import { rateLimited, rateLimitHeaders } from "../../domain/rate-limit.ts";
+import type { Account } from "../../domain/types.ts";
 import type { AccessPolicy } from "../../services/access-policy.ts";
+import type { AccountService } from "../../services/accounts.ts";
+import type { AuthFailureGuard } from "../../services/auth-failure-guard.ts";
 import type { Authenticator } from "../../services/authenticator.ts";
+import type { RateLimitService } from "../../services/rate-limits.ts";
 import { clientCertificateSource, type TransportOptions } from "../transport.ts";
 import type { App, Partner } from "../types.ts";
 
@@ -10,9 +17,13 @@ const UNAUTHORIZED = "Missing or invalid API key. Send it as: Authorization: Bas
 
 export interface PartnerAuthOptions {
   authenticator: Authenticator;
+  guard: AuthFailureGuard;
+  rateLimits: RateLimitService;
+  accounts: AccountService;
   access: AccessPolicy;
   transport: TransportOptions;
   headerPrefix: string;
+  brand: string;
   /** Operator policy: Acquiring Partners should enforce mTLS; responses say when they have not. */
   mtlsRequiredFor: "none" | "acquiring_partners";
 }
@@ -29,11 +40,15 @@ export function registerPartnerAuth(app: App, options: PartnerAuthOptions): void
   const enforcementHeader = `${options.headerPrefix}-Mtls-Enforcement`;
   app.decorateRequest("partner", null);
   app.addHook("onRequest", async (request, reply) => {
+    const blocked = await options.guard.ipBlocked(request.ip);
+    if (blocked) throw rateLimited(blocked, "failed authentications from this address");
     const key = presentedApiKey(request.headers.authorization);
-    if (key === null) throw new AppError("UNAUTHORIZED", UNAUTHORIZED);
-    const outcome = await options.authenticator.authenticate(key, request.ip);
-    if (outcome.result !== "VALID") {
-      request.log.info({ auth: outcome.result }, "authentication failed");
+    const outcome = key === null ? null : await options.authenticator.authenticate(key, request.ip);
+    if (outcome?.result !== "VALID") {
+      request.log.info({ auth: outcome?.result ?? "MISSING" }, "authentication failed");
+      const lookupId = key === null ? null : (parseKey(options.brand, key)?.lookupId ?? null);
+      const refusal = await options.guard.recordFailure(request.ip, lookupId);
+      if (refusal) throw rateLimited(refusal, "failed authentications");
       throw new AppError("UNAUTHORIZED", UNAUTHORIZED);
     }
     const { account } = outcome;
@@ -55,8 +70,32 @@ export function registerPartnerAuth(app: App, options: PartnerAuthOptions): void
       request.log.info({ access: decision.denial.code }, "access policy denied the request");
       throw decision.denial;
     }
-    request.partner = { account, credential: outcome.credential, mtlsStatus: decision.mtlsStatus };
+    // Budgets are per account, never per credential: the caller, its Acquiring Partner, and the
+    // Partner Account it acts on all count this request.
+    const managed = await managedTarget(request, account, options.accounts);
+    const parent = account.parentAccountId ? await options.accounts.get(account.parentAccountId) : null;
+    const involved = [account, ...(parent ? [parent] : []), ...(managed ? [managed] : [])];
+    const rate = await options.rateLimits.consume(involved, "PARTNER_MANAGEMENT");
+    if (rate) {
+      if (!rate.allowed) throw rateLimited(rate, "requests for this account");
+      reply.headers(rateLimitHeaders(rate));
+    }
+    request.partner = { account, credential: outcome.credential, mtlsStatus: decision.mtlsStatus, managed };
   });
+}
+
+/** The Partner Account named in the path, resolved once (404 unless the caller manages it). */
+async function managedTarget(
+  request: FastifyRequest,
+  caller: Account,
+  accounts: AccountService,
+): Promise<Account | null> {
+  const accountId = (request.params as { account_id?: unknown } | undefined)?.account_id;
+  if (typeof accountId !== "string") return null;
+  if (!ACCOUNT_ID_PATTERN.test(accountId)) {
+    throw invalidParameter("account_id", "must be krn:partner:global:account:<live|test>:<8 alphanumerics>");
+  }
+  return accounts.resolveManaged(caller, accountId);
 }
 
 /** The authenticated caller; routes of the partner scope only run after authentication. */

@@ -40,7 +40,8 @@ export const ACCOUNT_SCOPES: readonly AccountScope[] = [
 export async function targetAccount(request: FastifyRequest, accounts: AccountService): Promise<Account> {
   const partner = partnerOf(request);
   const accountId = (request.params as { account_id?: string }).account_id;
-  return accountId === undefined ? partner.account : accounts.resolveManaged(partner.account, accountId);
+  if (accountId === undefined) return partner.account;
+  return partner.managed ?? accounts.resolveManaged(partner.account, accountId);
 }
 
 export function contextOf(request: FastifyRequest): RequestContext {

@@ -1,0 +1,57 @@
+import { AppError } from "./errors.ts";
+
+/** `requests/window`, e.g. `50/1s`, `1000/1m`, `20000/1h`. */
+export interface RateLimit {
+  points: number;
+  windowSeconds: number;
+}
+
+export interface RateDecision {
+  allowed: boolean;
+  limit: number;
+  remaining: number;
+  /** Seconds until the window resets. */
+  resetSeconds: number;
+}
+
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600 };
+
+/** The X-Ratelimit-* headers of a decision (and Retry-After when it refuses). */
+export function rateLimitHeaders(decision: RateDecision): Record<string, string> {
+  return {
+    "X-Ratelimit-Limit": String(decision.limit),
+    "X-Ratelimit-Remaining": String(decision.remaining),
+    "X-Ratelimit-Reset": String(decision.resetSeconds),
+    ...(decision.allowed ? {} : { "Retry-After": String(decision.resetSeconds) }),
+  };
+}
+
+export function rateLimited(decision: RateDecision, what: string): AppError {
+  return new AppError("RATE_LIMITED", `Too many ${what}; retry after ${decision.resetSeconds} s`, undefined, {
+    headers: rateLimitHeaders(decision),
+  });
+}
+
+export function parseRateLimit(text: string): RateLimit | null {
+  const match = /^(\d{1,9})\/(\d{1,6})(s|m|h)$/.exec(text.trim());
+  if (!match) return null;
+  const points = Number(match[1]);
+  const windowSeconds = Number(match[2]) * (UNIT_SECONDS[match[3] ?? "s"] ?? 1);
+  if (points < 1 || windowSeconds < 1) return null;
+  return { points, windowSeconds };
+}
+
+export function formatRateLimit(limit: RateLimit): string {
+  return `${limit.points}/${limit.windowSeconds}s`;
+}
+
+/** Of several levels counted at once, the one to report: a refusal, else the least remaining. */
+export function tightest(decisions: readonly RateDecision[]): RateDecision | null {
+  let chosen: RateDecision | null = null;
+  for (const d of decisions) {
+    if (chosen === null) chosen = d;
+    else if (!d.allowed && chosen.allowed) chosen = d;
+    else if (d.allowed === chosen.allowed && d.remaining < chosen.remaining) chosen = d;
+  }
+  return chosen;
+}

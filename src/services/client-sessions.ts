@@ -1,0 +1,160 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { AppError, invalidParameter } from "../domain/errors.ts";
+import { parseKey } from "../domain/key-format.ts";
+import { type RateDecision, rateLimited } from "../domain/rate-limit.ts";
+import type { Account, Environment } from "../domain/types.ts";
+import type { AllowedOriginService } from "./allowed-origins.ts";
+import type { RateLimitService } from "./rate-limits.ts";
+import type { ServiceRuntime } from "./runtime.ts";
+import type { UsageRecorder } from "./usage-recorder.ts";
+
+export interface ClientSessionClaims {
+  credentialId: string;
+  clientId: string;
+  accountId: string;
+  environment: Environment;
+  origin: string;
+  issuedAt: Date;
+  expiresAt: Date;
+}
+
+export interface IssuedSession {
+  token: string;
+  claims: ClientSessionClaims;
+  rate: RateDecision | null;
+}
+
+const UNAUTHORIZED = "Unknown or inactive Client ID";
+
+/**
+ * Browser authentication with a Client ID: from an allowed origin only, the browser gets a
+ * short-lived token bound to the Client ID, its account and environment, and that origin.
+ * Tokens are `v1.<payload>.<HMAC-SHA-256>` under a key derived from the server secret.
+ */
+export class ClientSessionService {
+  readonly #runtime: ServiceRuntime;
+  readonly #origins: AllowedOriginService;
+  readonly #usage: UsageRecorder;
+  readonly #brand: string;
+  readonly #key: Buffer;
+  readonly #ttlMs: number;
+  readonly #rateLimits: RateLimitService;
+
+  constructor(
+    runtime: ServiceRuntime,
+    options: {
+      origins: AllowedOriginService;
+      usage: UsageRecorder;
+      rateLimits: RateLimitService;
+      brand: string;
+      serverSecret: string;
+      ttlMs: number;
+    },
+  ) {
+    this.#runtime = runtime;
+    this.#rateLimits = options.rateLimits;
+    this.#origins = options.origins;
+    this.#usage = options.usage;
+    this.#brand = options.brand;
+    this.#key = createHmac("sha256", options.serverSecret).update("client-session/v1").digest();
+    this.#ttlMs = options.ttlMs;
+  }
+
+  async create(input: {
+    clientId: string;
+    origin: string | undefined;
+    sourceIp: string | null;
+  }): Promise<IssuedSession> {
+    const parsed = parseKey(this.#brand, input.clientId);
+    if (!parsed || parsed.type !== "CLIENT") {
+      throw invalidParameter("client_id", `must be a Client ID (${this.#brand}_<live|test>_client_…)`);
+    }
+    const found = await this.#runtime.store.findCredentialByLookupId(parsed.lookupId);
+    const credential = found?.credential;
+    const now = this.#runtime.clock.now();
+    const live =
+      credential?.type === "CLIENT" &&
+      credential.clientId === input.clientId &&
+      credential.status === "ACTIVE" &&
+      (credential.expiresAt === null || credential.expiresAt.getTime() > now.getTime());
+    if (!credential || !live) throw new AppError("UNAUTHORIZED", UNAUTHORIZED);
+    if (input.origin === undefined || !(await this.#origins.allows(credential.accountId, input.origin))) {
+      throw new AppError("FORBIDDEN", "This origin is not allowed for this Client ID");
+    }
+    const rate = await this.#rateLimits.consume(
+      await this.#accountLevels(credential.accountId),
+      "CLIENT_SESSIONS",
+    );
+    if (rate && !rate.allowed) throw rateLimited(rate, "client sessions");
+    this.#usage.record({ credentialId: credential.credentialId, usedAt: now, sourceIp: input.sourceIp });
+    const claims: ClientSessionClaims = {
+      credentialId: credential.credentialId,
+      clientId: input.clientId,
+      accountId: credential.accountId,
+      environment: credential.environment,
+      origin: input.origin.toLowerCase(),
+      issuedAt: now,
+      expiresAt: new Date(now.getTime() + this.#ttlMs),
+    };
+    return { token: this.#sign(claims), claims, rate };
+  }
+
+  /** Checks signature, expiry and (when given) the origin binding; throws 401 otherwise. */
+  verify(token: string, origin?: string): ClientSessionClaims {
+    const invalid = (): never => {
+      throw new AppError("UNAUTHORIZED", "Invalid or expired client session token");
+    };
+    const [version, payload, signature, extra] = token.split(".");
+    if (version !== "v1" || !payload || !signature || extra !== undefined) return invalid();
+    const expected = Buffer.from(this.#mac(payload));
+    const given = Buffer.from(signature);
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return invalid();
+    let claims: ClientSessionClaims;
+    try {
+      const raw = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as Record<string, string>;
+      claims = {
+        credentialId: String(raw.cid),
+        clientId: String(raw.client_id),
+        accountId: String(raw.acc),
+        environment: raw.env as Environment,
+        origin: String(raw.origin),
+        issuedAt: new Date(String(raw.iat)),
+        expiresAt: new Date(String(raw.exp)),
+      };
+    } catch {
+      return invalid();
+    }
+    if (!(claims.expiresAt.getTime() > this.#runtime.clock.now().getTime())) return invalid();
+    if (origin !== undefined && origin.toLowerCase() !== claims.origin) return invalid();
+    return claims;
+  }
+
+  /** The account and, for a Partner Account, its Acquiring Partner: both budgets count. */
+  async #accountLevels(accountId: string): Promise<Account[]> {
+    const account = await this.#runtime.store.findAccount(accountId);
+    if (!account) return [];
+    const parent = account.parentAccountId
+      ? await this.#runtime.store.findAccount(account.parentAccountId)
+      : null;
+    return parent ? [account, parent] : [account];
+  }
+
+  #sign(claims: ClientSessionClaims): string {
+    const payload = Buffer.from(
+      JSON.stringify({
+        cid: claims.credentialId,
+        client_id: claims.clientId,
+        acc: claims.accountId,
+        env: claims.environment,
+        origin: claims.origin,
+        iat: claims.issuedAt.toISOString(),
+        exp: claims.expiresAt.toISOString(),
+      }),
+    ).toString("base64url");
+    return `v1.${payload}.${this.#mac(payload)}`;
+  }
+
+  #mac(payload: string): string {
+    return createHmac("sha256", this.#key).update(`v1.${payload}`).digest("base64url");
+  }
+}

@@ -1,0 +1,37 @@
+import { parseRateLimit, type RateDecision, type RateLimit, tightest } from "../domain/rate-limit.ts";
+import type { Account } from "../domain/types.ts";
+import type { RateCounter } from "./rate-limiter.ts";
+
+/**
+ * Per-account budgets by category (DESIGN §6): never per credential, so more credentials buy no
+ * more throughput. A request counts against every account it involves at once: the Partner
+ * Account and its Acquiring Partner.
+ */
+export class RateLimitService {
+  readonly #counter: RateCounter;
+  readonly #defaults: ReadonlyMap<string, RateLimit>;
+
+  constructor(counter: RateCounter, defaults: ReadonlyMap<string, RateLimit>) {
+    this.#counter = counter;
+    this.#defaults = defaults;
+  }
+
+  get categories(): string[] {
+    return [...this.#defaults.keys()];
+  }
+
+  limitFor(account: Account, category: string): RateLimit | null {
+    const override = account.security.rateLimits[category];
+    return (override ? parseRateLimit(override) : null) ?? this.#defaults.get(category) ?? null;
+  }
+
+  /** Counts one request against each account's budget; the tightest outcome is reported. */
+  async consume(accounts: readonly Account[], category: string): Promise<RateDecision | null> {
+    const decisions: RateDecision[] = [];
+    for (const account of accounts) {
+      const limit = this.limitFor(account, category);
+      if (limit) decisions.push(await this.#counter.consume(`${category}:${account.accountId}`, limit));
+    }
+    return tightest(decisions);
+  }
+}
