@@ -13,13 +13,19 @@ import { adminDisableCredential } from "./routes/admin/disable-credential.ts";
 import { adminEnableCredential } from "./routes/admin/enable-credential.ts";
 import { issueOnboardingLink } from "./routes/admin/issue-onboarding-link.ts";
 import { listAccounts } from "./routes/admin/list-accounts.ts";
+import { getRateLimits, putRateLimits } from "./routes/admin/rate-limits.ts";
+import { createClientSession } from "./routes/client/create-client-session.ts";
+import { preflightClientSession } from "./routes/client/preflight-client-session.ts";
+import { verifyClientSession } from "./routes/client/verify-client-session.ts";
 import { claimOnboardingLink } from "./routes/onboarding/claim-onboarding-link.ts";
 import { showOnboardingPage } from "./routes/onboarding/show-onboarding-page.ts";
 import { healthz } from "./routes/ops/healthz.ts";
 import { readyz } from "./routes/ops/readyz.ts";
+import { createAllowedOrigin } from "./routes/partner/create-allowed-origin.ts";
 import { createClientCertificate } from "./routes/partner/create-client-certificate.ts";
 import { createCredential } from "./routes/partner/create-credential.ts";
 import { createPartnerAccount } from "./routes/partner/create-partner-account.ts";
+import { deleteAllowedOrigin } from "./routes/partner/delete-allowed-origin.ts";
 import { deleteMtlsEnforcement } from "./routes/partner/delete-mtls-enforcement.ts";
 import { disableCredential } from "./routes/partner/disable-credential.ts";
 import { enableCredential } from "./routes/partner/enable-credential.ts";
@@ -28,6 +34,7 @@ import { getClientCertificate } from "./routes/partner/get-client-certificate.ts
 import { getCredential } from "./routes/partner/get-credential.ts";
 import { getIpRestriction } from "./routes/partner/get-ip-restriction.ts";
 import { getMtlsEnforcement } from "./routes/partner/get-mtls-enforcement.ts";
+import { listAllowedOrigins } from "./routes/partner/list-allowed-origins.ts";
 import { listAuditEvents } from "./routes/partner/list-audit-events.ts";
 import { listClientCertificates } from "./routes/partner/list-client-certificates.ts";
 import { listCredentials } from "./routes/partner/list-credentials.ts";
@@ -131,6 +138,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
       deleteMtlsEnforcement,
       getIpRestriction,
       putIpRestriction,
+      createAllowedOrigin,
+      listAllowedOrigins,
+      deleteAllowedOrigin,
       createPartnerAccount,
       listPartnerAccounts,
     ]) {
@@ -146,7 +156,14 @@ export async function buildApp(options: AppOptions): Promise<App> {
       headerPrefix: prefix,
       scopeOf: () => "operator",
     });
-    for (const route of [createAccount, issueOnboardingLink, adminEnableCredential, adminDisableCredential]) {
+    for (const route of [
+      createAccount,
+      issueOnboardingLink,
+      adminEnableCredential,
+      adminDisableCredential,
+      getRateLimits,
+      putRateLimits,
+    ]) {
       route(scope, services);
     }
     listAccounts(scope, services, { mtlsRequiredFor: options.mtlsRequiredFor });
@@ -163,6 +180,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
     showOnboardingPage(scope, services);
     claimOnboardingLink(scope, services, { brand: options.brand });
   });
+
+  // Browser-facing: no API key, CORS answered per request.
+  for (const route of [preflightClientSession, createClientSession, verifyClientSession])
+    route(app, services);
 
   healthz(app);
   readyz(app, services);

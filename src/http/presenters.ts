@@ -1,9 +1,10 @@
 import type { Static } from "typebox";
-import type { Account, AuditEvent, ClientCertificate, Credential } from "../domain/types.ts";
+import type { Account, AllowedOrigin, AuditEvent, ClientCertificate, Credential } from "../domain/types.ts";
 import type { AccountSchema } from "./schemas/account.ts";
 import type { AuditEventSchema } from "./schemas/audit-event.ts";
 import type { CredentialSchema } from "./schemas/credential.ts";
 import type {
+  AllowedOriginSchema,
   ClientCertificateSchema,
   IpRestrictionSchema,
   MtlsEnforcementSchema,
@@ -74,6 +75,10 @@ export function presentCertificate(c: ClientCertificate, now: Date): Static<type
     revoked_at: time(c.revokedAt),
     certificate: c.certificatePem,
   };
+}
+
+export function presentOrigin(o: AllowedOrigin): Static<typeof AllowedOriginSchema> {
+  return { origin_id: o.originId, origin: o.origin, scheme: o.scheme, created_at: o.createdAt.toISOString() };
 }
 
 export function presentAuditEvent(e: AuditEvent): Static<typeof AuditEventSchema> {

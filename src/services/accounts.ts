@@ -110,6 +110,24 @@ export class AccountService {
     return target;
   }
 
+  /** Operator overrides of the default rate limits (already validated). */
+  setRateLimits(
+    account: Account,
+    context: RequestContext,
+    rateLimits: Record<string, string>,
+  ): Promise<Account> {
+    return this.#runtime.store.setRateLimits({
+      accountId: account.accountId,
+      rateLimits,
+      audit: auditEvent(this.#runtime, context, {
+        accountId: account.accountId,
+        action: "rate_limits.updated",
+        targetType: "ACCOUNT",
+        targetId: account.accountId,
+      }),
+    });
+  }
+
   async get(accountId: string): Promise<Account | null> {
     return this.#runtime.store.findAccount(accountId);
   }

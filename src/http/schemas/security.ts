@@ -39,3 +39,15 @@ export const ClientCertificateSchema = Type.Object(
 );
 
 export const CertificateIdParam = { certificate_id: Type.String({ format: "uuid" }) };
+
+export const AllowedOriginSchema = Type.Object(
+  {
+    origin_id: Type.String({ format: "uuid" }),
+    origin: Type.String({ description: "Normalised host[:port], *.host or *" }),
+    scheme: Type.Enum(["http", "https"]),
+    created_at: Timestamp,
+  },
+  { additionalProperties: false },
+);
+
+export const OriginIdParam = { origin_id: Type.String({ format: "uuid" }) };

@@ -1,0 +1,106 @@
+import { Type } from "typebox";
+import { AppError, invalidParameter, notFound } from "../../../domain/errors.ts";
+import { formatRateLimit, parseRateLimit } from "../../../domain/rate-limit.ts";
+import type { Account } from "../../../domain/types.ts";
+import { AccountIdParam, errorResponses } from "../../schemas/common.ts";
+import type { App, AppServices } from "../../types.ts";
+import { OPERATOR_CONTEXT } from "./operator.ts";
+
+const LimitsSchema = Type.Object({
+  account_id: Type.String(),
+  limits: Type.Record(
+    Type.String(),
+    Type.Object({
+      limit: Type.String({ description: "requests/window, e.g. 50/1s" }),
+      source: Type.Enum(["default", "override"]),
+    }),
+  ),
+});
+
+function present(services: AppServices, account: Account) {
+  const limits: Record<string, { limit: string; source: "default" | "override" }> = {};
+  for (const category of services.rateLimits.categories) {
+    const limit = services.rateLimits.limitFor(account, category);
+    if (limit) {
+      limits[category] = {
+        limit: formatRateLimit(limit),
+        source: account.security.rateLimits[category] ? "override" : "default",
+      };
+    }
+  }
+  return { account_id: account.accountId, limits };
+}
+
+async function accountOf(services: AppServices, accountId: string): Promise<Account> {
+  const account = await services.accounts.get(accountId);
+  if (!account) throw notFound("Account");
+  return account;
+}
+
+export function getRateLimits(app: App, services: AppServices): void {
+  app.get(
+    "/admin/v1/accounts/:account_id/rate-limits",
+    {
+      schema: {
+        operationId: "adminGetRateLimits",
+        tags: ["Operator"],
+        summary: "An account's effective rate limits by category",
+        security: [{ operatorToken: [] }],
+        params: AccountIdParam,
+        response: { 200: LimitsSchema, ...errorResponses },
+      },
+    },
+    async (request) => present(services, await accountOf(services, request.params.account_id)),
+  );
+}
+
+export function putRateLimits(app: App, services: AppServices): void {
+  app.put(
+    "/admin/v1/accounts/:account_id/rate-limits",
+    {
+      schema: {
+        operationId: "adminPutRateLimits",
+        tags: ["Operator"],
+        summary: "Override an account's rate limits per category; null returns a category to the default",
+        security: [{ operatorToken: [] }],
+        params: AccountIdParam,
+        body: Type.Object(
+          {
+            limits: Type.Record(
+              Type.String({ maxLength: 64 }),
+              Type.Union([Type.String({ maxLength: 32 }), Type.Null()]),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: LimitsSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const account = await accountOf(services, request.params.account_id);
+      const next: Record<string, string> = { ...account.security.rateLimits };
+      for (const [category, value] of Object.entries(request.body.limits)) {
+        if (!services.rateLimits.categories.includes(category)) {
+          throw invalidParameter(
+            `limits.${category}`,
+            `is not a category (${services.rateLimits.categories.join(", ")})`,
+          );
+        }
+        if (value === null) delete next[category];
+        else if (!parseRateLimit(value)) {
+          throw invalidParameter(
+            `limits.${category}`,
+            "must be requests/window such as 100/1s, 1000/1m or 20000/1h",
+          );
+        } else next[category] = value;
+      }
+      if (Object.keys(next).length > 32) throw new AppError("VALIDATION_ERROR", "Too many overrides");
+      const updated = await services.accounts.setRateLimits(
+        account,
+        { ...OPERATOR_CONTEXT, sourceIp: request.ip },
+        next,
+      );
+      return present(services, updated);
+    },
+  );
+}
