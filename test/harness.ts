@@ -52,7 +52,10 @@ export interface Harness {
 }
 
 /** The whole service over a fresh SQLite file, with an injectable clock and captured logs. */
-export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+export async function startHarness(
+  env: Record<string, string> = {},
+  options: { wrapStore?: (store: Store) => Store } = {},
+): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), "partner-credentials-test-"));
   // Suites other than the rate-limit ones should never meet a limit.
   const generous = {
@@ -77,7 +80,8 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   const logger = createLogger({ level: "debug", destination });
   const clock = new ManualClock();
   const dbFile = join(dataDir, "test.sqlite");
-  const store = await openSqliteStore(dbFile);
+  const opened = await openSqliteStore(dbFile);
+  const store = options.wrapStore ? options.wrapStore(opened) : opened;
   const ca = await CertificateAuthority.ephemeral({
     now: new Date("2025-01-01T00:00:00Z"),
     random: systemRandom,

@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { ApiError } from "../client/http.ts";
 import { ConfigError } from "../config.ts";
 import { adminAccountsCreateCommand } from "./commands/admin-accounts-create.ts";
+import { adminAccountsLimitsCommand } from "./commands/admin-accounts-limits.ts";
 import { adminAccountsLinkCommand } from "./commands/admin-accounts-link.ts";
 import { adminAccountsListCommand } from "./commands/admin-accounts-list.ts";
 import { adminCredentialsCommands } from "./commands/admin-credentials.ts";
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   adminAccountsCreateCommand(accounts);
   adminAccountsLinkCommand(accounts);
   adminAccountsListCommand(accounts);
+  adminAccountsLimitsCommand(accounts);
   adminCredentialsCommands(admin);
   lifecycleCommands(program);
   return program;

@@ -1,5 +1,13 @@
 import { requestJson } from "./http.ts";
-import type { Account, CreatedAccount, Credential, Environment, OnboardingLink, Page } from "./types.ts";
+import type {
+  Account,
+  CreatedAccount,
+  Credential,
+  Environment,
+  OnboardingLink,
+  Page,
+  RateLimits,
+} from "./types.ts";
 
 /** Typed client of the operator API (`/admin/v1`), used by `partnerctl admin`. */
 export class AdminClient {
@@ -34,6 +42,22 @@ export class AdminClient {
     return this.#request({
       method: "POST",
       path: `/admin/v1/accounts/${encodeURIComponent(accountId)}/credentials/${encodeURIComponent(credentialId)}/disable`,
+    });
+  }
+
+  getRateLimits(accountId: string): Promise<RateLimits> {
+    return this.#request({
+      method: "GET",
+      path: `/admin/v1/accounts/${encodeURIComponent(accountId)}/rate-limits`,
+    });
+  }
+
+  /** A limit per category (`100/1s`), or null to return the category to the default. */
+  setRateLimits(accountId: string, limits: Record<string, string | null>): Promise<RateLimits> {
+    return this.#request({
+      method: "PUT",
+      path: `/admin/v1/accounts/${encodeURIComponent(accountId)}/rate-limits`,
+      body: { limits },
     });
   }
 

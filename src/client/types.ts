@@ -66,3 +66,8 @@ export interface Page {
   page_size?: number;
   page_token?: string;
 }
+
+export interface RateLimits {
+  account_id: string;
+  limits: Record<string, { limit: string; source: "default" | "override" }>;
+}

@@ -25,12 +25,19 @@ export class RateLimitService {
     return (override ? parseRateLimit(override) : null) ?? this.#defaults.get(category) ?? null;
   }
 
-  /** Counts one request against each account's budget; the tightest outcome is reported. */
+  /**
+   * Counts one request against each account's budget, most specific first; a refusal stops there,
+   * so a Partner Account over its own limit does not also drain its Acquiring Partner's budget.
+   * The tightest outcome is reported.
+   */
   async consume(accounts: readonly Account[], category: string): Promise<RateDecision | null> {
     const decisions: RateDecision[] = [];
     for (const account of accounts) {
       const limit = this.limitFor(account, category);
-      if (limit) decisions.push(await this.#counter.consume(`${category}:${account.accountId}`, limit));
+      if (!limit) continue;
+      const decision = await this.#counter.consume(`${category}:${account.accountId}`, limit);
+      decisions.push(decision);
+      if (!decision.allowed) break;
     }
     return tightest(decisions);
   }

@@ -74,7 +74,7 @@ export function registerPartnerAuth(app: App, options: PartnerAuthOptions): void
     // Partner Account it acts on all count this request.
     const managed = await managedTarget(request, account, options.accounts);
     const parent = account.parentAccountId ? await options.accounts.get(account.parentAccountId) : null;
-    const involved = [account, ...(parent ? [parent] : []), ...(managed ? [managed] : [])];
+    const involved = [...(managed ? [managed] : []), account, ...(parent ? [parent] : [])];
     const rate = await options.rateLimits.consume(involved, "PARTNER_MANAGEMENT");
     if (rate) {
       if (!rate.allowed) throw rateLimited(rate, "requests for this account");
