@@ -1,0 +1,176 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { CreatedCredential } from "../src/client/types.ts";
+import { randomBase62 } from "../src/domain/base62.ts";
+import type { Store } from "../src/store/port.ts";
+import { systemRandom } from "../src/system.ts";
+import {
+  basic,
+  type Harness,
+  json,
+  type OnboardedPartner,
+  onboardAcquiringPartner,
+  onboardPartnerAccount,
+  operator,
+  startHarness,
+} from "./harness.ts";
+
+let h: Harness;
+afterEach(async () => h?.close());
+
+const get = (apiKey: string, remoteAddress = "127.0.0.1") =>
+  h.app.inject({ method: "GET", url: "/v1/account", headers: basic(apiKey), remoteAddress });
+
+describe("per-account rate limits", () => {
+  it("ten credentials hammered at once share one account budget", async () => {
+    h = await startHarness({ RATE_LIMIT_PARTNER_MANAGEMENT: "1000/60s" });
+    const partner = await onboardAcquiringPartner(h);
+    const keys: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const created = await h.app.inject({
+        method: "POST",
+        url: "/v1/account/credentials",
+        headers: basic(partner.apiKey),
+        payload: { type: "API", environment: "LIVE", description: `svc ${i}` },
+      });
+      keys.push(json<CreatedCredential>(created).api_key ?? "");
+    }
+    const limits = await h.app.inject({
+      method: "PUT",
+      url: `/admin/v1/accounts/${partner.accountId}/rate-limits`,
+      headers: operator,
+      payload: { limits: { PARTNER_MANAGEMENT: "25/60s" } },
+    });
+    expect(json(limits)).toMatchObject({
+      limits: { PARTNER_MANAGEMENT: { limit: "25/60s", source: "override" } },
+    });
+
+    const responses = await Promise.all(Array.from({ length: 100 }, (_, i) => get(keys[i % 10] ?? "")));
+    const admitted = responses.filter((r) => r.statusCode === 200);
+    const refused = responses.filter((r) => r.statusCode === 429);
+    expect(admitted).toHaveLength(25);
+    expect(refused).toHaveLength(75);
+    const remaining = admitted.map((r) => Number(r.headers["x-ratelimit-remaining"])).sort((a, b) => a - b);
+    expect(remaining).toEqual(Array.from({ length: 25 }, (_, i) => i));
+    for (const r of admitted) {
+      expect(r.headers["x-ratelimit-limit"]).toBe("25");
+      expect(Number(r.headers["x-ratelimit-reset"])).toBeGreaterThan(0);
+      expect(Number(r.headers["x-ratelimit-reset"])).toBeLessThanOrEqual(60);
+    }
+    const one = refused[0];
+    expect(json(one ?? ({ body: "{}" } as never))).toMatchObject({
+      error_type: "ACCESS_ERROR",
+      error_code: "RATE_LIMITED",
+    });
+    expect(Number(one?.headers["retry-after"])).toBeGreaterThan(0);
+    expect(one?.headers["x-ratelimit-remaining"]).toBe("0");
+  });
+
+  it("counts a Partner Account and its Acquiring Partner, each against its own limit", async () => {
+    h = await startHarness({ RATE_LIMIT_PARTNER_MANAGEMENT: "8/60s" });
+    const parent = await onboardAcquiringPartner(h);
+    const child = await onboardPartnerAccount(h, parent, "Child"); // 2 of the parent's 8
+    await h.app.inject({
+      method: "PUT",
+      url: `/admin/v1/accounts/${child.accountId}/rate-limits`,
+      headers: operator,
+      payload: { limits: { PARTNER_MANAGEMENT: "3/60s" } },
+    });
+    const childResults = [];
+    for (let i = 0; i < 5; i++) childResults.push((await get(child.apiKey)).statusCode);
+    expect(childResults).toEqual([200, 200, 200, 429, 429]);
+    // The parent's budget held the child's 3 admitted requests too (2 + 3 of 8): 3 left.
+    const parentResults = [];
+    for (let i = 0; i < 5; i++) parentResults.push((await get(parent.apiKey)).statusCode);
+    expect(parentResults).toEqual([200, 200, 200, 429, 429]);
+  });
+
+  it("rejects bad overrides and unknown categories", async () => {
+    h = await startHarness();
+    const partner = await onboardAcquiringPartner(h);
+    for (const limits of [{ PARTNER_MANAGEMENT: "fast" }, { NOPE: "1/1s" }, { PARTNER_MANAGEMENT: "0/1s" }]) {
+      const response = await h.app.inject({
+        method: "PUT",
+        url: `/admin/v1/accounts/${partner.accountId}/rate-limits`,
+        headers: operator,
+        payload: { limits },
+      });
+      expect(response.statusCode).toBe(400);
+    }
+  });
+});
+
+describe("guessing defence", () => {
+  it("1,000 random wrong keys cause no store reads and end in 429 for that address", async () => {
+    let reads = 0;
+    const counting = (inner: Store): Store =>
+      new Proxy(inner, {
+        get(target, property, receiver) {
+          const value = Reflect.get(target, property, receiver);
+          if (property === "findCredentialByLookupId" && typeof value === "function") {
+            return (...args: unknown[]) => {
+              reads++;
+              return value.apply(target, args);
+            };
+          }
+          return typeof value === "function" ? value.bind(target) : value;
+        },
+      });
+    h = await startHarness({ AUTH_FAILURES_PER_IP: "50/60s" }, { wrapStore: counting });
+    const partner = await onboardAcquiringPartner(h);
+    reads = 0;
+    const statuses = new Map<number, number>();
+    for (let i = 0; i < 1000; i++) {
+      const guess = `klarna_live_api_${randomBase62(systemRandom, 50)}`;
+      const response = await get(guess, "198.51.100.66");
+      statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);
+    }
+    expect(reads).toBe(0);
+    expect(statuses.get(401)).toBe(50);
+    expect(statuses.get(429)).toBe(950);
+    // That address is refused even with the real key now; other addresses are not affected.
+    expect((await get(partner.apiKey, "198.51.100.66")).statusCode).toBe(429);
+    expect((await get(partner.apiKey, "198.51.100.67")).statusCode).toBe(200);
+  });
+
+  it("limits failing guesses at one key from many addresses, without locking out its holder", async () => {
+    h = await startHarness({ AUTH_FAILURES_PER_KEY: "5/60s" });
+    const partner = await onboardAcquiringPartner(h);
+    const { crc32 } = await import("node:zlib");
+    const { encodeBase62 } = await import("../src/domain/base62.ts");
+    const forge = (key = partner.apiKey) => {
+      const unsigned = `${key.slice(0, 28)}${randomBase62(systemRandom, 32)}`;
+      return unsigned + encodeBase62(crc32(unsigned), 6);
+    };
+    const statuses = [];
+    for (let i = 0; i < 8; i++) statuses.push((await get(forge(), `203.0.113.${i + 1}`)).statusCode);
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429, 429]);
+    expect((await get(partner.apiKey, "203.0.113.99")).statusCode).toBe(200);
+    // Failure bodies do not tell an unknown key from a wrong secret or a disabled credential.
+    const create = async () =>
+      json<CreatedCredential>(
+        await h.app.inject({
+          method: "POST",
+          url: "/v1/account/credentials",
+          headers: basic(partner.apiKey),
+          payload: { type: "API", environment: "LIVE" },
+        }),
+      );
+    const other = await create();
+    const disabled = await create();
+    await h.app.inject({
+      method: "DELETE",
+      url: `/v1/account/credentials/${disabled.credential_id}`,
+      headers: basic(partner.apiKey),
+    });
+    const malformed = await get("klarna_live_api_short", "192.0.2.1");
+    const unknown = await get(`klarna_live_api_${randomBase62(systemRandom, 50)}`, "192.0.2.2");
+    const wrong = await get(forge(other.api_key), "192.0.2.3");
+    const off = await get(disabled.api_key ?? "", "192.0.2.4");
+    const bodies = [malformed, unknown, wrong, off].map((r) => {
+      expect(r.statusCode).toBe(401);
+      const { error_id: _id, ...rest } = json<Record<string, string>>(r);
+      return JSON.stringify(rest);
+    });
+    expect(new Set(bodies).size).toBe(1);
+  });
+});
