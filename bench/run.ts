@@ -8,8 +8,10 @@ import { createHmac } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { crc32 } from "node:zlib";
 import { compose } from "../src/compose.ts";
 import { loadConfig } from "../src/config.ts";
+import { encodeBase62 } from "../src/domain/base62.ts";
 import { generateKey } from "../src/domain/key-format.ts";
 import { createLogger } from "../src/logger.ts";
 import { CertificateAuthority } from "../src/services/certificate-authority.ts";
@@ -79,6 +81,21 @@ const unknownKey = generateKey({
   type: "API",
   random: systemRandom,
 }).key;
+// Same lookup id as the real key, another secret, valid checksum: only the HMAC comparison fails.
+const forgedUnsigned = `${apiKey.slice(0, 28)}${unknownKey.slice(28, 60)}`;
+const wrongSecret = forgedUnsigned + encodeBase62(crc32(forgedUnsigned), 6);
+const disabled = await app.inject({
+  method: "POST",
+  url: "/v1/account/credentials",
+  headers: { authorization: `Basic ${apiKey}` },
+  payload: { type: "API", environment: "LIVE" },
+});
+const disabledBody = disabled.json() as { api_key: string; credential_id: string };
+await app.inject({
+  method: "DELETE",
+  url: `/v1/account/credentials/${disabledBody.credential_id}`,
+  headers: { authorization: `Basic ${apiKey}` },
+});
 const badChecksum = `${apiKey.slice(0, -1)}${apiKey.endsWith("A") ? "B" : "A"}`;
 const get = (key: string) => () =>
   app.inject({ method: "GET", url: "/v1/account", headers: { authorization: `Basic ${key}` } });
@@ -93,6 +110,8 @@ const results = [
   ),
   await measure("HTTP GET /v1/account, valid key", get(apiKey)),
   await measure("HTTP GET /v1/account, unknown well-formed key", get(unknownKey)),
+  await measure("HTTP GET /v1/account, right lookup id, wrong secret", get(wrongSecret)),
+  await measure("HTTP GET /v1/account, disabled key", get(disabledBody.api_key)),
   await measure("HTTP GET /v1/account, wrong checksum (no store read)", get(badChecksum)),
 ];
 process.stdout.write(`\nauthentication hot path, ${SECONDS} s per case, 2001 credentials stored\n`);

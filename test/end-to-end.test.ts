@@ -139,6 +139,18 @@ describe("a real server process, the partnerctl CLI and the SDK", () => {
     expect(oversized).toMatch(/^HTTP\/1\.1 431 /);
     expect(oversized).toContain('"error_code":"HEADERS_TOO_LARGE"');
 
+    const limits = await partnerctl([
+      "admin",
+      "accounts",
+      "limits",
+      account.account_id,
+      "--set",
+      "PARTNER_MANAGEMENT=100/1s",
+      ...connection,
+    ]);
+    expect(limits.stdout).toMatch(/PARTNER_MANAGEMENT\s+100\/1s\s+override/);
+    expect(limits.stdout).toMatch(/CLIENT_SESSIONS\s+100\/1s\s+default/);
+
     const health = await fetch(`${server.url}/readyz`);
     expect(await health.json()).toEqual({ status: "ready", store: "ok" });
 
