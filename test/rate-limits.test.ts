@@ -7,7 +7,6 @@ import {
   basic,
   type Harness,
   json,
-  type OnboardedPartner,
   onboardAcquiringPartner,
   onboardPartnerAccount,
   operator,

@@ -66,7 +66,7 @@ export class ClientSessionService {
     sourceIp: string | null;
   }): Promise<IssuedSession> {
     const parsed = parseKey(this.#brand, input.clientId);
-    if (!parsed || parsed.type !== "CLIENT") {
+    if (parsed?.type !== "CLIENT") {
       throw invalidParameter("client_id", `must be a Client ID (${this.#brand}_<live|test>_client_…)`);
     }
     const found = await this.#runtime.store.findCredentialByLookupId(parsed.lookupId);
