@@ -1,4 +1,4 @@
-import { dirname, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "./config.ts";
 
@@ -19,8 +19,7 @@ describe("loadConfig", () => {
     expect(config.host).toBe("127.0.0.1");
     expect(config.port).toBe(8080);
     expect(config.dataDir).toBe(resolve("./data"));
-    expect(config.database.kind).toBe("sqlite");
-    expect(dirname(config.database.file)).toBe(config.dataDir);
+    expect(config.database).toEqual({ kind: "sqlite", file: join(config.dataDir, "partner-credentials.sqlite") });
     expect(config.brand).toBe("klarna");
     expect(config.publicUrl).toBe("http://127.0.0.1:8080");
     expect(config.onboardingLinkTtlMs).toBe(72 * 3_600_000);
@@ -81,6 +80,10 @@ describe("loadConfig", () => {
   });
 
   it("uses the file named by a sqlite DATABASE_URL", () => {
+    expect(loadConfig({ DATABASE_URL: "postgres://root@127.0.0.1:5432/test" }).database).toEqual({
+      kind: "postgres",
+      url: "postgres://root@127.0.0.1:5432/test",
+    });
     expect(loadConfig({ DATABASE_URL: "sqlite:/tmp/x.db" }).database).toEqual({
       kind: "sqlite",
       file: "/tmp/x.db",
@@ -107,7 +110,7 @@ describe("loadConfig", () => {
     ["PREVIOUS_PEPPERS", { PREVIOUS_PEPPERS: `0:${long("a")}` }],
     ["PREVIOUS_PEPPERS", { PREVIOUS_PEPPERS: `1:${long("a")},` }],
     ["DATABASE_URL", { DATABASE_URL: "mysql://x" }],
-    ["DATABASE_URL", { DATABASE_URL: "postgres://localhost/db" }],
+    ["DATABASE_URL", { DATABASE_URL: "mysql://localhost/db" }],
   ])("rejects a bad %s (%j)", (variable, env) => {
     const error = failure(env);
     expect(error).toBeInstanceOf(ConfigError);

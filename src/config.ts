@@ -10,7 +10,9 @@ export interface Config {
   readonly host: string;
   readonly port: number;
   readonly dataDir: string;
-  readonly database: { readonly kind: "sqlite"; readonly file: string };
+  readonly database:
+    | { readonly kind: "sqlite"; readonly file: string }
+    | { readonly kind: "postgres"; readonly url: string };
   /** Operator token; null means "use or create `<dataDir>/admin-token`". */
   readonly adminToken: string | null;
   /** HMAC pepper for API keys; null means "use or create `<dataDir>/pepper`". */
@@ -120,13 +122,11 @@ function database(env: Env, dataDir: string): Config["database"] {
   if (url === null) return { kind: "sqlite", file: resolve(dataDir, "partner-credentials.sqlite") };
   if (url.startsWith("sqlite:"))
     return { kind: "sqlite", file: resolve(url.slice("sqlite:".length).replace(/^\/\//, "")) };
-  if (/^postgres(ql)?:\/\//.test(url)) {
-    throw new ConfigError(
-      "DATABASE_URL",
-      "names PostgreSQL, which this version does not support yet; use sqlite:PATH",
-    );
-  }
-  throw new ConfigError("DATABASE_URL", "must be sqlite:PATH (or unset for the embedded default)");
+  if (/^postgres(ql)?:\/\/\S+$/.test(url)) return { kind: "postgres", url };
+  throw new ConfigError(
+    "DATABASE_URL",
+    "must be postgres://… or sqlite:PATH (or unset for the embedded default)",
+  );
 }
 
 function rateLimit(env: Env, name: string, fallback: string): RateLimit {

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
@@ -14,6 +15,7 @@ import type { UsageRecorder } from "../src/services/usage-recorder.ts";
 import type { Store } from "../src/store/port.ts";
 import { openSqliteStore } from "../src/store/sqlite/sqlite-store.ts";
 import { systemRandom } from "../src/system.ts";
+import { dumpSchema, openTestPostgresStore } from "./postgres.ts";
 
 export const ADMIN_TOKEN = "test-operator-token-0123456789abcdef0123456789";
 export const PEPPER = "test-pepper-0123456789abcdef0123456789abcdef";
@@ -45,7 +47,10 @@ export interface Harness {
   ca: CertificateAuthority;
   clock: ManualClock;
   dataDir: string;
-  dbFile: string;
+  /** Which store backs this run: SQLite files, or PostgreSQL with TEST_STORE=postgres. */
+  backend: "sqlite" | "postgres";
+  /** Everything the store holds, as bytes (files on SQLite, every row on PostgreSQL); call before close. */
+  storedBytes(): Promise<Buffer>;
   /** Every log line written so far. */
   logs(): string;
   close(): Promise<void>;
@@ -80,7 +85,9 @@ export async function startHarness(
   const logger = createLogger({ level: "debug", destination });
   const clock = new ManualClock();
   const dbFile = join(dataDir, "test.sqlite");
-  const opened = await openSqliteStore(dbFile);
+  const backend = process.env.TEST_STORE === "postgres" ? "postgres" : "sqlite";
+  const schema = `test_${randomBytes(6).toString("hex")}`;
+  const opened = backend === "postgres" ? await openTestPostgresStore(schema) : await openSqliteStore(dbFile);
   const store = options.wrapStore ? options.wrapStore(opened) : opened;
   const ca = await CertificateAuthority.ephemeral({
     now: new Date("2025-01-01T00:00:00Z"),
@@ -105,7 +112,15 @@ export async function startHarness(
     ca,
     clock,
     dataDir,
-    dbFile,
+    backend,
+    storedBytes: async () =>
+      backend === "postgres"
+        ? dumpSchema(schema)
+        : Buffer.concat(
+            readdirSync(dataDir)
+              .filter((file) => file.startsWith("test.sqlite"))
+              .map((file) => readFileSync(join(dataDir, file))),
+          ),
     logs: () => lines.join(""),
     close: async () => {
       await app.close();

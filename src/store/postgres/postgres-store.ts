@@ -1,0 +1,29 @@
+import { Kysely, PostgresDialect, sql } from "kysely";
+import pg from "pg";
+import { KyselyStore } from "../kysely/kysely-store.ts";
+import { migrateToLatest } from "../kysely/migrations.ts";
+import type { Database } from "../kysely/tables.ts";
+import type { Store } from "../port.ts";
+
+/**
+ * The PostgreSQL store: the same Kysely implementation over a connection pool. Text columns use
+ * the "C" collation where order matters (ids, ISO times), so keyset pages follow byte order as
+ * on SQLite. A `schema` isolates one deployment (or one test run) inside a database.
+ */
+export async function openPostgresStore(
+  url: string,
+  options: { schema?: string; poolSize?: number } = {},
+): Promise<Store> {
+  const schema = options.schema;
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema))
+    throw new Error(`invalid schema name ${schema}`);
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  if (schema) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+  await migrateToLatest(db as Kysely<unknown>);
+  return new KyselyStore(db);
+}
