@@ -50,5 +50,20 @@ describe("CA files", () => {
       keyPem: "KEY",
     });
     expect(() => loadConfig({ DATA_DIR: dir, CA_CERT_FILE: "x.pem" })).toThrow(/CA_CERT_FILE/);
+    const other = await CertificateAuthority.generate({
+      commonName: "Other",
+      now: new Date(),
+      random: systemRandom,
+    });
+    await expect(
+      CertificateAuthority.load({ certPem: pair.certPem, keyPem: other.keyPem }, systemRandom),
+    ).rejects.toThrow(/does not match/);
+  });
+
+  it("refuses to start over when only half of its CA is left", async () => {
+    const config = loadConfig({ DATA_DIR: dir });
+    await loadOrCreateCa(config, systemClock, systemRandom);
+    rmSync(join(dir, "ca-key.pem"));
+    await expect(loadOrCreateCa(config, systemClock, systemRandom)).rejects.toThrow(/Only one of/);
   });
 });

@@ -25,8 +25,15 @@ export async function loadOrCreateCa(config: Config, clock: Clock, random: Rando
   }
   const certFile = join(config.dataDir, "ca-cert.pem");
   const keyFile = join(config.dataDir, "ca-key.pem");
-  if (existsSync(certFile) && existsSync(keyFile)) {
+  const present = [existsSync(certFile), existsSync(keyFile)];
+  if (present[0] && present[1]) {
     return { ca: await CertificateAuthority.load(read(certFile, keyFile), random), createdFile: null };
+  }
+  if (present[0] || present[1]) {
+    // Never replace half a CA: every certificate it issued would turn INVALID.
+    throw new Error(
+      `Only one of ${certFile} and ${keyFile} exists; restore the other (or remove both to start a new CA)`,
+    );
   }
   const pair = await CertificateAuthority.generate({
     commonName: `${config.brand} partner-credentials client CA`,

@@ -19,7 +19,10 @@ describe("loadConfig", () => {
     expect(config.host).toBe("127.0.0.1");
     expect(config.port).toBe(8080);
     expect(config.dataDir).toBe(resolve("./data"));
-    expect(config.database).toEqual({ kind: "sqlite", file: join(config.dataDir, "partner-credentials.sqlite") });
+    expect(config.database).toEqual({
+      kind: "sqlite",
+      file: join(config.dataDir, "partner-credentials.sqlite"),
+    });
     expect(config.brand).toBe("klarna");
     expect(config.publicUrl).toBe("http://127.0.0.1:8080");
     expect(config.onboardingLinkTtlMs).toBe(72 * 3_600_000);

@@ -142,6 +142,8 @@ describe("client certificate forwarded by a TLS-terminating proxy", () => {
     expect(await status("10.0.0.2", xfcc)).toBe("VALID");
     expect(await status("10.0.0.2", undefined)).toBe("NOT_PRESENT");
     expect(await status("10.0.0.2", "garbage%")).toBe("INVALID");
+    // An XFCC header a client started and the proxy appended to holds two elements: trusted neither.
+    expect(await status("10.0.0.2", `Cert="${encodeURIComponent(pem)}",${xfcc}`)).toBe("INVALID");
     expect(await status("203.0.113.9", escaped)).toBe("NOT_PRESENT");
     expect(await status("127.0.0.1", escaped)).toBe("NOT_PRESENT");
   });

@@ -124,6 +124,14 @@ describe("mTLS over real TLS connections", () => {
     };
     expect(listed.client_certificates.map((c) => c.status)).toEqual(["REVOKED", "VALID"]);
 
+    // Enforcing NOW from a request without the certificate would lock the caller out: refused.
+    const lockout = await tls(partner, "/v1/account/mtls-enforcement", {
+      method: "PUT",
+      body: { enforced_from: "NOW" },
+    });
+    expect(lockout.status).toBe(409);
+    expect((await tls(partner, "/v1/account")).status).toBe(200);
+
     // Enforcement from NOW: the key alone is refused, key + valid certificate works.
     const enforce = await tls(partner, "/v1/account/mtls-enforcement", {
       method: "PUT",
@@ -260,6 +268,9 @@ describe("mTLS over real TLS connections", () => {
       new Date(now + 93 * DAY_MS).toISOString(),
       "tomorrow",
       "2027-01-01",
+      // Not real instants, though JavaScript would roll them over into the allowed range.
+      `${new Date(now + DAY_MS).toISOString().slice(0, 10)}T24:00:00Z`,
+      `${new Date(now + 10 * DAY_MS).toISOString().slice(0, 8)}32T00:00:00Z`,
     ]) {
       const response = await tls(partner, "/v1/account/mtls-enforcement", {
         method: "PUT",

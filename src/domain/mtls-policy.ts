@@ -3,23 +3,47 @@ import { AppError, invalidParameter } from "./errors.ts";
 export const MTLS_STATUSES = ["NOT_PRESENT", "VALID", "INVALID"] as const;
 export type MtlsStatus = (typeof MTLS_STATUSES)[number];
 
-/** The reference API allows scheduling enforcement at most three months ahead. */
-export const MAX_ENFORCEMENT_LEAD_MS = 92 * 86_400_000;
+const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** A real calendar instant: no 30 February, no hour 24, at most millisecond precision. */
+function parseInstant(value: string): number | null {
+  const m = INSTANT.exec(value);
+  if (!m) return null;
+  const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[6] ?? "0"].map(Number);
+  const probe = new Date(
+    Date.UTC(year ?? 0, (month ?? 1) - 1, day ?? 1, hour ?? 0, minute ?? 0, second ?? 0),
+  );
+  const valid =
+    probe.getUTCFullYear() === year &&
+    probe.getUTCMonth() + 1 === month &&
+    probe.getUTCDate() === day &&
+    probe.getUTCHours() === hour &&
+    probe.getUTCMinutes() === minute &&
+    probe.getUTCSeconds() === second;
+  const at = Date.parse(value);
+  return valid && !Number.isNaN(at) ? at : null;
+}
+
+/** Three calendar months after `now` (the reference API's scheduling limit). */
+export function threeMonthsAfter(now: Date): Date {
+  const limit = new Date(now.getTime());
+  limit.setUTCMonth(limit.getUTCMonth() + 3);
+  return limit;
+}
 
 /** `enforced_from`: "NOW" or an instant that is not in the past and at most three months ahead. */
 export function parseEnforcedFrom(value: string, now: Date): Date {
   if (value === "NOW") return now;
-  const at = Date.parse(value);
-  if (
-    !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(value) ||
-    Number.isNaN(at)
-  ) {
-    throw invalidParameter("enforced_from", 'must be "NOW" or an ISO 8601 instant with offset');
+  const at = parseInstant(value);
+  if (at === null) {
+    throw invalidParameter(
+      "enforced_from",
+      'must be "NOW" or an ISO 8601 instant with offset (e.g. 2027-01-31T09:00:00Z)',
+    );
   }
   if (at < now.getTime()) throw invalidParameter("enforced_from", "must not be in the past");
-  if (at > now.getTime() + MAX_ENFORCEMENT_LEAD_MS) {
+  if (at > threeMonthsAfter(now).getTime())
     throw invalidParameter("enforced_from", "must be at most 3 months ahead");
-  }
   return new Date(at);
 }
 

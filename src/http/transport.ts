@@ -14,6 +14,8 @@ const UNREADABLE = "unreadable";
 function forwardedCertificate(value: string | string[] | undefined): string | null {
   if (value === undefined || value === "") return null;
   if (Array.isArray(value)) return UNREADABLE;
+  // Several XFCC elements mean a client-supplied header was appended to: trust none of them.
+  if ((value.match(/(?:^|[;,])\s*Cert=/gi) ?? []).length > 1) return UNREADABLE;
   const xfcc = /(?:^|[;,])\s*Cert="([^"]*)"/i.exec(value);
   try {
     return decodeURIComponent(xfcc ? (xfcc[1] ?? "") : value);

@@ -61,12 +61,33 @@ export class AccountSecurityService {
   }
 
   /** Enforcement needs a valid certificate on the account, and is never set in the past. */
-  async enforceMtls(account: Account, context: RequestContext, enforcedFromText: string): Promise<Account> {
-    const enforcedFrom = parseEnforcedFrom(enforcedFromText, this.#runtime.clock.now());
-    if (!(await this.#hasValidCertificate(account))) {
+  /**
+   * Enforcement needs a valid certificate on the account, and is never set in the past. Enforcing
+   * the caller's own account at once is refused unless this very request presents a valid
+   * certificate (or `force`), as the IP allow-list refuses to lock its caller out.
+   */
+  async enforceMtls(
+    account: Account,
+    context: RequestContext,
+    input: { enforcedFrom: string; callerMtls: MtlsStatus | null; ownAccount: boolean; force: boolean },
+  ): Promise<Account> {
+    const now = this.#runtime.clock.now();
+    const enforcedFrom = parseEnforcedFrom(input.enforcedFrom, now);
+    if (!(await this.#runtime.store.hasUsableClientCertificate(account.accountId, now))) {
       throw new AppError(
         "INVALID_STATE",
         "The account has no valid client certificate; create one before enforcing mTLS",
+      );
+    }
+    if (
+      input.ownAccount &&
+      !input.force &&
+      enforcedFrom.getTime() <= now.getTime() &&
+      input.callerMtls !== "VALID"
+    ) {
+      throw new AppError(
+        "INVALID_STATE",
+        'This request presents no valid client certificate: enforcing now would lock you out. Retry with your certificate, or send "force": true',
       );
     }
     return this.#runtime.store.setMtlsEnforcement({
@@ -159,35 +180,20 @@ export class AccountSecurityService {
 
   /** Revoking twice changes nothing and is not an error. */
   async revokeCertificate(account: Account, context: RequestContext, certificateId: string): Promise<void> {
-    await this.getCertificate(account, certificateId);
+    const current = await this.getCertificate(account, certificateId);
+    const now = this.#runtime.clock.now();
     await this.#runtime.store.revokeClientCertificate({
       accountId: account.accountId,
       certificateId,
-      at: this.#runtime.clock.now(),
+      at: now,
       audit: auditEvent(this.#runtime, context, {
         accountId: account.accountId,
         action: "client_certificate.revoked",
         targetType: "CLIENT_CERTIFICATE",
         targetId: certificateId,
-        statusBefore: "VALID",
+        statusBefore: current.notAfter.getTime() <= now.getTime() ? "EXPIRED" : "VALID",
         statusAfter: "REVOKED",
       }),
     });
-  }
-
-  async #hasValidCertificate(account: Account): Promise<boolean> {
-    const now = this.#runtime.clock.now().getTime();
-    const page = await this.#runtime.store.listClientCertificates({
-      accountId: account.accountId,
-      after: null,
-      limit: 100,
-    });
-    return page.some(
-      (c) => c.revokedAt === null && c.notBefore.getTime() <= now && c.notAfter.getTime() > now,
-    );
-  }
-
-  get access(): AccessPolicy {
-    return this.#access;
   }
 }

@@ -1,5 +1,5 @@
 import "reflect-metadata";
-import { createHash, webcrypto, X509Certificate } from "node:crypto";
+import { createHash, createPrivateKey, createPublicKey, webcrypto, X509Certificate } from "node:crypto";
 import * as x509 from "@peculiar/x509";
 import { invalidParameter } from "../domain/errors.ts";
 import type { Random } from "../domain/runtime.ts";
@@ -94,8 +94,12 @@ export class CertificateAuthority {
     return CertificateAuthority.load(pair, options.random);
   }
 
+  /** Loads a CA; refuses a key that does not belong to the certificate. */
   static async load(pair: PemPair, random: Random): Promise<CertificateAuthority> {
     const cert = new x509.X509Certificate(pair.certPem);
+    const fromKey = createPublicKey(createPrivateKey(pair.keyPem)).export({ type: "spki", format: "der" });
+    const fromCert = new X509Certificate(pair.certPem).publicKey.export({ type: "spki", format: "der" });
+    if (!fromKey.equals(fromCert)) throw new Error("The CA key does not match the CA certificate");
     const key = await webcrypto.subtle.importKey("pkcs8", fromPem(pair.keyPem), EC_P256, false, ["sign"]);
     return new CertificateAuthority(cert, key as CryptoKey, random);
   }

@@ -190,6 +190,8 @@ export interface Store {
   insertClientCertificate(input: { certificate: ClientCertificate; audit: AuditEvent }): Promise<void>;
   listClientCertificates(query: Page & { accountId: string }): Promise<ClientCertificate[]>;
   findClientCertificate(accountId: string, certificateId: string): Promise<ClientCertificate | null>;
+  /** Whether the account has a certificate that is not revoked and valid at `now`. */
+  hasUsableClientCertificate(accountId: string, now: Date): Promise<boolean>;
   findClientCertificateByFingerprint(fingerprintSha256: string): Promise<ClientCertificate | null>;
   /** Revokes once; null when it was already revoked or does not exist. */
   revokeClientCertificate(input: {

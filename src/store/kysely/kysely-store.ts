@@ -500,6 +500,19 @@ export class KyselyStore implements Store {
     return row ? rowToCertificate(row) : null;
   }
 
+  async hasUsableClientCertificate(accountId: string, now: Date): Promise<boolean> {
+    const row = await this.#db
+      .selectFrom("client_certificates")
+      .select("certificate_id")
+      .where("account_id", "=", accountId)
+      .where("revoked_at", "is", null)
+      .where("not_before", "<=", iso(now))
+      .where("not_after", ">", iso(now))
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
   async findClientCertificateByFingerprint(fingerprintSha256: string): Promise<ClientCertificate | null> {
     const row = await this.#db
       .selectFrom("client_certificates")

@@ -21,10 +21,8 @@ export function deleteMtlsEnforcement(app: App, services: AppServices): void {
       async (request) => {
         const account = await targetAccount(request, services.accounts);
         const caller = partnerOf(request);
-        // On its own account the caller must prove the certificate; an Acquiring Partner acting on a
-        // Partner Account has passed its own account's policy already.
-        const callerMtls = account.accountId === caller.account.accountId ? caller.mtlsStatus : "VALID";
-        const updated = await services.security.liftMtls(account, contextOf(request), callerMtls);
+        // The caller proves its own certificate, also when lifting a Partner Account's enforcement.
+        const updated = await services.security.liftMtls(account, contextOf(request), caller.mtlsStatus);
         return presentMtlsEnforcement(updated, services.now());
       },
     );

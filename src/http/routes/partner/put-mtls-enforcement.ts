@@ -1,4 +1,5 @@
 import { Type } from "typebox";
+import { partnerOf } from "../../plugins/partner-auth.ts";
 import { presentMtlsEnforcement } from "../../presenters.ts";
 import { errorResponses } from "../../schemas/common.ts";
 import { MtlsEnforcementSchema } from "../../schemas/security.ts";
@@ -17,7 +18,14 @@ export function putMtlsEnforcement(app: App, services: AppServices): void {
           description: "Refused while the account has no valid client certificate.",
           params: scope.params({}),
           body: Type.Object(
-            { enforced_from: Type.String({ maxLength: 40, description: '"NOW" or an ISO 8601 instant' }) },
+            {
+              enforced_from: Type.String({ maxLength: 40, description: '"NOW" or an ISO 8601 instant' }),
+              force: Type.Optional(
+                Type.Boolean({
+                  description: "Enforce now even though this request presents no valid certificate",
+                }),
+              ),
+            },
             { additionalProperties: false },
           ),
           response: { 200: MtlsEnforcementSchema, ...errorResponses },
@@ -25,11 +33,13 @@ export function putMtlsEnforcement(app: App, services: AppServices): void {
       },
       async (request) => {
         const account = await targetAccount(request, services.accounts);
-        const updated = await services.security.enforceMtls(
-          account,
-          contextOf(request),
-          request.body.enforced_from,
-        );
+        const caller = partnerOf(request);
+        const updated = await services.security.enforceMtls(account, contextOf(request), {
+          enforcedFrom: request.body.enforced_from,
+          callerMtls: caller.mtlsStatus,
+          ownAccount: account.accountId === caller.account.accountId,
+          force: request.body.force ?? false,
+        });
         return presentMtlsEnforcement(updated, services.now());
       },
     );
