@@ -1,11 +1,36 @@
 import { defineConfig } from "vitest/config";
 
+/** Suites that drive the service through the harness: they run again on PostgreSQL when it is there. */
+const STORE_NEUTRAL_SUITES = [
+  "onboarding",
+  "credentials-api",
+  "partner-accounts",
+  "bad-input",
+  "idempotency",
+  "audit",
+  "secrets-at-rest",
+  "lifecycle",
+  "ip-restriction",
+  "web-sdk",
+  "rate-limits",
+].map((name) => `test/${name}.test.ts`);
+
 export default defineConfig({
   test: {
-    include: ["src/**/*.test.ts", "test/**/*.test.ts"],
     pool: "forks",
     testTimeout: 30_000,
     hookTimeout: 30_000,
     reporters: ["default", "./test/summary-reporter.ts"],
+    projects: [
+      { extends: true, test: { name: "sqlite", include: ["src/**/*.test.ts", "test/**/*.test.ts"] } },
+      ...(process.env.TEST_DATABASE_URL
+        ? [
+            {
+              extends: true as const,
+              test: { name: "postgres", include: STORE_NEUTRAL_SUITES, env: { TEST_STORE: "postgres" } },
+            },
+          ]
+        : []),
+    ],
   },
 });
