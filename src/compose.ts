@@ -4,6 +4,7 @@ import type { Clock, Random } from "./domain/runtime.ts";
 import type { PepperRing } from "./domain/secret-hash.ts";
 import { buildApp } from "./http/app.ts";
 import type { App } from "./http/types.ts";
+import { Metrics } from "./metrics.ts";
 import { AccessPolicy } from "./services/access-policy.ts";
 import { AccountSecurityService } from "./services/account-security.ts";
 import { AccountService } from "./services/accounts.ts";
@@ -15,18 +16,23 @@ import type { CertificateAuthority } from "./services/certificate-authority.ts";
 import { ClientSessionService } from "./services/client-sessions.ts";
 import { CredentialService } from "./services/credentials.ts";
 import { IdempotencyService } from "./services/idempotency.ts";
+import { type InvalidationBus, LocalBus } from "./services/invalidation-bus.ts";
 import { LifecycleService } from "./services/lifecycle.ts";
 import { LifecycleScheduler } from "./services/lifecycle-scheduler.ts";
 import { OnboardingService } from "./services/onboarding.ts";
+import type { RateCounter } from "./services/rate-limiter.ts";
 import { MemoryRateCounter } from "./services/rate-limiter.ts";
 import { RateLimitService } from "./services/rate-limits.ts";
 import type { ServiceRuntime } from "./services/runtime.ts";
 import { UsageRecorder } from "./services/usage-recorder.ts";
+import { cachingStore } from "./store/caching-store.ts";
 import type { Store } from "./store/port.ts";
 
 export interface ComposeInput {
   config: Config;
   store: Store;
+  /** Shared infrastructure (Redis) when several instances run; in-process by default. */
+  shared?: { bus: InvalidationBus; counter: RateCounter; redisUp: () => boolean; close(): Promise<void> };
   logger: Logger;
   clock: Clock;
   random: Random;
@@ -37,6 +43,7 @@ export interface ComposeInput {
 
 export interface Composed {
   app: App;
+  metrics: Metrics;
   usage: UsageRecorder;
   lifecycle: LifecycleService;
 }
@@ -52,7 +59,21 @@ export function pepperRing(config: Config, pepper: string): PepperRing {
 
 /** Wires services over the store into the HTTP app; closing the app flushes usage and closes the store. */
 export async function compose(input: ComposeInput): Promise<Composed> {
-  const { config, store } = input;
+  const { config } = input;
+  const bus = input.shared?.bus ?? new LocalBus();
+  const metrics = new Metrics({
+    busState: () => bus.state(),
+    redisUp: () => input.shared?.redisUp() ?? null,
+  });
+  const store = cachingStore(input.store, {
+    ...config.cache,
+    bus,
+    clock: input.clock,
+    counters: {
+      hit: () => metrics.cacheLookups.inc({ result: "hit" }),
+      miss: () => metrics.cacheLookups.inc({ result: "miss" }),
+    },
+  });
   const runtime: ServiceRuntime = { store, clock: input.clock, random: input.random };
   const peppers = pepperRing(config, input.pepper);
   const keys = { brand: config.brand, peppers };
@@ -64,11 +85,12 @@ export async function compose(input: ComposeInput): Promise<Composed> {
     linkTtlMs: config.onboardingLinkTtlMs,
   });
   const access = new AccessPolicy(runtime, input.ca);
-  const counter = new MemoryRateCounter();
+  const counter = input.shared?.counter ?? new MemoryRateCounter();
   const rateLimits = new RateLimitService(counter, config.rateLimits);
   const origins = new AllowedOriginService(runtime);
   const app = await buildApp({
     brand: config.brand,
+    metrics,
     transport: {
       trustedProxies: config.trustedProxies,
       clientCertHeader: config.clientCertHeader,
@@ -108,8 +130,10 @@ export async function compose(input: ComposeInput): Promise<Composed> {
   const scheduler = new LifecycleScheduler(lifecycle, {
     sweepIntervalMs: config.lifecycleSweepIntervalMs,
     rotationIntervalMs: config.rotationCheckIntervalMs,
-    onReport: (report) =>
-      input.logger.info({ transitions: report.transitions.length, as_of: report.asOf }, "lifecycle sweep"),
+    onReport: (report) => {
+      for (const t of report.transitions) metrics.lifecycleTransitions.inc({ rule: t.rule });
+      input.logger.info({ transitions: report.transitions.length, as_of: report.asOf }, "lifecycle sweep");
+    },
     onError: (error) => input.logger.error({ err: error }, "lifecycle sweep failed"),
     housekeeping: async () => {
       await idempotency.purgeExpired();
@@ -124,8 +148,9 @@ export async function compose(input: ComposeInput): Promise<Composed> {
       await scheduler.stop();
       await usage.stop();
     } finally {
+      await input.shared?.close();
       await store.close();
     }
   });
-  return { app, usage, lifecycle };
+  return { app, usage, lifecycle, metrics };
 }

@@ -45,6 +45,11 @@ export interface Config {
   readonly rateLimits: ReadonlyMap<string, RateLimit>;
   readonly authFailureLimits: { readonly perIp: RateLimit; readonly perLookupId: RateLimit };
   readonly clientSessionTtlMs: number;
+  /** Shared limits and the invalidation bus; null runs one instance on its own. */
+  readonly redisUrl: string | null;
+  /** How many instances share the limits: each keeps 1/n of a budget while Redis is down. */
+  readonly instanceCount: number;
+  readonly cache: { readonly ttlMs: number; readonly fallbackTtlMs: number; readonly maxEntries: number };
 }
 
 export interface ConfigOverrides {
@@ -148,6 +153,21 @@ function rateLimits(env: Env): Map<string, RateLimit> {
     if (category && !limits.has(category)) limits.set(category, rateLimit(env, name, ""));
   }
   return limits;
+}
+
+function redisUrl(env: Env): string | null {
+  const url = optional(env, "REDIS_URL");
+  if (url !== null && !/^rediss?:\/\/\S+$/.test(url))
+    throw new ConfigError("REDIS_URL", "must be redis://… or rediss://…");
+  return url;
+}
+
+function positiveInteger(env: Env, name: string, fallback: number): number {
+  const raw = text(env, name, String(fallback));
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1)
+    throw new ConfigError(name, `must be a positive integer (got "${raw}")`);
+  return value;
 }
 
 function clientCertHeader(env: Env): string {
@@ -264,5 +284,12 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
       perLookupId: rateLimit(env, "AUTH_FAILURES_PER_KEY", "10/1m"),
     }),
     clientSessionTtlMs: duration(env, "CLIENT_SESSION_TTL", "PT15M", 60_000),
+    redisUrl: redisUrl(env),
+    instanceCount: positiveInteger(env, "INSTANCE_COUNT", 1),
+    cache: Object.freeze({
+      ttlMs: duration(env, "VERIFICATION_CACHE_TTL", "PT60S", 0),
+      fallbackTtlMs: duration(env, "CACHE_FALLBACK_TTL", "PT5S", 0),
+      maxEntries: positiveInteger(env, "VERIFICATION_CACHE_SIZE", 10_000),
+    }),
   });
 }

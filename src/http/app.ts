@@ -20,6 +20,7 @@ import { verifyClientSession } from "./routes/client/verify-client-session.ts";
 import { claimOnboardingLink } from "./routes/onboarding/claim-onboarding-link.ts";
 import { showOnboardingPage } from "./routes/onboarding/show-onboarding-page.ts";
 import { healthz } from "./routes/ops/healthz.ts";
+import { metricsEndpoint } from "./routes/ops/metrics.ts";
 import { readyz } from "./routes/ops/readyz.ts";
 import { createAllowedOrigin } from "./routes/partner/create-allowed-origin.ts";
 import { createClientCertificate } from "./routes/partner/create-client-certificate.ts";
@@ -109,6 +110,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       rateLimits: services.rateLimits,
       accounts: services.accounts,
       brand: options.brand,
+      metrics: options.metrics,
       access: services.access,
       transport: options.transport,
       headerPrefix: prefix,
@@ -185,6 +187,14 @@ export async function buildApp(options: AppOptions): Promise<App> {
   for (const route of [preflightClientSession, createClientSession, verifyClientSession])
     route(app, services);
 
+  app.addHook("onResponse", async (request, reply) => {
+    options.metrics.requests.inc({
+      method: request.method,
+      route: request.routeOptions.url ?? "unmatched",
+      status: String(reply.statusCode),
+    });
+  });
+  metricsEndpoint(app, options.metrics);
   healthz(app);
   readyz(app, services);
   return app;

@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import type { MtlsStatus } from "../domain/mtls-policy.ts";
 import type { Account, Credential } from "../domain/types.ts";
+import type { Metrics } from "../metrics.ts";
 import type { AccessPolicy } from "../services/access-policy.ts";
 import type { AccountSecurityService } from "../services/account-security.ts";
 import type { AccountService } from "../services/accounts.ts";
@@ -45,6 +46,7 @@ export interface AppServices {
 
 export interface AppOptions {
   brand: string;
+  metrics: Metrics;
   transport: { trustedProxies: readonly string[]; clientCertHeader: string };
   mtlsRequiredFor: "none" | "acquiring_partners";
   adminToken: string;

@@ -5,6 +5,7 @@ import { ACCOUNT_ID_PATTERN } from "../../domain/identifiers.ts";
 import { parseKey } from "../../domain/key-format.ts";
 import { rateLimited, rateLimitHeaders } from "../../domain/rate-limit.ts";
 import type { Account } from "../../domain/types.ts";
+import type { Metrics } from "../../metrics.ts";
 import type { AccessPolicy } from "../../services/access-policy.ts";
 import type { AccountService } from "../../services/accounts.ts";
 import type { AuthFailureGuard } from "../../services/auth-failure-guard.ts";
@@ -24,6 +25,7 @@ export interface PartnerAuthOptions {
   transport: TransportOptions;
   headerPrefix: string;
   brand: string;
+  metrics: Metrics;
   /** Operator policy: Acquiring Partners should enforce mTLS; responses say when they have not. */
   mtlsRequiredFor: "none" | "acquiring_partners";
 }
@@ -44,11 +46,15 @@ export function registerPartnerAuth(app: App, options: PartnerAuthOptions): void
     if (blocked) throw rateLimited(blocked, "failed authentications from this address");
     const key = presentedApiKey(request.headers.authorization);
     const outcome = key === null ? null : await options.authenticator.authenticate(key, request.ip);
+    options.metrics.authentications.inc({ result: outcome?.result ?? "MISSING" });
     if (outcome?.result !== "VALID") {
       request.log.info({ auth: outcome?.result ?? "MISSING" }, "authentication failed");
       const lookupId = key === null ? null : (parseKey(options.brand, key)?.lookupId ?? null);
       const refusal = await options.guard.recordFailure(request.ip, lookupId);
-      if (refusal) throw rateLimited(refusal, "failed authentications");
+      if (refusal) {
+        options.metrics.rateLimitDenials.inc({ category: "AUTH_FAILURES" });
+        throw rateLimited(refusal, "failed authentications");
+      }
       throw new AppError("UNAUTHORIZED", UNAUTHORIZED);
     }
     const { account } = outcome;
@@ -77,7 +83,10 @@ export function registerPartnerAuth(app: App, options: PartnerAuthOptions): void
     const involved = [...(managed ? [managed] : []), account, ...(parent ? [parent] : [])];
     const rate = await options.rateLimits.consume(involved, "PARTNER_MANAGEMENT");
     if (rate) {
-      if (!rate.allowed) throw rateLimited(rate, "requests for this account");
+      if (!rate.allowed) {
+        options.metrics.rateLimitDenials.inc({ category: "PARTNER_MANAGEMENT" });
+        throw rateLimited(rate, "requests for this account");
+      }
       reply.headers(rateLimitHeaders(rate));
     }
     request.partner = { account, credential: outcome.credential, mtlsStatus: decision.mtlsStatus, managed };

@@ -1,0 +1,56 @@
+import { Counter, Gauge, Registry } from "prom-client";
+import type { BusState } from "./services/invalidation-bus.ts";
+
+/** The service's Prometheus metrics, in a registry of its own. */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly requests = new Counter({
+    name: "partner_credentials_http_requests_total",
+    help: "HTTP requests by route pattern, method and status",
+    labelNames: ["method", "route", "status"] as const,
+    registers: [this.registry],
+  });
+  readonly authentications = new Counter({
+    name: "partner_credentials_authentications_total",
+    help: "API key authentications by outcome",
+    labelNames: ["result"] as const,
+    registers: [this.registry],
+  });
+  readonly rateLimitDenials = new Counter({
+    name: "partner_credentials_rate_limit_denials_total",
+    help: "Requests refused with 429, by category",
+    labelNames: ["category"] as const,
+    registers: [this.registry],
+  });
+  readonly lifecycleTransitions = new Counter({
+    name: "partner_credentials_lifecycle_transitions_total",
+    help: "Credential lifecycle transitions made by this instance's sweeps, by rule",
+    labelNames: ["rule"] as const,
+    registers: [this.registry],
+  });
+  readonly cacheLookups = new Counter({
+    name: "partner_credentials_verification_cache_lookups_total",
+    help: "Verification cache lookups by result (hit or miss)",
+    labelNames: ["result"] as const,
+    registers: [this.registry],
+  });
+
+  constructor(sources: { busState: () => BusState; redisUp: () => boolean | null }) {
+    new Gauge({
+      name: "partner_credentials_invalidation_bus_up",
+      help: "1 when the invalidation bus delivers (or the instance runs alone), 0 in the fallback",
+      registers: [this.registry],
+      collect() {
+        this.set(sources.busState() === "DOWN" ? 0 : 1);
+      },
+    });
+    new Gauge({
+      name: "partner_credentials_shared_rate_limits_up",
+      help: "1 while rate limits are shared through Redis, 0 while counted per instance",
+      registers: [this.registry],
+      collect() {
+        this.set(sources.redisUp() === false ? 0 : 1);
+      },
+    });
+  }
+}
