@@ -123,6 +123,10 @@ export async function compose(input: ComposeInput): Promise<Composed> {
         certificateValidityMs: config.clientCertificateValidityMs,
       }),
       ping: () => store.ping(),
+      sharing: () => ({
+        invalidation_bus: bus.state(),
+        rate_limits: input.shared ? (input.shared.redisUp() ? "SHARED" : "PER_INSTANCE") : "LOCAL",
+      }),
       now: () => input.clock.now(),
     },
   });

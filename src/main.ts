@@ -8,6 +8,7 @@ import type { App } from "./http/types.ts";
 import { createLogger } from "./logger.ts";
 import { resolveSecret } from "./secret-files.ts";
 import type { CertificateAuthority, PemPair } from "./services/certificate-authority.ts";
+import { connectSharedRedis } from "./shared-redis.ts";
 import { openStore } from "./store/open-store.ts";
 import { systemClock, systemRandom } from "./system.ts";
 
@@ -76,7 +77,11 @@ export async function startServer(
   if (createdFile)
     logger.warn({ file: createdFile }, "created the client-certificate CA (key mode 0600); back it up");
   const store = await openStore(config.database);
+  const shared = config.redisUrl
+    ? connectSharedRedis(config.redisUrl, { instanceCount: config.instanceCount, logger })
+    : undefined;
   const { app } = await compose({
+    shared,
     config,
     store,
     logger,

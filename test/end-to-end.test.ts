@@ -152,7 +152,12 @@ describe("a real server process, the partnerctl CLI and the SDK", () => {
     expect(limits.stdout).toMatch(/CLIENT_SESSIONS\s+100\/1s\s+default/);
 
     const health = await fetch(`${server.url}/readyz`);
-    expect(await health.json()).toEqual({ status: "ready", store: "ok" });
+    expect(await health.json()).toEqual({
+      status: "ready",
+      store: "ok",
+      invalidation_bus: "LOCAL",
+      rate_limits: "LOCAL",
+    });
 
     // SIGTERM: stops, flushes the last-use records it was holding, closes the store, exits 0.
     expect(await server.stop()).toBe(0);

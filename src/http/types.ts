@@ -40,6 +40,8 @@ export interface AppServices {
   authGuard: AuthFailureGuard;
   /** The service clock (for statuses that depend on time, such as SCHEDULED or EXPIRED). */
   now(): Date;
+  /** Whether invalidations and rate limits are shared between instances right now. */
+  sharing(): { invalidation_bus: "LOCAL" | "UP" | "DOWN"; rate_limits: "LOCAL" | "SHARED" | "PER_INSTANCE" };
   /** Readiness probe of the store. */
   ping(): Promise<void>;
 }

@@ -30,7 +30,23 @@ export function lifecycleCommands(program: Command): void {
       const { openStore } = await import("../../store/open-store.ts");
       const { LifecycleService } = await import("../../services/lifecycle.ts");
       const { systemClock, systemRandom } = await import("../../system.ts");
-      const store = await openStore(config.database);
+      // With Redis, every change is also announced so that running instances drop cached entries.
+      const shared = config.redisUrl
+        ? (await import("../../shared-redis.ts")).connectSharedRedis(config.redisUrl, {
+            instanceCount: config.instanceCount,
+            logger: (await import("../../logger.ts")).createLogger({ level: "silent" }),
+          })
+        : null;
+      await shared?.ready(2_000);
+      const opened = await openStore(config.database);
+      const store = shared
+        ? (await import("../../store/caching-store.ts")).cachingStore(opened, {
+            ...config.cache,
+            bus: shared.bus,
+            clock: systemClock,
+            counters: { hit: () => undefined, miss: () => undefined },
+          })
+        : opened;
       try {
         const service = new LifecycleService(
           { store, clock: systemClock, random: systemRandom },
@@ -65,6 +81,7 @@ export function lifecycleCommands(program: Command): void {
         );
       } finally {
         await store.close();
+        await shared?.close();
       }
     });
 }

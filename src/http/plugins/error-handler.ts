@@ -58,6 +58,30 @@ export function validationIssues(error: FastifyError): ValidationIssue[] {
   return out;
 }
 
+/** Connection-level failures of the store: the request changed nothing and may be retried. */
+const UNAVAILABLE_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "57P01",
+  "57P02",
+  "57P03",
+  "08000",
+  "08001",
+  "08003",
+  "08006",
+  "SQLITE_BUSY",
+]);
+
+function storeUnavailable(error: Error): boolean {
+  const code = (error as { code?: unknown }).code;
+  return (
+    (typeof code === "string" && UNAVAILABLE_CODES.has(code)) ||
+    /Connection terminated|connection timeout|Client has encountered a connection error/i.test(error.message)
+  );
+}
+
 export function toAppError(error: FastifyError | AppError | Error): AppError | null {
   if (error instanceof AppError) return error;
   const fastifyError = error as FastifyError;
@@ -68,6 +92,9 @@ export function toAppError(error: FastifyError | AppError | Error): AppError | n
   }
   const known = fastifyError.code ? FRAMEWORK_CODES[fastifyError.code] : undefined;
   if (known) return new AppError(known.code, known.message);
+  if (storeUnavailable(error)) {
+    return new AppError("SERVICE_UNAVAILABLE", "The service is temporarily unavailable; retry shortly");
+  }
   const status = fastifyError.statusCode ?? 500;
   if (status === 404) return new AppError("NOT_FOUND", "Not found");
   if (status >= 400 && status < 500) return new AppError("VALIDATION_ERROR", "The request could not be read");

@@ -11,9 +11,18 @@ export function readyz(app: App, services: AppServices): void {
         operationId: "readyz",
         security: [],
         tags: ["Operations"],
-        summary: "Readiness: the store answers",
+        summary: "Readiness: the store answers; details show whether limits and revocations are shared",
         response: {
-          200: Type.Object({ status: Type.Literal("ready"), store: Type.Literal("ok") }),
+          200: Type.Object({
+            status: Type.Literal("ready"),
+            store: Type.Literal("ok"),
+            invalidation_bus: Type.Enum(["LOCAL", "UP", "DOWN"], {
+              description: "DOWN: caches fall back to their short lifetime",
+            }),
+            rate_limits: Type.Enum(["LOCAL", "SHARED", "PER_INSTANCE"], {
+              description: "PER_INSTANCE: Redis is down, each instance keeps 1/n of every budget",
+            }),
+          }),
           503: ErrorBody,
         },
       },
@@ -25,7 +34,7 @@ export function readyz(app: App, services: AppServices): void {
         request.log.warn({ err: error }, "store not reachable");
         throw new AppError("SERVICE_UNAVAILABLE", "The store is not reachable");
       }
-      return { status: "ready" as const, store: "ok" as const };
+      return { status: "ready" as const, store: "ok" as const, ...services.sharing() };
     },
   );
 }
