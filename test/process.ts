@@ -60,7 +60,7 @@ export async function startServerProcess(options: {
     if (Date.now() > deadline || child.exitCode !== null) throw new Error(`server did not start:\n${output}`);
     await new Promise((r) => setTimeout(r, 50));
   }
-  while (!output.includes("HTTPS listening")) {
+  while (options.env?.TLS_PORT !== "off" && !output.includes("HTTPS listening")) {
     if (Date.now() > deadline || child.exitCode !== null) throw new Error(`HTTPS did not start:\n${output}`);
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -1,0 +1,235 @@
+import { execFile, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AdminClient, PartnerClient } from "../src/client/index.ts";
+import { ADMIN_TOKEN, PEPPER } from "./harness.ts";
+import { TEST_DATABASE_URL } from "./postgres.ts";
+import { freePort, partnerctl, type ServerProcess, startServerProcess } from "./process.ts";
+
+const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? "";
+if (!TEST_REDIS_URL) process.stderr.write("TEST_REDIS_URL is not set: multi-instance suites are skipped\n");
+const enabled = Boolean(TEST_DATABASE_URL && TEST_REDIS_URL);
+
+/** A PostgreSQL URL whose connections use their own schema. */
+function schemaUrl(schema: string): string {
+  const url = new URL(TEST_DATABASE_URL);
+  url.searchParams.set("options", `-c search_path=${schema}`);
+  return url.toString();
+}
+
+async function sql(text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await client.connect();
+  await client.query(text);
+  await client.end();
+}
+
+interface Fleet {
+  a: ServerProcess;
+  b: ServerProcess;
+  databaseUrl: string;
+  dirs: string[];
+  stop(): Promise<void>;
+}
+
+async function startFleet(
+  schema: string,
+  redisUrl: string,
+  env: Record<string, string> = {},
+): Promise<Fleet> {
+  await sql(`create schema if not exists ${schema}`);
+  const databaseUrl = schemaUrl(schema);
+  const shared = {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    INSTANCE_COUNT: "2",
+    ADMIN_TOKEN,
+    PEPPER,
+    TLS_PORT: "off",
+    LIFECYCLE_SWEEP_INTERVAL: "PT1H",
+    ...env,
+  };
+  const dirs = [mkdtempSync(join(tmpdir(), "fleet-a-")), mkdtempSync(join(tmpdir(), "fleet-b-"))];
+  // One after the other: the first runs the migrations.
+  const a = await startServerProcess({ port: await freePort(), dataDir: dirs[0] ?? "", env: shared });
+  const b = await startServerProcess({ port: await freePort(), dataDir: dirs[1] ?? "", env: shared });
+  return {
+    a,
+    b,
+    databaseUrl,
+    dirs,
+    stop: async () => {
+      await Promise.all([a.stop(), b.stop()]);
+      for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function onboard(fleet: Fleet): Promise<{ accountId: string; client: PartnerClient; apiKey: string }> {
+  const admin = new AdminClient({ baseUrl: fleet.a.url, token: ADMIN_TOKEN });
+  const created = await admin.createAccount({ name: `Fleet ${randomBytes(3).toString("hex")}` });
+  const claim = await fetch(created.onboarding_url.replace(/^https?:\/\/[^/]+/, fleet.b.url), {
+    method: "POST",
+    headers: { accept: "application/json" },
+  });
+  const { api_key } = (await claim.json()) as { api_key: string };
+  return {
+    accountId: created.account_id,
+    client: new PartnerClient({ baseUrl: fleet.a.url, apiKey: api_key }),
+    apiKey: api_key,
+  };
+}
+
+const status = async (baseUrl: string, apiKey: string): Promise<number> =>
+  (await fetch(`${baseUrl}/v1/account`, { headers: { authorization: `Basic ${apiKey}` } })).status;
+
+describe.skipIf(!enabled)("two instances sharing PostgreSQL and Redis", () => {
+  const schema = `fleet_${randomBytes(5).toString("hex")}`;
+  let fleet: Fleet;
+
+  beforeAll(async () => {
+    fleet = await startFleet(schema, TEST_REDIS_URL, { RATE_LIMIT_PARTNER_MANAGEMENT: "200/30s" });
+  });
+  afterAll(async () => {
+    await fleet?.stop();
+    await sql(`drop schema if exists ${schema} cascade`);
+  });
+
+  it("holds one account's rate limit across both instances", async () => {
+    const { accountId, apiKey } = await onboard(fleet);
+    const admin = new AdminClient({ baseUrl: fleet.b.url, token: ADMIN_TOKEN });
+    await admin.setRateLimits(accountId, { PARTNER_MANAGEMENT: "100/30s" });
+    await new Promise((r) => setTimeout(r, 300)); // the override reaches both caches over the bus
+    const urls = [fleet.a.url, fleet.b.url];
+    const results: number[] = [];
+    for (let round = 0; round < 15; round++) {
+      results.push(
+        ...(await Promise.all(Array.from({ length: 20 }, (_, i) => status(urls[i % 2] ?? "", apiKey)))),
+      );
+    }
+    const admitted = results.filter((s) => s === 200).length;
+    expect(results.filter((s) => s !== 200 && s !== 429)).toEqual([]);
+    process.stdout.write(`multi-instance: ${admitted} of 300 admitted against a 100/30s limit\n`);
+    expect(Math.abs(admitted - 100)).toBeLessThanOrEqual(2);
+  });
+
+  it("a key disabled through instance A is refused by instance B within 1 s", async () => {
+    const { client } = await onboard(fleet);
+    const key = await client.createCredential({ type: "API", environment: "LIVE", description: "revoke me" });
+    const apiKey = key.api_key ?? "";
+    for (let i = 0; i < 3; i++) expect(await status(fleet.b.url, apiKey)).toBe(200); // cached on B
+    const start = performance.now();
+    await client.disableCredential(key.credential_id); // through A
+    let refusedAfter = Number.POSITIVE_INFINITY;
+    while (performance.now() - start < 3_000) {
+      if ((await status(fleet.b.url, apiKey)) === 401) {
+        refusedAfter = performance.now() - start;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    process.stdout.write(`multi-instance: disabled on A, refused on B after ${refusedAfter.toFixed(0)} ms\n`);
+    expect(refusedAfter).toBeLessThan(1_000);
+  });
+
+  it("two sweeps at once on the shared store act once per transition", async () => {
+    const { client, accountId } = await onboard(fleet);
+    for (let i = 0; i < 10; i++) await client.createCredential({ type: "API", environment: "TEST" });
+    const asOf = new Date(Date.now() + 61 * 86_400_000).toISOString();
+    const env = { DATABASE_URL: fleet.databaseUrl, REDIS_URL: TEST_REDIS_URL };
+    const runs = await Promise.all(
+      [0, 1].map(() =>
+        partnerctl(["lifecycle", "sweep", "--as-of", asOf, "--json", "--data-dir", fleet.dirs[0] ?? ""], env),
+      ),
+    );
+    const transitions = runs.flatMap((r) => {
+      expect(r.code, r.stderr).toBe(0);
+      return (
+        JSON.parse(r.stdout) as { transitions: { rule: string; credential_id: string; account_id: string }[] }
+      ).transitions;
+    });
+    const ours = transitions.filter((t) => t.account_id === accountId && t.rule === "INACTIVITY_DISABLE");
+    expect(ours).toHaveLength(11);
+    expect(new Set(ours.map((t) => t.credential_id)).size).toBe(11);
+    const client2 = new pg.Client({ connectionString: fleet.databaseUrl });
+    await client2.connect();
+    const events = await client2.query(
+      "select count(*)::int as n from audit_events where account_id = $1 and action = 'credential.disabled'",
+      [accountId],
+    );
+    await client2.end();
+    expect(events.rows[0].n).toBe(11);
+  });
+});
+
+const run = promisify(execFile);
+const hasRedisServer = await run("redis-server", ["--version"]).then(
+  () => true,
+  () => false,
+);
+
+describe.skipIf(!(TEST_DATABASE_URL && hasRedisServer))("when Redis goes away", () => {
+  const schema = `fleet_${randomBytes(5).toString("hex")}`;
+  let fleet: Fleet;
+  let redisPort: number;
+  let redis: ReturnType<typeof spawn>;
+
+  beforeAll(async () => {
+    redisPort = await freePort();
+    // A Redis of this test's own, so stopping it disturbs nothing else.
+    redis = spawn(
+      "redis-server",
+      ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+      {
+        stdio: "ignore",
+      },
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    fleet = await startFleet(schema, `redis://127.0.0.1:${redisPort}`, {
+      RATE_LIMIT_PARTNER_MANAGEMENT: "40/60s",
+      CACHE_FALLBACK_TTL: "PT2S",
+    });
+  });
+  afterAll(async () => {
+    redis?.kill("SIGKILL");
+    await fleet?.stop();
+    await sql(`drop schema if exists ${schema} cascade`);
+  });
+
+  it("keeps answering with per-instance limits, and a disabled key is refused within the fallback bound", async () => {
+    const { client, apiKey } = await onboard(fleet);
+    const key = await client.createCredential({ type: "API", environment: "LIVE" });
+    expect(await status(fleet.b.url, key.api_key ?? "")).toBe(200); // cached on B
+
+    redis.kill("SIGKILL");
+    await new Promise((r) => setTimeout(r, 500));
+    const ready = (await (await fetch(`${fleet.b.url}/readyz`)).json()) as Record<string, string>;
+    expect(ready).toMatchObject({ status: "ready", invalidation_bus: "DOWN", rate_limits: "PER_INSTANCE" });
+    const metrics = await (await fetch(`${fleet.b.url}/metrics`)).text();
+    expect(metrics).toMatch(/partner_credentials_shared_rate_limits_up 0/);
+
+    // Each instance now keeps half of the 40/60s budget.
+    const onB: number[] = [];
+    for (let i = 0; i < 30; i++) onB.push(await status(fleet.b.url, apiKey));
+    expect(onB.filter((s) => s === 200).length).toBe(20);
+    expect(onB.filter((s) => s === 429).length).toBe(10);
+
+    const start = performance.now();
+    await client.disableCredential(key.credential_id); // through A; the bus cannot carry it
+    let refusedAfter = Number.POSITIVE_INFINITY;
+    while (performance.now() - start < 6_000) {
+      if ((await status(fleet.b.url, key.api_key ?? "")) === 401) {
+        refusedAfter = performance.now() - start;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    process.stdout.write(`redis down: disabled on A, refused on B after ${refusedAfter.toFixed(0)} ms\n`);
+    expect(refusedAfter).toBeLessThan(2_000 + 250);
+  });
+});
