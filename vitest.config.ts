@@ -27,7 +27,14 @@ export default defineConfig({
         ? [
             {
               extends: true as const,
-              test: { name: "postgres", include: STORE_NEUTRAL_SUITES, env: { TEST_STORE: "postgres" } },
+              test: {
+                name: "postgres+redis",
+                include: STORE_NEUTRAL_SUITES,
+                env: {
+                  TEST_STORE: "postgres",
+                  ...(process.env.TEST_REDIS_URL ? { TEST_SHARED: "redis" } : {}),
+                },
+              },
             },
           ]
         : []),

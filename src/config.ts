@@ -49,6 +49,8 @@ export interface Config {
   readonly redisUrl: string | null;
   /** How many instances share the limits: each keeps 1/n of a budget while Redis is down. */
   readonly instanceCount: number;
+  /** Prefix of every Redis key and channel (one per deployment sharing a Redis). */
+  readonly redisKeyPrefix: string;
   readonly cache: { readonly ttlMs: number; readonly fallbackTtlMs: number; readonly maxEntries: number };
 }
 
@@ -160,6 +162,13 @@ function redisUrl(env: Env): string | null {
   if (url !== null && !/^rediss?:\/\/\S+$/.test(url))
     throw new ConfigError("REDIS_URL", "must be redis://… or rediss://…");
   return url;
+}
+
+function redisKeyPrefix(env: Env): string {
+  const prefix = text(env, "REDIS_KEY_PREFIX", "partner-credentials");
+  if (!/^[A-Za-z0-9:_-]{1,64}$/.test(prefix))
+    throw new ConfigError("REDIS_KEY_PREFIX", "must be 1 to 64 of A-Z a-z 0-9 : _ -");
+  return prefix;
 }
 
 function positiveInteger(env: Env, name: string, fallback: number): number {
@@ -286,6 +295,7 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
     clientSessionTtlMs: duration(env, "CLIENT_SESSION_TTL", "PT15M", 60_000),
     redisUrl: redisUrl(env),
     instanceCount: positiveInteger(env, "INSTANCE_COUNT", 1),
+    redisKeyPrefix: redisKeyPrefix(env),
     cache: Object.freeze({
       ttlMs: duration(env, "VERIFICATION_CACHE_TTL", "PT60S", 0),
       fallbackTtlMs: duration(env, "CACHE_FALLBACK_TTL", "PT5S", 0),

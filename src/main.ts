@@ -78,7 +78,11 @@ export async function startServer(
     logger.warn({ file: createdFile }, "created the client-certificate CA (key mode 0600); back it up");
   const store = await openStore(config.database);
   const shared = config.redisUrl
-    ? connectSharedRedis(config.redisUrl, { instanceCount: config.instanceCount, logger })
+    ? connectSharedRedis(config.redisUrl, {
+        instanceCount: config.instanceCount,
+        keyPrefix: config.redisKeyPrefix,
+        logger,
+      })
     : undefined;
   const { app } = await compose({
     shared,

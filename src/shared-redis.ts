@@ -4,7 +4,10 @@ import { RedisBus } from "./services/invalidation-bus.ts";
 import { RedisRateCounter } from "./services/redis-rate-counter.ts";
 
 /** Redis for several instances: shared rate limits and the invalidation bus, each on its own connection. */
-export function connectSharedRedis(url: string, options: { instanceCount: number; logger: Logger }) {
+export function connectSharedRedis(
+  url: string,
+  options: { instanceCount: number; keyPrefix: string; logger: Logger },
+) {
   const connect = (name: string): Redis =>
     new Redis(url, {
       connectionName: `partner-credentials-${name}`,
@@ -31,8 +34,11 @@ export function connectSharedRedis(url: string, options: { instanceCount: number
   for (const event of ["end", "close"]) limits.on(event, () => report(false));
   for (const client of [limits, publisher, subscriber]) client.on("error", () => report(false));
   return {
-    bus: new RedisBus(publisher, subscriber),
-    counter: new RedisRateCounter(limits, { instanceCount: options.instanceCount }),
+    bus: new RedisBus(publisher, subscriber, { channel: `${options.keyPrefix}:invalidate` }),
+    counter: new RedisRateCounter(limits, {
+      instanceCount: options.instanceCount,
+      keyPrefix: options.keyPrefix,
+    }),
     redisUp: () => limits.status === "ready",
     /** Resolves once the publisher is connected, or after `timeoutMs` (then announcements may be lost). */
     ready: (timeoutMs: number): Promise<void> =>

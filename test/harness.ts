@@ -12,6 +12,7 @@ import { createLogger } from "../src/logger.ts";
 import { CertificateAuthority } from "../src/services/certificate-authority.ts";
 import type { LifecycleService } from "../src/services/lifecycle.ts";
 import type { UsageRecorder } from "../src/services/usage-recorder.ts";
+import { connectSharedRedis } from "../src/shared-redis.ts";
 import type { Store } from "../src/store/port.ts";
 import { openSqliteStore } from "../src/store/sqlite/sqlite-store.ts";
 import { systemRandom } from "../src/system.ts";
@@ -93,7 +94,18 @@ export async function startHarness(
     now: new Date("2025-01-01T00:00:00Z"),
     random: systemRandom,
   });
+  // With TEST_SHARED=redis (the "postgres" project in CI), limits and invalidations go through Redis.
+  const shared =
+    process.env.TEST_SHARED === "redis" && process.env.TEST_REDIS_URL
+      ? connectSharedRedis(process.env.TEST_REDIS_URL, {
+          instanceCount: 1,
+          keyPrefix: `test-${randomBytes(6).toString("hex")}`,
+          logger,
+        })
+      : undefined;
+  await shared?.ready(2_000);
   const { app, usage, lifecycle } = await compose({
+    shared,
     config,
     store,
     logger,

@@ -35,8 +35,6 @@ export class LocalBus implements InvalidationBus {
   async close(): Promise<void> {}
 }
 
-const CHANNEL = "partner-credentials:invalidate";
-
 /** Redis pub/sub between instances; every instance also applies its own events at once. */
 export class RedisBus implements InvalidationBus {
   readonly #publisher: Redis;
@@ -45,7 +43,10 @@ export class RedisBus implements InvalidationBus {
   readonly #reconnectHandlers: (() => void)[] = [];
   #up = false;
 
-  constructor(publisher: Redis, subscriber: Redis) {
+  readonly #channel: string;
+
+  constructor(publisher: Redis, subscriber: Redis, options: { channel: string }) {
+    this.#channel = options.channel;
     this.#publisher = publisher;
     this.#subscriber = subscriber;
     subscriber.on("message", (_channel: string, message: string) => {
@@ -56,7 +57,7 @@ export class RedisBus implements InvalidationBus {
       }
     });
     subscriber.on("ready", () => {
-      subscriber.subscribe(CHANNEL).then(
+      subscriber.subscribe(this.#channel).then(
         () => {
           this.#up = true;
           for (const handler of this.#reconnectHandlers) handler();
@@ -75,7 +76,7 @@ export class RedisBus implements InvalidationBus {
 
   publish(event: Invalidation): void {
     this.#deliver(event);
-    this.#publisher.publish(CHANNEL, JSON.stringify(event)).catch(() => undefined);
+    this.#publisher.publish(this.#channel, JSON.stringify(event)).catch(() => undefined);
   }
 
   subscribe(handler: (event: Invalidation) => void): void {

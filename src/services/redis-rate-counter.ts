@@ -23,9 +23,12 @@ export class RedisRateCounter implements RateCounter {
   readonly #instances: number;
   readonly #limiters = new Map<string, RateLimiterRedis>();
 
-  constructor(redis: Redis, options: { instanceCount: number }) {
+  readonly #prefix: string;
+
+  constructor(redis: Redis, options: { instanceCount: number; keyPrefix: string }) {
     this.#redis = redis;
     this.#instances = Math.max(1, options.instanceCount);
+    this.#prefix = options.keyPrefix;
   }
 
   #limiter(limit: RateLimit): RateLimiterRedis {
@@ -36,7 +39,7 @@ export class RedisRateCounter implements RateCounter {
         storeClient: this.#redis,
         points: limit.points,
         duration: limit.windowSeconds,
-        keyPrefix: `rl:${id}`,
+        keyPrefix: `${this.#prefix}:rl:${id}`,
         rejectIfRedisNotReady: true,
         insuranceLimiter: new RateLimiterMemory({
           points: Math.max(1, Math.floor(limit.points / this.#instances)),

@@ -34,6 +34,7 @@ export function lifecycleCommands(program: Command): void {
       const shared = config.redisUrl
         ? (await import("../../shared-redis.ts")).connectSharedRedis(config.redisUrl, {
             instanceCount: config.instanceCount,
+            keyPrefix: config.redisKeyPrefix,
             logger: (await import("../../logger.ts")).createLogger({ level: "silent" }),
           })
         : null;
