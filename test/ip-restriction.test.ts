@@ -169,3 +169,20 @@ describe("operator mTLS policy", () => {
     expect((await get(partner)).headers["klarna-mtls-enforcement"]).toBeUndefined();
   });
 });
+
+describe("metrics", () => {
+  it("counts requests by route and status, authentication outcomes and cache lookups", async () => {
+    const partner = await setup();
+    await get(partner);
+    await get(partner);
+    await h.app.inject({ method: "GET", url: "/v1/account", headers: basic("klarna_live_api_nope") });
+    const text = (await h.app.inject({ method: "GET", url: "/metrics" })).body;
+    expect(text).toMatch(
+      /partner_credentials_http_requests_total\{method="GET",route="\/v1\/account",status="200"\} 2/,
+    );
+    expect(text).toMatch(/partner_credentials_authentications_total\{result="VALID"\} \d+/);
+    expect(text).toMatch(/partner_credentials_authentications_total\{result="MALFORMED"\} 1/);
+    expect(text).toMatch(/partner_credentials_verification_cache_lookups_total\{result="hit"\} \d+/);
+    expect(text).toMatch(/partner_credentials_invalidation_bus_up 1/);
+  });
+});

@@ -231,5 +231,101 @@ describe.skipIf(!(TEST_DATABASE_URL && hasRedisServer))("when Redis goes away", 
     }
     process.stdout.write(`redis down: disabled on A, refused on B after ${refusedAfter.toFixed(0)} ms\n`);
     expect(refusedAfter).toBeLessThan(2_000 + 250);
+
+    // Redis returns: both instances go back to shared limits and the bus by themselves.
+    redis = spawn(
+      "redis-server",
+      ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+      {
+        stdio: "ignore",
+      },
+    );
+    const deadline = Date.now() + 8_000;
+    let sharing: Record<string, string> = {};
+    while (Date.now() < deadline) {
+      sharing = (await (await fetch(`${fleet.b.url}/readyz`)).json()) as Record<string, string>;
+      if (sharing.rate_limits === "SHARED" && sharing.invalidation_bus === "UP") break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(sharing).toMatchObject({ rate_limits: "SHARED", invalidation_bus: "UP" });
+  });
+});
+
+/** A TCP relay to PostgreSQL that the test can cut and restore, as an outage would. */
+async function relay(target: { host: string; port: number }) {
+  const { createServer, connect } = await import("node:net");
+  const sockets = new Set<import("node:net").Socket>();
+  let server: import("node:net").Server | null = null;
+  const port = await freePort();
+  const up = () =>
+    new Promise<void>((resolve) => {
+      server = createServer((client) => {
+        const upstream = connect(target.port, target.host);
+        for (const s of [client, upstream]) {
+          sockets.add(s);
+          s.on("close", () => sockets.delete(s));
+          s.on("error", () => s.destroy());
+        }
+        client.pipe(upstream).pipe(client);
+      });
+      server.listen(port, "127.0.0.1", () => resolve());
+    });
+  const down = () =>
+    new Promise<void>((resolve) => {
+      for (const s of sockets) s.destroy();
+      if (server) server.close(() => resolve());
+      else resolve();
+    });
+  await up();
+  return { port, up, down };
+}
+
+describe.skipIf(!TEST_DATABASE_URL)("when PostgreSQL goes away", () => {
+  it("fails readiness, answers 503 without half-writes, and recovers by itself", async () => {
+    const target = new URL(TEST_DATABASE_URL);
+    const link = await relay({ host: target.hostname, port: Number(target.port || 5432) });
+    const schema = `outage_${randomBytes(5).toString("hex")}`;
+    await sql(`create schema if not exists ${schema}`);
+    const url = new URL(TEST_DATABASE_URL);
+    url.hostname = "127.0.0.1";
+    url.port = String(link.port);
+    url.searchParams.set("options", `-c search_path=${schema}`);
+    const dataDir = mkdtempSync(join(tmpdir(), "outage-"));
+    const server = await startServerProcess({
+      port: await freePort(),
+      dataDir,
+      env: { DATABASE_URL: url.toString(), ADMIN_TOKEN, PEPPER, TLS_PORT: "off" },
+    });
+    try {
+      const admin = new AdminClient({ baseUrl: server.url, token: ADMIN_TOKEN });
+      const before = await admin.listAccounts();
+      await link.down();
+      const ready = await fetch(`${server.url}/readyz`);
+      expect(ready.status).toBe(503);
+      const create = await fetch(`${server.url}/admin/v1/accounts`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
+        body: JSON.stringify({ name: "During outage" }),
+      });
+      expect(create.status).toBe(503);
+      expect(await create.json()).toMatchObject({
+        error_type: "TECHNICAL_ERROR",
+        error_code: "SERVICE_UNAVAILABLE",
+      });
+      await link.up();
+      const deadline = Date.now() + 10_000;
+      while (Date.now() < deadline && (await fetch(`${server.url}/readyz`)).status !== 200) {
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+      const after = await admin.listAccounts();
+      expect(after.accounts).toHaveLength(before.accounts.length); // nothing half-written
+      expect((await admin.createAccount({ name: "After outage" })).account_id).toMatch(/^krn:/);
+    } finally {
+      await server.stop();
+      await link.down();
+      rmSync(dataDir, { recursive: true, force: true });
+      await sql(`drop schema if exists ${schema} cascade`);
+    }
   });
 });

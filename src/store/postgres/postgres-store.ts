@@ -22,6 +22,9 @@ export async function openPostgresStore(
     max: options.poolSize ?? 10,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
+  // An idle connection dropped by the server (restart, failover, network) is discarded by the pool;
+  // the next query opens a new one. Without this listener the 'error' event would end the process.
+  pool.on("error", () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   if (schema) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
   await migrateToLatest(db as Kysely<unknown>);
