@@ -240,7 +240,12 @@ function pairOfFiles(
   return { certFile: certFile && resolve(certFile), keyFile: keyFile && resolve(keyFile) };
 }
 
-/** Reads and validates the environment once; command-line flags override it. */
+/** The process environment, read here and nowhere else; command-line flags override it. */
+export function loadConfigFromEnvironment(overrides: ConfigOverrides = {}): Config {
+  return loadConfig(process.env, overrides);
+}
+
+/** Reads and validates an environment once; command-line flags override it. */
 export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = {}): Config {
   const host = overrides.host ?? text(env, "HOST", "127.0.0.1");
   const listenPort = port("PORT", overrides.port ?? text(env, "PORT", "8080"));

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { AdminClient } from "../client/admin-client.ts";
-import { loadConfig } from "../config.ts";
+import { loadConfigFromEnvironment } from "../config.ts";
 import { readSecretFile } from "../secret-files.ts";
 
 export interface ConnectionOptions {
@@ -17,7 +17,7 @@ export function withConnectionOptions(command: Command): Command {
 
 /** The admin client for the server named by flags or environment, with the operator token. */
 export function adminClient(options: ConnectionOptions): AdminClient {
-  const config = loadConfig(process.env, { dataDir: options.dataDir });
+  const config = loadConfigFromEnvironment({ dataDir: options.dataDir });
   const token = config.adminToken ?? readSecretFile(config.dataDir, "admin-token");
   if (!token) {
     throw new Error(

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { loadConfig } from "../../config.ts";
+import { loadConfigFromEnvironment } from "../../config.ts";
 import { printJson } from "../admin-connection.ts";
 
 const INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
@@ -26,7 +26,7 @@ export function lifecycleCommands(program: Command): void {
     .option("--data-dir <dir>", "data directory (env DATA_DIR, default ./data)")
     .action(async (options: { asOf?: string; dryRun?: boolean; json?: boolean; dataDir?: string }) => {
       const asOf = options.asOf === undefined ? undefined : parseAsOf(options.asOf);
-      const config = loadConfig(process.env, { dataDir: options.dataDir });
+      const config = loadConfigFromEnvironment({ dataDir: options.dataDir });
       const { openStore } = await import("../../store/open-store.ts");
       const { LifecycleService } = await import("../../services/lifecycle.ts");
       const { systemClock, systemRandom } = await import("../../system.ts");

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { loadConfig } from "../../config.ts";
+import { loadConfigFromEnvironment } from "../../config.ts";
 
 export function serveCommand(program: Command): void {
   program
@@ -12,7 +12,7 @@ export function serveCommand(program: Command): void {
       if (options.port !== undefined && !/^\d{1,5}$/.test(options.port)) {
         throw new Error(`--port must be a port number from 0 to 65535 (got "${options.port}")`);
       }
-      const config = loadConfig(process.env, {
+      const config = loadConfigFromEnvironment({
         host: options.host,
         port: options.port === undefined ? undefined : Number(options.port),
         dataDir: options.dataDir,

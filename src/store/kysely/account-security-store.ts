@@ -1,0 +1,216 @@
+import type { Kysely } from "kysely";
+import type { IpRestriction } from "../../domain/ip-allow-list.ts";
+import type { Account, AllowedOrigin, AuditEvent, ClientCertificate } from "../../domain/types.ts";
+import type { Page } from "../port.ts";
+import { keysetPage } from "./keyset.ts";
+import {
+  auditToRow,
+  certificateToRow,
+  iso,
+  originToRow,
+  rowToAccount,
+  rowToCertificate,
+  rowToOrigin,
+} from "./rows.ts";
+import type { Database } from "./tables.ts";
+
+/**
+ * The account-security half of the Kysely store: allowed origins, rate-limit overrides, IP
+ * allow-lists, mTLS enforcement and client certificates.
+ */
+export class KyselyAccountSecurityStore {
+  protected readonly db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.db = db;
+  }
+
+  async insertAllowedOrigin(input: {
+    origin: AllowedOrigin;
+    max: number;
+    audit: AuditEvent;
+  }): Promise<
+    { outcome: "INSERTED" } | { outcome: "DUPLICATE"; existing: AllowedOrigin } | { outcome: "FULL" }
+  > {
+    return this.db.transaction().execute(async (trx) => {
+      const existing = await trx
+        .selectFrom("allowed_origins")
+        .selectAll()
+        .where("account_id", "=", input.origin.accountId)
+        .where("origin", "=", input.origin.origin)
+        .executeTakeFirst();
+      if (existing) return { outcome: "DUPLICATE" as const, existing: rowToOrigin(existing) };
+      const { count } = await trx
+        .selectFrom("allowed_origins")
+        .select((eb) => eb.fn.countAll<number>().as("count"))
+        .where("account_id", "=", input.origin.accountId)
+        .executeTakeFirstOrThrow();
+      if (Number(count) >= input.max) return { outcome: "FULL" as const };
+      await trx.insertInto("allowed_origins").values(originToRow(input.origin)).execute();
+      await trx.insertInto("audit_events").values(auditToRow(input.audit)).execute();
+      return { outcome: "INSERTED" as const };
+    });
+  }
+
+  async listAllowedOrigins(accountId: string): Promise<AllowedOrigin[]> {
+    const rows = await this.db
+      .selectFrom("allowed_origins")
+      .selectAll()
+      .where("account_id", "=", accountId)
+      .orderBy("origin")
+      .execute();
+    return rows.map(rowToOrigin);
+  }
+
+  async deleteAllowedOrigin(input: {
+    accountId: string;
+    originId: string;
+    audit: AuditEvent;
+  }): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const deleted = await trx
+        .deleteFrom("allowed_origins")
+        .where("account_id", "=", input.accountId)
+        .where("origin_id", "=", input.originId)
+        .executeTakeFirst();
+      if (Number(deleted.numDeletedRows) !== 1) return false;
+      await trx.insertInto("audit_events").values(auditToRow(input.audit)).execute();
+      return true;
+    });
+  }
+
+  async findAllowedOrigins(candidates: string[]): Promise<AllowedOrigin[]> {
+    if (candidates.length === 0) return [];
+    const rows = await this.db
+      .selectFrom("allowed_origins")
+      .selectAll()
+      .where("origin", "in", candidates)
+      .limit(100)
+      .execute();
+    return rows.map(rowToOrigin);
+  }
+
+  async setRateLimits(input: {
+    accountId: string;
+    rateLimits: Record<string, string>;
+    audit: AuditEvent;
+  }): Promise<Account> {
+    return this.updateAccount(
+      input.accountId,
+      { rate_limits: JSON.stringify(input.rateLimits) },
+      input.audit,
+    );
+  }
+
+  async updateIpRestriction(input: {
+    accountId: string;
+    restriction: IpRestriction;
+    audit: AuditEvent;
+  }): Promise<Account> {
+    return this.updateAccount(
+      input.accountId,
+      {
+        ip_enforcement_mode: input.restriction.mode,
+        ip_allowed: JSON.stringify(input.restriction.allowedIps),
+      },
+      input.audit,
+    );
+  }
+
+  async setMtlsEnforcement(input: {
+    accountId: string;
+    enforcedFrom: Date | null;
+    audit: AuditEvent;
+  }): Promise<Account> {
+    const enforcedFrom = input.enforcedFrom ? iso(input.enforcedFrom) : null;
+    return this.updateAccount(input.accountId, { mtls_enforced_from: enforcedFrom }, input.audit);
+  }
+
+  protected async updateAccount(
+    accountId: string,
+    change: Partial<Database["accounts"]>,
+    audit: AuditEvent,
+  ): Promise<Account> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .updateTable("accounts")
+        .set(change)
+        .where("account_id", "=", accountId)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await trx.insertInto("audit_events").values(auditToRow(audit)).execute();
+      return rowToAccount(row);
+    });
+  }
+
+  async insertClientCertificate(input: { certificate: ClientCertificate; audit: AuditEvent }): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.insertInto("client_certificates").values(certificateToRow(input.certificate)).execute();
+      await trx
+        .updateTable("accounts")
+        .set({ mtls_enabled: 1 })
+        .where("account_id", "=", input.certificate.accountId)
+        .execute();
+      await trx.insertInto("audit_events").values(auditToRow(input.audit)).execute();
+    });
+  }
+
+  async listClientCertificates(query: Page & { accountId: string }): Promise<ClientCertificate[]> {
+    const q = this.db.selectFrom("client_certificates").selectAll().where("account_id", "=", query.accountId);
+    const rows = await keysetPage(q, { at: "created_at", id: "certificate_id" }, query).execute();
+    return rows.map(rowToCertificate);
+  }
+
+  async findClientCertificate(accountId: string, certificateId: string): Promise<ClientCertificate | null> {
+    const row = await this.db
+      .selectFrom("client_certificates")
+      .selectAll()
+      .where("account_id", "=", accountId)
+      .where("certificate_id", "=", certificateId)
+      .executeTakeFirst();
+    return row ? rowToCertificate(row) : null;
+  }
+
+  async hasUsableClientCertificate(accountId: string, now: Date): Promise<boolean> {
+    const row = await this.db
+      .selectFrom("client_certificates")
+      .select("certificate_id")
+      .where("account_id", "=", accountId)
+      .where("revoked_at", "is", null)
+      .where("not_before", "<=", iso(now))
+      .where("not_after", ">", iso(now))
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async findClientCertificateByFingerprint(fingerprintSha256: string): Promise<ClientCertificate | null> {
+    const row = await this.db
+      .selectFrom("client_certificates")
+      .selectAll()
+      .where("fingerprint_sha256", "=", fingerprintSha256)
+      .executeTakeFirst();
+    return row ? rowToCertificate(row) : null;
+  }
+
+  async revokeClientCertificate(input: {
+    accountId: string;
+    certificateId: string;
+    at: Date;
+    audit: AuditEvent;
+  }): Promise<ClientCertificate | null> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .updateTable("client_certificates")
+        .set({ revoked_at: iso(input.at) })
+        .where("account_id", "=", input.accountId)
+        .where("certificate_id", "=", input.certificateId)
+        .where("revoked_at", "is", null)
+        .returningAll()
+        .executeTakeFirst();
+      if (!row) return null;
+      await trx.insertInto("audit_events").values(auditToRow(input.audit)).execute();
+      return rowToCertificate(row);
+    });
+  }
+}
