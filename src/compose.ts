@@ -21,7 +21,7 @@ import { LifecycleService } from "./services/lifecycle.ts";
 import { LifecycleScheduler } from "./services/lifecycle-scheduler.ts";
 import { OnboardingService } from "./services/onboarding.ts";
 import type { RateCounter } from "./services/rate-limiter.ts";
-import { MemoryRateCounter } from "./services/rate-limiter.ts";
+import { memoryRateCounter } from "./services/rate-limiter.ts";
 import { RateLimitService } from "./services/rate-limits.ts";
 import type { ServiceRuntime } from "./services/runtime.ts";
 import { UsageRecorder } from "./services/usage-recorder.ts";
@@ -85,7 +85,7 @@ export async function compose(input: ComposeInput): Promise<Composed> {
     linkTtlMs: config.onboardingLinkTtlMs,
   });
   const access = new AccessPolicy(runtime, input.ca);
-  const counter = input.shared?.counter ?? new MemoryRateCounter();
+  const counter = input.shared?.counter ?? memoryRateCounter();
   const rateLimits = new RateLimitService(counter, config.rateLimits);
   const origins = new AllowedOriginService(runtime);
   const app = await buildApp({

@@ -1,7 +1,7 @@
 import { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { RedisBus } from "./services/invalidation-bus.ts";
-import { RedisRateCounter } from "./services/redis-rate-counter.ts";
+import { redisRateCounter } from "./services/redis-rate-counter.ts";
 
 /** Redis for several instances: shared rate limits and the invalidation bus, each on its own connection. */
 export function connectSharedRedis(
@@ -35,7 +35,7 @@ export function connectSharedRedis(
   for (const client of [limits, publisher, subscriber]) client.on("error", () => report(false));
   return {
     bus: new RedisBus(publisher, subscriber, { channel: `${options.keyPrefix}:invalidate` }),
-    counter: new RedisRateCounter(limits, {
+    counter: redisRateCounter(limits, {
       instanceCount: options.instanceCount,
       keyPrefix: options.keyPrefix,
     }),

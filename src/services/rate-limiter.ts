@@ -1,4 +1,4 @@
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import type { RateDecision, RateLimit } from "../domain/rate-limit.ts";
 
 /** The counting port: in-process memory by default; a shared store can stand behind it. */
@@ -17,15 +17,23 @@ function decision(limit: RateLimit, result: RateLimiterRes, allowed: boolean): R
   };
 }
 
-/** rate-limiter-flexible in memory: one limiter per distinct limit, fixed windows, atomic per key. */
-export class MemoryRateCounter implements RateCounter {
-  readonly #limiters = new Map<string, RateLimiterMemory>();
+/**
+ * A RateCounter over rate-limiter-flexible: one limiter per distinct limit (fixed windows, atomic
+ * per key), made by the given factory, in memory or in a shared store.
+ */
+export class FlexibleRateCounter implements RateCounter {
+  readonly #limiters = new Map<string, RateLimiterAbstract>();
+  readonly #create: (limit: RateLimit, id: string) => RateLimiterAbstract;
 
-  #limiter(limit: RateLimit): RateLimiterMemory {
+  constructor(create: (limit: RateLimit, id: string) => RateLimiterAbstract) {
+    this.#create = create;
+  }
+
+  #limiter(limit: RateLimit): RateLimiterAbstract {
     const id = `${limit.points}/${limit.windowSeconds}`;
     let limiter = this.#limiters.get(id);
     if (!limiter) {
-      limiter = new RateLimiterMemory({ points: limit.points, duration: limit.windowSeconds, keyPrefix: id });
+      limiter = this.#create(limit, id);
       this.#limiters.set(id, limiter);
     }
     return limiter;
@@ -45,4 +53,12 @@ export class MemoryRateCounter implements RateCounter {
     if (!state) return null;
     return decision(limit, state, state.consumedPoints <= limit.points);
   }
+}
+
+/** In-process counting: exact for one instance. */
+export function memoryRateCounter(): RateCounter {
+  return new FlexibleRateCounter(
+    (limit, id) =>
+      new RateLimiterMemory({ points: limit.points, duration: limit.windowSeconds, keyPrefix: id }),
+  );
 }
