@@ -13,6 +13,9 @@ const STORE_NEUTRAL_SUITES = [
   "ip-restriction",
   "web-sdk",
   "rate-limits",
+  "end-to-end",
+  "lifecycle-cli",
+  "mtls",
 ].map((name) => `test/${name}.test.ts`);
 
 export default defineConfig({

@@ -1,24 +1,31 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiError, PartnerClient } from "../src/client/index.ts";
 import { KEY_PATTERN } from "../src/domain/key-format.ts";
 import { freePort, partnerctl, rawRequest, type ServerProcess, startServerProcess } from "./process.ts";
+import { type ProcessBackend, processBackend } from "./process-backend.ts";
 
 let dataDir: string;
 let server: ServerProcess;
 let connection: string[];
+let backend: ProcessBackend;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), "partner-credentials-e2e-"));
-  server = await startServerProcess({ port: await freePort(), dataDir, env: { LOG_LEVEL: "trace" } });
+  backend = await processBackend();
+  server = await startServerProcess({
+    port: await freePort(),
+    dataDir,
+    env: { LOG_LEVEL: "trace", ...backend.env },
+  });
   connection = ["--url", server.url, "--data-dir", dataDir];
 });
 afterAll(async () => {
   if (server.child.exitCode === null) await server.stop();
   rmSync(dataDir, { recursive: true, force: true });
+  await backend.cleanup();
 });
 
 describe("a real server process, the partnerctl CLI and the SDK", () => {
@@ -161,14 +168,10 @@ describe("a real server process, the partnerctl CLI and the SDK", () => {
 
     // SIGTERM: stops, flushes the last-use records it was holding, closes the store, exits 0.
     expect(await server.stop()).toBe(0);
-    const db = new Database(join(dataDir, "partner-credentials.sqlite"), { readonly: true });
-    const row = db
-      .prepare("select last_used_at from credentials where credential_id = ?")
-      .get(initial.credential_id) as {
-      last_used_at: string | null;
-    };
-    db.close();
-    expect(row.last_used_at).not.toBeNull();
+    const store = await backend.open(dataDir);
+    const flushed = await store.findCredential(account.account_id, initial.credential_id);
+    await store.close();
+    expect(flushed?.lastUsedAt).not.toBeNull();
 
     const logs = server.output();
     for (const secret of [initial.api_key, api.api_key ?? "", link.onboarding_url.split("/").pop() ?? ""]) {

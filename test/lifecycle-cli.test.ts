@@ -5,22 +5,26 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AdminClient, PartnerClient } from "../src/client/index.ts";
 import { readSecretFile } from "../src/secret-files.ts";
 import { freePort, partnerctl, type ServerProcess, startServerProcess } from "./process.ts";
+import { type ProcessBackend, processBackend } from "./process-backend.ts";
 
 const DAY_MS = 86_400_000;
 let dataDir: string;
 let server: ServerProcess;
+let backend: ProcessBackend;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), "partner-credentials-sweep-"));
+  backend = await processBackend();
   server = await startServerProcess({
     port: await freePort(),
     dataDir,
-    env: { USAGE_FLUSH_INTERVAL: "PT0.2S" },
+    env: { USAGE_FLUSH_INTERVAL: "PT0.2S", ...backend.env },
   });
 });
 afterAll(async () => {
   await server.stop();
   rmSync(dataDir, { recursive: true, force: true });
+  await backend.cleanup();
 });
 
 interface SweepJson {
@@ -30,7 +34,10 @@ interface SweepJson {
 }
 
 const sweep = async (args: string[]): Promise<SweepJson> => {
-  const result = await partnerctl(["lifecycle", "sweep", "--data-dir", dataDir, "--json", ...args]);
+  const result = await partnerctl(
+    ["lifecycle", "sweep", "--data-dir", dataDir, "--json", ...args],
+    backend.env,
+  );
   expect(result.code, result.stderr).toBe(0);
   return JSON.parse(result.stdout) as SweepJson;
 };
@@ -72,7 +79,10 @@ describe("partnerctl lifecycle sweep against a running server's store", () => {
     expect(disabledIds(preview)).toEqual(expected);
     expect((await client.getCredential(idle[0]?.credential_id ?? "")).status).toBe("ACTIVE");
 
-    const human = await partnerctl(["lifecycle", "sweep", "--data-dir", dataDir, "--as-of", asOf]);
+    const human = await partnerctl(
+      ["lifecycle", "sweep", "--data-dir", dataDir, "--as-of", asOf],
+      backend.env,
+    );
     expect(human.code, human.stderr).toBe(0);
     for (const id of expected)
       expect(human.stdout).toMatch(new RegExp(`INACTIVITY_DISABLE\\s+ACTIVE\\s+-> DISABLED\\s+${id}`));
@@ -121,17 +131,14 @@ describe("partnerctl lifecycle sweep against a running server's store", () => {
     const oursDeleted = new Set(deleted.map((t) => t.credential_id));
     expect(oursDeleted.size).toBeGreaterThanOrEqual(21);
 
-    const db = (await import("better-sqlite3")).default(join(dataDir, "partner-credentials.sqlite"), {
-      readonly: true,
-    });
-    const counts = db
-      .prepare(
-        "select action, count(*) as n, count(distinct target_id) as targets from audit_events where account_id = ? and actor = 'system' group by action",
-      )
-      .all(account.account_id) as { action: string; n: number; targets: number }[];
-    db.close();
-    expect(counts.find((c) => c.action === "credential.disabled")).toMatchObject({ n: 21, targets: 21 });
-    expect(counts.find((c) => c.action === "credential.deleted")).toMatchObject({ n: 21, targets: 21 });
+    const store = await backend.open(dataDir);
+    const events = await store.listAuditEvents({ accountId: account.account_id, after: null, limit: 500 });
+    await store.close();
+    const bySystem = (action: string) => events.filter((e) => e.actor === "system" && e.action === action);
+    for (const action of ["credential.disabled", "credential.deleted"]) {
+      expect(bySystem(action)).toHaveLength(21);
+      expect(new Set(bySystem(action).map((e) => e.targetId)).size).toBe(21);
+    }
   });
 
   it("rejects an invalid --as-of and changes nothing", async () => {

@@ -9,23 +9,34 @@ import { type RunningServer, startServer } from "../src/main.ts";
 import { systemRandom } from "../src/system.ts";
 import { ADMIN_TOKEN, DAY_MS, ManualClock, PEPPER } from "./harness.ts";
 import { opensslKeyAndCsr, opensslSelfSigned } from "./openssl.ts";
+import { type ProcessBackend, processBackend } from "./process-backend.ts";
 import { type TlsResponse, tlsRequest } from "./tls-client.ts";
 
 let dataDir: string;
 let server: RunningServer;
 let clock: ManualClock;
 let caPem: string;
+let backend: ProcessBackend;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), "partner-credentials-mtls-"));
   clock = new ManualClock(new Date().toISOString());
-  const config = loadConfig({ DATA_DIR: dataDir, PORT: "0", TLS_PORT: "0", ADMIN_TOKEN, PEPPER });
+  backend = await processBackend();
+  const config = loadConfig({
+    ...backend.env,
+    DATA_DIR: dataDir,
+    PORT: "0",
+    TLS_PORT: "0",
+    ADMIN_TOKEN,
+    PEPPER,
+  });
   server = await startServer(config, createLogger({ level: "silent" }), { clock, random: systemRandom });
   caPem = readFileSync(join(dataDir, "ca-cert.pem"), "utf8");
 });
 afterAll(async () => {
   await server.close();
   rmSync(dataDir, { recursive: true, force: true });
+  await backend.cleanup();
 });
 
 interface Partner {
