@@ -70,7 +70,11 @@ export function cachingStore(
   const accounts = new Bounded<Account | null>(options.maxEntries);
   const { bus, clock, counters } = options;
 
+  // Bumped by every invalidation: a read that started before one is not cached, because it may
+  // have seen the store as it was before the change.
+  let generation = 0;
   bus.subscribe((event) => {
+    generation++;
     if (event.kind === "credential") credentials.delete(event.lookupId);
     else {
       accounts.delete(event.accountId);
@@ -78,6 +82,7 @@ export function cachingStore(
     }
   });
   bus.onReconnect(() => {
+    generation++;
     credentials.clear();
     accounts.clear();
   });
@@ -100,15 +105,17 @@ export function cachingStore(
         return entry.value;
       }
       counters.miss();
+      const started = generation;
       const value = await inner.findCredentialByLookupId(lookupId);
-      credentials.set(lookupId, value, clock.now().getTime());
+      if (started === generation) credentials.set(lookupId, value, clock.now().getTime());
       return value;
     },
     async findAccount(accountId) {
       const entry = accounts.get(accountId);
       if (fresh(entry)) return entry.value;
+      const started = generation;
       const value = await inner.findAccount(accountId);
-      accounts.set(accountId, value, clock.now().getTime());
+      if (started === generation) accounts.set(accountId, value, clock.now().getTime());
       return value;
     },
     async disableActiveCredential(input) {
