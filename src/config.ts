@@ -302,7 +302,7 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
     instanceCount: positiveInteger(env, "INSTANCE_COUNT", 1),
     redisKeyPrefix: redisKeyPrefix(env),
     cache: Object.freeze({
-      ttlMs: duration(env, "VERIFICATION_CACHE_TTL", "PT60S", 0),
+      ttlMs: duration(env, "VERIFICATION_CACHE_TTL", "PT5S", 0),
       fallbackTtlMs: duration(env, "CACHE_FALLBACK_TTL", "PT5S", 0),
       maxEntries: positiveInteger(env, "VERIFICATION_CACHE_SIZE", 10_000),
     }),

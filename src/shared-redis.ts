@@ -12,6 +12,8 @@ export function connectSharedRedis(
     new Redis(url, {
       connectionName: `partner-credentials-${name}`,
       maxRetriesPerRequest: 1,
+      // A Redis that accepts connections but never answers must not hang requests.
+      ...(name === "subscriber" ? {} : { commandTimeout: 500 }),
       enableOfflineQueue: false,
       retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
     });

@@ -34,7 +34,8 @@ export class UsageRecorder {
       .catch(() => undefined)
       .then(async () => {
         if (this.#pending.size === 0) return;
-        const batch = [...this.#pending.values()];
+        // Always the same row order, so flushes of several instances cannot deadlock each other.
+        const batch = [...this.#pending.values()].sort((a, b) => (a.credentialId < b.credentialId ? -1 : 1));
         this.#pending.clear();
         try {
           await this.#store.recordCredentialUses(batch);

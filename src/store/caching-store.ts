@@ -96,6 +96,23 @@ export function cachingStore(
     if (credential) bus.publish({ kind: "credential", lookupId: credential.lookupId });
   };
   const accountChanged = (accountId: string) => bus.publish({ kind: "account", accountId });
+  /**
+   * A status change is announced whatever its outcome: a retry that finds the change already made,
+   * or a commit whose reply was lost, must still make every instance drop what it cached.
+   */
+  const announced = async <T extends { lookupId: string; accountId: string } | null>(
+    accountId: string,
+    change: () => Promise<T>,
+  ): Promise<T> => {
+    let result: T | null = null;
+    try {
+      result = await change();
+      return result;
+    } finally {
+      if (result) credentialChanged(result);
+      else accountChanged(accountId);
+    }
+  };
 
   const overrides: Partial<Store> = {
     async findCredentialByLookupId(lookupId) {
@@ -106,32 +123,28 @@ export function cachingStore(
       }
       counters.miss();
       const started = generation;
+      const readAt = clock.now().getTime(); // an entry's age counts from when its read began
       const value = await inner.findCredentialByLookupId(lookupId);
-      if (started === generation) credentials.set(lookupId, value, clock.now().getTime());
+      if (started === generation) credentials.set(lookupId, value, readAt);
       return value;
     },
     async findAccount(accountId) {
       const entry = accounts.get(accountId);
       if (fresh(entry)) return entry.value;
       const started = generation;
+      const readAt = clock.now().getTime();
       const value = await inner.findAccount(accountId);
-      if (started === generation) accounts.set(accountId, value, clock.now().getTime());
+      if (started === generation) accounts.set(accountId, value, readAt);
       return value;
     },
     async disableActiveCredential(input) {
-      const changed = await inner.disableActiveCredential(input);
-      credentialChanged(changed);
-      return changed;
+      return announced(input.accountId, () => inner.disableActiveCredential(input));
     },
     async enableDisabledCredential(input) {
-      const changed = await inner.enableDisabledCredential(input);
-      credentialChanged(changed);
-      return changed;
+      return announced(input.accountId, () => inner.enableDisabledCredential(input));
     },
     async rotateCredential(rotation) {
-      const changed = await inner.rotateCredential(rotation);
-      credentialChanged(changed);
-      return changed;
+      return announced(rotation.accountId, () => inner.rotateCredential(rotation));
     },
     async applyLifecycleRule(input) {
       const changed = await inner.applyLifecycleRule(input);

@@ -64,6 +64,12 @@ const UNAVAILABLE_CODES = new Set([
   "ECONNRESET",
   "ETIMEDOUT",
   "EPIPE",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "57014",
+  "53300",
+  "40P01",
   "57P01",
   "57P02",
   "57P03",
@@ -78,7 +84,9 @@ function storeUnavailable(error: Error): boolean {
   const code = (error as { code?: unknown }).code;
   return (
     (typeof code === "string" && UNAVAILABLE_CODES.has(code)) ||
-    /Connection terminated|connection timeout|Client has encountered a connection error/i.test(error.message)
+    /Connection terminated|connection timeout|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error/i.test(
+      error.message,
+    )
   );
 }
 

@@ -20,6 +20,10 @@ export async function openPostgresStore(
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
+    // An unreachable or silent server must end in a 503, not a request that hangs.
+    connectionTimeoutMillis: 5_000,
+    query_timeout: 15_000,
+    keepAlive: true,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
   // An idle connection dropped by the server (restart, failover, network) is discarded by the pool;
