@@ -137,4 +137,46 @@ describe("verification cache", () => {
     expect((await slow)?.credential.status).toBe("ACTIVE");
     expect((await store.findCredentialByLookupId("L1"))?.credential.status).toBe("DISABLED");
   });
+
+  it("counts an entry's age from when its read began", async () => {
+    const fake = fakeStore();
+    const bus = new SwitchableBus();
+    bus.state_ = "DOWN";
+    const store = cachingStore(fake.store, {
+      ttlMs: 5_000,
+      fallbackTtlMs: 5_000,
+      maxEntries: 10,
+      bus,
+      clock,
+      counters,
+    });
+    const release = fake.gate();
+    const slow = store.findCredentialByLookupId("L1");
+    now += 3_000; // a slow read
+    release();
+    await slow;
+    now += 2_000; // 5 s after the read began, 2 s after it finished
+    await store.findCredentialByLookupId("L1");
+    expect(fake.reads()).toBe(2);
+  });
+
+  it("announces a status change even when it finds nothing to change", async () => {
+    const fake = fakeStore();
+    const events: Invalidation[] = [];
+    const bus = new SwitchableBus();
+    bus.subscribe((event) => events.push(event));
+    const inner = Object.assign(Object.create(fake.store), {
+      disableActiveCredential: async () => null,
+    }) as Store;
+    const store = cachingStore(inner, {
+      ttlMs: 5_000,
+      fallbackTtlMs: 5_000,
+      maxEntries: 10,
+      bus,
+      clock,
+      counters,
+    });
+    await store.disableActiveCredential({ accountId: "A1" } as never);
+    expect(events).toEqual([{ kind: "account", accountId: "A1" }]);
+  });
 });
