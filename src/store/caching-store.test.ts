@@ -77,18 +77,15 @@ beforeEach(() => {
 });
 afterEach(() => undefined);
 
+/** The cache under test: 10 entries, a 5 s fallback lifetime, the test's clock. */
+const cache = (inner: Store, bus: InvalidationBus, ttlMs: number): Store =>
+  cachingStore(inner, { ttlMs, fallbackTtlMs: 5_000, maxEntries: 10, bus, clock, counters });
+
 describe("verification cache", () => {
   it("serves repeats from memory and drops an entry when its credential changes", async () => {
     const fake = fakeStore();
     const bus = new SwitchableBus();
-    const store = cachingStore(fake.store, {
-      ttlMs: 60_000,
-      fallbackTtlMs: 5_000,
-      maxEntries: 10,
-      bus,
-      clock,
-      counters,
-    });
+    const store = cache(fake.store, bus, 60_000);
     await store.findCredentialByLookupId("L1");
     await store.findCredentialByLookupId("L1");
     expect(fake.reads()).toBe(1);
@@ -100,14 +97,7 @@ describe("verification cache", () => {
   it("trusts entries only for the fallback lifetime while the bus is down", async () => {
     const fake = fakeStore();
     const bus = new SwitchableBus();
-    const store = cachingStore(fake.store, {
-      ttlMs: 60_000,
-      fallbackTtlMs: 5_000,
-      maxEntries: 10,
-      bus,
-      clock,
-      counters,
-    });
+    const store = cache(fake.store, bus, 60_000);
     await store.findCredentialByLookupId("L1");
     bus.state_ = "DOWN";
     fake.setStatus("DISABLED"); // changed elsewhere; the announcement is lost
@@ -120,14 +110,7 @@ describe("verification cache", () => {
   it("does not cache a read that an invalidation overtook", async () => {
     const fake = fakeStore();
     const bus = new SwitchableBus();
-    const store = cachingStore(fake.store, {
-      ttlMs: 60_000,
-      fallbackTtlMs: 5_000,
-      maxEntries: 10,
-      bus,
-      clock,
-      counters,
-    });
+    const store = cache(fake.store, bus, 60_000);
     const release = fake.gate();
     const slow = store.findCredentialByLookupId("L1"); // sees ACTIVE, then waits
     await new Promise((r) => setTimeout(r, 5));
@@ -142,14 +125,7 @@ describe("verification cache", () => {
     const fake = fakeStore();
     const bus = new SwitchableBus();
     bus.state_ = "DOWN";
-    const store = cachingStore(fake.store, {
-      ttlMs: 5_000,
-      fallbackTtlMs: 5_000,
-      maxEntries: 10,
-      bus,
-      clock,
-      counters,
-    });
+    const store = cache(fake.store, bus, 5_000);
     const release = fake.gate();
     const slow = store.findCredentialByLookupId("L1");
     now += 3_000; // a slow read
@@ -168,14 +144,7 @@ describe("verification cache", () => {
     const inner = Object.assign(Object.create(fake.store), {
       disableActiveCredential: async () => null,
     }) as Store;
-    const store = cachingStore(inner, {
-      ttlMs: 5_000,
-      fallbackTtlMs: 5_000,
-      maxEntries: 10,
-      bus,
-      clock,
-      counters,
-    });
+    const store = cache(inner, bus, 5_000);
     await store.disableActiveCredential({ accountId: "A1" } as never);
     expect(events).toEqual([{ kind: "account", accountId: "A1" }]);
   });
