@@ -1,9 +1,13 @@
 import type { Logger } from "pino";
 import type { Config } from "./config.ts";
 import type { Clock, Random } from "./domain/runtime.ts";
+import { IdentitySigner } from "./services/identity-signer.ts";
+import { RequestAuthorizer } from "./services/request-authorizer.ts";
+import { ServiceTokenService } from "./services/service-tokens.ts";
 import type { PepperRing } from "./domain/secret-hash.ts";
 import { buildApp } from "./http/app.ts";
-import type { App } from "./http/types.ts";
+import { buildInternalApp } from "./http/internal-app.ts";
+import type { App, AppOptions } from "./http/types.ts";
 import { Metrics } from "./metrics.ts";
 import { AccessPolicy } from "./services/access-policy.ts";
 import { AccountSecurityService } from "./services/account-security.ts";
@@ -39,13 +43,84 @@ export interface ComposeInput {
   adminToken: string;
   pepper: string;
   ca: CertificateAuthority;
+  /** Signs identity tokens; a key of this process's own when absent. */
+  identity?: IdentitySigner;
 }
 
 export interface Composed {
+  /** The partners' application: Partner Management API, onboarding pages, browser sessions, docs. */
   app: App;
+  /** The operator's and the provider's: `/admin/*`, `/internal/*`, `/metrics`. Closed with `app`. */
+  internal: App;
   metrics: Metrics;
   usage: UsageRecorder;
   lifecycle: LifecycleService;
+}
+
+/** What every authorization needs, wherever it runs: `serve`, the gateway, or the in-process verifier. */
+export interface AuthorizationParts {
+  runtime: ServiceRuntime;
+  config: Config;
+  peppers: PepperRing;
+  usage: UsageRecorder;
+  counter: RateCounter;
+  ca: CertificateAuthority;
+  metrics: Metrics;
+  onboarding: OnboardingService;
+}
+
+export interface AuthorizationServices {
+  accounts: AccountService;
+  authenticator: Authenticator;
+  access: AccessPolicy;
+  rateLimits: RateLimitService;
+  authGuard: AuthFailureGuard;
+  authorizer: RequestAuthorizer;
+}
+
+/** The one authorization decision and the services it is made of. */
+export function composeAuthorization(parts: AuthorizationParts): AuthorizationServices {
+  const { runtime, config, metrics } = parts;
+  const accounts = new AccountService(runtime, parts.onboarding);
+  const authenticator = new Authenticator(runtime, {
+    brand: config.brand,
+    peppers: parts.peppers,
+    usage: parts.usage,
+  });
+  const access = new AccessPolicy(runtime, parts.ca);
+  const rateLimits = new RateLimitService(parts.counter, config.rateLimits);
+  const authGuard = new AuthFailureGuard(parts.counter, config.authFailureLimits);
+  const authorizer = new RequestAuthorizer({
+    authenticator,
+    guard: authGuard,
+    access,
+    accounts,
+    rateLimits,
+    brand: config.brand,
+    mtlsRequiredFor: config.mtlsRequiredFor,
+    counters: {
+      authentication: (result) => metrics.authentications.inc({ result }),
+      rateLimitDenied: (category) => metrics.rateLimitDenials.inc({ category }),
+      decided: (entry, outcome) => metrics.authorizations.inc({ entry, outcome }),
+    },
+  });
+  return { accounts, authenticator, access, rateLimits, authGuard, authorizer };
+}
+
+/** The verification cache over the store, with its invalidation bus and hit/miss counters. */
+export function cachedStore(
+  store: Store,
+  options: { config: Config; bus: InvalidationBus; clock: Clock; metrics: Metrics },
+): Store {
+  return cachingStore(store, {
+    ...options.config.cache,
+    bus: options.bus,
+    clock: options.clock,
+    counters: {
+      hit: () => options.metrics.cacheLookups.inc({ result: "hit" }),
+      miss: () => options.metrics.cacheLookups.inc({ result: "miss" }),
+    },
+  });
 }
 
 export function pepperRing(config: Config, pepper: string): PepperRing {
@@ -65,15 +140,7 @@ export async function compose(input: ComposeInput): Promise<Composed> {
     busState: () => bus.state(),
     redisUp: () => input.shared?.redisUp() ?? null,
   });
-  const store = cachingStore(input.store, {
-    ...config.cache,
-    bus,
-    clock: input.clock,
-    counters: {
-      hit: () => metrics.cacheLookups.inc({ result: "hit" }),
-      miss: () => metrics.cacheLookups.inc({ result: "miss" }),
-    },
-  });
+  const store = cachedStore(input.store, { config, bus, clock: input.clock, metrics });
   const runtime: ServiceRuntime = { store, clock: input.clock, random: input.random };
   const peppers = pepperRing(config, input.pepper);
   const keys = { brand: config.brand, peppers };
@@ -84,11 +151,20 @@ export async function compose(input: ComposeInput): Promise<Composed> {
     publicUrl: config.publicUrl,
     linkTtlMs: config.onboardingLinkTtlMs,
   });
-  const access = new AccessPolicy(runtime, input.ca);
   const counter = input.shared?.counter ?? memoryRateCounter();
-  const rateLimits = new RateLimitService(counter, config.rateLimits);
+  const authorization = composeAuthorization({
+    runtime,
+    config,
+    peppers,
+    usage,
+    counter,
+    ca: input.ca,
+    metrics,
+    onboarding,
+  });
+  const { access, rateLimits } = authorization;
   const origins = new AllowedOriginService(runtime);
-  const app = await buildApp({
+  const options = {
     brand: config.brand,
     metrics,
     transport: {
@@ -99,16 +175,14 @@ export async function compose(input: ComposeInput): Promise<Composed> {
     adminToken: input.adminToken,
     logger: input.logger,
     services: {
-      accounts: new AccountService(runtime, onboarding),
+      ...authorization,
       credentials: new CredentialService(runtime, keys),
       onboarding,
       audit: new AuditService(runtime),
-      authenticator: new Authenticator(runtime, { brand: config.brand, peppers, usage }),
       idempotency,
-      access,
       origins,
-      rateLimits,
-      authGuard: new AuthFailureGuard(counter, config.authFailureLimits),
+      serviceTokens: new ServiceTokenService(runtime, { cacheTtlMs: config.cache.fallbackTtlMs }),
+      identity: input.identity ?? (await IdentitySigner.ephemeral(input.clock)),
       sessions: new ClientSessionService(runtime, {
         origins,
         usage,
@@ -129,7 +203,9 @@ export async function compose(input: ComposeInput): Promise<Composed> {
       }),
       now: () => input.clock.now(),
     },
-  });
+  } satisfies AppOptions;
+  const app = await buildApp(options);
+  const internal = await buildInternalApp(options);
   const lifecycle = new LifecycleService(runtime, config.lifecycle);
   const scheduler = new LifecycleScheduler(lifecycle, {
     sweepIntervalMs: config.lifecycleSweepIntervalMs,
@@ -149,6 +225,7 @@ export async function compose(input: ComposeInput): Promise<Composed> {
   scheduler.start();
   app.addHook("onClose", async () => {
     try {
+      await internal.close();
       await scheduler.stop();
       await usage.stop();
     } finally {
@@ -156,5 +233,5 @@ export async function compose(input: ComposeInput): Promise<Composed> {
       await store.close();
     }
   });
-  return { app, usage, lifecycle, metrics };
+  return { app, internal, usage, lifecycle, metrics };
 }

@@ -52,12 +52,19 @@ export interface Config {
   /** Prefix of every Redis key and channel (one per deployment sharing a Redis). */
   readonly redisKeyPrefix: string;
   readonly cache: { readonly ttlMs: number; readonly fallbackTtlMs: number; readonly maxEntries: number };
+  /** The listener of `/internal/*`, `/admin/*` and `/metrics`, apart from the partners' ones. */
+  readonly internal: { readonly host: string; readonly port: number };
+  /** Ed25519 private key (PKCS#8 PEM) that signs identity tokens; null: `<dataDir>/identity-key.pem`. */
+  readonly identityKeyFile: string | null;
+  readonly gateway: { readonly routesFile: string | null; readonly host: string; readonly port: number };
 }
 
 export interface ConfigOverrides {
   host?: string;
   port?: number;
   dataDir?: string;
+  gatewayRoutesFile?: string;
+  gatewayPort?: number;
 }
 
 export class ConfigError extends Error {
@@ -144,11 +151,15 @@ function rateLimit(env: Env, name: string, fallback: string): RateLimit {
   return parsed;
 }
 
-/** Every `RATE_LIMIT_<CATEGORY>` variable is a category; PARTNER_MANAGEMENT and CLIENT_SESSIONS always exist. */
+/**
+ * Every `RATE_LIMIT_<CATEGORY>` variable is a category; PARTNER_MANAGEMENT, CLIENT_SESSIONS and API
+ * (the provider's APIs when a route names no category) always exist.
+ */
 function rateLimits(env: Env): Map<string, RateLimit> {
   const limits = new Map<string, RateLimit>([
     ["PARTNER_MANAGEMENT", rateLimit(env, "RATE_LIMIT_PARTNER_MANAGEMENT", "50/1s")],
     ["CLIENT_SESSIONS", rateLimit(env, "RATE_LIMIT_CLIENT_SESSIONS", "100/1s")],
+    ["API", rateLimit(env, "RATE_LIMIT_API", "100/1s")],
   ]);
   for (const name of Object.keys(env).sort()) {
     const category = /^RATE_LIMIT_([A-Z][A-Z0-9_]{0,63})$/.exec(name)?.[1];
@@ -240,6 +251,11 @@ function pairOfFiles(
   return { certFile: certFile && resolve(certFile), keyFile: keyFile && resolve(keyFile) };
 }
 
+function optionalFile(env: Env, name: string): string | null {
+  const file = optional(env, name);
+  return file === null ? null : resolve(file);
+}
+
 /** The process environment, read here and nowhere else; command-line flags override it. */
 export function loadConfigFromEnvironment(overrides: ConfigOverrides = {}): Config {
   return loadConfig(process.env, overrides);
@@ -305,6 +321,19 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
       ttlMs: duration(env, "VERIFICATION_CACHE_TTL", "PT5S", 0),
       fallbackTtlMs: duration(env, "CACHE_FALLBACK_TTL", "PT5S", 0),
       maxEntries: positiveInteger(env, "VERIFICATION_CACHE_SIZE", 10_000),
+    }),
+    internal: Object.freeze({
+      host: text(env, "INTERNAL_HOST", "127.0.0.1"),
+      port: port("INTERNAL_PORT", text(env, "INTERNAL_PORT", "8081")),
+    }),
+    identityKeyFile: optionalFile(env, "IDENTITY_KEY_FILE"),
+    gateway: Object.freeze({
+      routesFile:
+        overrides.gatewayRoutesFile !== undefined
+          ? resolve(overrides.gatewayRoutesFile)
+          : optionalFile(env, "GATEWAY_ROUTES"),
+      host: text(env, "GATEWAY_HOST", "127.0.0.1"),
+      port: port("GATEWAY_PORT", overrides.gatewayPort ?? text(env, "GATEWAY_PORT", "8090")),
     }),
   });
 }

@@ -5,9 +5,11 @@ import { compose } from "./compose.ts";
 import type { Config } from "./config.ts";
 import type { Clock, Random } from "./domain/runtime.ts";
 import type { App } from "./http/types.ts";
+import { loadOrCreateIdentityKey } from "./identity-key-files.ts";
 import { createLogger } from "./logger.ts";
 import { resolveSecret } from "./secret-files.ts";
 import type { CertificateAuthority, PemPair } from "./services/certificate-authority.ts";
+import { IdentitySigner } from "./services/identity-signer.ts";
 import { connectSharedRedis } from "./shared-redis.ts";
 import { openStore } from "./store/open-store.ts";
 import { systemClock, systemRandom } from "./system.ts";
@@ -15,6 +17,8 @@ import { systemClock, systemRandom } from "./system.ts";
 export interface RunningServer {
   app: App;
   url: string;
+  /** The internal listener: `/admin/*`, `/internal/*`, `/metrics`. */
+  internalUrl: string;
   tlsUrl: string | null;
   close(): Promise<void>;
 }
@@ -84,7 +88,10 @@ export async function startServer(
         logger,
       })
     : undefined;
-  const { app } = await compose({
+  const identityKey = loadOrCreateIdentityKey(config);
+  if (identityKey.createdFile)
+    logger.warn({ file: identityKey.createdFile }, "created the identity signing key (mode 0600); back it up");
+  const { app, internal } = await compose({
     shared,
     config,
     store,
@@ -94,7 +101,10 @@ export async function startServer(
     adminToken: adminToken.value,
     pepper: pepper.value,
     ca,
+    identity: await IdentitySigner.fromPem(identityKey.privateKeyPem, clock),
   });
+  const internalUrl = await internal.listen({ host: config.internal.host, port: config.internal.port });
+  logger.info({ url: internalUrl }, "internal listener (admin, internal, metrics)");
   const url = await app.listen({ host: config.host, port: config.port });
   const tls =
     config.tls.port === null
@@ -104,6 +114,7 @@ export async function startServer(
   return {
     app,
     url,
+    internalUrl,
     tlsUrl: tls?.url ?? null,
     // Both listeners stop accepting first; the app then finishes in-flight work and closes the store.
     close: async () => {

@@ -6,14 +6,20 @@ export class Metrics {
   readonly registry = new Registry();
   readonly requests = new Counter({
     name: "partner_credentials_http_requests_total",
-    help: "HTTP requests by route pattern, method and status",
-    labelNames: ["method", "route", "status"] as const,
+    help: "HTTP requests by listener (public, internal, gateway), route pattern, method and status",
+    labelNames: ["listener", "method", "route", "status"] as const,
     registers: [this.registry],
   });
   readonly authentications = new Counter({
     name: "partner_credentials_authentications_total",
     help: "API key authentications by outcome",
     labelNames: ["result"] as const,
+    registers: [this.registry],
+  });
+  readonly authorizations = new Counter({
+    name: "partner_credentials_authorizations_total",
+    help: "Authorization decisions by entry point (api, forward_auth, gateway, verifier) and outcome",
+    labelNames: ["entry", "outcome"] as const,
     registers: [this.registry],
   });
   readonly rateLimitDenials = new Counter({

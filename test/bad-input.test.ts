@@ -291,7 +291,7 @@ describe("bad input gets a contract error and changes nothing", () => {
       { name: "ok", environment: "PROD" },
       { name: "a\u0000b" },
     ]) {
-      const response = await h.app.inject({
+      const response = await h.internal.inject({
         method: "POST",
         url: "/admin/v1/accounts",
         headers: operatorHeaders,
@@ -299,13 +299,13 @@ describe("bad input gets a contract error and changes nothing", () => {
       });
       expectContractError(response, 400, "VALIDATION_ERROR");
     }
-    const unknown = await h.app.inject({
+    const unknown = await h.internal.inject({
       method: "POST",
       url: "/admin/v1/accounts/krn:partner:global:account:live:ZZZZZZZZ/onboarding-link",
       headers: operatorHeaders,
     });
     expectContractError(unknown, 404, "NOT_FOUND");
-    const accounts = await h.app.inject({
+    const accounts = await h.internal.inject({
       method: "GET",
       url: "/admin/v1/accounts",
       headers: operatorHeaders,

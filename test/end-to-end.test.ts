@@ -20,7 +20,7 @@ beforeAll(async () => {
     dataDir,
     env: { LOG_LEVEL: "trace", ...backend.env },
   });
-  connection = ["--url", server.url, "--data-dir", dataDir];
+  connection = ["--url", server.internalUrl, "--data-dir", dataDir];
 });
 afterAll(async () => {
   if (server.child.exitCode === null) await server.stop();

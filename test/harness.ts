@@ -42,6 +42,8 @@ export const DAY_MS = 86_400_000;
 
 export interface Harness {
   app: App;
+  /** The internal listener's app: `/admin/*`, `/internal/*`, `/metrics`. */
+  internal: App;
   store: Store;
   usage: UsageRecorder;
   lifecycle: LifecycleService;
@@ -104,7 +106,7 @@ export async function startHarness(
         })
       : undefined;
   await shared?.ready(2_000);
-  const { app, usage, lifecycle } = await compose({
+  const { app, internal, usage, lifecycle } = await compose({
     shared,
     config,
     store,
@@ -116,8 +118,10 @@ export async function startHarness(
     ca,
   });
   await app.ready();
+  await internal.ready();
   return {
     app,
+    internal,
     store,
     usage,
     lifecycle,
@@ -156,7 +160,7 @@ export interface OnboardedPartner {
 
 /** Operator creates an Acquiring Partner; the partner claims its link. */
 export async function onboardAcquiringPartner(h: Harness, name = "Acme Payments"): Promise<OnboardedPartner> {
-  const created = await h.app.inject({
+  const created = await h.internal.inject({
     method: "POST",
     url: "/admin/v1/accounts",
     headers: operator,

@@ -126,13 +126,13 @@ describe("Klarna-Idempotency-Key", () => {
 
   it("works for the operator API, and rejects malformed keys", async () => {
     const headers = { ...operator, "klarna-idempotency-key": "onboard-acme" };
-    const first = await h.app.inject({
+    const first = await h.internal.inject({
       method: "POST",
       url: "/admin/v1/accounts",
       headers,
       payload: { name: "Acme" },
     });
-    const again = await h.app.inject({
+    const again = await h.internal.inject({
       method: "POST",
       url: "/admin/v1/accounts",
       headers,

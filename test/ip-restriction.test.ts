@@ -156,7 +156,7 @@ describe("operator mTLS policy", () => {
     const child = await onboardPartnerAccount(h, partner, "Child");
     expect((await get(partner)).headers["klarna-mtls-enforcement"]).toBe("REQUIRED_NOT_ENFORCED");
     expect((await get(child)).headers["klarna-mtls-enforcement"]).toBeUndefined();
-    const list = await h.app.inject({ method: "GET", url: "/admin/v1/accounts", headers: operator });
+    const list = await h.internal.inject({ method: "GET", url: "/admin/v1/accounts", headers: operator });
     const accounts = json<{ accounts: { account_id: string; mtls_enforcement_missing: boolean }[] }>(
       list,
     ).accounts;
@@ -176,12 +176,14 @@ describe("metrics", () => {
     await get(partner);
     await get(partner);
     await h.app.inject({ method: "GET", url: "/v1/account", headers: basic("klarna_live_api_nope") });
-    const text = (await h.app.inject({ method: "GET", url: "/metrics" })).body;
+    const text = (await h.internal.inject({ method: "GET", url: "/metrics" })).body;
     expect(text).toMatch(
-      /partner_credentials_http_requests_total\{method="GET",route="\/v1\/account",status="200"\} 2/,
+      /partner_credentials_http_requests_total\{listener="public",method="GET",route="\/v1\/account",status="200"\} 2/,
     );
     expect(text).toMatch(/partner_credentials_authentications_total\{result="VALID"\} \d+/);
     expect(text).toMatch(/partner_credentials_authentications_total\{result="MALFORMED"\} 1/);
+    expect(text).toMatch(/partner_credentials_authorizations_total\{entry="api",outcome="ALLOWED"\} \d+/);
+    expect(text).toMatch(/partner_credentials_authorizations_total\{entry="api",outcome="UNAUTHORIZED"\} 1/);
     expect(text).toMatch(/partner_credentials_verification_cache_lookups_total\{result="hit"\} \d+/);
     expect(text).toMatch(/partner_credentials_invalidation_bus_up 1/);
   });

@@ -45,7 +45,7 @@ const sweep = async (args: string[]): Promise<SweepJson> => {
 describe("partnerctl lifecycle sweep against a running server's store", () => {
   it("disables exactly the idle credentials, prints them, and does nothing the second time", async () => {
     const admin = new AdminClient({
-      baseUrl: server.url,
+      baseUrl: server.internalUrl,
       token: readSecretFile(dataDir, "admin-token") ?? "",
     });
     const account = await admin.createAccount({ name: "Sweep Co" });
@@ -106,7 +106,7 @@ describe("partnerctl lifecycle sweep against a running server's store", () => {
 
   it("two sweeps started at once make each transition and write each audit event exactly once", async () => {
     const admin = new AdminClient({
-      baseUrl: server.url,
+      baseUrl: server.internalUrl,
       token: readSecretFile(dataDir, "admin-token") ?? "",
     });
     const account = await admin.createAccount({ name: "Race Co" });

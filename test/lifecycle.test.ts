@@ -109,7 +109,7 @@ describe("inactivity rules", () => {
     await sweep(day(61));
     await sweep(day(301));
     // A fresh key (the initial one was deleted too) through the operator: re-issue the link.
-    const link = await h.app.inject({
+    const link = await h.internal.inject({
       method: "POST",
       url: `/admin/v1/accounts/${partner.accountId}/onboarding-link`,
       headers: operator,
@@ -151,7 +151,7 @@ describe("inactivity rules", () => {
     );
     expect(enable.statusCode).toBe(409);
     expect(json(enable)).toMatchObject({ error_type: "RESOURCE_ERROR", error_code: "INVALID_STATE" });
-    const support = await h.app.inject({
+    const support = await h.internal.inject({
       method: "POST",
       url: `/admin/v1/accounts/${partner.accountId}/credentials/${idle.credential_id}/enable`,
       headers: operator,
@@ -175,7 +175,7 @@ describe("inactivity rules", () => {
     const key = await createKey("reactivated");
     await sweep(day(61));
     h.clock.advance(100 * DAY_MS);
-    const support = await h.app.inject({
+    const support = await h.internal.inject({
       method: "POST",
       url: `/admin/v1/accounts/${partner.accountId}/credentials/${key.credential_id}/enable`,
       headers: operator,
@@ -348,7 +348,7 @@ describe("rotation", () => {
 
   it("support can disable a credential with reason OPERATOR", async () => {
     const key = await createKey("leaked");
-    const response = await h.app.inject({
+    const response = await h.internal.inject({
       method: "POST",
       url: `/admin/v1/accounts/${partner.accountId}/credentials/${key.credential_id}/disable`,
       headers: operator,
@@ -361,7 +361,7 @@ describe("rotation", () => {
       action: "credential.disabled",
       reason: "OPERATOR",
     });
-    const unknown = await h.app.inject({
+    const unknown = await h.internal.inject({
       method: "POST",
       url: `/admin/v1/accounts/krn:partner:global:account:live:ZZZZZZZZ/credentials/${key.credential_id}/disable`,
       headers: operator,

@@ -45,7 +45,7 @@ interface Partner {
 }
 
 async function onboard(name: string): Promise<Partner> {
-  const created = await fetch(`${server.url}/admin/v1/accounts`, {
+  const created = await fetch(`${server.internalUrl}/admin/v1/accounts`, {
     method: "POST",
     headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
     body: JSON.stringify({ name }),

@@ -71,7 +71,7 @@ async function startFleet(
 }
 
 async function onboard(fleet: Fleet): Promise<{ accountId: string; client: PartnerClient; apiKey: string }> {
-  const admin = new AdminClient({ baseUrl: fleet.a.url, token: ADMIN_TOKEN });
+  const admin = new AdminClient({ baseUrl: fleet.a.internalUrl, token: ADMIN_TOKEN });
   const created = await admin.createAccount({ name: `Fleet ${randomBytes(3).toString("hex")}` });
   const claim = await fetch(created.onboarding_url.replace(/^https?:\/\/[^/]+/, fleet.b.url), {
     method: "POST",
@@ -102,7 +102,7 @@ describe.skipIf(!enabled)("two instances sharing PostgreSQL and Redis", () => {
 
   it("holds one account's rate limit across both instances", async () => {
     const { accountId, apiKey } = await onboard(fleet);
-    const admin = new AdminClient({ baseUrl: fleet.b.url, token: ADMIN_TOKEN });
+    const admin = new AdminClient({ baseUrl: fleet.b.internalUrl, token: ADMIN_TOKEN });
     await admin.setRateLimits(accountId, { PARTNER_MANAGEMENT: "100/30s" });
     await new Promise((r) => setTimeout(r, 300)); // the override reaches both caches over the bus
     const urls = [fleet.a.url, fleet.b.url];
@@ -210,7 +210,7 @@ describe.skipIf(!(TEST_DATABASE_URL && hasRedisServer))("when Redis goes away", 
     await new Promise((r) => setTimeout(r, 500));
     const ready = (await (await fetch(`${fleet.b.url}/readyz`)).json()) as Record<string, string>;
     expect(ready).toMatchObject({ status: "ready", invalidation_bus: "DOWN", rate_limits: "PER_INSTANCE" });
-    const metrics = await (await fetch(`${fleet.b.url}/metrics`)).text();
+    const metrics = await (await fetch(`${fleet.b.internalUrl}/metrics`)).text();
     expect(metrics).toMatch(/partner_credentials_shared_rate_limits_up 0/);
 
     // Each instance now keeps half of the 40/60s budget.
@@ -297,12 +297,12 @@ describe.skipIf(!TEST_DATABASE_URL)("when PostgreSQL goes away", () => {
       env: { DATABASE_URL: url.toString(), ADMIN_TOKEN, PEPPER, TLS_PORT: "off" },
     });
     try {
-      const admin = new AdminClient({ baseUrl: server.url, token: ADMIN_TOKEN });
+      const admin = new AdminClient({ baseUrl: server.internalUrl, token: ADMIN_TOKEN });
       const before = await admin.listAccounts();
       await link.down();
       const ready = await fetch(`${server.url}/readyz`);
       expect(ready.status).toBe(503);
-      const create = await fetch(`${server.url}/admin/v1/accounts`, {
+      const create = await fetch(`${server.internalUrl}/admin/v1/accounts`, {
         method: "POST",
         headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
         body: JSON.stringify({ name: "During outage" }),

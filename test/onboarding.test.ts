@@ -11,7 +11,7 @@ afterEach(async () => h.close());
 async function createAccount(
   name = "Acme Payments",
 ): Promise<{ accountId: string; path: string; url: string }> {
-  const response = await h.app.inject({
+  const response = await h.internal.inject({
     method: "POST",
     url: "/admin/v1/accounts",
     headers: operator,
@@ -103,7 +103,7 @@ describe("secure onboarding link", () => {
 
   it("re-issuing a link invalidates the previous one", async () => {
     const { accountId, path: first } = await createAccount();
-    const reissued = await h.app.inject({
+    const reissued = await h.internal.inject({
       method: "POST",
       url: `/admin/v1/accounts/${accountId}/onboarding-link`,
       headers: operator,
@@ -152,7 +152,7 @@ describe("secure onboarding link", () => {
 
   it("requires the operator token for the admin API", async () => {
     for (const headers of [{}, { authorization: "Bearer wrong" }, { authorization: "Basic abc" }]) {
-      const response = await h.app.inject({
+      const response = await h.internal.inject({
         method: "POST",
         url: "/admin/v1/accounts",
         headers,
@@ -161,7 +161,7 @@ describe("secure onboarding link", () => {
       expect(response.statusCode).toBe(401);
       expect(json(response)).toMatchObject({ error_type: "ACCESS_ERROR", error_code: "UNAUTHORIZED" });
     }
-    const list = await h.app.inject({ method: "GET", url: "/admin/v1/accounts", headers: operator });
+    const list = await h.internal.inject({ method: "GET", url: "/admin/v1/accounts", headers: operator });
     expect(json(list)).toEqual({ accounts: [] });
   });
 });

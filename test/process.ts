@@ -20,6 +20,8 @@ export async function freePort(): Promise<number> {
 export interface ServerProcess {
   child: ChildProcess;
   url: string;
+  /** The internal listener: `/admin/*`, `/internal/*`, `/metrics`. */
+  internalUrl: string;
   tlsUrl: string;
   output(): string;
   /** Sends SIGTERM to the process group and resolves with the exit code. */
@@ -41,10 +43,17 @@ export async function startServerProcess(options: {
     ? ["npm", ["start", "--", ...args]]
     : ["./bin/partnerctl", ["serve", ...args]];
   const tlsPort = await freePort();
+  const internalPort = Number(options.env?.INTERNAL_PORT ?? (await freePort()));
   const child = spawn(command, commandArgs, {
     cwd: ROOT,
     detached: true,
-    env: { ...process.env, LOG_LEVEL: "info", TLS_PORT: String(tlsPort), ...options.env },
+    env: {
+      ...process.env,
+      LOG_LEVEL: "info",
+      TLS_PORT: String(tlsPort),
+      INTERNAL_PORT: String(internalPort),
+      ...options.env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -56,7 +65,7 @@ export async function startServerProcess(options: {
   });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const deadline = Date.now() + 20_000;
-  while (!output.includes("Server listening at")) {
+  while (!output.includes("Server listening at") || !output.includes("internal listener")) {
     if (Date.now() > deadline || child.exitCode !== null) throw new Error(`server did not start:\n${output}`);
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -67,6 +76,7 @@ export async function startServerProcess(options: {
   return {
     child,
     url: `http://127.0.0.1:${options.port}`,
+    internalUrl: `http://127.0.0.1:${internalPort}`,
     tlsUrl: `https://127.0.0.1:${tlsPort}`,
     output: () => output,
     stop: async () => {

@@ -33,7 +33,7 @@ describe("per-account rate limits", () => {
       });
       keys.push(json<CreatedCredential>(created).api_key ?? "");
     }
-    const limits = await h.app.inject({
+    const limits = await h.internal.inject({
       method: "PUT",
       url: `/admin/v1/accounts/${partner.accountId}/rate-limits`,
       headers: operator,
@@ -68,7 +68,7 @@ describe("per-account rate limits", () => {
     h = await startHarness({ RATE_LIMIT_PARTNER_MANAGEMENT: "8/60s" });
     const parent = await onboardAcquiringPartner(h);
     const child = await onboardPartnerAccount(h, parent, "Child"); // 2 of the parent's 8
-    await h.app.inject({
+    await h.internal.inject({
       method: "PUT",
       url: `/admin/v1/accounts/${child.accountId}/rate-limits`,
       headers: operator,
@@ -87,7 +87,7 @@ describe("per-account rate limits", () => {
     h = await startHarness();
     const partner = await onboardAcquiringPartner(h);
     for (const limits of [{ PARTNER_MANAGEMENT: "fast" }, { NOPE: "1/1s" }, { PARTNER_MANAGEMENT: "0/1s" }]) {
-      const response = await h.app.inject({
+      const response = await h.internal.inject({
         method: "PUT",
         url: `/admin/v1/accounts/${partner.accountId}/rate-limits`,
         headers: operator,

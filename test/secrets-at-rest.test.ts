@@ -33,7 +33,7 @@ describe("no secret at rest or in logs", () => {
       secrets.push(json<{ api_key: string }>(created).api_key);
     }
     // A link that stays unclaimed, one that is claimed, and failed attempts with real and fake keys.
-    const pending = await h.app.inject({
+    const pending = await h.internal.inject({
       method: "POST",
       url: "/admin/v1/accounts",
       headers: operator,
@@ -49,7 +49,7 @@ describe("no secret at rest or in logs", () => {
     );
     await h.app.inject({ method: "GET", url: `/Onboarding/${pendingToken}?again=${pendingToken}` });
     await h.app.inject({ method: "GET", url: `/v1/account?key=${partner.apiKey}` });
-    const claimed = await h.app.inject({
+    const claimed = await h.internal.inject({
       method: "POST",
       url: "/admin/v1/accounts",
       headers: operator,

@@ -134,7 +134,7 @@ describe("allowed origins", () => {
 
   it("accepts a bare * for test accounts only, and at most 100 origins", async () => {
     h = await startHarness();
-    const created = await h.app.inject({
+    const created = await h.internal.inject({
       method: "POST",
       url: "/admin/v1/accounts",
       headers: operator,

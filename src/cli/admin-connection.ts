@@ -11,7 +11,7 @@ export interface ConnectionOptions {
 /** `--url` and `--data-dir`, shared by every `partnerctl admin` command. */
 export function withConnectionOptions(command: Command): Command {
   return command
-    .option("--url <url>", "server base URL (default: http://HOST:PORT from the environment)")
+    .option("--url <url>", "internal listener's URL (default: http://INTERNAL_HOST:INTERNAL_PORT)")
     .option("--data-dir <dir>", "where to find admin-token when ADMIN_TOKEN is unset");
 }
 
@@ -24,8 +24,8 @@ export function adminClient(options: ConnectionOptions): AdminClient {
       `No operator token: set ADMIN_TOKEN or run the server once to create ${config.dataDir}/admin-token`,
     );
   }
-  const baseUrl =
-    options.url ?? `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${config.port}`;
+  const { host, port } = config.internal;
+  const baseUrl = options.url ?? `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
   return new AdminClient({ baseUrl, token });
 }
 

@@ -11,6 +11,7 @@ export const ERROR_CODES = {
   HEADERS_TOO_LARGE: { type: "INPUT_ERROR", status: 431 },
   URI_TOO_LONG: { type: "INPUT_ERROR", status: 414 },
   UNAUTHORIZED: { type: "ACCESS_ERROR", status: 401 },
+  SERVICE_UNAUTHORIZED: { type: "ACCESS_ERROR", status: 401 },
   FORBIDDEN: { type: "ACCESS_ERROR", status: 403 },
   MTLS_REQUIRED: { type: "ACCESS_ERROR", status: 401 },
   IP_NOT_ALLOWED: { type: "ACCESS_ERROR", status: 403 },
@@ -23,6 +24,8 @@ export const ERROR_CODES = {
   LINK_ALREADY_USED: { type: "RESOURCE_ERROR", status: 410 },
   LINK_EXPIRED: { type: "RESOURCE_ERROR", status: 410 },
   TECHNICAL_ERROR: { type: "TECHNICAL_ERROR", status: 500 },
+  BAD_GATEWAY: { type: "TECHNICAL_ERROR", status: 502 },
+  TIMEOUT: { type: "TECHNICAL_ERROR", status: 504 },
   SERVICE_UNAVAILABLE: { type: "TECHNICAL_ERROR", status: 503 },
 } as const satisfies Record<string, { type: ErrorType; status: number }>;
 

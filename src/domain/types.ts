@@ -130,3 +130,13 @@ export interface AuditEvent {
   reason: string | null;
   occurredAt: Date;
 }
+
+/** A token with which one of the provider's services calls `/internal/*`; only its hash is kept. */
+export interface ServiceToken {
+  serviceTokenId: string;
+  name: string;
+  /** SHA-256 (hex) of the token. */
+  tokenHash: string;
+  createdAt: Date;
+  revokedAt: Date | null;
+}

@@ -1,26 +1,14 @@
-import { randomUUID } from "node:crypto";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
-import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import Fastify, { type FastifyInstance } from "fastify";
-import { registerAdminAuth } from "./plugins/admin-auth.ts";
-import { clientError, frameworkError, registerErrorHandling } from "./plugins/error-handler.ts";
+import { createFastify, withTypes } from "./fastify.ts";
 import { registerIdempotency } from "./plugins/idempotency.ts";
 import { partnerOf, registerPartnerAuth } from "./plugins/partner-auth.ts";
-import { registerRequestContext } from "./plugins/request-context.ts";
-import { createAccount } from "./routes/admin/create-account.ts";
-import { adminDisableCredential } from "./routes/admin/disable-credential.ts";
-import { adminEnableCredential } from "./routes/admin/enable-credential.ts";
-import { issueOnboardingLink } from "./routes/admin/issue-onboarding-link.ts";
-import { listAccounts } from "./routes/admin/list-accounts.ts";
-import { getRateLimits, putRateLimits } from "./routes/admin/rate-limits.ts";
 import { createClientSession } from "./routes/client/create-client-session.ts";
 import { preflightClientSession } from "./routes/client/preflight-client-session.ts";
 import { verifyClientSession } from "./routes/client/verify-client-session.ts";
 import { claimOnboardingLink } from "./routes/onboarding/claim-onboarding-link.ts";
 import { showOnboardingPage } from "./routes/onboarding/show-onboarding-page.ts";
 import { healthz } from "./routes/ops/healthz.ts";
-import { metricsEndpoint } from "./routes/ops/metrics.ts";
 import { readyz } from "./routes/ops/readyz.ts";
 import { createAllowedOrigin } from "./routes/partner/create-allowed-origin.ts";
 import { createClientCertificate } from "./routes/partner/create-client-certificate.ts";
@@ -46,31 +34,22 @@ import { revokeClientCertificate } from "./routes/partner/revoke-client-certific
 import { rotateCredential } from "./routes/partner/rotate-credential.ts";
 import { updateCredential } from "./routes/partner/update-credential.ts";
 import { type App, type AppOptions, headerPrefix } from "./types.ts";
-import { schemaController } from "./validation.ts";
 
-export const BODY_LIMIT_BYTES = 1024 * 1024;
-
-const withTypes = (scope: FastifyInstance): App =>
-  scope.withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
-
-/** Builds the HTTP application without listening: tests drive it with `inject()`. */
+/**
+ * Builds the partners' application without listening (tests drive it with `inject()`): the Partner
+ * Management API, onboarding pages, browser sessions, health and the API reference. Operator,
+ * internal and metrics routes live on the internal listener only (`buildInternalApp`).
+ */
 export async function buildApp(options: AppOptions): Promise<App> {
   const prefix = headerPrefix(options.brand);
   const { services } = options;
-  const app = withTypes(
-    Fastify({
-      loggerInstance: options.logger,
-      bodyLimit: BODY_LIMIT_BYTES,
-      http: { maxHeaderSize: 64 * 1024 },
-      genReqId: () => randomUUID(),
-      return503OnClosing: true,
-      forceCloseConnections: "idle",
-      frameworkErrors: frameworkError,
-      trustProxy: options.transport.trustedProxies.length > 0 ? [...options.transport.trustedProxies] : false,
-      clientErrorHandler: clientError,
-      schemaController,
-    }),
-  );
+  const app = createFastify({
+    logger: options.logger,
+    trustedProxies: options.transport.trustedProxies,
+    headerPrefix: prefix,
+    metrics: options.metrics,
+    listener: "public",
+  });
 
   await app.register(swagger, {
     openapi: {
@@ -98,23 +77,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register(swaggerUi, { routePrefix: "/docs" });
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
 
-  app.removeContentTypeParser("text/plain");
-  registerErrorHandling(app);
-  registerRequestContext(app, { headerPrefix: prefix });
-
   await app.register(async (plain) => {
     const scope = withTypes(plain);
     registerPartnerAuth(scope, {
-      authenticator: services.authenticator,
-      guard: services.authGuard,
-      rateLimits: services.rateLimits,
-      accounts: services.accounts,
-      brand: options.brand,
-      metrics: options.metrics,
-      access: services.access,
+      authorizer: services.authorizer,
       transport: options.transport,
       headerPrefix: prefix,
-      mtlsRequiredFor: options.mtlsRequiredFor,
     });
     registerIdempotency(scope, {
       service: services.idempotency,
@@ -152,27 +120,6 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   await app.register(async (plain) => {
     const scope = withTypes(plain);
-    registerAdminAuth(scope, options.adminToken);
-    registerIdempotency(scope, {
-      service: services.idempotency,
-      headerPrefix: prefix,
-      scopeOf: () => "operator",
-    });
-    for (const route of [
-      createAccount,
-      issueOnboardingLink,
-      adminEnableCredential,
-      adminDisableCredential,
-      getRateLimits,
-      putRateLimits,
-    ]) {
-      route(scope, services);
-    }
-    listAccounts(scope, services, { mtlsRequiredFor: options.mtlsRequiredFor });
-  });
-
-  await app.register(async (plain) => {
-    const scope = withTypes(plain);
     // The reveal button posts an empty HTML form; its body carries nothing we read.
     scope.addContentTypeParser(
       "application/x-www-form-urlencoded",
@@ -187,14 +134,6 @@ export async function buildApp(options: AppOptions): Promise<App> {
   for (const route of [preflightClientSession, createClientSession, verifyClientSession])
     route(app, services);
 
-  app.addHook("onResponse", async (request, reply) => {
-    options.metrics.requests.inc({
-      method: request.method,
-      route: request.routeOptions.url ?? "unmatched",
-      status: String(reply.statusCode),
-    });
-  });
-  metricsEndpoint(app, options.metrics);
   healthz(app);
   readyz(app, services);
   return app;

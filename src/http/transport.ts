@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { TLSSocket } from "node:tls";
 import type { FastifyRequest } from "fastify";
 import { allowListMatcher } from "../domain/ip-allow-list.ts";
@@ -42,5 +43,26 @@ export function clientCertificateSource(
       return forwardedCertificate(request.headers[options.clientCertHeader]);
     }
     return null;
+  };
+}
+
+/**
+ * The client's address: from `X-Forwarded-For` (resolved by Fastify's trustProxy) or, when a
+ * trusted proxy sends only `X-Real-IP`, from that; otherwise the connection's own address.
+ */
+export function clientAddressSource(options: TransportOptions): (request: FastifyRequest) => string {
+  const trusted = allowListMatcher(options.trustedProxies);
+  return (request) => {
+    const realIp = request.headers["x-real-ip"];
+    if (
+      request.headers["x-forwarded-for"] === undefined &&
+      typeof realIp === "string" &&
+      isIP(realIp.trim()) !== 0 &&
+      options.trustedProxies.length > 0 &&
+      trusted(request.raw.socket.remoteAddress ?? "")
+    ) {
+      return realIp.trim();
+    }
+    return request.ip;
   };
 }

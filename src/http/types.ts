@@ -15,7 +15,10 @@ import type { ClientSessionService } from "../services/client-sessions.ts";
 import type { CredentialService } from "../services/credentials.ts";
 import type { IdempotencyService } from "../services/idempotency.ts";
 import type { OnboardingService } from "../services/onboarding.ts";
+import type { IdentitySigner } from "../services/identity-signer.ts";
 import type { RateLimitService } from "../services/rate-limits.ts";
+import type { RequestAuthorizer } from "../services/request-authorizer.ts";
+import type { ServiceTokenService } from "../services/service-tokens.ts";
 
 export type App = FastifyInstance<
   Server,
@@ -38,6 +41,9 @@ export interface AppServices {
   sessions: ClientSessionService;
   rateLimits: RateLimitService;
   authGuard: AuthFailureGuard;
+  authorizer: RequestAuthorizer;
+  serviceTokens: ServiceTokenService;
+  identity: IdentitySigner;
   /** The service clock (for statuses that depend on time, such as SCHEDULED or EXPIRED). */
   now(): Date;
   /** Whether invalidations and rate limits are shared between instances right now. */
@@ -72,7 +78,4 @@ declare module "fastify" {
   }
 }
 
-/** `klarna` → `Klarna`: the prefix of the brand's own headers (Klarna-Correlation-Id…). */
-export function headerPrefix(brand: string): string {
-  return brand.charAt(0).toUpperCase() + brand.slice(1);
-}
+export { headerPrefix } from "../domain/brand.ts";

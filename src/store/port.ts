@@ -13,6 +13,7 @@ import type {
   Environment,
   RotationEnd,
   SecretHash,
+  ServiceToken,
   StatusReason,
 } from "../domain/types.ts";
 
@@ -216,6 +217,14 @@ export interface Store {
   releaseIdempotencyKey(keyHash: string): Promise<void>;
 
   /** Cheap round trip for readiness. */
+  /** Service tokens of the provider's own services (`/internal/*`), by the SHA-256 of the token. */
+  insertServiceToken(token: ServiceToken): Promise<void>;
+  findServiceTokenByHash(tokenHash: string): Promise<ServiceToken | null>;
+  /** Newest first, revoked ones included. */
+  listServiceTokens(): Promise<ServiceToken[]>;
+  /** Marks the token revoked unless it already is; returns it as stored, or null when unknown. */
+  revokeServiceToken(input: { serviceTokenId: string; revokedAt: Date }): Promise<ServiceToken | null>;
+
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -109,19 +109,23 @@ export function toAppError(error: FastifyError | AppError | Error): AppError | n
   return null;
 }
 
+/** The contract's error body of an error. */
+export function errorBody(error: AppError): Record<string, unknown> {
+  return {
+    error_id: randomUUID(),
+    error_type: ERROR_CODES[error.code].type,
+    error_code: error.code,
+    error_message: error.message,
+    ...(error.validationErrors ? { validation_errors: error.validationErrors } : {}),
+  };
+}
+
 export function sendError(reply: FastifyReply, error: AppError): FastifyReply {
-  const entry = ERROR_CODES[error.code];
   return reply
-    .code(entry.status)
+    .code(error.status)
     .headers(error.headers)
     .type("application/json; charset=utf-8")
-    .send({
-      error_id: randomUUID(),
-      error_type: entry.type,
-      error_code: error.code,
-      error_message: error.message,
-      ...(error.validationErrors ? { validation_errors: error.validationErrors } : {}),
-    });
+    .send(errorBody(error));
 }
 
 /** Errors Fastify raises while routing, before any hook runs. */

@@ -1,4 +1,3 @@
-import type { Kysely } from "kysely";
 import type { IpRestriction } from "../../domain/ip-allow-list.ts";
 import type { Account, AllowedOrigin, AuditEvent, ClientCertificate } from "../../domain/types.ts";
 import type { Page } from "../port.ts";
@@ -12,19 +11,14 @@ import {
   rowToCertificate,
   rowToOrigin,
 } from "./rows.ts";
+import { KyselyServiceTokenStore } from "./service-token-store.ts";
 import type { Database } from "./tables.ts";
 
 /**
  * The account-security half of the Kysely store: allowed origins, rate-limit overrides, IP
  * allow-lists, mTLS enforcement and client certificates.
  */
-export class KyselyAccountSecurityStore {
-  protected readonly db: Kysely<Database>;
-
-  constructor(db: Kysely<Database>) {
-    this.db = db;
-  }
-
+export class KyselyAccountSecurityStore extends KyselyServiceTokenStore {
   async insertAllowedOrigin(input: {
     origin: AllowedOrigin;
     max: number;

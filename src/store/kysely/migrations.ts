@@ -186,6 +186,18 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  "0005_service_tokens": {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable("service_tokens")
+        .addColumn("service_token_id", "text", (c) => c.primaryKey())
+        .addColumn("name", "text", (c) => c.notNull())
+        .addColumn("token_hash", "text", (c) => c.notNull().unique())
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addColumn("revoked_at", "text")
+        .execute();
+    },
+  },
 };
 
 export const MIGRATION_NAMES: readonly string[] = Object.keys(migrations).sort();

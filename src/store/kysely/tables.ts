@@ -96,6 +96,14 @@ export interface IdempotencyKeysTable {
   expires_at: string;
 }
 
+export interface ServiceTokensTable {
+  service_token_id: string;
+  name: string;
+  token_hash: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
 export interface Database {
   accounts: AccountsTable;
   credentials: CredentialsTable;
@@ -104,4 +112,5 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   client_certificates: ClientCertificatesTable;
   allowed_origins: AllowedOriginsTable;
+  service_tokens: ServiceTokensTable;
 }

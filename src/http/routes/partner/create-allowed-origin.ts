@@ -23,7 +23,7 @@ export function createAllowedOrigin(app: App, services: AppServices): void {
         },
       },
       async (request, reply) => {
-        const account = await targetAccount(request, services.accounts);
+        const account = targetAccount(request);
         const origin = await services.origins.create(account, contextOf(request), request.body.origin);
         return reply.code(201).send(presentOrigin(origin));
       },

@@ -30,7 +30,7 @@ export function createClientCertificate(app: App, services: AppServices): void {
         },
       },
       async (request, reply) => {
-        const account = await targetAccount(request, services.accounts);
+        const account = targetAccount(request);
         const certificate = await services.security.issueCertificate(account, contextOf(request), {
           description: request.body.description ?? "",
           csrPem: request.body.certificate_signing_request,

@@ -29,7 +29,7 @@ export function createCredential(app: App, services: AppServices): void {
         },
       },
       async (request, reply) => {
-        const account = await targetAccount(request, services.accounts);
+        const account = targetAccount(request);
         const created = await services.credentials.create(account, contextOf(request), {
           type: request.body.type,
           environment: request.body.environment,

@@ -1,10 +1,9 @@
 import { Type } from "typebox";
-import { partnerOf } from "../../plugins/partner-auth.ts";
 import { presentAccount } from "../../presenters.ts";
 import { ACCOUNT_NAME_SCHEMA, AccountSchema } from "../../schemas/account.ts";
 import { EnvironmentSchema, ErrorBody, errorResponses } from "../../schemas/common.ts";
 import type { App, AppServices } from "../../types.ts";
-import { contextOf } from "./scopes.ts";
+import { contextOf, targetAccount } from "./scopes.ts";
 
 export function createPartnerAccount(app: App, services: AppServices): void {
   app.post(
@@ -29,7 +28,7 @@ export function createPartnerAccount(app: App, services: AppServices): void {
     },
     async (request, reply) => {
       const account = await services.accounts.createPartnerAccount(
-        partnerOf(request).account,
+        targetAccount(request),
         contextOf(request),
         {
           name: request.body.name,

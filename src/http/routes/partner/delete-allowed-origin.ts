@@ -18,7 +18,7 @@ export function deleteAllowedOrigin(app: App, services: AppServices): void {
         },
       },
       async (request, reply) => {
-        const account = await targetAccount(request, services.accounts);
+        const account = targetAccount(request);
         await services.origins.delete(account, contextOf(request), request.params.origin_id);
         return reply.code(204).send(null);
       },

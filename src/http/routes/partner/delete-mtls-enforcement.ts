@@ -19,7 +19,7 @@ export function deleteMtlsEnforcement(app: App, services: AppServices): void {
         },
       },
       async (request) => {
-        const account = await targetAccount(request, services.accounts);
+        const account = targetAccount(request);
         const caller = partnerOf(request);
         // The caller proves its own certificate, also when lifting a Partner Account's enforcement.
         const updated = await services.security.liftMtls(account, contextOf(request), caller.mtlsStatus);

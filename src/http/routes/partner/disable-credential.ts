@@ -18,7 +18,7 @@ export function disableCredential(app: App, services: AppServices): void {
         },
       },
       async (request, reply) => {
-        const account = await targetAccount(request, services.accounts);
+        const account = targetAccount(request);
         await services.credentials.disable(
           account,
           contextOf(request),

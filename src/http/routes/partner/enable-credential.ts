@@ -18,7 +18,7 @@ export function enableCredential(app: App, services: AppServices): void {
         },
       },
       async (request) => {
-        const account = await targetAccount(request, services.accounts);
+        const account = targetAccount(request);
         return presentCredential(
           await services.credentials.enable(account, contextOf(request), request.params.credential_id),
         );

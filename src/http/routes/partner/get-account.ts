@@ -17,7 +17,7 @@ export function getAccount(app: App, services: AppServices): void {
           response: { 200: AccountSchema, ...errorResponses },
         },
       },
-      async (request) => presentAccount(await targetAccount(request, services.accounts)),
+      async (request) => presentAccount(targetAccount(request)),
     );
   }
 }

@@ -18,7 +18,7 @@ export function getClientCertificate(app: App, services: AppServices): void {
         },
       },
       async (request) => {
-        const account = await targetAccount(request, services.accounts);
+        const account = targetAccount(request);
         const certificate = await services.security.getCertificate(account, request.params.certificate_id);
         return presentCertificate(certificate, services.now());
       },

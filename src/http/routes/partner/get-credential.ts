@@ -18,7 +18,7 @@ export function getCredential(app: App, services: AppServices): void {
         },
       },
       async (request) => {
-        const account = await targetAccount(request, services.accounts);
+        const account = targetAccount(request);
         return presentCredential(await services.credentials.get(account, request.params.credential_id));
       },
     );

@@ -17,7 +17,7 @@ export function getIpRestriction(app: App, services: AppServices): void {
           response: { 200: IpRestrictionSchema, ...errorResponses },
         },
       },
-      async (request) => presentIpRestriction(await targetAccount(request, services.accounts)),
+      async (request) => presentIpRestriction(targetAccount(request)),
     );
   }
 }

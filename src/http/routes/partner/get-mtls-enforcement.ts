@@ -18,7 +18,7 @@ export function getMtlsEnforcement(app: App, services: AppServices): void {
         },
       },
       async (request) =>
-        presentMtlsEnforcement(await targetAccount(request, services.accounts), services.now()),
+        presentMtlsEnforcement(targetAccount(request), services.now()),
     );
   }
 }

@@ -22,7 +22,7 @@ export function listAllowedOrigins(app: App, services: AppServices): void {
         },
       },
       async (request) => {
-        const account = await targetAccount(request, services.accounts);
+        const account = targetAccount(request);
         return { allowed_origins: (await services.origins.list(account)).map(presentOrigin) };
       },
     );

@@ -26,7 +26,7 @@ export function listAuditEvents(app: App, services: AppServices): void {
         },
       },
       async (request) => {
-        const account = await targetAccount(request, services.accounts);
+        const account = targetAccount(request);
         const page = await services.audit.list(account.accountId, {
           pageSize: request.query.page_size ?? 50,
           pageToken: request.query.page_token,

@@ -36,7 +36,7 @@ export function listCredentials(app: App, services: AppServices): void {
         },
       },
       async (request) => {
-        const account = await targetAccount(request, services.accounts);
+        const account = targetAccount(request);
         const { type, environment, status, page_size, page_token } = request.query;
         const page = await services.credentials.list(
           account,

@@ -1,5 +1,5 @@
 import { Type } from "typebox";
-import { partnerOf } from "../../plugins/partner-auth.ts";
+import { targetAccount } from "./scopes.ts";
 import { presentAccount } from "../../presenters.ts";
 import { AccountSchema } from "../../schemas/account.ts";
 import { ErrorBody, errorResponses, PageQuery } from "../../schemas/common.ts";
@@ -25,7 +25,7 @@ export function listPartnerAccounts(app: App, services: AppServices): void {
       },
     },
     async (request) => {
-      const page = await services.accounts.listPartnerAccounts(partnerOf(request).account, {
+      const page = await services.accounts.listPartnerAccounts(targetAccount(request), {
         pageSize: request.query.page_size ?? 50,
         pageToken: request.query.page_token,
       });

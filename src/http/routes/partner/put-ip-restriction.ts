@@ -29,7 +29,7 @@ export function putIpRestriction(app: App, services: AppServices): void {
         },
       },
       async (request) => {
-        const account = await targetAccount(request, services.accounts);
+        const account = targetAccount(request);
         const own = account.accountId === partnerOf(request).account.accountId;
         const updated = await services.security.setIpRestriction(
           account,

@@ -32,7 +32,7 @@ export function putMtlsEnforcement(app: App, services: AppServices): void {
         },
       },
       async (request) => {
-        const account = await targetAccount(request, services.accounts);
+        const account = targetAccount(request);
         const caller = partnerOf(request);
         const updated = await services.security.enforceMtls(account, contextOf(request), {
           enforcedFrom: request.body.enforced_from,

@@ -18,7 +18,7 @@ export function revokeClientCertificate(app: App, services: AppServices): void {
         },
       },
       async (request, reply) => {
-        const account = await targetAccount(request, services.accounts);
+        const account = targetAccount(request);
         await services.security.revokeCertificate(account, contextOf(request), request.params.certificate_id);
         return reply.code(204).send(null);
       },

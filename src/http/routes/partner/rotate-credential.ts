@@ -43,7 +43,7 @@ export function rotateCredential(app: App, services: AppServices): void {
         },
       },
       async (request, reply) => {
-        const account = await targetAccount(request, services.accounts);
+        const account = targetAccount(request);
         const overlapMs = parseRotationOverlap(request.body?.overlap);
         const { successor } = await services.credentials.rotate(
           account,

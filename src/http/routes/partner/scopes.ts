@@ -1,7 +1,6 @@
 import type { FastifyRequest } from "fastify";
 import { type TObject, type TProperties, Type } from "typebox";
 import type { Account } from "../../../domain/types.ts";
-import type { AccountService } from "../../../services/accounts.ts";
 import type { RequestContext } from "../../../services/runtime.ts";
 import { partnerOf } from "../../plugins/partner-auth.ts";
 import { AccountIdParam } from "../../schemas/common.ts";
@@ -36,12 +35,14 @@ export const ACCOUNT_SCOPES: readonly AccountScope[] = [
   },
 ];
 
-/** The account the request acts on; a foreign or unknown account id is "not found". */
-export async function targetAccount(request: FastifyRequest, accounts: AccountService): Promise<Account> {
+/**
+ * The account the request acts on: the caller's own, or the Partner Account named by the path or
+ * the Partner-Account header, already resolved (and refused as "not found" if foreign) by the
+ * authorization.
+ */
+export function targetAccount(request: FastifyRequest): Account {
   const partner = partnerOf(request);
-  const accountId = (request.params as { account_id?: string }).account_id;
-  if (accountId === undefined) return partner.account;
-  return partner.managed ?? accounts.resolveManaged(partner.account, accountId);
+  return partner.managed ?? partner.account;
 }
 
 export function contextOf(request: FastifyRequest): RequestContext {

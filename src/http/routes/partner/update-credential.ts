@@ -20,7 +20,7 @@ export function updateCredential(app: App, services: AppServices): void {
         },
       },
       async (request) => {
-        const account = await targetAccount(request, services.accounts);
+        const account = targetAccount(request);
         const updated = await services.credentials.updateDescription(
           account,
           contextOf(request),

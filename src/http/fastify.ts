@@ -1,0 +1,53 @@
+import { randomUUID } from "node:crypto";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import type { Metrics } from "../metrics.ts";
+import { clientError, frameworkError, registerErrorHandling } from "./plugins/error-handler.ts";
+import { registerRequestContext } from "./plugins/request-context.ts";
+import type { App } from "./types.ts";
+import { schemaController } from "./validation.ts";
+
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+export const withTypes = (scope: FastifyInstance): App =>
+  scope.withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
+
+/**
+ * A Fastify instance with the house conventions: the contract's error body for everything, request
+ * ids, header limits and correlation ids, body limit, proxies believed only from `trustedProxies`,
+ * and request metrics.
+ */
+export function createFastify(options: {
+  logger: FastifyBaseLogger;
+  trustedProxies: readonly string[];
+  headerPrefix: string;
+  metrics: Metrics;
+  listener: string;
+}): App {
+  const app = withTypes(
+    Fastify({
+      loggerInstance: options.logger,
+      bodyLimit: BODY_LIMIT_BYTES,
+      http: { maxHeaderSize: 64 * 1024 },
+      genReqId: () => randomUUID(),
+      return503OnClosing: true,
+      forceCloseConnections: "idle",
+      frameworkErrors: frameworkError,
+      trustProxy: options.trustedProxies.length > 0 ? [...options.trustedProxies] : false,
+      clientErrorHandler: clientError,
+      schemaController,
+    }),
+  );
+  app.removeContentTypeParser("text/plain");
+  registerErrorHandling(app);
+  registerRequestContext(app, { headerPrefix: options.headerPrefix });
+  app.addHook("onResponse", async (request, reply) => {
+    options.metrics.requests.inc({
+      listener: options.listener,
+      method: request.method,
+      route: request.routeOptions.url ?? "unmatched",
+      status: String(reply.statusCode),
+    });
+  });
+  return app;
+}

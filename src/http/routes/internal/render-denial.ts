@@ -1,0 +1,21 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { App } from "../../types.ts";
+import { decodeDenial, NO_DENIAL } from "./denial.ts";
+
+const METHODS = ["DELETE", "GET", "HEAD", "PATCH", "POST", "PUT", "OPTIONS"];
+
+/**
+ * Renders a forward-auth refusal carried in `X-<Brand>-Auth-Denial`: nginx's `error_page` sends the
+ * partner's failed request here, so the partner gets the real status (429 included), headers and
+ * body although `auth_request` itself only passes 401 and 403.
+ */
+export function renderDenial(app: App, options: { headerPrefix: string }): void {
+  const header = `x-${options.headerPrefix.toLowerCase()}-auth-denial`;
+  const handler = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+    const value = request.headers[header];
+    const denial = decodeDenial(typeof value === "string" && value !== "" ? value : undefined);
+    if (!denial) throw NO_DENIAL;
+    return reply.code(denial.status).headers(denial.headers).type("application/json; charset=utf-8").send(denial.body);
+  };
+  app.route({ method: METHODS, url: "/internal/v1/denial", schema: { hide: true }, handler });
+}

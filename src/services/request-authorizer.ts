@@ -1,0 +1,242 @@
+import { presentedApiKey } from "../domain/authorization-header.ts";
+import { headerPrefix } from "../domain/brand.ts";
+import { AppError, invalidParameter } from "../domain/errors.ts";
+import { ACCOUNT_ID_PATTERN } from "../domain/identifiers.ts";
+import { parseKey } from "../domain/key-format.ts";
+import type { MtlsStatus } from "../domain/mtls-policy.ts";
+import { type RateDecision, rateLimited } from "../domain/rate-limit.ts";
+import type { Account, Credential, Environment } from "../domain/types.ts";
+import type { AccessPolicy } from "./access-policy.ts";
+import type { AccountService } from "./accounts.ts";
+import type { AuthFailureGuard } from "./auth-failure-guard.ts";
+import type { Authenticator } from "./authenticator.ts";
+import type { RateLimitService } from "./rate-limits.ts";
+
+export const UNAUTHORIZED_MESSAGE = "Missing or invalid API key. Send it as: Authorization: Basic <api_key>";
+
+/** Where a request came in: the service's own API, or one of the ways the provider's APIs ask. */
+export type EntryPoint = "api" | "forward_auth" | "gateway" | "verifier";
+
+/** One partner request, as every entry point sees it. */
+export interface AuthorizationRequest {
+  /** The `Authorization` header as sent. */
+  authorization: string | undefined;
+  /** The `Klarna-Partner-Account` header as sent: an Acquiring Partner acting for a Partner Account. */
+  partnerAccount?: string | undefined;
+  /** The account id of the path form (`/v1/accounts/{account_id}/…`). */
+  pathAccountId?: string | undefined;
+  /** The client certificate: DER from our own TLS listener, or PEM forwarded by a trusted proxy. */
+  clientCertificate: Buffer | string | null;
+  sourceIp: string;
+  /** The rate-limit category the request counts against. */
+  category: string;
+  /** The environment the API serves; absent: whatever the key's own is. */
+  environment?: Environment | null;
+  entry: EntryPoint;
+}
+
+/** What the responses report, allowed or not. */
+export interface ReportedStatus {
+  /** Reported once the account has a client certificate. */
+  mtlsStatus: MtlsStatus | null;
+  /** Reported in REPORTING mode only. */
+  ipStatus: "ALLOWED" | "DENIED" | null;
+  /** The operator requires mTLS of Acquiring Partners and this one has not enforced it. */
+  mtlsEnforcementMissing: boolean;
+  /** The tightest rate-limit level, once counted. */
+  rate: RateDecision | null;
+}
+
+export type DenialOutcome =
+  | "UNAUTHORIZED"
+  | "AUTH_FAILURES"
+  | "WRONG_ENVIRONMENT"
+  | "MTLS_REQUIRED"
+  | "IP_NOT_ALLOWED"
+  | "INVALID_TARGET"
+  | "NOT_FOUND"
+  | "RATE_LIMITED"
+  | "INVALID_REQUEST";
+
+export type Authorization =
+  | (ReportedStatus & {
+      outcome: "ALLOWED";
+      /** The account the request acts on: the key's own, or the Partner Account it targets. */
+      account: Account;
+      /** The key's own account. */
+      caller: Account;
+      credential: Credential;
+      /** The targeted Partner Account, when an Acquiring Partner acts for one. */
+      managed: Account | null;
+      environment: Environment;
+    })
+  | (ReportedStatus & {
+      outcome: DenialOutcome;
+      /** The contract error to answer with (status, body, and headers such as Retry-After). */
+      error: AppError;
+      /** Why the key itself failed, for logs and metrics (MISSING, UNKNOWN, DISABLED…). */
+      keyResult?: string;
+    });
+
+export interface AuthorizationCounters {
+  authentication(result: string): void;
+  rateLimitDenied(category: string): void;
+  decided(entry: EntryPoint, outcome: Authorization["outcome"]): void;
+}
+
+export interface RequestAuthorizerOptions {
+  authenticator: Authenticator;
+  guard: AuthFailureGuard;
+  access: AccessPolicy;
+  accounts: AccountService;
+  rateLimits: RateLimitService;
+  brand: string;
+  mtlsRequiredFor: "none" | "acquiring_partners";
+  counters: AuthorizationCounters;
+}
+
+const NOTHING_REPORTED: ReportedStatus = Object.freeze({
+  mtlsStatus: null,
+  ipStatus: null,
+  mtlsEnforcementMissing: false,
+  rate: null,
+});
+
+/**
+ * The one decision behind every partner request, wherever it arrives (the service's own API, the
+ * forward-auth endpoint, the gateway, the in-process verifier): key, environment, mTLS, IP
+ * allow-list, target account and rate limits, in that order. A tagged result, never an exception
+ * for anything a client can send. Every key failure looks the same to the caller.
+ */
+export class RequestAuthorizer {
+  readonly #o: RequestAuthorizerOptions;
+  readonly #partnerAccountHeader: string;
+
+  constructor(options: RequestAuthorizerOptions) {
+    this.#o = options;
+    this.#partnerAccountHeader = `${headerPrefix(options.brand)}-Partner-Account`;
+  }
+
+  /** Whether requests can count against this category (it has a default limit). */
+  knowsCategory(category: string): boolean {
+    return this.#o.rateLimits.categories.includes(category);
+  }
+
+  async authorize(request: AuthorizationRequest): Promise<Authorization> {
+    const decision = await this.#decide(request);
+    this.#o.counters.decided(request.entry, decision.outcome);
+    return decision;
+  }
+
+  async #decide(request: AuthorizationRequest): Promise<Authorization> {
+    const o = this.#o;
+    if (!this.knowsCategory(request.category)) {
+      return denied("INVALID_REQUEST", invalidParameter("category", `"${request.category}" has no rate limit`));
+    }
+    const blocked = await o.guard.ipBlocked(request.sourceIp);
+    if (blocked) {
+      return denied("AUTH_FAILURES", rateLimited(blocked, "failed authentications from this address"));
+    }
+    const key = presentedApiKey(request.authorization);
+    const outcome = key === null ? null : await o.authenticator.authenticate(key, request.sourceIp);
+    const keyResult = outcome?.result ?? "MISSING";
+    o.counters.authentication(keyResult);
+    if (outcome?.result !== "VALID") {
+      const lookupId = key === null ? null : (parseKey(o.brand, key)?.lookupId ?? null);
+      const refusal = await o.guard.recordFailure(request.sourceIp, lookupId);
+      if (refusal) {
+        o.counters.rateLimitDenied("AUTH_FAILURES");
+        return { ...denied("AUTH_FAILURES", rateLimited(refusal, "failed authentications")), keyResult };
+      }
+      return { ...denied("UNAUTHORIZED", new AppError("UNAUTHORIZED", UNAUTHORIZED_MESSAGE)), keyResult };
+    }
+    const { account: caller, credential } = outcome;
+    const environment = request.environment ?? credential.environment;
+    if (environment !== credential.environment) {
+      return denied(
+        "WRONG_ENVIRONMENT",
+        new AppError(
+          "UNAUTHORIZED",
+          `This is a ${credential.environment} key; this API serves the ${environment} environment`,
+        ),
+      );
+    }
+    const access = await o.access.evaluate({
+      account: caller,
+      sourceIp: request.sourceIp,
+      presentedCertificate: request.clientCertificate,
+    });
+    const reported: ReportedStatus = {
+      mtlsStatus: access.mtlsStatus,
+      ipStatus: access.ipStatus,
+      mtlsEnforcementMissing:
+        o.mtlsRequiredFor === "acquiring_partners" &&
+        caller.kind === "ACQUIRING_PARTNER" &&
+        caller.security.mtlsEnforcedFrom === null,
+      rate: null,
+    };
+    if (access.denial) {
+      const why = access.denial.code === "MTLS_REQUIRED" ? "MTLS_REQUIRED" : "IP_NOT_ALLOWED";
+      return { ...reported, outcome: why, error: access.denial };
+    }
+    const target = await this.#target(request, caller);
+    if (target instanceof AppError) {
+      return { ...reported, outcome: target.code === "NOT_FOUND" ? "NOT_FOUND" : "INVALID_TARGET", error: target };
+    }
+    // Budgets are per account, never per credential: the caller, its Acquiring Partner, and the
+    // Partner Account it acts on all count this request.
+    const parent = caller.parentAccountId ? await o.accounts.get(caller.parentAccountId) : null;
+    const involved = [...(target ? [target] : []), caller, ...(parent ? [parent] : [])];
+    const rate = await o.rateLimits.consume(involved, request.category);
+    if (rate && !rate.allowed) {
+      o.counters.rateLimitDenied(request.category);
+      return { ...reported, rate, outcome: "RATE_LIMITED", error: rateLimited(rate, "requests for this account") };
+    }
+    return {
+      ...reported,
+      rate,
+      outcome: "ALLOWED",
+      account: target ?? caller,
+      caller,
+      credential,
+      managed: target,
+      environment,
+    };
+  }
+
+  /**
+   * The Partner Account the request targets, by path or by header (both forms of the reference
+   * API): null for the caller's own account; "not found" unless the caller manages it, so account
+   * ids are never confirmed to outsiders. Never ignored: a malformed header is a 400.
+   */
+  async #target(request: AuthorizationRequest, caller: Account): Promise<Account | null | AppError> {
+    const { pathAccountId } = request;
+    const header = request.partnerAccount;
+    if (pathAccountId !== undefined && !ACCOUNT_ID_PATTERN.test(pathAccountId)) {
+      return invalidParameter("account_id", "must be krn:partner:global:account:<live|test>:<8 alphanumerics>");
+    }
+    if (header !== undefined && !ACCOUNT_ID_PATTERN.test(header)) {
+      return invalidParameter(
+        this.#partnerAccountHeader,
+        "must be krn:partner:global:account:<live|test>:<8 alphanumerics>",
+      );
+    }
+    if (header !== undefined && pathAccountId !== undefined && header !== pathAccountId) {
+      return invalidParameter(this.#partnerAccountHeader, "names another account than the path");
+    }
+    const accountId = pathAccountId ?? header;
+    if (accountId === undefined) return null;
+    try {
+      return await this.#o.accounts.resolveManaged(caller, accountId);
+    } catch (error) {
+      if (error instanceof AppError) return error;
+      throw error;
+    }
+  }
+}
+
+type Denial = Exclude<Authorization, { outcome: "ALLOWED" }>;
+
+function denied(outcome: DenialOutcome, error: AppError): Denial {
+  return { ...NOTHING_REPORTED, outcome, error };
+}
