@@ -11,8 +11,16 @@ export interface LoadedCa {
   createdFile: string | null;
 }
 
-/** The configured CA files, or the service's own CA in DATA_DIR, created (key mode 0600) on first start. */
-export async function loadOrCreateCa(config: Config, clock: Clock, random: Random): Promise<LoadedCa> {
+/**
+ * The configured CA files, or the service's own CA in DATA_DIR, created (key mode 0600) on first
+ * start unless `create` is false (processes that only verify must use the server's CA).
+ */
+export async function loadOrCreateCa(
+  config: Config,
+  clock: Clock,
+  random: Random,
+  options: { create: boolean } = { create: true },
+): Promise<LoadedCa> {
   const read = (certFile: string, keyFile: string): PemPair => ({
     certPem: readFileSync(certFile, "utf8"),
     keyPem: readFileSync(keyFile, "utf8"),
@@ -33,6 +41,11 @@ export async function loadOrCreateCa(config: Config, clock: Clock, random: Rando
     // Never replace half a CA: every certificate it issued would turn INVALID.
     throw new Error(
       `Only one of ${certFile} and ${keyFile} exists; restore the other (or remove both to start a new CA)`,
+    );
+  }
+  if (!options.create) {
+    throw new Error(
+      `No client-certificate CA in ${config.dataDir}: use the server's DATA_DIR, or set CA_CERT_FILE and CA_KEY_FILE`,
     );
   }
   const pair = await CertificateAuthority.generate({

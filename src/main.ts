@@ -90,7 +90,10 @@ export async function startServer(
     : undefined;
   const identityKey = loadOrCreateIdentityKey(config);
   if (identityKey.createdFile)
-    logger.warn({ file: identityKey.createdFile }, "created the identity signing key (mode 0600); back it up");
+    logger.warn(
+      { file: identityKey.createdFile },
+      "created the identity signing key (mode 0600); back it up",
+    );
   const { app, internal } = await compose({
     shared,
     config,
@@ -126,7 +129,7 @@ export async function startServer(
 const SHUTDOWN_TIMEOUT_MS = 15_000;
 
 /** Stops accepting, lets in-flight requests finish, flushes last-use records and closes the store. */
-export function closeOnSignals(server: RunningServer, logger: Logger): void {
+export function closeOnSignals(server: { close(): Promise<void> }, logger: Logger): void {
   let closing = false;
   const shutdown = (signal: NodeJS.Signals): void => {
     if (closing) return;

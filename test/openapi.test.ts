@@ -24,7 +24,9 @@ describe("OpenAPI document", () => {
         ]),
       );
       // Operator, internal and metrics routes live on the internal listener only.
-      expect(Object.keys(document.paths).filter((path) => /^\/(admin|internal|metrics)/.test(path))).toEqual([]);
+      expect(Object.keys(document.paths).filter((path) => /^\/(admin|internal|metrics)/.test(path))).toEqual(
+        [],
+      );
       const docs = await h.app.inject({ method: "GET", url: "/docs/" });
       expect(docs.statusCode).toBe(200);
       expect(docs.body).toContain("swagger");

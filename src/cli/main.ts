@@ -6,6 +6,8 @@ import { adminAccountsLimitsCommand } from "./commands/admin-accounts-limits.ts"
 import { adminAccountsLinkCommand } from "./commands/admin-accounts-link.ts";
 import { adminAccountsListCommand } from "./commands/admin-accounts-list.ts";
 import { adminCredentialsCommands } from "./commands/admin-credentials.ts";
+import { adminServiceTokensCommands } from "./commands/admin-service-tokens.ts";
+import { gatewayCommand } from "./commands/gateway.ts";
 import { lifecycleCommands } from "./commands/lifecycle-sweep.ts";
 import { serveCommand } from "./commands/serve.ts";
 
@@ -14,6 +16,7 @@ export function buildProgram(): Command {
     .description("partner-credentials: API keys and Client IDs for Acquiring Partners")
     .showHelpAfterError();
   serveCommand(program);
+  gatewayCommand(program);
   const admin = program.command("admin").description("operator commands (talk to the admin API)");
   const accounts = admin.command("accounts").description("Acquiring Partner accounts and onboarding links");
   adminAccountsCreateCommand(accounts);
@@ -21,6 +24,7 @@ export function buildProgram(): Command {
   adminAccountsListCommand(accounts);
   adminAccountsLimitsCommand(accounts);
   adminCredentialsCommands(admin);
+  adminServiceTokensCommands(admin);
   lifecycleCommands(program);
   return program;
 }

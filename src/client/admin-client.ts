@@ -7,6 +7,7 @@ import type {
   OnboardingLink,
   Page,
   RateLimits,
+  ServiceToken,
 } from "./types.ts";
 
 /** Typed client of the operator API (`/admin/v1`), used by `partnerctl admin`. */
@@ -65,6 +66,21 @@ export class AdminClient {
     return this.#request({
       method: "POST",
       path: `/admin/v1/accounts/${encodeURIComponent(accountId)}/onboarding-link`,
+    });
+  }
+
+  createServiceToken(name: string): Promise<ServiceToken & { token: string }> {
+    return this.#request({ method: "POST", path: "/admin/v1/service-tokens", body: { name } });
+  }
+
+  listServiceTokens(): Promise<{ service_tokens: ServiceToken[] }> {
+    return this.#request({ method: "GET", path: "/admin/v1/service-tokens" });
+  }
+
+  revokeServiceToken(serviceTokenId: string): Promise<ServiceToken> {
+    return this.#request({
+      method: "POST",
+      path: `/admin/v1/service-tokens/${encodeURIComponent(serviceTokenId)}/revoke`,
     });
   }
 }

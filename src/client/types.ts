@@ -71,3 +71,12 @@ export interface RateLimits {
   account_id: string;
   limits: Record<string, { limit: string; source: "default" | "override" }>;
 }
+
+/** A token of one of the provider's services, for `/internal/*` (the token itself only on creation). */
+export interface ServiceToken {
+  service_token_id: string;
+  name: string;
+  status: "ACTIVE" | "REVOKED";
+  created_at: string;
+  revoked_at?: string;
+}

@@ -28,7 +28,7 @@ export interface AuthorizationRequest {
   /** The client certificate: DER from our own TLS listener, or PEM forwarded by a trusted proxy. */
   clientCertificate: Buffer | string | null;
   sourceIp: string;
-  /** The rate-limit category the request counts against. */
+  /** The rate-limit category the request counts against (`RATE_LIMIT_<CATEGORY>`, any letter case). */
   category: string;
   /** The environment the API serves; absent: whatever the key's own is. */
   environment?: Environment | null;
@@ -117,9 +117,9 @@ export class RequestAuthorizer {
     this.#partnerAccountHeader = `${headerPrefix(options.brand)}-Partner-Account`;
   }
 
-  /** Whether requests can count against this category (it has a default limit). */
+  /** Whether requests can count against this category (it has a default limit); any letter case. */
   knowsCategory(category: string): boolean {
-    return this.#o.rateLimits.categories.includes(category);
+    return this.#o.rateLimits.categories.includes(category.toUpperCase());
   }
 
   async authorize(request: AuthorizationRequest): Promise<Authorization> {
@@ -130,8 +130,15 @@ export class RequestAuthorizer {
 
   async #decide(request: AuthorizationRequest): Promise<Authorization> {
     const o = this.#o;
-    if (!this.knowsCategory(request.category)) {
-      return denied("INVALID_REQUEST", invalidParameter("category", `"${request.category}" has no rate limit`));
+    const category = request.category.toUpperCase();
+    if (!this.knowsCategory(category)) {
+      return denied(
+        "INVALID_REQUEST",
+        invalidParameter(
+          "category",
+          `${category.slice(0, 64)} has no rate limit (RATE_LIMIT_${category.slice(0, 64)})`,
+        ),
+      );
     }
     const blocked = await o.guard.ipBlocked(request.sourceIp);
     if (blocked) {
@@ -181,16 +188,25 @@ export class RequestAuthorizer {
     }
     const target = await this.#target(request, caller);
     if (target instanceof AppError) {
-      return { ...reported, outcome: target.code === "NOT_FOUND" ? "NOT_FOUND" : "INVALID_TARGET", error: target };
+      return {
+        ...reported,
+        outcome: target.code === "NOT_FOUND" ? "NOT_FOUND" : "INVALID_TARGET",
+        error: target,
+      };
     }
     // Budgets are per account, never per credential: the caller, its Acquiring Partner, and the
     // Partner Account it acts on all count this request.
     const parent = caller.parentAccountId ? await o.accounts.get(caller.parentAccountId) : null;
     const involved = [...(target ? [target] : []), caller, ...(parent ? [parent] : [])];
-    const rate = await o.rateLimits.consume(involved, request.category);
+    const rate = await o.rateLimits.consume(involved, category);
     if (rate && !rate.allowed) {
-      o.counters.rateLimitDenied(request.category);
-      return { ...reported, rate, outcome: "RATE_LIMITED", error: rateLimited(rate, "requests for this account") };
+      o.counters.rateLimitDenied(category);
+      return {
+        ...reported,
+        rate,
+        outcome: "RATE_LIMITED",
+        error: rateLimited(rate, "requests for this account"),
+      };
     }
     return {
       ...reported,
@@ -213,7 +229,10 @@ export class RequestAuthorizer {
     const { pathAccountId } = request;
     const header = request.partnerAccount;
     if (pathAccountId !== undefined && !ACCOUNT_ID_PATTERN.test(pathAccountId)) {
-      return invalidParameter("account_id", "must be krn:partner:global:account:<live|test>:<8 alphanumerics>");
+      return invalidParameter(
+        "account_id",
+        "must be krn:partner:global:account:<live|test>:<8 alphanumerics>",
+      );
     }
     if (header !== undefined && !ACCOUNT_ID_PATTERN.test(header)) {
       return invalidParameter(

@@ -1,7 +1,13 @@
 import { randomUUID } from "node:crypto";
 import type { Duplex } from "node:stream";
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
-import { AppError, ERROR_CODES, type ErrorCode, type ValidationIssue } from "../../domain/errors.ts";
+import {
+  AppError,
+  ERROR_CODES,
+  type ErrorCode,
+  errorBody,
+  type ValidationIssue,
+} from "../../domain/errors.ts";
 import type { App } from "../types.ts";
 
 interface AjvIssue {
@@ -107,17 +113,6 @@ export function toAppError(error: FastifyError | AppError | Error): AppError | n
   if (status === 404) return new AppError("NOT_FOUND", "Not found");
   if (status >= 400 && status < 500) return new AppError("VALIDATION_ERROR", "The request could not be read");
   return null;
-}
-
-/** The contract's error body of an error. */
-export function errorBody(error: AppError): Record<string, unknown> {
-  return {
-    error_id: randomUUID(),
-    error_type: ERROR_CODES[error.code].type,
-    error_code: error.code,
-    error_message: error.message,
-    ...(error.validationErrors ? { validation_errors: error.validationErrors } : {}),
-  };
 }
 
 export function sendError(reply: FastifyReply, error: AppError): FastifyReply {

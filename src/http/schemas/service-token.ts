@@ -11,7 +11,9 @@ export const ServiceTokenSchema = Type.Object({
 });
 
 export const ServiceTokenIdParam = Type.Object({
-  service_token_id: Type.String({ pattern: "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$" }),
+  service_token_id: Type.String({
+    pattern: "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+  }),
 });
 
 export function presentServiceToken(token: ServiceToken): Static<typeof ServiceTokenSchema> {

@@ -12,7 +12,10 @@ export function createServiceToken(app: App, services: AppServices): void {
         tags: ["Operator"],
         summary: "A token for one of the provider's services to call /internal/*; shown once",
         security: [{ operatorToken: [] }],
-        body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false }),
+        body: Type.Object(
+          { name: Type.String({ minLength: 1, maxLength: 64 }) },
+          { additionalProperties: false },
+        ),
         response: {
           201: Type.Intersect([ServiceTokenSchema, Type.Object({ token: Type.String() })]),
           ...errorResponses,

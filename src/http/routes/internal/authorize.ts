@@ -1,8 +1,11 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { invalidParameter } from "../../../domain/errors.ts";
+import { errorBody, invalidParameter } from "../../../domain/errors.ts";
 import { ENVIRONMENTS, type Environment } from "../../../domain/types.ts";
-import { identityHeaderNames, identityHeaders, statusHeaders } from "../../../services/authorization-headers.ts";
-import { errorBody } from "../../plugins/error-handler.ts";
+import {
+  identityHeaderNames,
+  identityHeaders,
+  statusHeaders,
+} from "../../../services/authorization-headers.ts";
 import { clientAddressSource, clientCertificateSource, type TransportOptions } from "../../transport.ts";
 import type { App, AppServices } from "../../types.ts";
 import { encodeDenial } from "./denial.ts";
@@ -61,7 +64,9 @@ export function authorize(
       request.log.info(
         {
           auth: decision.keyResult ?? decision.outcome,
-          original_method: single(request.headers["x-original-method"] ?? request.headers["x-forwarded-method"]),
+          original_method: single(
+            request.headers["x-original-method"] ?? request.headers["x-forwarded-method"],
+          ),
         },
         "forward-auth refused",
       );

@@ -12,7 +12,8 @@ export interface CarriedDenial {
 }
 
 const STATUS = /^[45]\d\d$/;
-const HEADER_NAMES = /^(retry-after|x-ratelimit-(limit|remaining|reset)|[a-z]+-(mtls-verification-status|ip-validation-status|mtls-enforcement))$/i;
+const HEADER_NAMES =
+  /^(retry-after|x-ratelimit-(limit|remaining|reset)|[a-z]+-(mtls-verification-status|ip-validation-status|mtls-enforcement))$/i;
 const BODY_FIELDS = ["error_id", "error_type", "error_code", "error_message"] as const;
 
 export function encodeDenial(denial: CarriedDenial): string {
@@ -34,7 +35,11 @@ export function decodeDenial(value: string | undefined): CarriedDenial | null {
   if (!body || BODY_FIELDS.some((field) => typeof body[field] !== "string")) return null;
   const headers: Record<string, string> = {};
   for (const [name, headerValue] of Object.entries(candidate.headers ?? {})) {
-    if (HEADER_NAMES.test(name) && typeof headerValue === "string" && /^[\w ,;=.:-]{1,200}$/.test(headerValue)) {
+    if (
+      HEADER_NAMES.test(name) &&
+      typeof headerValue === "string" &&
+      /^[\w ,;=.:-]{1,200}$/.test(headerValue)
+    ) {
       headers[name] = headerValue;
     }
   }

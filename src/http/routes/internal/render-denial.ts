@@ -15,7 +15,11 @@ export function renderDenial(app: App, options: { headerPrefix: string }): void 
     const value = request.headers[header];
     const denial = decodeDenial(typeof value === "string" && value !== "" ? value : undefined);
     if (!denial) throw NO_DENIAL;
-    return reply.code(denial.status).headers(denial.headers).type("application/json; charset=utf-8").send(denial.body);
+    return reply
+      .code(denial.status)
+      .headers(denial.headers)
+      .type("application/json; charset=utf-8")
+      .send(denial.body);
   };
   app.route({ method: METHODS, url: "/internal/v1/denial", schema: { hide: true }, handler });
 }

@@ -4,7 +4,7 @@ import { errorResponses } from "../../schemas/common.ts";
 import type { App, AppServices } from "../../types.ts";
 import { ACCOUNT_SCOPES, targetAccount } from "./scopes.ts";
 
-export function getAccount(app: App, services: AppServices): void {
+export function getAccount(app: App, _services: AppServices): void {
   for (const scope of ACCOUNT_SCOPES) {
     app.get(
       scope.prefix,

@@ -4,7 +4,7 @@ import { IpRestrictionSchema } from "../../schemas/security.ts";
 import type { App, AppServices } from "../../types.ts";
 import { ACCOUNT_SCOPES, targetAccount } from "./scopes.ts";
 
-export function getIpRestriction(app: App, services: AppServices): void {
+export function getIpRestriction(app: App, _services: AppServices): void {
   for (const scope of ACCOUNT_SCOPES) {
     app.get(
       `${scope.prefix}/ip-restriction`,

@@ -17,8 +17,7 @@ export function getMtlsEnforcement(app: App, services: AppServices): void {
           response: { 200: MtlsEnforcementSchema, ...errorResponses },
         },
       },
-      async (request) =>
-        presentMtlsEnforcement(targetAccount(request), services.now()),
+      async (request) => presentMtlsEnforcement(targetAccount(request), services.now()),
     );
   }
 }

@@ -1,9 +1,9 @@
 import { Type } from "typebox";
-import { targetAccount } from "./scopes.ts";
 import { presentAccount } from "../../presenters.ts";
 import { AccountSchema } from "../../schemas/account.ts";
 import { ErrorBody, errorResponses, PageQuery } from "../../schemas/common.ts";
 import type { App, AppServices } from "../../types.ts";
+import { targetAccount } from "./scopes.ts";
 
 export function listPartnerAccounts(app: App, services: AppServices): void {
   app.get(

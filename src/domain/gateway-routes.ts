@@ -1,0 +1,110 @@
+import { ENVIRONMENTS, type Environment } from "./types.ts";
+
+/** One upstream API behind the gateway. */
+export interface GatewayRoute {
+  /** Path prefix, matched on segment boundaries: `/payments` matches `/payments` and `/payments/…`. */
+  prefix: string;
+  /** Origin of the upstream service, e.g. `http://127.0.0.1:9000`. */
+  upstream: string;
+  /** Rate-limit category (`RATE_LIMIT_<CATEGORY>`), upper case. */
+  category: string;
+  /** The environment the upstream serves; null: whatever the key's own is. */
+  environment: Environment | null;
+  /** Forward `/payments/x` as `/x`. */
+  stripPrefix: boolean;
+  /** How long the upstream may take to answer (headers, and between body chunks). */
+  timeoutMs: number;
+}
+
+export class GatewayRoutesError extends Error {
+  constructor(problem: string) {
+    super(`Invalid gateway routes: ${problem}`);
+    this.name = "GatewayRoutesError";
+  }
+}
+
+const PREFIX = /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/;
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+function route(raw: unknown, index: number, knowsCategory: (category: string) => boolean): GatewayRoute {
+  const at = `routes[${index}]`;
+  if (!raw || typeof raw !== "object") throw new GatewayRoutesError(`${at} must be an object`);
+  const r = raw as Record<string, unknown>;
+  const known = new Set(["prefix", "upstream", "category", "environment", "strip_prefix", "timeout_ms"]);
+  for (const key of Object.keys(r)) {
+    if (!known.has(key)) throw new GatewayRoutesError(`${at}.${key} is not a known field`);
+  }
+  if (typeof r.prefix !== "string" || !PREFIX.test(r.prefix) || /(^|\/)\.\.?(\/|$)/.test(r.prefix)) {
+    throw new GatewayRoutesError(`${at}.prefix must be a path starting with "/"`);
+  }
+  let upstream: URL;
+  try {
+    upstream = new URL(String(r.upstream));
+  } catch {
+    throw new GatewayRoutesError(`${at}.upstream must be an http(s) URL`);
+  }
+  if (!/^https?:$/.test(upstream.protocol) || upstream.search || upstream.hash || upstream.username) {
+    throw new GatewayRoutesError(`${at}.upstream must be an http(s) URL without query or credentials`);
+  }
+  const category = typeof r.category === "string" ? r.category.toUpperCase() : "API";
+  if (!knowsCategory(category)) {
+    throw new GatewayRoutesError(`${at}.category ${category} has no limit: set RATE_LIMIT_${category}`);
+  }
+  const environment = r.environment === undefined || r.environment === null ? null : String(r.environment);
+  if (environment !== null && !ENVIRONMENTS.includes(environment as Environment)) {
+    throw new GatewayRoutesError(`${at}.environment must be LIVE or TEST`);
+  }
+  if (r.strip_prefix !== undefined && typeof r.strip_prefix !== "boolean") {
+    throw new GatewayRoutesError(`${at}.strip_prefix must be true or false`);
+  }
+  const timeoutMs = r.timeout_ms === undefined ? DEFAULT_TIMEOUT_MS : Number(r.timeout_ms);
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 600_000) {
+    throw new GatewayRoutesError(`${at}.timeout_ms must be an integer from 1 to 600000`);
+  }
+  return {
+    prefix: r.prefix.length > 1 ? r.prefix.replace(/\/+$/, "") : r.prefix,
+    upstream: upstream.origin + upstream.pathname.replace(/\/+$/, ""),
+    category,
+    environment: environment as Environment | null,
+    stripPrefix: r.strip_prefix === true,
+    timeoutMs,
+  };
+}
+
+/** Validates a routes document (`{"routes": […]}`); the longest prefix comes first. */
+export function parseGatewayRoutes(
+  document: unknown,
+  knowsCategory: (category: string) => boolean,
+): GatewayRoute[] {
+  const list = (document as { routes?: unknown } | null)?.routes;
+  if (!Array.isArray(list) || list.length === 0) {
+    throw new GatewayRoutesError('expected {"routes": [ … ]} with at least one route');
+  }
+  const routes = list.map((raw, index) => route(raw, index, knowsCategory));
+  const prefixes = new Set<string>();
+  for (const r of routes) {
+    if (prefixes.has(r.prefix)) throw new GatewayRoutesError(`prefix ${r.prefix} appears twice`);
+    prefixes.add(r.prefix);
+  }
+  return routes.sort((a, b) => b.prefix.length - a.prefix.length);
+}
+
+/** The route of a request path: the longest matching prefix, on segment boundaries. */
+export function matchRoute(routes: readonly GatewayRoute[], path: string): GatewayRoute | null {
+  for (const r of routes) {
+    if (r.prefix === "/" || path === r.prefix || path.startsWith(`${r.prefix}/`)) return r;
+  }
+  return null;
+}
+
+/** Dot segments (also percent-encoded) would let a path leave its route at the upstream. */
+export function hasDotSegment(path: string): boolean {
+  return /(^|\/)(\.|%2e){1,2}(\/|$)/i.test(path) || /%2f|%5c/i.test(path);
+}
+
+/** The path the upstream receives. */
+export function upstreamPath(r: GatewayRoute, path: string): string {
+  if (!r.stripPrefix || r.prefix === "/") return path;
+  const rest = path.slice(r.prefix.length);
+  return rest.startsWith("/") ? rest : `/${rest}`;
+}
