@@ -16,6 +16,7 @@ const STORE_NEUTRAL_SUITES = [
   "end-to-end",
   "lifecycle-cli",
   "mtls",
+  "forward-auth",
 ].map((name) => `test/${name}.test.ts`);
 
 export default defineConfig({
