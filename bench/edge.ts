@@ -108,7 +108,7 @@ export async function runEdge(progress: (line: string) => void): Promise<EdgeRes
         const claimed = await call(
           `${publicUrl}${link}`,
           { method: "POST", headers: { accept: "application/json" } },
-          200,
+          201,
         );
         const apiKey = String(claimed.api_key);
         const serviceToken = await call(

@@ -1,124 +1,104 @@
 /**
- * Authentication hot-path benchmark. Each case runs for a fixed time in this process; results are
- * printed as operations per second and as a ratio to the baseline measured in the same run (one
- * HMAC-SHA-256 of a key: the least any verification of a hashed key can cost).
- *   npm run bench
+ * One command for every benchmark: `npm run bench`. Each ratio is against a baseline measured in the
+ * same run on the same machine, so the ratios (not the absolute figures) are what compare across
+ * machines.
+ *   1. authentication hot path, in process (`app.inject`) ÷ one HMAC-SHA-256 of a key;
+ *   2. authorization edge over HTTP (autocannon, servers in child processes): forward-auth ÷ a bare
+ *      Fastify route (baseline A), gateway with authorization ÷ the same gateway without;
+ *   3. the in-process verifier's `verify()` ÷ one HMAC-SHA-256 of a key (baseline B).
+ * BENCH_SECONDS sets the duration of every case (default: 2 s in process, 5 s over HTTP);
+ * BENCH_ONLY=hot-path or BENCH_ONLY=edge runs one part.
  */
-import { createHmac } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { crc32 } from "node:zlib";
-import { compose } from "../src/compose.ts";
-import { loadConfig } from "../src/config.ts";
-import { encodeBase62 } from "../src/domain/base62.ts";
-import { generateKey } from "../src/domain/key-format.ts";
-import { createLogger } from "../src/logger.ts";
-import { CertificateAuthority } from "../src/services/certificate-authority.ts";
-import { openSqliteStore } from "../src/store/sqlite/sqlite-store.ts";
-import { systemClock, systemRandom } from "../src/system.ts";
+import { cpus } from "node:os";
+import { runEdge } from "./edge.ts";
+import { runHotPath, STORED_CREDENTIALS } from "./hot-path.ts";
+import {
+  CONNECTIONS,
+  HTTP_SECONDS,
+  integer,
+  LOOP_SECONDS,
+  type LoadResult,
+  type LoopResult,
+} from "./measure.ts";
+import { killAll } from "./processes.ts";
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
-
-async function measure(
-  name: string,
-  run: () => unknown | Promise<unknown>,
-): Promise<{ name: string; perSecond: number }> {
-  for (let i = 0; i < 200; i++) await run();
-  let count = 0;
-  const start = process.hrtime.bigint();
-  const deadline = start + BigInt(SECONDS * 1e9);
-  let now = start;
-  while (now < deadline) {
-    for (let i = 0; i < 50; i++) await run();
-    count += 50;
-    now = process.hrtime.bigint();
-  }
-  return { name, perSecond: count / (Number(now - start) / 1e9) };
+const only = process.env.BENCH_ONLY ?? "";
+if (!["", "hot-path", "edge"].includes(only)) {
+  throw new Error(`BENCH_ONLY must be hot-path or edge (got "${only}")`);
 }
+const progress = (line: string): void => {
+  process.stderr.write(`… ${line}\n`);
+};
+const write = (line = ""): void => {
+  process.stdout.write(`${line}\n`);
+};
+const ratio = (value: number): string => value.toFixed(2).padStart(7);
 
-const dataDir = mkdtempSync(join(tmpdir(), "partner-credentials-bench-"));
-const pepper = "b".repeat(43);
-const { app } = await compose({
-  config: loadConfig({
-    DATA_DIR: dataDir,
-    USAGE_FLUSH_INTERVAL: "PT1S",
-    RATE_LIMIT_PARTNER_MANAGEMENT: "100000000/1s",
-    AUTH_FAILURES_PER_IP: "100000000/1m",
-    AUTH_FAILURES_PER_KEY: "100000000/1m",
-  }),
-  store: await openSqliteStore(join(dataDir, "bench.sqlite")),
-  logger: createLogger({ level: "silent" }),
-  clock: systemClock,
-  random: systemRandom,
-  adminToken: "a".repeat(43),
-  pepper,
-  ca: await CertificateAuthority.ephemeral({ now: new Date(), random: systemRandom }),
-});
-await app.ready();
-const operator = { authorization: `Bearer ${"a".repeat(43)}` };
-const created = await app.inject({
-  method: "POST",
-  url: "/admin/v1/accounts",
-  headers: operator,
-  payload: { name: "Bench" },
-});
-const link = new URL((created.json() as { onboarding_url: string }).onboarding_url).pathname;
-const claim = await app.inject({ method: "POST", url: link, headers: { accept: "application/json" } });
-const apiKey = (claim.json() as { api_key: string }).api_key;
-// Enough other credentials that lookups go through a real index.
-for (let i = 0; i < 2000; i++) {
-  await app.inject({
-    method: "POST",
-    url: "/v1/account/credentials",
-    headers: { authorization: `Basic ${apiKey}` },
-    payload: { type: i % 2 ? "API" : "CLIENT", environment: "TEST" },
-  });
-}
-const unknownKey = generateKey({
-  brand: "klarna",
-  environment: "LIVE",
-  type: "API",
-  random: systemRandom,
-}).key;
-// Same lookup id as the real key, another secret, valid checksum: only the HMAC comparison fails.
-const forgedUnsigned = `${apiKey.slice(0, 28)}${unknownKey.slice(28, 60)}`;
-const wrongSecret = forgedUnsigned + encodeBase62(crc32(forgedUnsigned), 6);
-const disabled = await app.inject({
-  method: "POST",
-  url: "/v1/account/credentials",
-  headers: { authorization: `Basic ${apiKey}` },
-  payload: { type: "API", environment: "LIVE" },
-});
-const disabledBody = disabled.json() as { api_key: string; credential_id: string };
-await app.inject({
-  method: "DELETE",
-  url: `/v1/account/credentials/${disabledBody.credential_id}`,
-  headers: { authorization: `Basic ${apiKey}` },
-});
-const badChecksum = `${apiKey.slice(0, -1)}${apiKey.endsWith("A") ? "B" : "A"}`;
-const get = (key: string) => () =>
-  app.inject({ method: "GET", url: "/v1/account", headers: { authorization: `Basic ${key}` } });
+try {
+  const hotPath = only === "edge" ? null : await runHotPath(progress);
+  const edge = only === "hot-path" ? null : await runEdge(progress);
 
-const baseline = await measure("baseline: one HMAC-SHA-256 of a key", () =>
-  createHmac("sha256", pepper).update(apiKey).digest("base64url"),
-);
-const results = [
-  baseline,
-  await measure("HTTP GET /healthz (no auth; framework floor)", () =>
-    app.inject({ method: "GET", url: "/healthz" }),
-  ),
-  await measure("HTTP GET /v1/account, valid key", get(apiKey)),
-  await measure("HTTP GET /v1/account, unknown well-formed key", get(unknownKey)),
-  await measure("HTTP GET /v1/account, right lookup id, wrong secret", get(wrongSecret)),
-  await measure("HTTP GET /v1/account, disabled key", get(disabledBody.api_key)),
-  await measure("HTTP GET /v1/account, wrong checksum (no store read)", get(badChecksum)),
-];
-process.stdout.write(`\nauthentication hot path, ${SECONDS} s per case, 2001 credentials stored\n`);
-for (const r of results) {
-  process.stdout.write(
-    `${r.name.padEnd(56)} ${Math.round(r.perSecond).toString().padStart(9)} ops/s   ${(baseline.perSecond / r.perSecond).toFixed(1).padStart(6)}x baseline time\n`,
+  write();
+  write(
+    `Node ${process.version}, ${cpus().length} CPU cores (${cpus()[0]?.model.trim() ?? "unknown"}), ${process.platform} ${process.arch}`,
   );
+
+  if (hotPath) {
+    const { baseline, cases } = hotPath;
+    write();
+    write(
+      `Authentication hot path: in process (app.inject), ${LOOP_SECONDS} s per case, ${STORED_CREDENTIALS} credentials stored`,
+    );
+    write(`${"case".padEnd(50)} ${"ops/s".padStart(9)}   ${"× baseline time".padStart(15)}`);
+    for (const r of [baseline, ...cases]) {
+      const label = r === baseline ? `baseline: ${r.name}` : r.name;
+      write(
+        `${label.padEnd(50)} ${integer(r.perSecond, 9)}   ${`${(baseline.perSecond / r.perSecond).toFixed(1)}x`.padStart(15)}`,
+      );
+    }
+  }
+
+  if (edge) {
+    const A = edge.bare.perSecond;
+    const row = (label: string, r: LoadResult): void =>
+      write(
+        `${label.padEnd(58)} ${integer(r.perSecond, 8)} ${ratio(r.perSecond / A)} ${r.p50.toString().padStart(7)} ${r.p99.toString().padStart(7)}`,
+      );
+    write();
+    write(
+      `Authorization edge over HTTP: autocannon, ${CONNECTIONS} connections, 1 s warm-up + ${HTTP_SECONDS} s per case, servers in child processes`,
+    );
+    write(
+      `${"case".padEnd(58)} ${"req/s".padStart(8)} ${"÷ A".padStart(7)} ${"p50 ms".padStart(7)} ${"p99 ms".padStart(7)}`,
+    );
+    row("A  bare Fastify GET / → {hello:world} (baseline A)", edge.bare);
+    row("   serve GET /healthz (its HTTP stack, no authorization)", edge.healthz);
+    row("   forward-auth GET /internal/v1/authorize, valid key", edge.forwardAuth);
+    row("   gateway GET /payments/orders, authorization off", edge.gatewayNoAuth);
+    row("   gateway GET /payments/orders, valid key", edge.gateway);
+    write();
+    write("Ratios (req/s ÷ req/s; 1.00 = as fast)");
+    write(
+      `${"   forward-auth ÷ bare Fastify route (A)".padEnd(58)} ${ratio(edge.forwardAuth.perSecond / A)}`,
+    );
+    write(
+      `${"   forward-auth ÷ serve GET /healthz".padEnd(58)} ${ratio(edge.forwardAuth.perSecond / edge.healthz.perSecond)}`,
+    );
+    write(
+      `${"   gateway with authorization ÷ gateway without".padEnd(58)} ${ratio(edge.gateway.perSecond / edge.gatewayNoAuth.perSecond)}`,
+    );
+
+    const { hmac: B, verify } = edge;
+    const loop = (label: string, r: LoopResult): void =>
+      write(
+        `${label.padEnd(58)} ${integer(r.perSecond, 9)} ${ratio(r.perSecond / B.perSecond)} ${`${(B.perSecond / r.perSecond).toFixed(1)}x`.padStart(15)}`,
+      );
+    write();
+    write(`Verifier in process: sequential await loop, ${LOOP_SECONDS} s per case`);
+    write(`${"case".padEnd(58)} ${"ops/s".padStart(9)} ${"÷ B".padStart(7)} ${"× B's time".padStart(15)}`);
+    loop("B  one HMAC-SHA-256 of a key (baseline B)", B);
+    loop("   verifier.verify(), valid key", verify);
+  }
+} finally {
+  killAll();
 }
-await app.close();
-rmSync(dataDir, { recursive: true, force: true });

@@ -118,3 +118,60 @@ export function rawRequest(baseUrl: string, bytes: string): Promise<string> {
     );
   });
 }
+
+export interface GatewayProcess {
+  child: ChildProcess;
+  url: string;
+  output(): string;
+  stop(): Promise<number | null>;
+}
+
+/** Starts `partnerctl gateway --routes FILE --port PORT --data-dir DIR` in its own process group. */
+export async function startGatewayProcess(options: {
+  port: number;
+  dataDir: string;
+  routesFile: string;
+  env?: Record<string, string>;
+}): Promise<GatewayProcess> {
+  const child = spawn(
+    "./bin/partnerctl",
+    [
+      "gateway",
+      "--routes",
+      options.routesFile,
+      "--port",
+      String(options.port),
+      "--data-dir",
+      options.dataDir,
+    ],
+    {
+      cwd: ROOT,
+      detached: true,
+      env: { ...process.env, LOG_LEVEL: "info", ...options.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  let output = "";
+  child.stdout?.on("data", (chunk) => {
+    output += String(chunk);
+  });
+  child.stderr?.on("data", (chunk) => {
+    output += String(chunk);
+  });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const deadline = Date.now() + 20_000;
+  while (!output.includes("gateway listening")) {
+    if (Date.now() > deadline || child.exitCode !== null)
+      throw new Error(`gateway did not start:\n${output}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    child,
+    url: `http://127.0.0.1:${options.port}`,
+    output: () => output,
+    stop: async () => {
+      if (child.pid) process.kill(-child.pid, "SIGTERM");
+      return exited;
+    },
+  };
+}
