@@ -75,7 +75,7 @@ afterAll(async () => {
 async function call(
   path: string,
   key: string | undefined,
-  init: { method?: string; headers?: Record<string, string>; body?: BodyInit; duplex?: "half" } = {},
+  init: { method?: string; headers?: Record<string, string>; body?: NonNullable<RequestInit["body"]>; duplex?: "half" } = {},
 ) {
   const response = await fetch(`${gateway.url}${path}`, {
     ...init,
@@ -190,7 +190,7 @@ describe("partnerctl gateway", () => {
     const response = await call("/payments/v1/uploads", partner.apiKey, {
       method: "POST",
       headers: { "content-type": "application/octet-stream" },
-      body: Readable.toWeb(Readable.from(chunks)) as BodyInit,
+      body: Readable.toWeb(Readable.from(chunks)) as NonNullable<RequestInit["body"]>,
       duplex: "half",
     });
     expect(response.status).toBe(200);

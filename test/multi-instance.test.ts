@@ -1,6 +1,7 @@
 import { execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -9,7 +10,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AdminClient, PartnerClient } from "../src/client/index.ts";
 import { ADMIN_TOKEN, PEPPER } from "./harness.ts";
 import { TEST_DATABASE_URL } from "./postgres.ts";
-import { freePort, partnerctl, type ServerProcess, startServerProcess } from "./process.ts";
+import {
+  freePort,
+  partnerctl,
+  ROOT,
+  type ServerProcess,
+  startGatewayProcess,
+  startServerProcess,
+} from "./process.ts";
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? "";
 if (!TEST_REDIS_URL) process.stderr.write("TEST_REDIS_URL is not set: multi-instance suites are skipped\n");
@@ -135,6 +145,80 @@ describe.skipIf(!enabled)("two instances sharing PostgreSQL and Redis", () => {
     }
     process.stdout.write(`multi-instance: disabled on A, refused on B after ${refusedAfter.toFixed(0)} ms\n`);
     expect(refusedAfter).toBeLessThan(1_000);
+  });
+
+  it("a key disabled through A is refused within 1 s by B's forward-auth, B's gateway and a verifier elsewhere", async () => {
+    const { client } = await onboard(fleet);
+    const key = await client.createCredential({ type: "API", environment: "LIVE", description: "edge" });
+    const apiKey = key.api_key ?? "";
+    const admin = new AdminClient({ baseUrl: fleet.a.internalUrl, token: ADMIN_TOKEN });
+    const { token } = await admin.createServiceToken("edge-test");
+    const routesFile = join(fleet.dirs[1] ?? "", "routes.json");
+    const upstream = createServer((_req, res) => res.end("ok"));
+    await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
+    const upstreamPort = (upstream.address() as { port: number }).port;
+    writeFileSync(
+      routesFile,
+      JSON.stringify({ routes: [{ prefix: "/", upstream: `http://127.0.0.1:${upstreamPort}` }] }),
+    );
+    const env = { DATABASE_URL: fleet.databaseUrl, REDIS_URL: TEST_REDIS_URL, PEPPER, INSTANCE_COUNT: "2" };
+    const gateway = await startGatewayProcess({
+      port: await freePort(),
+      dataDir: fleet.dirs[1] ?? "",
+      routesFile,
+      env,
+    });
+    const probe = spawn(process.execPath, ["--import", "tsx", "test/fixtures/verifier-probe.ts", apiKey], {
+      cwd: ROOT,
+      env: { ...process.env, ...env, DATA_DIR: fleet.dirs[1] ?? "" },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const lines: { outcome?: string; at?: number; ready?: boolean }[] = [];
+    probe.stdout?.on("data", (chunk) => {
+      for (const line of String(chunk).split("\n").filter(Boolean)) lines.push(JSON.parse(line));
+    });
+    try {
+      const forwardAuth = async (): Promise<number> =>
+        (
+          await fetch(`${fleet.b.internalUrl}/internal/v1/authorize`, {
+            headers: { authorization: `Basic ${apiKey}`, "x-service-token": token },
+          })
+        ).status;
+      const viaGateway = async (): Promise<number> =>
+        (await fetch(`${gateway.url}/payments`, { headers: { authorization: `Basic ${apiKey}` } })).status;
+      const deadline = Date.now() + 15_000;
+      while (!lines.some((l) => l.outcome === "ALLOWED") && Date.now() < deadline) await sleep(20);
+      for (let i = 0; i < 3; i++) {
+        expect(await forwardAuth()).toBe(200);
+        expect(await viaGateway()).toBe(200);
+      }
+      const start = Date.now();
+      await client.disableCredential(key.credential_id); // through A
+      const refusedAfter = { forwardAuth: Number.POSITIVE_INFINITY, gateway: Number.POSITIVE_INFINITY };
+      while (
+        Date.now() - start < 3_000 &&
+        !(Number.isFinite(refusedAfter.forwardAuth) && Number.isFinite(refusedAfter.gateway))
+      ) {
+        const [f, g] = await Promise.all([forwardAuth(), viaGateway()]);
+        if (f === 401 && !Number.isFinite(refusedAfter.forwardAuth))
+          refusedAfter.forwardAuth = Date.now() - start;
+        if (g === 401 && !Number.isFinite(refusedAfter.gateway)) refusedAfter.gateway = Date.now() - start;
+        await sleep(10);
+      }
+      while (!lines.some((l) => l.outcome === "UNAUTHORIZED") && Date.now() - start < 3_000) await sleep(10);
+      const verifierAt = lines.find((l) => l.outcome === "UNAUTHORIZED")?.at;
+      const verifierAfter = verifierAt === undefined ? Number.POSITIVE_INFINITY : verifierAt - start;
+      process.stdout.write(
+        `multi-instance: disabled on A; refused by B's forward-auth after ${refusedAfter.forwardAuth} ms, B's gateway after ${refusedAfter.gateway} ms, a verifier process after ${verifierAfter} ms\n`,
+      );
+      expect(refusedAfter.forwardAuth).toBeLessThan(1_000);
+      expect(refusedAfter.gateway).toBeLessThan(1_000);
+      expect(verifierAfter).toBeLessThan(1_000);
+    } finally {
+      probe.kill("SIGTERM");
+      await gateway.stop();
+      upstream.close();
+    }
   });
 
   it("two sweeps at once on the shared store act once per transition", async () => {
