@@ -75,7 +75,12 @@ afterAll(async () => {
 async function call(
   path: string,
   key: string | undefined,
-  init: { method?: string; headers?: Record<string, string>; body?: NonNullable<RequestInit["body"]>; duplex?: "half" } = {},
+  init: {
+    method?: string;
+    headers?: Record<string, string>;
+    body?: NonNullable<RequestInit["body"]>;
+    duplex?: "half";
+  } = {},
 ) {
   const response = await fetch(`${gateway.url}${path}`, {
     ...init,
