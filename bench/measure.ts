@@ -1,7 +1,7 @@
 import autocannon from "autocannon";
 
-/** Seconds per case: BENCH_SECONDS, or 2 s for in-process loops and 5 s for HTTP load. */
-export function seconds(fallback: number): number {
+/** Seconds per case: BENCH_SECONDS, or the default of the kind of case. */
+function seconds(fallback: number): number {
   const raw = process.env.BENCH_SECONDS;
   if (raw === undefined || raw === "") return fallback;
   const value = Number(raw);
@@ -9,59 +9,134 @@ export function seconds(fallback: number): number {
   return value;
 }
 
+function rounds(): number {
+  const raw = process.env.BENCH_ROUNDS ?? "3";
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`BENCH_ROUNDS must be 1 or more (got "${raw}")`);
+  return value;
+}
+
+/** In-process loops: 2 s per case unless BENCH_SECONDS says otherwise. */
 export const LOOP_SECONDS = seconds(2);
-export const HTTP_SECONDS = seconds(5);
+/** HTTP load: 6 s per case unless BENCH_SECONDS says otherwise, split over ROUNDS. */
+export const HTTP_SECONDS = seconds(6);
+/** Cases compared with each other run in turn, this many times, so drift hits them alike. */
+export const ROUNDS = rounds();
+export const WARM_UP_SECONDS = 2;
 export const CONNECTIONS = 50;
 
 export interface LoopResult {
   name: string;
   perSecond: number;
+  /** Slowest and fastest round, ops/s (equal with one round). */
+  min: number;
+  max: number;
 }
 
-/** Calls `run` one at a time (awaiting each) for LOOP_SECONDS after 200 warm-up calls. */
-export async function measure(name: string, run: () => unknown | Promise<unknown>): Promise<LoopResult> {
-  for (let i = 0; i < 200; i++) await run();
+async function loop(run: () => unknown | Promise<unknown>, seconds: number): Promise<[number, number]> {
   let count = 0;
   const start = process.hrtime.bigint();
-  const deadline = start + BigInt(Math.round(LOOP_SECONDS * 1e9));
+  const deadline = start + BigInt(Math.round(seconds * 1e9));
   let now = start;
   while (now < deadline) {
     for (let i = 0; i < 50; i++) await run();
     count += 50;
     now = process.hrtime.bigint();
   }
-  return { name, perSecond: count / (Number(now - start) / 1e9) };
+  return [count, Number(now - start) / 1e9];
+}
+
+/** Calls `run` one at a time (awaiting each) for LOOP_SECONDS after 200 warm-up calls. */
+export async function measure(name: string, run: () => unknown | Promise<unknown>): Promise<LoopResult> {
+  return (await measureInTurn([{ name, run }], 1))[0] as LoopResult;
+}
+
+/**
+ * Like `measure`, for cases to compare: each gets LOOP_SECONDS in all, in `turns` slices taken in
+ * turn (a, b, a, b, …).
+ */
+export async function measureInTurn(
+  cases: { name: string; run: () => unknown | Promise<unknown> }[],
+  turns = ROUNDS,
+): Promise<LoopResult[]> {
+  for (const c of cases) for (let i = 0; i < 200; i++) await c.run();
+  const slices = cases.map(() => [] as [number, number][]);
+  for (let turn = 0; turn < turns; turn++) {
+    for (const [i, c] of cases.entries()) slices[i]?.push(await loop(c.run, LOOP_SECONDS / turns));
+  }
+  return cases.map((c, i) => {
+    const done = slices[i] ?? [];
+    const rates = done.map(([count, time]) => count / time);
+    const total = done.reduce((sum, [count]) => sum + count, 0);
+    const time = done.reduce((sum, [, t]) => sum + t, 0);
+    return { name: c.name, perSecond: total / time, min: Math.min(...rates), max: Math.max(...rates) };
+  });
+}
+
+export interface HttpCase {
+  name: string;
+  url: string;
+  headers?: Record<string, string>;
 }
 
 export interface LoadResult {
   name: string;
   perSecond: number;
+  /** Slowest and fastest round, req/s. */
+  min: number;
+  max: number;
+  /** Median of the rounds' medians, and the worst round's 99th percentile, in ms. */
   p50: number;
   p99: number;
 }
 
-/**
- * HTTP load with autocannon from this process: CONNECTIONS keep-alive connections, a 1 s warm-up,
- * then HTTP_SECONDS measured. Every answer must be a 2xx: a benchmark of refusals would mislead.
- */
-export async function load(
-  name: string,
-  request: { url: string; headers?: Record<string, string> },
-): Promise<LoadResult> {
-  const options = { ...request, connections: CONNECTIONS, timeout: 10 };
-  await autocannon({ ...options, duration: 1 });
-  const result = await autocannon({ ...options, duration: HTTP_SECONDS });
+async function cannon(c: HttpCase, duration: number) {
+  const result = await autocannon({
+    url: c.url,
+    headers: c.headers ?? {},
+    connections: CONNECTIONS,
+    timeout: 10,
+    duration,
+  });
+  // Every answer must be a 2xx: a benchmark of refusals or proxy errors would mislead.
   if (result.non2xx > 0 || result.errors > 0 || result["2xx"] === 0) {
     throw new Error(
-      `${name}: ${result["2xx"]} 2xx, ${result.non2xx} other statuses ${JSON.stringify(result.statusCodeStats)}, ${result.errors} errors (${result.timeouts} timeouts)`,
+      `${c.name}: ${result["2xx"]} 2xx, ${result.non2xx} other statuses ${JSON.stringify(result.statusCodeStats)}, ${result.errors} errors (${result.timeouts} timeouts)`,
     );
   }
-  return {
-    name,
-    perSecond: result["2xx"] / result.duration,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-  };
+  return result;
+}
+
+/**
+ * HTTP load with autocannon from this process, CONNECTIONS keep-alive connections: a warm-up of
+ * every case, then ROUNDS rounds in which each case runs HTTP_SECONDS / ROUNDS in turn.
+ */
+export async function loadInTurn(
+  cases: HttpCase[],
+  progress: (line: string) => void = () => {},
+): Promise<LoadResult[]> {
+  for (const c of cases) {
+    progress(`warm-up ${c.name}`);
+    await cannon(c, WARM_UP_SECONDS);
+  }
+  const rounds = cases.map(() => [] as Awaited<ReturnType<typeof cannon>>[]);
+  for (let round = 0; round < ROUNDS; round++) {
+    progress(`round ${round + 1}/${ROUNDS}`);
+    for (const [i, c] of cases.entries()) rounds[i]?.push(await cannon(c, HTTP_SECONDS / ROUNDS));
+  }
+  return cases.map((c, i) => {
+    const done = rounds[i] ?? [];
+    const rates = done.map((r) => r["2xx"] / r.duration);
+    const p50s = done.map((r) => r.latency.p50).sort((a, b) => a - b);
+    return {
+      name: c.name,
+      perSecond: done.reduce((sum, r) => sum + r["2xx"], 0) / done.reduce((sum, r) => sum + r.duration, 0),
+      min: Math.min(...rates),
+      max: Math.max(...rates),
+      p50: p50s[Math.floor((p50s.length - 1) / 2)] ?? 0,
+      p99: Math.max(...done.map((r) => r.latency.p99)),
+    };
+  });
 }
 
 export function integer(value: number, width: number): string {

@@ -29,6 +29,38 @@ afterAll(async () => {
 });
 
 describe("a real server process, the partnerctl CLI and the SDK", () => {
+  it("manages service tokens with partnerctl, on the internal listener by default", async () => {
+    // No --url: `partnerctl admin` finds the internal listener from INTERNAL_HOST/INTERNAL_PORT.
+    const env = { INTERNAL_PORT: new URL(server.internalUrl).port };
+    const created = await partnerctl(
+      ["admin", "service-tokens", "create", "--name", "payments-edge", "--json", "--data-dir", dataDir],
+      env,
+    );
+    expect(created.code, created.stderr).toBe(0);
+    const { service_token_id, token } = JSON.parse(created.stdout) as {
+      service_token_id: string;
+      token: string;
+    };
+    expect(token).toMatch(/^pcst_/);
+    const authorize = () =>
+      fetch(`${server.internalUrl}/internal/v1/authorize`, { headers: { "x-service-token": token } });
+    expect((await (await authorize()).json()) as object).toMatchObject({ error_code: "UNAUTHORIZED" });
+    const listed = await partnerctl(["admin", "service-tokens", "list", "--data-dir", dataDir], env);
+    expect(listed.stdout).toMatch(new RegExp(`${service_token_id}\\s+ACTIVE\\s+\\S+\\s+payments-edge`));
+    expect(listed.stdout).not.toContain(token);
+    const revoked = await partnerctl(
+      ["admin", "service-tokens", "revoke", service_token_id, "--data-dir", dataDir],
+      env,
+    );
+    expect(revoked.stdout).toContain("REVOKED");
+    expect((await (await authorize()).json()) as object).toMatchObject({
+      error_code: "SERVICE_UNAUTHORIZED",
+    });
+    // The partners' listener serves none of it.
+    expect((await fetch(`${server.url}/admin/v1/service-tokens`)).status).toBe(404);
+    expect((await fetch(`${server.url}/metrics`)).status).toBe(404);
+  });
+
   it("runs the whole onboarding and credential flow, then shuts down gracefully", async () => {
     expect(statSync(join(dataDir, "admin-token")).mode & 0o777).toBe(0o600);
     expect(statSync(join(dataDir, "pepper")).mode & 0o777).toBe(0o600);
