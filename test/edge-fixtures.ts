@@ -127,3 +127,19 @@ export async function setRateLimit(internalUrl: string, accountId: string, limit
   });
   if (!response.ok) throw new Error(`rate limits: ${response.status} ${await response.text()}`);
 }
+
+/**
+ * Keys a LIVE API must refuse, of one partner: none, a made-up one, a disabled LIVE key and a
+ * (valid) TEST key. Also returns the TEST key on its own, for TEST routes.
+ */
+export async function keysToRefuse(
+  server: { url: string },
+  apiKey: string,
+): Promise<{ keys: (string | undefined)[]; testKey: string }> {
+  const create = (environment: "LIVE" | "TEST") =>
+    partnerApi(server, apiKey, "POST", "/v1/account/credentials", { type: "API", environment });
+  const disabled = await create("LIVE");
+  await partnerApi(server, apiKey, "DELETE", `/v1/account/credentials/${disabled.body.credential_id}`);
+  const testKey = String((await create("TEST")).body.api_key);
+  return { keys: [undefined, "klarna_live_api_wrong", String(disabled.body.api_key), testKey], testKey };
+}

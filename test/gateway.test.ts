@@ -7,6 +7,7 @@ import { createLocalJWKSet, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createVerifier, type Verifier } from "../src/verifier/index.ts";
 import {
+  keysToRefuse,
   onboardThroughProcess,
   type ProcessPartner,
   partnerApi,
@@ -134,33 +135,15 @@ describe("partnerctl gateway", () => {
   });
 
   it("refuses wrong, disabled and wrong-environment keys with the Klarna body, reaching no upstream", async () => {
-    const disabled = await partnerApi(server, partner.apiKey, "POST", "/v1/account/credentials", {
-      type: "API",
-      environment: "LIVE",
-    });
-    await partnerApi(
-      server,
-      partner.apiKey,
-      "DELETE",
-      `/v1/account/credentials/${disabled.body.credential_id}`,
-    );
-    const testKey = await partnerApi(server, partner.apiKey, "POST", "/v1/account/credentials", {
-      type: "API",
-      environment: "TEST",
-    });
+    const { keys, testKey } = await keysToRefuse(server, partner.apiKey);
     const before = upstream.seen.length;
-    for (const key of [
-      undefined,
-      "klarna_live_api_wrong",
-      String(disabled.body.api_key),
-      String(testKey.body.api_key),
-    ]) {
+    for (const key of keys) {
       const refused = await call("/payments/v1/sessions", key, { method: "POST", body: "{}" });
       expect(refused.status).toBe(401);
       expect(refused.body).toMatchObject({ error_type: "ACCESS_ERROR", error_code: "UNAUTHORIZED" });
     }
     // The TEST key opens the TEST route, whose prefix is stripped.
-    const onTest = await call("/test/payments/v1/sessions", String(testKey.body.api_key));
+    const onTest = await call("/test/payments/v1/sessions", testKey);
     expect(onTest.status).toBe(200);
     expect(lastSeen()?.url).toBe("/v1/sessions");
     expect(lastSeen()?.headers["x-klarna-environment"]).toBe("TEST");

@@ -7,6 +7,7 @@ import { accountShortId } from "../src/domain/identifiers.ts";
 import { createLogger } from "../src/logger.ts";
 import { type RunningServer, startServer } from "../src/main.ts";
 import { systemRandom } from "../src/system.ts";
+import { onboardThroughProcess, type ProcessPartner } from "./edge-fixtures.ts";
 import { ADMIN_TOKEN, DAY_MS, ManualClock, PEPPER } from "./harness.ts";
 import { opensslKeyAndCsr, opensslSelfSigned } from "./openssl.ts";
 import { type ProcessBackend, processBackend } from "./process-backend.ts";
@@ -39,25 +40,9 @@ afterAll(async () => {
   await backend.cleanup();
 });
 
-interface Partner {
-  accountId: string;
-  apiKey: string;
-}
+type Partner = ProcessPartner;
 
-async function onboard(name: string): Promise<Partner> {
-  const created = await fetch(`${server.internalUrl}/admin/v1/accounts`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
-    body: JSON.stringify({ name }),
-  });
-  const { onboarding_url } = (await created.json()) as { onboarding_url: string };
-  const claim = await fetch(`${server.url}${new URL(onboarding_url).pathname}`, {
-    method: "POST",
-    headers: { accept: "application/json" },
-  });
-  const body = (await claim.json()) as { account_id: string; api_key: string };
-  return { accountId: body.account_id, apiKey: body.api_key };
-}
+const onboard = (name: string): Promise<Partner> => onboardThroughProcess(server, name);
 
 const tls = (
   partner: Partner,

@@ -6,6 +6,7 @@ import { createLocalJWKSet, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createServiceToken,
+  keysToRefuse,
   onboardThroughProcess,
   type ProcessPartner,
   partnerApi,
@@ -163,29 +164,9 @@ describe.skipIf(!hasNginx)("nginx auth_request in front of an API, configured as
   });
 
   it("gives wrong, disabled and wrong-environment keys the Klarna 401 body", async () => {
-    const disabled = await partnerApi(server, partner.apiKey, "POST", "/v1/account/credentials", {
-      type: "API",
-      environment: "LIVE",
-      description: "soon disabled",
-    });
-    await partnerApi(
-      server,
-      partner.apiKey,
-      "DELETE",
-      `/v1/account/credentials/${disabled.body.credential_id}`,
-    );
-    const testKey = await partnerApi(server, partner.apiKey, "POST", "/v1/account/credentials", {
-      type: "API",
-      environment: "TEST",
-      description: "test integration",
-    });
+    const { keys } = await keysToRefuse(server, partner.apiKey);
     const before = upstream.seen.length;
-    for (const key of [
-      undefined,
-      "klarna_live_api_wrong",
-      String(disabled.body.api_key),
-      String(testKey.body.api_key),
-    ]) {
+    for (const key of keys) {
       const refused = await call({ path: "/payments/v1/sessions", key });
       expect(refused.status).toBe(401);
       expect(body(refused)).toMatchObject({ error_type: "ACCESS_ERROR", error_code: "UNAUTHORIZED" });

@@ -17,15 +17,59 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export interface ServerProcess {
-  child: ChildProcess;
+export interface ServerProcess extends CliProcess {
   url: string;
   /** The internal listener: `/admin/*`, `/internal/*`, `/metrics`. */
   internalUrl: string;
   tlsUrl: string;
+}
+
+interface CliProcess {
+  child: ChildProcess;
   output(): string;
   /** Sends SIGTERM to the process group and resolves with the exit code. */
   stop(): Promise<number | null>;
+}
+
+/**
+ * Starts a long-running command in its own process group and waits until its output holds every
+ * one of `readyWhen` (log lines), or fails with what it printed.
+ */
+async function startCli(
+  command: string,
+  args: string[],
+  env: Record<string, string | undefined>,
+  readyWhen: string[],
+): Promise<CliProcess> {
+  const child = spawn(command, args, {
+    cwd: ROOT,
+    detached: true,
+    env: { ...process.env, LOG_LEVEL: "info", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout?.on("data", (chunk) => {
+    output += String(chunk);
+  });
+  child.stderr?.on("data", (chunk) => {
+    output += String(chunk);
+  });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const deadline = Date.now() + 20_000;
+  while (!readyWhen.every((line) => output.includes(line))) {
+    if (Date.now() > deadline || child.exitCode !== null) {
+      throw new Error(`${command} ${args.join(" ")} did not start:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    child,
+    output: () => output,
+    stop: async () => {
+      if (child.pid) process.kill(-child.pid, "SIGTERM");
+      return exited;
+    },
+  };
 }
 
 /**
@@ -44,45 +88,21 @@ export async function startServerProcess(options: {
     : ["./bin/partnerctl", ["serve", ...args]];
   const tlsPort = await freePort();
   const internalPort = Number(options.env?.INTERNAL_PORT ?? (await freePort()));
-  const child = spawn(command, commandArgs, {
-    cwd: ROOT,
-    detached: true,
-    env: {
-      ...process.env,
-      LOG_LEVEL: "info",
-      TLS_PORT: String(tlsPort),
-      INTERNAL_PORT: String(internalPort),
-      ...options.env,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout?.on("data", (chunk) => {
-    output += String(chunk);
-  });
-  child.stderr?.on("data", (chunk) => {
-    output += String(chunk);
-  });
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  const deadline = Date.now() + 20_000;
-  while (!output.includes("Server listening at") || !output.includes("internal listener")) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`server did not start:\n${output}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  while (options.env?.TLS_PORT !== "off" && !output.includes("HTTPS listening")) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`HTTPS did not start:\n${output}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  const started = await startCli(
+    command,
+    commandArgs,
+    { TLS_PORT: String(tlsPort), INTERNAL_PORT: String(internalPort), ...options.env },
+    [
+      "Server listening at",
+      "internal listener",
+      ...(options.env?.TLS_PORT === "off" ? [] : ["HTTPS listening"]),
+    ],
+  );
   return {
-    child,
+    ...started,
     url: `http://127.0.0.1:${options.port}`,
     internalUrl: `http://127.0.0.1:${internalPort}`,
     tlsUrl: `https://127.0.0.1:${tlsPort}`,
-    output: () => output,
-    stop: async () => {
-      if (child.pid) process.kill(-child.pid, "SIGTERM");
-      return exited;
-    },
   };
 }
 
@@ -119,11 +139,8 @@ export function rawRequest(baseUrl: string, bytes: string): Promise<string> {
   });
 }
 
-export interface GatewayProcess {
-  child: ChildProcess;
+export interface GatewayProcess extends CliProcess {
   url: string;
-  output(): string;
-  stop(): Promise<number | null>;
 }
 
 /** Starts `partnerctl gateway --routes FILE --port PORT --data-dir DIR` in its own process group. */
@@ -133,45 +150,12 @@ export async function startGatewayProcess(options: {
   routesFile: string;
   env?: Record<string, string>;
 }): Promise<GatewayProcess> {
-  const child = spawn(
+  const args = ["gateway", "--routes", options.routesFile, "--port", String(options.port)];
+  const started = await startCli(
     "./bin/partnerctl",
-    [
-      "gateway",
-      "--routes",
-      options.routesFile,
-      "--port",
-      String(options.port),
-      "--data-dir",
-      options.dataDir,
-    ],
-    {
-      cwd: ROOT,
-      detached: true,
-      env: { ...process.env, LOG_LEVEL: "info", ...options.env },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
+    [...args, "--data-dir", options.dataDir],
+    options.env ?? {},
+    ["gateway listening"],
   );
-  let output = "";
-  child.stdout?.on("data", (chunk) => {
-    output += String(chunk);
-  });
-  child.stderr?.on("data", (chunk) => {
-    output += String(chunk);
-  });
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  const deadline = Date.now() + 20_000;
-  while (!output.includes("gateway listening")) {
-    if (Date.now() > deadline || child.exitCode !== null)
-      throw new Error(`gateway did not start:\n${output}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return {
-    child,
-    url: `http://127.0.0.1:${options.port}`,
-    output: () => output,
-    stop: async () => {
-      if (child.pid) process.kill(-child.pid, "SIGTERM");
-      return exited;
-    },
-  };
+  return { ...started, url: `http://127.0.0.1:${options.port}` };
 }
