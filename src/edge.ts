@@ -12,7 +12,7 @@ import { OnboardingService } from "./services/onboarding.ts";
 import { memoryRateCounter } from "./services/rate-limiter.ts";
 import type { RequestAuthorizer } from "./services/request-authorizer.ts";
 import { UsageRecorder } from "./services/usage-recorder.ts";
-import { connectSharedRedis } from "./shared-redis.ts";
+import { connectConfiguredRedis } from "./shared-redis.ts";
 import { openStore } from "./store/open-store.ts";
 
 /** The authorization of `serve`, opened in another process: the gateway, or a verifier in an API. */
@@ -42,13 +42,7 @@ export async function openAuthorizationEdge(
   }
   const { ca } = await loadOrCreateCa(config, clock, random, { create: false });
   const identityKey = loadOrCreateIdentityKey(config);
-  const shared = config.redisUrl
-    ? connectSharedRedis(config.redisUrl, {
-        instanceCount: config.instanceCount,
-        keyPrefix: config.redisKeyPrefix,
-        logger,
-      })
-    : undefined;
+  const shared = connectConfiguredRedis(config, logger);
   await shared?.ready(2_000);
   const bus = shared?.bus ?? new LocalBus();
   const metrics = new Metrics({ busState: () => bus.state(), redisUp: () => shared?.redisUp() ?? null });

@@ -10,7 +10,7 @@ import { createLogger } from "./logger.ts";
 import { resolveSecret } from "./secret-files.ts";
 import type { CertificateAuthority, PemPair } from "./services/certificate-authority.ts";
 import { IdentitySigner } from "./services/identity-signer.ts";
-import { connectSharedRedis } from "./shared-redis.ts";
+import { connectConfiguredRedis } from "./shared-redis.ts";
 import { openStore } from "./store/open-store.ts";
 import { systemClock, systemRandom } from "./system.ts";
 
@@ -81,13 +81,7 @@ export async function startServer(
   if (createdFile)
     logger.warn({ file: createdFile }, "created the client-certificate CA (key mode 0600); back it up");
   const store = await openStore(config.database);
-  const shared = config.redisUrl
-    ? connectSharedRedis(config.redisUrl, {
-        instanceCount: config.instanceCount,
-        keyPrefix: config.redisKeyPrefix,
-        logger,
-      })
-    : undefined;
+  const shared = connectConfiguredRedis(config, logger);
   const identityKey = loadOrCreateIdentityKey(config);
   if (identityKey.createdFile)
     logger.warn(

@@ -1,5 +1,6 @@
 import { Redis } from "ioredis";
 import type { Logger } from "pino";
+import type { Config } from "./config.ts";
 import { RedisBus } from "./services/invalidation-bus.ts";
 import { redisRateCounter } from "./services/redis-rate-counter.ts";
 
@@ -59,4 +60,17 @@ export function connectSharedRedis(
       subscriber.disconnect();
     },
   };
+}
+
+export type SharedRedis = ReturnType<typeof connectSharedRedis>;
+
+/** The Redis of the configuration (`REDIS_URL`, `INSTANCE_COUNT`, `REDIS_KEY_PREFIX`), if any. */
+export function connectConfiguredRedis(config: Config, logger: Logger): SharedRedis | undefined {
+  return config.redisUrl
+    ? connectSharedRedis(config.redisUrl, {
+        instanceCount: config.instanceCount,
+        keyPrefix: config.redisKeyPrefix,
+        logger,
+      })
+    : undefined;
 }

@@ -39,6 +39,15 @@ function authorize(
   });
 }
 
+/** What nginx's `@partner_denied` location does with a carried refusal. */
+function renderDenial(token: string, carried: unknown, method: "GET" | "POST" = "GET") {
+  return h.internal.inject({
+    method,
+    url: "/internal/v1/denial",
+    headers: { "x-service-token": token, "x-klarna-auth-denial": String(carried) },
+  });
+}
+
 async function createKey(apiKey: string, environment: "LIVE" | "TEST") {
   const created = await h.app.inject({
     method: "POST",
@@ -195,24 +204,13 @@ describe("forward-auth", () => {
       expect(refused.statusCode).toBe(401);
       expect(json(refused)).toMatchObject({ error_type: "ACCESS_ERROR", error_code: "UNAUTHORIZED" });
       expect(refused.headers["x-klarna-account-id"]).toBeUndefined();
-      const rendered = await h.internal.inject({
-        method: "POST",
-        url: "/internal/v1/denial",
-        headers: {
-          "x-service-token": token,
-          "x-klarna-auth-denial": String(refused.headers["x-klarna-auth-denial"]),
-        },
-      });
+      const rendered = await renderDenial(token, refused.headers["x-klarna-auth-denial"], "POST");
       expect(rendered.statusCode).toBe(401);
       expect(json(rendered)).toEqual(json(refused));
     }
     // A refusal that was not carried (or was tampered with) is never a success.
     for (const carried of ["", "bm9wZQ", Buffer.from('{"status":200,"body":{}}').toString("base64url")]) {
-      const rendered = await h.internal.inject({
-        method: "GET",
-        url: "/internal/v1/denial",
-        headers: { "x-service-token": token, "x-klarna-auth-denial": carried },
-      });
+      const rendered = await renderDenial(token, carried);
       expect(rendered.statusCode).toBe(503);
       expect(json(rendered)).toMatchObject({ error_type: "TECHNICAL_ERROR" });
     }
@@ -286,14 +284,7 @@ describe("forward-auth", () => {
     expect(statuses).toEqual([200, 200, 200, 429]);
     expect(json(last)).toMatchObject({ error_code: "RATE_LIMITED" });
     expect(Number(last.headers["retry-after"])).toBeGreaterThan(0);
-    const rendered = await h.internal.inject({
-      method: "GET",
-      url: "/internal/v1/denial",
-      headers: {
-        "x-service-token": token,
-        "x-klarna-auth-denial": String(last.headers["x-klarna-auth-denial"]),
-      },
-    });
+    const rendered = await renderDenial(token, last.headers["x-klarna-auth-denial"]);
     expect(rendered.statusCode).toBe(429);
     expect(rendered.headers["retry-after"]).toBe(last.headers["retry-after"]);
     // Another category has its own budget.

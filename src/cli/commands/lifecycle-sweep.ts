@@ -31,13 +31,10 @@ export function lifecycleCommands(program: Command): void {
       const { LifecycleService } = await import("../../services/lifecycle.ts");
       const { systemClock, systemRandom } = await import("../../system.ts");
       // With Redis, every change is also announced so that running instances drop cached entries.
-      const shared = config.redisUrl
-        ? (await import("../../shared-redis.ts")).connectSharedRedis(config.redisUrl, {
-            instanceCount: config.instanceCount,
-            keyPrefix: config.redisKeyPrefix,
-            logger: (await import("../../logger.ts")).createLogger({ level: "silent" }),
-          })
-        : null;
+      const shared = (await import("../../shared-redis.ts")).connectConfiguredRedis(
+        config,
+        (await import("../../logger.ts")).createLogger({ level: "silent" }),
+      );
       await shared?.ready(2_000);
       const opened = await openStore(config.database);
       const store = shared
