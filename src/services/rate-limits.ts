@@ -20,6 +20,11 @@ export class RateLimitService {
     return [...this.#defaults.keys()];
   }
 
+  /** Whether the category has a default limit (upper case, as configured). */
+  hasCategory(category: string): boolean {
+    return this.#defaults.has(category);
+  }
+
   limitFor(account: Account, category: string): RateLimit | null {
     const override = account.security.rateLimits[category];
     return (override ? parseRateLimit(override) : null) ?? this.#defaults.get(category) ?? null;

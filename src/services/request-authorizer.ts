@@ -119,7 +119,7 @@ export class RequestAuthorizer {
 
   /** Whether requests can count against this category (it has a default limit); any letter case. */
   knowsCategory(category: string): boolean {
-    return this.#o.rateLimits.categories.includes(category.toUpperCase());
+    return this.#o.rateLimits.hasCategory(category.toUpperCase());
   }
 
   async authorize(request: AuthorizationRequest): Promise<Authorization> {
