@@ -6,10 +6,10 @@
  *   2. authorization edge over HTTP (autocannon, servers in child processes): forward-auth ÷ a bare
  *      Fastify route (baseline A), gateway with authorization ÷ the same gateway without;
  *   3. the in-process verifier's `verify()` ÷ one HMAC-SHA-256 of a key (baseline B).
- * BENCH_SECONDS sets the duration of every case (default: 2 s in process, 5 s over HTTP);
- * BENCH_ONLY=hot-path or BENCH_ONLY=edge runs one part.
+ * BENCH_SECONDS: seconds per case (default 2 in process, 6 over HTTP); BENCH_ROUNDS: the compared
+ * cases run in turn this many times (default 3); BENCH_ONLY=hot-path or BENCH_ONLY=edge runs one part.
  */
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { runEdge } from "./edge.ts";
 import { runHotPath, STORED_CREDENTIALS } from "./hot-path.ts";
 import {
@@ -19,6 +19,8 @@ import {
   LOOP_SECONDS,
   type LoadResult,
   type LoopResult,
+  ROUNDS,
+  WARM_UP_SECONDS,
 } from "./measure.ts";
 import { killAll } from "./processes.ts";
 
@@ -32,8 +34,18 @@ const progress = (line: string): void => {
 const write = (line = ""): void => {
   process.stdout.write(`${line}\n`);
 };
+const load = (): string =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ");
 const ratio = (value: number): string => value.toFixed(2).padStart(7);
+/** Slowest and fastest round as ± percent of the result. */
+const spread = (r: { perSecond: number; min: number; max: number }): string =>
+  `${Math.round((100 * (r.min - r.perSecond)) / r.perSecond)}/+${Math.round((100 * (r.max - r.perSecond)) / r.perSecond)}%`.padStart(
+    10,
+  );
 
+const loadBefore = load();
 try {
   const hotPath = only === "edge" ? null : await runHotPath(progress);
   const edge = only === "hot-path" ? null : await runEdge(progress);
@@ -42,6 +54,7 @@ try {
   write(
     `Node ${process.version}, ${cpus().length} CPU cores (${cpus()[0]?.model.trim() ?? "unknown"}), ${process.platform} ${process.arch}`,
   );
+  write(`load average (1/5/15 min) before the run: ${loadBefore}; after: ${load()}`);
 
   if (hotPath) {
     const { baseline, cases } = hotPath;
@@ -62,14 +75,14 @@ try {
     const A = edge.bare.perSecond;
     const row = (label: string, r: LoadResult): void =>
       write(
-        `${label.padEnd(58)} ${integer(r.perSecond, 8)} ${ratio(r.perSecond / A)} ${r.p50.toString().padStart(7)} ${r.p99.toString().padStart(7)}`,
+        `${label.padEnd(56)} ${integer(r.perSecond, 8)} ${spread(r)} ${ratio(r.perSecond / A)} ${r.p50.toString().padStart(7)} ${r.p99.toString().padStart(7)}`,
       );
     write();
     write(
-      `Authorization edge over HTTP: autocannon, ${CONNECTIONS} connections, 1 s warm-up + ${HTTP_SECONDS} s per case, servers in child processes`,
+      `Authorization edge over HTTP: autocannon, ${CONNECTIONS} connections, servers in child processes; per case ${WARM_UP_SECONDS} s warm-up, then ${HTTP_SECONDS} s in ${ROUNDS} rounds taken in turn`,
     );
     write(
-      `${"case".padEnd(58)} ${"req/s".padStart(8)} ${"÷ A".padStart(7)} ${"p50 ms".padStart(7)} ${"p99 ms".padStart(7)}`,
+      `${"case".padEnd(56)} ${"req/s".padStart(8)} ${"rounds".padStart(10)} ${"÷ A".padStart(7)} ${"p50 ms".padStart(7)} ${"p99 ms".padStart(7)}`,
     );
     row("A  bare Fastify GET / → {hello:world} (baseline A)", edge.bare);
     row("   serve GET /healthz (its HTTP stack, no authorization)", edge.healthz);
@@ -78,24 +91,26 @@ try {
     row("   gateway GET /payments/orders, valid key", edge.gateway);
     write();
     write("Ratios (req/s ÷ req/s; 1.00 = as fast)");
-    write(
-      `${"   forward-auth ÷ bare Fastify route (A)".padEnd(58)} ${ratio(edge.forwardAuth.perSecond / A)}`,
-    );
-    write(
-      `${"   forward-auth ÷ serve GET /healthz".padEnd(58)} ${ratio(edge.forwardAuth.perSecond / edge.healthz.perSecond)}`,
-    );
-    write(
-      `${"   gateway with authorization ÷ gateway without".padEnd(58)} ${ratio(edge.gateway.perSecond / edge.gatewayNoAuth.perSecond)}`,
+    const line = (label: string, value: number): void => write(`${`   ${label}`.padEnd(56)} ${ratio(value)}`);
+    line("forward-auth ÷ bare Fastify route (A)", edge.forwardAuth.perSecond / A);
+    line("forward-auth ÷ serve GET /healthz", edge.forwardAuth.perSecond / edge.healthz.perSecond);
+    line(
+      "gateway with authorization ÷ gateway without",
+      edge.gateway.perSecond / edge.gatewayNoAuth.perSecond,
     );
 
     const { hmac: B, verify } = edge;
     const loop = (label: string, r: LoopResult): void =>
       write(
-        `${label.padEnd(58)} ${integer(r.perSecond, 9)} ${ratio(r.perSecond / B.perSecond)} ${`${(B.perSecond / r.perSecond).toFixed(1)}x`.padStart(15)}`,
+        `${label.padEnd(56)} ${integer(r.perSecond, 8)} ${spread(r)} ${ratio(r.perSecond / B.perSecond)} ${`${(B.perSecond / r.perSecond).toFixed(1)}x`.padStart(11)}`,
       );
     write();
-    write(`Verifier in process: sequential await loop, ${LOOP_SECONDS} s per case`);
-    write(`${"case".padEnd(58)} ${"ops/s".padStart(9)} ${"÷ B".padStart(7)} ${"× B's time".padStart(15)}`);
+    write(
+      `Verifier in process: sequential await loop, ${LOOP_SECONDS} s per case in ${ROUNDS} slices taken in turn`,
+    );
+    write(
+      `${"case".padEnd(56)} ${"ops/s".padStart(8)} ${"rounds".padStart(10)} ${"÷ B".padStart(7)} ${"× B's time".padStart(11)}`,
+    );
     loop("B  one HMAC-SHA-256 of a key (baseline B)", B);
     loop("   verifier.verify(), valid key", verify);
   }
