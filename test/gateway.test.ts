@@ -17,6 +17,7 @@ import {
   type Upstream,
 } from "./edge-fixtures.ts";
 import { ADMIN_TOKEN, PEPPER } from "./harness.ts";
+import { opensslKeyAndCsr, opensslSelfSigned } from "./openssl.ts";
 import {
   freePort,
   type GatewayProcess,
@@ -32,7 +33,14 @@ let server: ServerProcess;
 let gateway: GatewayProcess;
 let upstream: Upstream;
 let partner: ProcessPartner;
-const env = { ADMIN_TOKEN, PEPPER, TLS_PORT: "off", RATE_LIMIT_PAYMENTS: "1000/1s" };
+// The tests call from 127.0.0.1, standing in for a TLS-terminating proxy in front of the gateway.
+const env = {
+  ADMIN_TOKEN,
+  PEPPER,
+  TLS_PORT: "off",
+  RATE_LIMIT_PAYMENTS: "1000/1s",
+  TRUSTED_PROXIES: "127.0.0.1",
+};
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "gateway-"));
@@ -170,6 +178,42 @@ describe("partnerctl gateway", () => {
     expect(acting.status).toBe(200);
     expect(lastSeen()?.headers["x-klarna-account-id"]).toBe(child.body.account_id);
     expect(lastSeen()?.headers["x-klarna-acting-account-id"]).toBe(partner.accountId);
+  });
+
+  it("reports the client certificate a trusted proxy forwards, and applies the IP allow-list", async () => {
+    const mtls = await onboardThroughProcess(server, "Certified");
+    const shortId = mtls.accountId.slice(mtls.accountId.lastIndexOf(":") + 1);
+    const issued = await partnerApi(server, mtls.apiKey, "POST", "/v1/account/client-certificates", {
+      certificate_signing_request: opensslKeyAndCsr({ commonName: shortId }).csrPem,
+    });
+    const forwarded = (pem: string) => ({ "x-client-cert": encodeURIComponent(pem) });
+    const valid = await call("/payments/v1", mtls.apiKey, {
+      headers: forwarded(String(issued.body.certificate)),
+    });
+    expect(valid.headers.get("klarna-mtls-verification-status")).toBe("VALID");
+    const other = await call("/payments/v1", mtls.apiKey, {
+      headers: forwarded(opensslSelfSigned(shortId).certPem),
+    });
+    expect(other.headers.get("klarna-mtls-verification-status")).toBe("INVALID");
+    // Another account, configured before the gateway first sees it (its cache holds what it read
+    // for up to CACHE_FALLBACK_TTL when, as here, no Redis carries invalidations).
+    const restricted = await onboardThroughProcess(server, "Restricted");
+    const ips = await partnerApi(server, restricted.apiKey, "PUT", "/v1/account/ip-restriction", {
+      enforcement_mode: "ENFORCED",
+      allowed_ips: ["203.0.113.0/24"],
+      force: true,
+    });
+    expect(ips.status).toBe(200);
+    const allowed = await call("/payments/v1", restricted.apiKey, {
+      headers: { "x-forwarded-for": "203.0.113.9" },
+    });
+    expect(allowed.status).toBe(200);
+    expect(lastSeen()?.headers["x-forwarded-for"]).toBe("203.0.113.9");
+    const refused = await call("/payments/v1", restricted.apiKey, {
+      headers: { "x-forwarded-for": "198.51.100.9" },
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({ error_code: "IP_NOT_ALLOWED" });
   });
 
   it("streams a 5 MB body to the upstream unchanged", async () => {
