@@ -41,7 +41,7 @@ export async function openAuthorizationEdge(
     );
   }
   const { ca } = await loadOrCreateCa(config, clock, random, { create: false });
-  const identityKey = loadOrCreateIdentityKey(config);
+  const identityKey = loadOrCreateIdentityKey(config, { create: false });
   const shared = connectConfiguredRedis(config, logger);
   await shared?.ready(2_000);
   const bus = shared?.bus ?? new LocalBus();

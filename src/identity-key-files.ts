@@ -12,9 +12,13 @@ export interface LoadedIdentityKey {
 
 /**
  * The key that signs identity tokens: `IDENTITY_KEY_FILE`, or `<dataDir>/identity-key.pem`
- * generated (mode 0600) on first start. Instances that share upstreams must share the key.
+ * generated (mode 0600) on first start unless `create` is false (a gateway or verifier must sign
+ * with the key the server publishes). Instances that share upstreams must share the key.
  */
-export function loadOrCreateIdentityKey(config: Config): LoadedIdentityKey {
+export function loadOrCreateIdentityKey(
+  config: Config,
+  options: { create: boolean } = { create: true },
+): LoadedIdentityKey {
   if (config.identityKeyFile !== null) {
     return { privateKeyPem: readFileSync(config.identityKeyFile, "utf8"), createdFile: null };
   }
@@ -23,6 +27,11 @@ export function loadOrCreateIdentityKey(config: Config): LoadedIdentityKey {
     return { privateKeyPem: readFileSync(file, "utf8"), createdFile: null };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+  if (!options.create) {
+    throw new Error(
+      `No identity key in ${config.dataDir}: use the server's DATA_DIR, or set IDENTITY_KEY_FILE (upstreams trust only the key the server publishes)`,
+    );
   }
   const { privateKey } = generateKeyPairSync("ed25519");
   const privateKeyPem = privateKey.export({ type: "pkcs8", format: "pem" }).toString();

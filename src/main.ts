@@ -100,13 +100,22 @@ export async function startServer(
     ca,
     identity: await IdentitySigner.fromPem(identityKey.privateKeyPem, clock),
   });
-  const internalUrl = await internal.listen({ host: config.internal.host, port: config.internal.port });
-  logger.info({ url: internalUrl }, "internal listener (admin, internal, metrics)");
-  const url = await app.listen({ host: config.host, port: config.port });
-  const tls =
-    config.tls.port === null
-      ? null
-      : await listenTls(app, config, await serverCertificate(config, ca, clock), ca);
+  let internalUrl: string;
+  let url: string;
+  let tls: Awaited<ReturnType<typeof listenTls>> | null;
+  try {
+    internalUrl = await internal.listen({ host: config.internal.host, port: config.internal.port });
+    logger.info({ url: internalUrl }, "internal listener (admin, internal, metrics)");
+    url = await app.listen({ host: config.host, port: config.port });
+    tls =
+      config.tls.port === null
+        ? null
+        : await listenTls(app, config, await serverCertificate(config, ca, clock), ca);
+  } catch (error) {
+    // A port in use must end the process, not leave the other listeners, sweeps and store open.
+    await app.close();
+    throw error;
+  }
   if (tls) logger.info({ url: tls.url }, "HTTPS listening (client certificates requested, not required)");
   return {
     app,

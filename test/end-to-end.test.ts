@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -231,6 +232,20 @@ describe("a real server process, the partnerctl CLI and the SDK", () => {
     expect(noToken.stderr).toContain("No operator token");
     const badEnv = await partnerctl(["admin", "accounts", "list"], { PORT: "abc" });
     expect(badEnv.stderr).toContain("Invalid configuration: PORT");
+  });
+
+  it("exits with a message, instead of hanging half-started, when a port is taken", async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", resolve));
+    const busyPort = (busy.address() as { port: number }).port;
+    const busyDir = mkdtempSync(join(tmpdir(), "partner-credentials-busy-"));
+    try {
+      const started = startServerProcess({ port: busyPort, dataDir: busyDir, env: { TLS_PORT: "off" } });
+      await expect(started).rejects.toThrow(/EADDRINUSE/);
+    } finally {
+      busy.close();
+      rmSync(busyDir, { recursive: true, force: true });
+    }
   });
 
   it("`npm start` (the README's start command) serves on the embedded SQLite default", async () => {

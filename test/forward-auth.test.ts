@@ -242,6 +242,25 @@ describe("forward-auth", () => {
     );
   });
 
+  it("takes environment and category from the proxy, never from the partner's own query", async () => {
+    h = await startHarness();
+    const partner = await onboardAcquiringPartner(h);
+    const { token } = await serviceToken();
+    const testKey = await createKey(partner.apiKey, "TEST");
+    // Envoy's path-prefix form appends the partner's path and query: only the proxy's headers count.
+    const envoy = await h.internal.inject({
+      method: "GET",
+      url: "/internal/v1/authorize/payments/v1?environment=TEST&category=CLIENT_SESSIONS",
+      headers: { "x-service-token": token, ...basic(testKey.api_key), "x-klarna-environment": "LIVE" },
+    });
+    expect(envoy.statusCode).toBe(401);
+    for (const query of ["?environment=LIVE&environment=TEST", "?category=API&category=PAYMENTS"]) {
+      const twice = await authorize(token, basic(partner.apiKey), query);
+      expect(twice.statusCode).toBe(400);
+      expect(json(twice)).toMatchObject({ error_code: "VALIDATION_ERROR" });
+    }
+  });
+
   it("targets a Partner Account through Klarna-Partner-Account, never a foreign one", async () => {
     h = await startHarness();
     const parent = await onboardAcquiringPartner(h);
@@ -365,6 +384,25 @@ describe("Klarna-Partner-Account on the Partner Management API", () => {
       headers: { ...basic(parent.apiKey), "klarna-partner-account": stranger.accountId },
     });
     expect(mismatch.statusCode).toBe(400);
+    // The same idempotency key and body for another target is another request, never a replay.
+    const idempotent = (target: string) =>
+      h.app.inject({
+        method: "POST",
+        url: "/v1/account/credentials",
+        headers: {
+          ...basic(parent.apiKey),
+          "klarna-partner-account": target,
+          "klarna-idempotency-key": "k-1",
+        },
+        payload: { type: "API", environment: "LIVE", description: "same body" },
+      });
+    const second = await onboardPartnerAccount(h, parent, "Second Shop");
+    const forChild = await idempotent(child.accountId);
+    const forSecond = await idempotent(second.accountId);
+    expect(forSecond.statusCode).toBe(201);
+    expect(forSecond.headers["klarna-idempotent-replayed"]).toBeUndefined();
+    expect(json(forSecond).credential_id).not.toBe(json(forChild).credential_id);
+    expect((await idempotent(child.accountId)).headers["klarna-idempotent-replayed"]).toBe("true");
     const subAccount = await h.app.inject({
       method: "POST",
       url: "/v1/accounts",

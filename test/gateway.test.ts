@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
@@ -113,6 +113,10 @@ describe("partnerctl gateway", () => {
         "x-klarna-account-id": "krn:partner:global:account:live:SPOOFED1",
         "x-klarna-identity": "forged",
         "x-klarna-acting-account-id": "krn:partner:global:account:live:SPOOFED2",
+        "x-real-ip": "192.0.2.1",
+        forwarded: "for=192.0.2.1",
+        "x-client-cert": "forged",
+        "x-forwarded-client-cert": 'Cert="forged"',
       },
     });
     expect(response.status).toBe(200);
@@ -122,6 +126,11 @@ describe("partnerctl gateway", () => {
     const seen = lastSeen();
     expect(seen?.url).toBe("/payments/v1/sessions?country=SE");
     expect(seen?.headers.authorization).toBeUndefined();
+    for (const name of ["x-real-ip", "forwarded", "x-client-cert", "x-forwarded-client-cert"]) {
+      expect(seen?.headers[name], name).toBeUndefined();
+    }
+    // The caller stands for a trusted proxy here: the address it stated is the one passed on.
+    expect(seen?.headers["x-forwarded-for"]).toBe("192.0.2.1");
     expect(seen?.headers["x-klarna-account-id"]).toBe(partner.accountId);
     expect(seen?.headers["x-klarna-acting-account-id"]).toBeUndefined();
     expect(seen?.headers["x-klarna-credential-id"]).toBe(partner.credentialId);
@@ -244,13 +253,24 @@ describe("partnerctl gateway", () => {
     expect(slow.status).toBe(504);
     expect(slow.body).toMatchObject({ error_type: "TECHNICAL_ERROR", error_code: "TIMEOUT" });
     expect(performance.now() - started).toBeLessThan(2_000);
-    // A path may not leave its route at the upstream (sent raw: fetch would resolve dot segments itself).
-    for (const path of ["/payments/../settlements/x", "/payments/%2e%2E/settlements/x", "/payments/a%2fb"]) {
+    // A target may not leave its route at the upstream, nor crash the gateway (sent raw: fetch
+    // would normalise them itself).
+    for (const target of [
+      "/payments/../settlements/x",
+      "/payments/%2e%2E/settlements/x",
+      "/payments/a%2fb",
+      "/payments\\..\\..\\secret",
+      "/pay%6Dents/x",
+      "/payments/x?q=%zz",
+      "http://127.0.0.1/payments/x",
+      "*",
+    ]) {
       const raw = await rawRequest(
         gateway.url,
-        `GET ${path} HTTP/1.1\r\nHost: x\r\nAuthorization: Basic ${partner.apiKey}\r\nConnection: close\r\n\r\n`,
+        `GET ${target} HTTP/1.1\r\nHost: x\r\nAuthorization: Basic ${partner.apiKey}\r\nConnection: close\r\n\r\n`,
       );
-      expect(raw).toMatch(/^HTTP\/1\.1 400/);
+      expect(raw, target).toMatch(/^HTTP\/1\.1 40[04]/);
+      expect(raw, target).toMatch(/"error_type":"(INPUT|RESOURCE)_ERROR"/);
     }
     for (const response of [none, down, slow])
       expect(JSON.stringify(response.body)).not.toMatch(/127\.0\.0\.1|Error:/);
@@ -310,9 +330,15 @@ describe("the in-process verifier", () => {
     });
   });
 
-  it("will not start without the server's pepper rather than invent one", async () => {
+  it("will not start without the server's pepper or identity key rather than invent one", async () => {
     await expect(
       createVerifier({ env: { DATA_DIR: join(dir, "nowhere"), LOG_LEVEL: "silent" } }),
     ).rejects.toThrow(/pepper/i);
+    const copy = join(dir, "copy");
+    cpSync(join(dir, "data"), copy, { recursive: true });
+    rmSync(join(copy, "identity-key.pem"));
+    await expect(createVerifier({ env: { DATA_DIR: copy, PEPPER, LOG_LEVEL: "silent" } })).rejects.toThrow(
+      /identity key/i,
+    );
   });
 });

@@ -93,7 +93,8 @@ export async function startServerProcess(options: {
     commandArgs,
     { TLS_PORT: String(tlsPort), INTERNAL_PORT: String(internalPort), ...options.env },
     [
-      "Server listening at",
+      // Both apps log "Server listening at"; the partners' one is on this port.
+      `Server listening at http://127.0.0.1:${options.port}`,
       "internal listener",
       ...(options.env?.TLS_PORT === "off" ? [] : ["HTTPS listening"]),
     ],

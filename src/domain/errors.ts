@@ -1,5 +1,3 @@
-import { randomUUID } from "node:crypto";
-
 export type ErrorType = "INPUT_ERROR" | "ACCESS_ERROR" | "RESOURCE_ERROR" | "TECHNICAL_ERROR";
 
 /**
@@ -73,15 +71,4 @@ export function invalidParameter(parameter: string, reason: string): AppError {
 
 export function notFound(what: string): AppError {
   return new AppError("NOT_FOUND", `${what} not found`);
-}
-
-/** The contract's error body of an error: what every non-2xx answer carries. */
-export function errorBody(error: AppError): Record<string, unknown> {
-  return {
-    error_id: randomUUID(),
-    error_type: error.type,
-    error_code: error.code,
-    error_message: error.message,
-    ...(error.validationErrors ? { validation_errors: error.validationErrors } : {}),
-  };
 }

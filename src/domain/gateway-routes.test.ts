@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import {
   GatewayRoutesError,
-  hasDotSegment,
   matchRoute,
   parseGatewayRoutes,
+  unroutablePath,
   upstreamPath,
 } from "./gateway-routes.ts";
 
@@ -74,10 +74,26 @@ describe("gateway routes", () => {
     }
   });
 
-  it("recognises dot segments, also encoded", () => {
-    for (const path of ["/payments/../admin", "/payments/%2e%2e/admin", "/a/./b", "/a%2Fb", "/.."]) {
-      expect(hasDotSegment(path)).toBe(true);
+  it("routes only plain paths: no dot segments, backslashes, needless or malformed escapes", () => {
+    for (const path of [
+      "/payments/../admin",
+      "/payments/%2e%2e/admin",
+      "/a/./b",
+      "/a%2Fb",
+      "/..",
+      "/payments\\..\\..\\secret",
+      "/payments\\%2e%2e\\x",
+      "/pay%6Dents/x",
+      "/a%5cb",
+      "/a%zz",
+      "/a%",
+      "*",
+      "http://host/payments/a",
+    ]) {
+      expect(unroutablePath(path), path).not.toBeNull();
     }
-    for (const path of ["/payments/1", "/a.b/c..d", "/"]) expect(hasDotSegment(path)).toBe(false);
+    for (const path of ["/payments/1", "/a.b/c..d", "/", "/caf%C3%A9", "/a%20b", "/a%3Fb"]) {
+      expect(unroutablePath(path), path).toBeNull();
+    }
   });
 });

@@ -97,9 +97,25 @@ export function matchRoute(routes: readonly GatewayRoute[], path: string): Gatew
   return null;
 }
 
-/** Dot segments (also percent-encoded) would let a path leave its route at the upstream. */
-export function hasDotSegment(path: string): boolean {
-  return /(^|\/)(\.|%2e){1,2}(\/|$)/i.test(path) || /%2f|%5c/i.test(path);
+const UNRESERVED = /^[A-Za-z0-9._~-]$/;
+
+/**
+ * Why a request target cannot be routed, or null when it can. Only plain origin-form paths are
+ * routed: dot segments, backslashes, encoded slashes, percent-encoded characters that need no
+ * encoding (`/pay%6Dents`) and malformed escapes could make the upstream see another path than the
+ * one matched, in another route's environment and budget.
+ */
+export function unroutablePath(path: string): string | null {
+  if (!path.startsWith("/")) return "must be a path starting with /";
+  if (path.includes("\\")) return "must not contain backslashes";
+  for (const match of path.matchAll(/%(..)?/g)) {
+    const hex = match[1];
+    if (hex === undefined || !/^[0-9A-Fa-f]{2}$/.test(hex)) return "has a malformed percent-escape";
+    const char = String.fromCharCode(Number.parseInt(hex, 16));
+    if (UNRESERVED.test(char) || char === "/" || char === "\\") return "encodes a character that needs no encoding";
+  }
+  if (/(^|\/)\.\.?(\/|$)/.test(path)) return "has dot segments";
+  return null;
 }
 
 /** The path the upstream receives. */

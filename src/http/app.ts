@@ -87,7 +87,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
     registerIdempotency(scope, {
       service: services.idempotency,
       headerPrefix: prefix,
-      scopeOf: (request) => partnerOf(request).account.accountId,
+      // The caller and the account it acts on: the same key and body sent for another Partner
+      // Account (through the Partner-Account header) is another request.
+      scopeOf: (request) => {
+        const { account, managed } = partnerOf(request);
+        return managed ? `${account.accountId}>${managed.accountId}` : account.accountId;
+      },
     });
     for (const route of [
       getAccount,

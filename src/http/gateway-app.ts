@@ -1,14 +1,19 @@
 import replyFrom from "@fastify/reply-from";
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from "fastify";
-import { AppError } from "../domain/errors.ts";
-import { type GatewayRoute, hasDotSegment, matchRoute, upstreamPath } from "../domain/gateway-routes.ts";
+import { AppError, invalidParameter } from "../domain/errors.ts";
+import { type GatewayRoute, matchRoute, unroutablePath, upstreamPath } from "../domain/gateway-routes.ts";
 import type { Metrics } from "../metrics.ts";
 import { identityHeaderNames, identityHeaders, statusHeaders } from "../services/authorization-headers.ts";
 import type { IdentitySigner } from "../services/identity-signer.ts";
-import type { Authorization, RequestAuthorizer } from "../services/request-authorizer.ts";
+import type { AllowedRequest, RequestAuthorizer } from "../services/request-authorizer.ts";
 import { createFastify } from "./fastify.ts";
 import { sendError } from "./plugins/error-handler.ts";
-import { clientAddressSource, clientCertificateSource, type TransportOptions } from "./transport.ts";
+import {
+  clientAddressSource,
+  clientCertificateSource,
+  partnerAccountHeaderSource,
+  type TransportOptions,
+} from "./transport.ts";
 import type { App } from "./types.ts";
 
 export interface GatewayOptions {
@@ -21,8 +26,6 @@ export interface GatewayOptions {
   logger: FastifyBaseLogger;
   metrics: Metrics;
 }
-
-type Allowed = Extract<Authorization, { outcome: "ALLOWED" }>;
 
 /**
  * The gateway: a reverse proxy in front of the provider's APIs. Each request is authorized with the
@@ -51,12 +54,19 @@ export async function buildGatewayApp(options: GatewayOptions): Promise<App> {
   app.addContentTypeParser("*", (_request, payload, done) => done(null, payload));
 
   const names = identityHeaderNames(prefix);
+  // What the upstream must never take from the partner: the key, identities, and the addresses
+  // and certificates that only a trusted proxy may state (the gateway states the address itself).
   const dropped = [
     "authorization",
     "x-service-token",
+    "x-real-ip",
+    "forwarded",
+    "x-forwarded-client-cert",
+    options.transport.clientCertHeader.toLowerCase(),
     ...Object.values(names).map((name) => name.toLowerCase()),
   ];
   const partnerAccountHeader = `${prefix}-partner-account`.toLowerCase();
+  const partnerAccountOf = partnerAccountHeaderSource(prefix);
   const correlationHeader = `${prefix}-correlation-id`.toLowerCase();
   const certificateOf = clientCertificateSource(options.transport);
   const addressOf = clientAddressSource(options.transport);
@@ -75,17 +85,20 @@ export async function buildGatewayApp(options: GatewayOptions): Promise<App> {
     const url = request.raw.url ?? "/";
     const queryAt = url.indexOf("?");
     const path = queryAt < 0 ? url : url.slice(0, queryAt);
-    if (hasDotSegment(path)) throw new AppError("VALIDATION_ERROR", "The request path has dot segments");
+    const problem = unroutablePath(path);
+    if (problem) throw invalidParameter("path", problem);
+    if (queryAt >= 0 && /%(?![0-9A-Fa-f]{2})/.test(url.slice(queryAt))) {
+      throw invalidParameter("query", "has a malformed percent-escape");
+    }
     const route = matchRoute(options.routes, path);
     if (!route) throw new AppError("NOT_FOUND", "No such endpoint");
     const sourceIp = addressOf(request);
-    let allowed: Allowed | null = null;
+    let allowed: AllowedRequest | null = null;
     if (options.authorizer) {
-      const header = request.headers[partnerAccountHeader];
       const decision = await options.authorizer.authorize({
         entry: "gateway",
         authorization: request.headers.authorization,
-        partnerAccount: Array.isArray(header) ? header.join(",") : header,
+        partnerAccount: partnerAccountOf(request),
         clientCertificate: certificateOf(request),
         sourceIp,
         category: route.category,
@@ -111,6 +124,11 @@ export async function buildGatewayApp(options: GatewayOptions): Promise<App> {
         out["x-forwarded-for"] = sourceIp;
         out[correlationHeader] = request.id;
         return { ...out, ...identity };
+      },
+      // Hop-by-hop headers of the upstream connection are not the client's.
+      rewriteHeaders: (headers) => {
+        const { connection: _connection, "keep-alive": _keepAlive, ...rest } = headers;
+        return rest;
       },
       onError: (failed, { error }) => upstreamFailure(failed as unknown as FastifyReply, { error }),
     });

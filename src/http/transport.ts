@@ -66,3 +66,15 @@ export function clientAddressSource(options: TransportOptions): (request: Fastif
     return request.ip;
   };
 }
+
+/** The `<Brand>-Partner-Account` header as sent (repeated headers joined, so they fail validation). */
+export function partnerAccountHeaderSource(headerPrefix: string): (request: FastifyRequest) => string | undefined {
+  const name = `${headerPrefix}-partner-account`.toLowerCase();
+  return (request) => {
+    const value = request.headers[name];
+    return Array.isArray(value) ? value.join(",") : value;
+  };
+}
+
+/** Every method a proxy may forward. */
+export const ALL_METHODS = ["DELETE", "GET", "HEAD", "PATCH", "POST", "PUT", "OPTIONS"];

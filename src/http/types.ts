@@ -68,8 +68,10 @@ export interface Partner {
   credential: Credential;
   /** The client certificate's verification status, when the account reports it. */
   mtlsStatus: MtlsStatus | null;
-  /** The Partner Account named in the path (`/v1/accounts/{account_id}/…`), already authorised. */
+  /** The Partner Account named in the path or the Partner-Account header, already authorised. */
   managed: Account | null;
+  /** The client's address the decision used (forwarded by a trusted proxy, or the connection's). */
+  sourceIp: string;
 }
 
 declare module "fastify" {

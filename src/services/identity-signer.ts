@@ -1,9 +1,8 @@
 import { generateKeyPairSync } from "node:crypto";
 import { calculateJwkThumbprint, exportJWK, importPKCS8, type JWK, SignJWT } from "jose";
 import type { Clock } from "../domain/runtime.ts";
-import type { Authorization } from "./request-authorizer.ts";
+import type { AllowedRequest as Allowed } from "./request-authorizer.ts";
 
-type Allowed = Extract<Authorization, { outcome: "ALLOWED" }>;
 type SigningKey = Awaited<ReturnType<typeof importPKCS8>>;
 
 export const IDENTITY_ISSUER = "partner-credentials";

@@ -254,7 +254,10 @@ export class RequestAuthorizer {
   }
 }
 
-type Denial = Exclude<Authorization, { outcome: "ALLOWED" }>;
+/** An allowed request: who it is and what it acts on. */
+export type AllowedRequest = Extract<Authorization, { outcome: "ALLOWED" }>;
+export type DeniedRequest = Exclude<Authorization, { outcome: "ALLOWED" }>;
+type Denial = DeniedRequest;
 
 function denied(outcome: DenialOutcome, error: AppError): Denial {
   return { ...NOTHING_REPORTED, outcome, error };

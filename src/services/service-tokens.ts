@@ -13,13 +13,14 @@ const hashOf = (token: string): string => createHash("sha256").update(token).dig
 /**
  * Tokens with which the provider's own services (proxies, gateways, scanners) call `/internal/*`.
  * Only a SHA-256 of each is stored (the token carries 256 random bits, so no pepper is needed);
- * the plaintext is shown once. Verified tokens are remembered for `cacheTtlMs`: a revocation takes
- * effect at once on the instance that made it and within that bound on the others.
+ * the plaintext is shown once. Active tokens are remembered for `cacheTtlMs`: a revocation takes
+ * effect at once on the instance that made it and within that bound on the others. Unknown tokens
+ * are never remembered, so guessing cannot push real ones out of the cache.
  */
 export class ServiceTokenService {
   readonly #runtime: ServiceRuntime;
   readonly #cacheTtlMs: number;
-  readonly #cache = new Map<string, { token: ServiceToken | null; at: number }>();
+  readonly #cache = new Map<string, { token: ServiceToken; at: number }>();
 
   constructor(runtime: ServiceRuntime, options: { cacheTtlMs: number }) {
     this.#runtime = runtime;
@@ -62,13 +63,14 @@ export class ServiceTokenService {
     const hash = hashOf(presented);
     const now = this.#runtime.clock.now().getTime();
     const cached = this.#cache.get(hash);
-    let token: ServiceToken | null;
-    if (cached && now - cached.at < this.#cacheTtlMs) token = cached.token;
-    else {
-      token = await this.#runtime.store.findServiceTokenByHash(hash);
-      if (this.#cache.size >= 1000) this.#cache.clear();
-      this.#cache.set(hash, { token, at: now });
+    if (cached && now - cached.at < this.#cacheTtlMs) return cached.token;
+    const token = await this.#runtime.store.findServiceTokenByHash(hash);
+    if (!token || token.revokedAt !== null) {
+      this.#cache.delete(hash);
+      return null;
     }
-    return token && token.revokedAt === null ? token : null;
+    if (this.#cache.size >= 1000) this.#cache.clear();
+    this.#cache.set(hash, { token, at: now });
+    return token;
   }
 }

@@ -216,7 +216,6 @@ export interface Store {
   }): Promise<void>;
   releaseIdempotencyKey(keyHash: string): Promise<void>;
 
-  /** Cheap round trip for readiness. */
   /** Service tokens of the provider's own services (`/internal/*`), by the SHA-256 of the token. */
   insertServiceToken(token: ServiceToken): Promise<void>;
   findServiceTokenByHash(tokenHash: string): Promise<ServiceToken | null>;
@@ -225,6 +224,7 @@ export interface Store {
   /** Marks the token revoked unless it already is; returns it as stored, or null when unknown. */
   revokeServiceToken(input: { serviceTokenId: string; revokedAt: Date }): Promise<ServiceToken | null>;
 
+  /** Cheap round trip for readiness. */
   ping(): Promise<void>;
   close(): Promise<void>;
 }

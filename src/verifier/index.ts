@@ -10,7 +10,7 @@
  */
 import { type ConfigOverrides, loadConfig, loadConfigFromEnvironment } from "../config.ts";
 import { headerPrefix } from "../domain/brand.ts";
-import { errorBody } from "../domain/errors.ts";
+import { errorBody } from "../http/error-body.ts";
 import type { Environment } from "../domain/types.ts";
 import { openAuthorizationEdge } from "../edge.ts";
 import { createLogger } from "../logger.ts";

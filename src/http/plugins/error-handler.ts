@@ -1,13 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { Duplex } from "node:stream";
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
-import {
-  AppError,
-  ERROR_CODES,
-  type ErrorCode,
-  errorBody,
-  type ValidationIssue,
-} from "../../domain/errors.ts";
+import { AppError, ERROR_CODES, type ErrorCode, type ValidationIssue } from "../../domain/errors.ts";
+import { errorBody } from "../error-body.ts";
 import type { App } from "../types.ts";
 
 interface AjvIssue {

@@ -2,7 +2,12 @@ import type { FastifyRequest } from "fastify";
 import { AppError } from "../../domain/errors.ts";
 import { statusHeaders } from "../../services/authorization-headers.ts";
 import { type RequestAuthorizer, UNAUTHORIZED_MESSAGE } from "../../services/request-authorizer.ts";
-import { clientCertificateSource, type TransportOptions } from "../transport.ts";
+import {
+  clientAddressSource,
+  clientCertificateSource,
+  partnerAccountHeaderSource,
+  type TransportOptions,
+} from "../transport.ts";
 import type { App, Partner } from "../types.ts";
 
 export interface PartnerAuthOptions {
@@ -17,17 +22,18 @@ export interface PartnerAuthOptions {
  */
 export function registerPartnerAuth(app: App, options: PartnerAuthOptions): void {
   const certificateOf = clientCertificateSource(options.transport);
-  const partnerAccountHeader = `${options.headerPrefix}-partner-account`.toLowerCase();
+  const addressOf = clientAddressSource(options.transport);
+  const partnerAccountOf = partnerAccountHeaderSource(options.headerPrefix);
   app.decorateRequest("partner", null);
   app.addHook("onRequest", async (request, reply) => {
-    const header = request.headers[partnerAccountHeader];
+    const sourceIp = addressOf(request);
     const decision = await options.authorizer.authorize({
       entry: "api",
       authorization: request.headers.authorization,
-      partnerAccount: Array.isArray(header) ? header.join(",") : header,
+      partnerAccount: partnerAccountOf(request),
       pathAccountId: (request.params as { account_id?: string } | undefined)?.account_id,
       clientCertificate: certificateOf(request),
-      sourceIp: request.ip,
+      sourceIp,
       category: "PARTNER_MANAGEMENT",
     });
     reply.headers(statusHeaders(decision, options.headerPrefix));
@@ -40,6 +46,7 @@ export function registerPartnerAuth(app: App, options: PartnerAuthOptions): void
       credential: decision.credential,
       mtlsStatus: decision.mtlsStatus,
       managed: decision.managed,
+      sourceIp,
     };
   });
 }

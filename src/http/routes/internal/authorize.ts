@@ -1,28 +1,42 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { errorBody, invalidParameter } from "../../../domain/errors.ts";
+import { invalidParameter } from "../../../domain/errors.ts";
 import { ENVIRONMENTS, type Environment } from "../../../domain/types.ts";
 import {
   identityHeaderNames,
   identityHeaders,
   statusHeaders,
 } from "../../../services/authorization-headers.ts";
-import { clientAddressSource, clientCertificateSource, type TransportOptions } from "../../transport.ts";
+import { errorBody } from "../../error-body.ts";
+import {
+  ALL_METHODS,
+  clientAddressSource,
+  clientCertificateSource,
+  partnerAccountHeaderSource,
+  type TransportOptions,
+} from "../../transport.ts";
 import type { App, AppServices } from "../../types.ts";
 import { encodeDenial } from "./denial.ts";
 
-const METHODS = ["DELETE", "GET", "HEAD", "PATCH", "POST", "PUT", "OPTIONS"];
-
 function single(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(",") : value;
+}
+
+/** One setting, from the authorize URL's query (written in the proxy's configuration) or a header. */
+function setting(name: string, query: unknown, header: string | string[] | undefined): string | undefined {
+  if (query !== undefined && typeof query !== "string") throw invalidParameter(name, "must be given once");
+  if (query !== undefined) return query;
+  if (Array.isArray(header)) throw invalidParameter(name, "must be given once");
+  return header;
 }
 
 /**
  * Forward authentication for existing proxies (nginx `auth_request`, Traefik `forwardAuth`, Envoy
  * `ext_authz`): the original request arrives as headers; the answer is 200 with identity headers,
  * or the same status and Klarna error body the API itself would give, so the proxy can relay it.
- * `environment` and `category` come from the query (`?environment=LIVE&category=payments`) or
- * from proxy-set headers. Envoy's path prefix form (`/internal/v1/authorize/<original path>`) is
- * accepted too.
+ * `environment` and `category` come from the authorize URL's query (`?environment=LIVE&category=
+ * payments`, as nginx and Traefik are configured) or from headers the proxy sets. In Envoy's path
+ * prefix form (`/internal/v1/authorize/<original path and query>`) the query is the partner's own,
+ * so only the headers count there.
  */
 export function authorize(
   app: App,
@@ -34,23 +48,24 @@ export function authorize(
   const names = identityHeaderNames(prefix);
   const environmentHeader = lower(names.environment);
   const categoryHeader = lower(`X-${prefix}-Category`);
-  const partnerAccountHeader = lower(`${prefix}-Partner-Account`);
+  const partnerAccountOf = partnerAccountHeaderSource(prefix);
   const denialHeader = `X-${prefix}-Auth-Denial`;
   const certificateOf = clientCertificateSource(options.transport);
   const addressOf = clientAddressSource(options.transport);
 
   const handler = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
-    const query = request.query as Record<string, string | undefined>;
-    const declared = query.environment ?? single(request.headers[environmentHeader]);
+    const fromProxy = request.routeOptions.url === "/internal/v1/authorize";
+    const query = (fromProxy ? request.query : {}) as Record<string, unknown>;
+    const declared = setting("environment", query.environment, request.headers[environmentHeader]);
     const environment = declared === undefined ? null : declared.toUpperCase();
     if (environment !== null && !ENVIRONMENTS.includes(environment as Environment)) {
       throw invalidParameter("environment", "must be LIVE or TEST");
     }
-    const category = query.category ?? single(request.headers[categoryHeader]) ?? "API";
+    const category = setting("category", query.category, request.headers[categoryHeader]) ?? "API";
     const decision = await services.authorizer.authorize({
       entry: "forward_auth",
       authorization: single(request.headers.authorization),
-      partnerAccount: single(request.headers[partnerAccountHeader]),
+      partnerAccount: partnerAccountOf(request),
       clientCertificate: certificateOf(request),
       sourceIp: addressOf(request),
       category,
@@ -86,6 +101,6 @@ export function authorize(
   };
 
   const schema = { hide: true };
-  app.route({ method: METHODS, url: "/internal/v1/authorize", schema, handler });
-  app.route({ method: METHODS, url: "/internal/v1/authorize/*", schema, handler });
+  app.route({ method: ALL_METHODS, url: "/internal/v1/authorize", schema, handler });
+  app.route({ method: ALL_METHODS, url: "/internal/v1/authorize/*", schema, handler });
 }

@@ -1,8 +1,8 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
+import { ALL_METHODS } from "../../transport.ts";
 import type { App } from "../../types.ts";
 import { decodeDenial, NO_DENIAL } from "./denial.ts";
 
-const METHODS = ["DELETE", "GET", "HEAD", "PATCH", "POST", "PUT", "OPTIONS"];
 
 /**
  * Renders a forward-auth refusal carried in `X-<Brand>-Auth-Denial`: nginx's `error_page` sends the
@@ -21,5 +21,5 @@ export function renderDenial(app: App, options: { headerPrefix: string }): void 
       .type("application/json; charset=utf-8")
       .send(denial.body);
   };
-  app.route({ method: METHODS, url: "/internal/v1/denial", schema: { hide: true }, handler });
+  app.route({ method: ALL_METHODS, url: "/internal/v1/denial", schema: { hide: true }, handler });
 }

@@ -34,7 +34,7 @@ export function putIpRestriction(app: App, services: AppServices): void {
         const updated = await services.security.setIpRestriction(
           account,
           contextOf(request),
-          { sourceIp: request.ip, presentedCertificate: null },
+          { sourceIp: partnerOf(request).sourceIp, presentedCertificate: null },
           {
             mode: request.body.enforcement_mode,
             allowedIps: request.body.allowed_ips,

@@ -48,6 +48,6 @@ export function targetAccount(request: FastifyRequest): Account {
 export function contextOf(request: FastifyRequest): RequestContext {
   return {
     actor: { kind: "credential", credentialId: partnerOf(request).credential.credentialId },
-    sourceIp: request.ip,
+    sourceIp: partnerOf(request).sourceIp,
   };
 }
