@@ -112,7 +112,8 @@ export function unroutablePath(path: string): string | null {
     const hex = match[1];
     if (hex === undefined || !/^[0-9A-Fa-f]{2}$/.test(hex)) return "has a malformed percent-escape";
     const char = String.fromCharCode(Number.parseInt(hex, 16));
-    if (UNRESERVED.test(char) || char === "/" || char === "\\") return "encodes a character that needs no encoding";
+    if (UNRESERVED.test(char) || char === "/" || char === "\\")
+      return "encodes a character that needs no encoding";
   }
   if (/(^|\/)\.\.?(\/|$)/.test(path)) return "has dot segments";
   return null;

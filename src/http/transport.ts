@@ -68,7 +68,9 @@ export function clientAddressSource(options: TransportOptions): (request: Fastif
 }
 
 /** The `<Brand>-Partner-Account` header as sent (repeated headers joined, so they fail validation). */
-export function partnerAccountHeaderSource(headerPrefix: string): (request: FastifyRequest) => string | undefined {
+export function partnerAccountHeaderSource(
+  headerPrefix: string,
+): (request: FastifyRequest) => string | undefined {
   const name = `${headerPrefix}-partner-account`.toLowerCase();
   return (request) => {
     const value = request.headers[name];

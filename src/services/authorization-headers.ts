@@ -1,7 +1,6 @@
 import { rateLimitHeaders } from "../domain/rate-limit.ts";
 import type { AllowedRequest as Allowed, ReportedStatus } from "./request-authorizer.ts";
 
-
 /** The status headers every answer carries: mTLS and IP validation, operator policy, rate limits. */
 export function statusHeaders(reported: ReportedStatus, prefix: string): Record<string, string> {
   const headers: Record<string, string> = {};

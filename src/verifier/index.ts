@@ -10,9 +10,9 @@
  */
 import { type ConfigOverrides, loadConfig, loadConfigFromEnvironment } from "../config.ts";
 import { headerPrefix } from "../domain/brand.ts";
-import { errorBody } from "../http/error-body.ts";
 import type { Environment } from "../domain/types.ts";
 import { openAuthorizationEdge } from "../edge.ts";
+import { errorBody } from "../http/error-body.ts";
 import { createLogger } from "../logger.ts";
 import { identityHeaders, statusHeaders } from "../services/authorization-headers.ts";
 import type { Authorization } from "../services/request-authorizer.ts";

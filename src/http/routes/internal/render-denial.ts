@@ -3,7 +3,6 @@ import { ALL_METHODS } from "../../transport.ts";
 import type { App } from "../../types.ts";
 import { decodeDenial, NO_DENIAL } from "./denial.ts";
 
-
 /**
  * Renders a forward-auth refusal carried in `X-<Brand>-Auth-Denial`: nginx's `error_page` sends the
  * partner's failed request here, so the partner gets the real status (429 included), headers and
