@@ -82,11 +82,7 @@ export interface AuthorizationServices {
 export function composeAuthorization(parts: AuthorizationParts): AuthorizationServices {
   const { runtime, config, metrics } = parts;
   const accounts = new AccountService(runtime, parts.onboarding);
-  const authenticator = new Authenticator(runtime, {
-    brand: config.brand,
-    peppers: parts.peppers,
-    usage: parts.usage,
-  });
+  const authenticator = new Authenticator(runtime, { brand: config.brand, peppers: parts.peppers });
   const access = new AccessPolicy(runtime, parts.ca);
   const rateLimits = new RateLimitService(parts.counter, config.rateLimits);
   const authGuard = new AuthFailureGuard(parts.counter, config.authFailureLimits);
@@ -96,6 +92,8 @@ export function composeAuthorization(parts: AuthorizationParts): AuthorizationSe
     access,
     accounts,
     rateLimits,
+    usage: parts.usage,
+    clock: runtime.clock,
     brand: config.brand,
     mtlsRequiredFor: config.mtlsRequiredFor,
     counters: {

@@ -181,6 +181,28 @@ describe("Partner Management API: credentials", () => {
     expect(after?.last_used_at).toBe(h.clock.now().toISOString());
   });
 
+  it("refuses a description holding a key, on create and on change", async () => {
+    const leaked = `copied ${partner.apiKey} here`;
+    const created = await h.app.inject({
+      method: "POST",
+      url: "/v1/account/credentials",
+      headers: basic(partner.apiKey),
+      payload: { type: "API", environment: "LIVE", description: leaked.slice(0, 100) },
+    });
+    expect(created.statusCode).toBe(400);
+    expect(json(created)).toMatchObject({ error_code: "VALIDATION_ERROR" });
+    expect(created.body).not.toContain(partner.apiKey);
+    const changed = await h.app.inject({
+      method: "PATCH",
+      url: `/v1/account/credentials/${partner.credentialId}`,
+      headers: basic(partner.apiKey),
+      payload: { description: `klarna_test_client_${"A".repeat(50)}` },
+    });
+    expect(changed.statusCode).toBe(400);
+    const listed = await list();
+    expect(JSON.stringify(listed)).not.toContain(partner.apiKey);
+  });
+
   it("answers 404 for unknown credentials", async () => {
     const unknown = await h.app.inject({
       method: "GET",

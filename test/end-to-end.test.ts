@@ -234,14 +234,21 @@ describe("a real server process, the partnerctl CLI and the SDK", () => {
     expect(badEnv.stderr).toContain("Invalid configuration: PORT");
   });
 
-  it("exits with a message, instead of hanging half-started, when a port is taken", async () => {
+  it("exits with a message, instead of serving half-started, when a port is taken", async () => {
     const busy = createServer();
     await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", resolve));
     const busyPort = (busy.address() as { port: number }).port;
     const busyDir = mkdtempSync(join(tmpdir(), "partner-credentials-busy-"));
     try {
       const started = startServerProcess({ port: busyPort, dataDir: busyDir, env: { TLS_PORT: "off" } });
-      await expect(started).rejects.toThrow(/EADDRINUSE/);
+      await expect(started).rejects.toThrow(/exited \(code 1\)[\s\S]*EADDRINUSE/);
+      // The HTTPS port taken: no plain-HTTP-only service either.
+      const tlsTaken = startServerProcess({
+        port: await freePort(),
+        dataDir: busyDir,
+        env: { TLS_PORT: String(busyPort) },
+      });
+      await expect(tlsTaken).rejects.toThrow(/exited \(code 1\)[\s\S]*EADDRINUSE/);
     } finally {
       busy.close();
       rmSync(busyDir, { recursive: true, force: true });

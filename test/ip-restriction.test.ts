@@ -170,6 +170,39 @@ describe("operator mTLS policy", () => {
   });
 });
 
+describe("last use", () => {
+  it("counts only admitted requests: one refused for its address or certificate is no use of the key", async () => {
+    const partner = await setup();
+    const created = await h.app.inject({
+      method: "POST",
+      url: "/v1/account/credentials",
+      headers: basic(partner.apiKey),
+      payload: { type: "API", environment: "LIVE", description: "restricted" },
+    });
+    const key = json<{ api_key: string; credential_id: string }>(created);
+    await put(partner, { enforcement_mode: "ENFORCED", allowed_ips: ["127.0.0.1/32"] });
+    await h.usage.flush();
+    h.clock.advance(60_000);
+    const refused = await h.app.inject({
+      method: "GET",
+      url: "/v1/account",
+      headers: basic(key.api_key),
+      remoteAddress: "198.51.100.1",
+    });
+    expect(refused.statusCode).toBe(403);
+    expect(h.usage.pendingCount).toBe(0);
+    await h.usage.flush();
+    const shown = await h.app.inject({
+      method: "GET",
+      url: `/v1/account/credentials/${key.credential_id}`,
+      headers: basic(partner.apiKey),
+    });
+    expect(json(shown).last_used_at).toBeUndefined();
+    expect((await get({ ...partner, apiKey: key.api_key })).statusCode).toBe(200);
+    expect(h.usage.pendingCount).toBeGreaterThan(0);
+  });
+});
+
 describe("metrics", () => {
   it("counts requests by route and status, authentication outcomes and cache lookups", async () => {
     const partner = await setup();

@@ -57,9 +57,11 @@ async function startCli(
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const deadline = Date.now() + 20_000;
   while (!readyWhen.every((line) => output.includes(line))) {
-    if (Date.now() > deadline || child.exitCode !== null) {
-      throw new Error(`${command} ${args.join(" ")} did not start:\n${output}`);
+    if (child.exitCode !== null) {
+      throw new Error(`${command} ${args.join(" ")} exited (code ${child.exitCode}):\n${output}`);
     }
+    if (Date.now() > deadline)
+      throw new Error(`${command} ${args.join(" ")} did not start in time:\n${output}`);
     await new Promise((r) => setTimeout(r, 50));
   }
   return {

@@ -1,8 +1,21 @@
-import { AppError } from "./errors.ts";
+import { AppError, invalidParameter } from "./errors.ts";
 import type { Credential } from "./types.ts";
 
 /** The description rule of the reference API; the HTTP schema uses this same pattern. */
 export const DESCRIPTION_PATTERN = /^[a-zA-Z0-9\-:;., _]{0,100}$/;
+
+/** Something shaped like a key or Client ID of any brand (`<brand>_<env>_<api|client>_<50>`). */
+const KEY_INSIDE = /[a-z][a-z0-9]{0,19}_(live|test)_(api|client)_[0-9A-Za-z]{50}/;
+
+/**
+ * Descriptions are listed to everyone who can read the account's credentials and land in logs
+ * and audit trails: one that holds a key would publish it.
+ */
+export function assertDescriptionHoldsNoKey(description: string): void {
+  if (KEY_INSIDE.test(description)) {
+    throw invalidParameter("description", "must not contain an API key or Client ID");
+  }
+}
 
 /** A deleted credential is a tombstone: nothing about it changes any more. */
 export function assertChangeable(credential: Pick<Credential, "status">): void {

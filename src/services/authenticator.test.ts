@@ -9,7 +9,6 @@ import { systemClock, systemRandom } from "../system.ts";
 import { Authenticator } from "./authenticator.ts";
 import { mintCredential } from "./credential-factory.ts";
 import type { ServiceRuntime } from "./runtime.ts";
-import { UsageRecorder } from "./usage-recorder.ts";
 
 const peppers: PepperRing = (() => {
   const current = { version: 2, secret: "p".repeat(32) };
@@ -39,7 +38,6 @@ let store: Store;
 let reads: number;
 let runtime: ServiceRuntime;
 let authenticator: Authenticator;
-let usage: UsageRecorder;
 
 /** The real SQLite store, with its credential reads counted. */
 function counting(inner: Store): Store {
@@ -61,8 +59,7 @@ beforeEach(async () => {
   reads = 0;
   store = counting(await openSqliteStore(":memory:"));
   runtime = { store, clock: systemClock, random: systemRandom };
-  usage = new UsageRecorder(store);
-  authenticator = new Authenticator(runtime, { brand: "klarna", peppers, usage });
+  authenticator = new Authenticator(runtime, { brand: "klarna", peppers });
   await store.createAccount({
     account,
     link: null,
@@ -122,17 +119,16 @@ async function insert(
 }
 
 describe("Authenticator", () => {
-  it("accepts an active API key, and records its use without writing", async () => {
+  it("accepts an active API key", async () => {
     const minted = await insert();
-    const result = await authenticator.authenticate(minted.apiKey ?? "", "192.0.2.1");
+    const result = await authenticator.authenticate(minted.apiKey ?? "");
     expect(result).toMatchObject({ result: "VALID", account: { accountId: account.accountId } });
-    expect(usage.pendingCount).toBe(1);
   });
 
   it("verifies keys hashed under an older pepper version", async () => {
     const minted = await insert({ pepper: 1 });
     expect(minted.secret?.pepperVersion).toBe(1);
-    expect((await authenticator.authenticate(minted.apiKey ?? "", null)).result).toBe("VALID");
+    expect((await authenticator.authenticate(minted.apiKey ?? "")).result).toBe("VALID");
   });
 
   it("rejects malformed keys and failed checksums without reading the store", async () => {
@@ -151,24 +147,23 @@ describe("Authenticator", () => {
       garbage.push(key.slice(0, i) + c + key.slice(i + 1));
     }
     for (const presented of garbage) {
-      expect((await authenticator.authenticate(presented, null)).result, presented).toBe("MALFORMED");
+      expect((await authenticator.authenticate(presented)).result, presented).toBe("MALFORMED");
     }
     expect(reads).toBe(0);
   });
 
   it("tells unknown, disabled, deleted and client credentials apart internally, never valid", async () => {
     const unknown = generateKey({ brand: "klarna", environment: "LIVE", type: "API", random: systemRandom });
-    expect((await authenticator.authenticate(unknown.key, null)).result).toBe("UNKNOWN");
+    expect((await authenticator.authenticate(unknown.key)).result).toBe("UNKNOWN");
     const disabled = await insert({ status: "DISABLED" });
-    expect((await authenticator.authenticate(disabled.apiKey ?? "", null)).result).toBe("DISABLED");
+    expect((await authenticator.authenticate(disabled.apiKey ?? "")).result).toBe("DISABLED");
     const deleted = await insert({ status: "DELETED" });
-    expect((await authenticator.authenticate(deleted.apiKey ?? "", null)).result).toBe("DELETED");
+    expect((await authenticator.authenticate(deleted.apiKey ?? "")).result).toBe("DELETED");
     const client = await insert({ type: "CLIENT" });
-    expect((await authenticator.authenticate(client.credential.clientId ?? "", null)).result).toBe(
+    expect((await authenticator.authenticate(client.credential.clientId ?? "")).result).toBe(
       "NOT_AN_API_KEY",
     );
     expect(reads).toBe(3);
-    expect(usage.pendingCount).toBe(0);
   });
 
   it("rejects a well-formed key whose secret does not match the stored hash", async () => {
@@ -179,6 +174,6 @@ describe("Authenticator", () => {
     const { crc32 } = await import("node:zlib");
     const { encodeBase62 } = await import("../domain/base62.ts");
     const signed = forged + encodeBase62(crc32(forged), 6);
-    expect((await authenticator.authenticate(signed, null)).result).toBe("WRONG_SECRET");
+    expect((await authenticator.authenticate(signed)).result).toBe("WRONG_SECRET");
   });
 });

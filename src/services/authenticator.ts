@@ -2,7 +2,6 @@ import { parseKey } from "../domain/key-format.ts";
 import { type PepperRing, verifySecret } from "../domain/secret-hash.ts";
 import type { Account, Credential } from "../domain/types.ts";
 import type { ServiceRuntime } from "./runtime.ts";
-import type { UsageRecorder } from "./usage-recorder.ts";
 
 export type AuthResult =
   | { result: "VALID"; account: Account; credential: Credential }
@@ -25,19 +24,15 @@ export class Authenticator {
   readonly #runtime: ServiceRuntime;
   readonly #brand: string;
   readonly #peppers: PepperRing;
-  readonly #usage: UsageRecorder;
 
-  constructor(
-    runtime: ServiceRuntime,
-    options: { brand: string; peppers: PepperRing; usage: UsageRecorder },
-  ) {
+  constructor(runtime: ServiceRuntime, options: { brand: string; peppers: PepperRing }) {
     this.#runtime = runtime;
     this.#brand = options.brand;
     this.#peppers = options.peppers;
-    this.#usage = options.usage;
   }
 
-  async authenticate(presented: string, sourceIp: string | null): Promise<AuthResult> {
+  /** Whether the key is genuine and usable; recording its use is left to whoever admits the request. */
+  async authenticate(presented: string): Promise<AuthResult> {
     const parsed = parseKey(this.#brand, presented);
     if (!parsed) return { result: "MALFORMED" };
     if (parsed.type !== "API") return { result: "NOT_AN_API_KEY" };
@@ -55,11 +50,6 @@ export class Authenticator {
     }
     const account = await this.#runtime.store.findAccount(credential.accountId);
     if (!account) return { result: "UNKNOWN" };
-    this.#usage.record({
-      credentialId: credential.credentialId,
-      usedAt: now,
-      sourceIp,
-    });
     return { result: "VALID", account, credential };
   }
 }

@@ -1,4 +1,4 @@
-import { assertCanEnable, assertChangeable } from "../domain/credential-rules.ts";
+import { assertCanEnable, assertChangeable, assertDescriptionHoldsNoKey } from "../domain/credential-rules.ts";
 import { AppError, notFound } from "../domain/errors.ts";
 import { assertCanRotate } from "../domain/lifecycle-policy.ts";
 import {
@@ -42,6 +42,7 @@ export class CredentialService {
     context: RequestContext,
     input: { type: CredentialType; environment: Environment; description: string },
   ): Promise<CreatedCredential> {
+    assertDescriptionHoldsNoKey(input.description);
     const minted = mintCredential(this.#runtime, this.#keys, {
       accountId: account.accountId,
       ...input,
@@ -87,6 +88,7 @@ export class CredentialService {
     credentialId: string,
     description: string,
   ): Promise<Credential> {
+    assertDescriptionHoldsNoKey(description);
     const current = await this.get(account, credentialId);
     assertChangeable(current);
     const updated = await this.#runtime.store.updateCredentialDescription({

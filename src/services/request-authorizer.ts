@@ -5,12 +5,14 @@ import { ACCOUNT_ID_PATTERN } from "../domain/identifiers.ts";
 import { parseKey } from "../domain/key-format.ts";
 import type { MtlsStatus } from "../domain/mtls-policy.ts";
 import { type RateDecision, rateLimited } from "../domain/rate-limit.ts";
+import type { Clock } from "../domain/runtime.ts";
 import type { Account, Credential, Environment } from "../domain/types.ts";
 import type { AccessPolicy } from "./access-policy.ts";
 import type { AccountService } from "./accounts.ts";
 import type { AuthFailureGuard } from "./auth-failure-guard.ts";
 import type { Authenticator } from "./authenticator.ts";
 import type { RateLimitService } from "./rate-limits.ts";
+import type { UsageRecorder } from "./usage-recorder.ts";
 
 export const UNAUTHORIZED_MESSAGE = "Missing or invalid API key. Send it as: Authorization: Basic <api_key>";
 
@@ -90,6 +92,8 @@ export interface RequestAuthorizerOptions {
   access: AccessPolicy;
   accounts: AccountService;
   rateLimits: RateLimitService;
+  usage: UsageRecorder;
+  clock: Clock;
   brand: string;
   mtlsRequiredFor: "none" | "acquiring_partners";
   counters: AuthorizationCounters;
@@ -104,8 +108,9 @@ const NOTHING_REPORTED: ReportedStatus = Object.freeze({
 
 /**
  * The one decision behind every partner request, wherever it arrives (the service's own API, the
- * forward-auth endpoint, the gateway, the in-process verifier): key, environment, mTLS, IP
- * allow-list, target account and rate limits, in that order. A tagged result, never an exception
+ * forward-auth endpoint, the gateway, the in-process verifier): key (and, for a failed key, the
+ * guessing defence), environment, mTLS, IP allow-list, target account and rate limits, in that
+ * order; an admitted request records the key's use. A tagged result, never an exception
  * for anything a client can send. Every key failure looks the same to the caller.
  */
 export class RequestAuthorizer {
@@ -140,15 +145,20 @@ export class RequestAuthorizer {
         ),
       );
     }
-    const blocked = await o.guard.ipBlocked(request.sourceIp);
-    if (blocked) {
-      return denied("AUTH_FAILURES", rateLimited(blocked, "failed authentications from this address"));
-    }
     const key = presentedApiKey(request.authorization);
-    const outcome = key === null ? null : await o.authenticator.authenticate(key, request.sourceIp);
+    const outcome = key === null ? null : await o.authenticator.authenticate(key);
     const keyResult = outcome?.result ?? "MISSING";
     o.counters.authentication(keyResult);
     if (outcome?.result !== "VALID") {
+      // The guessing defence stops failed attempts only: a valid key is never refused by it.
+      const blocked = await o.guard.ipBlocked(request.sourceIp);
+      if (blocked) {
+        o.counters.rateLimitDenied("AUTH_FAILURES");
+        return {
+          ...denied("AUTH_FAILURES", rateLimited(blocked, "failed authentications from this address")),
+          keyResult,
+        };
+      }
       const lookupId = key === null ? null : (parseKey(o.brand, key)?.lookupId ?? null);
       const refusal = await o.guard.recordFailure(request.sourceIp, lookupId);
       if (refusal) {
@@ -208,6 +218,8 @@ export class RequestAuthorizer {
         error: rateLimited(rate, "requests for this account"),
       };
     }
+    // Only an admitted request is a use of the key (not one refused for its address or certificate).
+    o.usage.record({ credentialId: credential.credentialId, usedAt: o.clock.now(), sourceIp: request.sourceIp });
     return {
       ...reported,
       rate,
