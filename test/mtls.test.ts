@@ -99,6 +99,11 @@ describe("mTLS over real TLS connections", () => {
       headers: { authorization: `Basic ${partner.apiKey}` },
     });
     expect(plain.headers.get(STATUS)).toBe("NOT_PRESENT");
+    // HSTS over HTTPS only (a header over plain HTTP would be ignored by browsers anyway).
+    expect((await tls(partner, "/v1/account")).headers["strict-transport-security"]).toBe(
+      "max-age=31536000; includeSubDomains",
+    );
+    expect(plain.headers.get("strict-transport-security")).toBeNull();
 
     const foreign = opensslSelfSigned(accountShortId(partner.accountId));
     expect((await tls(partner, "/v1/account", { client: foreign })).headers[STATUS]).toBe("INVALID");

@@ -1,4 +1,8 @@
-import { assertCanEnable, assertChangeable, assertDescriptionHoldsNoKey } from "../domain/credential-rules.ts";
+import {
+  assertCanEnable,
+  assertChangeable,
+  assertDescriptionHoldsNoKey,
+} from "../domain/credential-rules.ts";
 import { AppError, notFound } from "../domain/errors.ts";
 import { assertCanRotate } from "../domain/lifecycle-policy.ts";
 import {

@@ -219,7 +219,11 @@ export class RequestAuthorizer {
       };
     }
     // Only an admitted request is a use of the key (not one refused for its address or certificate).
-    o.usage.record({ credentialId: credential.credentialId, usedAt: o.clock.now(), sourceIp: request.sourceIp });
+    o.usage.record({
+      credentialId: credential.credentialId,
+      usedAt: o.clock.now(),
+      sourceIp: request.sourceIp,
+    });
     return {
       ...reported,
       rate,

@@ -1,3 +1,4 @@
+import { TLSSocket } from "node:tls";
 import { AppError, invalidParameter } from "../../domain/errors.ts";
 import type { App } from "../types.ts";
 
@@ -40,6 +41,10 @@ export function registerRequestContext(app: App, options: { headerPrefix: string
       reply.header("Partner-Correlation-Id", partnerCorrelation);
     }
     reply.header("X-Content-Type-Options", "nosniff");
+    // Over our own HTTPS listener: browsers must never fall back to plain HTTP for this host.
+    if (request.raw.socket instanceof TLSSocket) {
+      reply.header("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+    }
     if (!reply.hasHeader("Cache-Control")) reply.header("Cache-Control", "no-store");
     return payload;
   });
