@@ -17,6 +17,7 @@ const STORE_NEUTRAL_SUITES = [
   "lifecycle-cli",
   "mtls",
   "forward-auth",
+  "fuzz",
 ].map((name) => `test/${name}.test.ts`);
 
 export default defineConfig({

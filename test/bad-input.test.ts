@@ -176,6 +176,31 @@ describe("bad input gets a contract error and changes nothing", () => {
       });
       expectContractError(response, 400, "VALIDATION_ERROR");
     }
+    // Numbers JSON cannot hold, and a well-formed token with a NUL byte (which PostgreSQL refuses),
+    // on every paginated endpoint.
+    const nulToken = Buffer.from(JSON.stringify(["2026-01-01T00:00:00.000Z", "a\u0000b"])).toString(
+      "base64url",
+    );
+    for (const path of [
+      "/v1/account/credentials",
+      "/v1/account/audit-events",
+      "/v1/accounts",
+      "/v1/account/client-certificates",
+    ]) {
+      for (const query of [
+        "?page_size=Infinity",
+        "?page_size=-Infinity",
+        "?page_size=1e400",
+        `?page_token=${nulToken}`,
+      ]) {
+        const response = await h.app.inject({
+          method: "GET",
+          url: `${path}${query}`,
+          headers: basic(partner.apiKey),
+        });
+        expectContractError(response, 400, "VALIDATION_ERROR");
+      }
+    }
     const before = await snapshot();
     for (const [method, url] of [
       ["GET", "/v1/account/credentials/not-a-uuid"],

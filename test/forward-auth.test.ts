@@ -208,11 +208,15 @@ describe("forward-auth", () => {
       expect(rendered.statusCode).toBe(401);
       expect(json(rendered)).toEqual(json(refused));
     }
-    // A refusal that was not carried (or was tampered with) is never a success.
-    for (const carried of ["", "bm9wZQ", Buffer.from('{"status":200,"body":{}}').toString("base64url")]) {
+    // No carried refusal: the auth request itself failed, so the partner is asked to retry.
+    const none = await renderDenial(token, "");
+    expect(none.statusCode).toBe(503);
+    expect(json(none)).toMatchObject({ error_type: "TECHNICAL_ERROR" });
+    // One this service did not write (or a "refusal" with a 2xx status) is never rendered.
+    for (const carried of ["bm9wZQ", Buffer.from('{"status":200,"body":{}}').toString("base64url")]) {
       const rendered = await renderDenial(token, carried);
-      expect(rendered.statusCode).toBe(503);
-      expect(json(rendered)).toMatchObject({ error_type: "TECHNICAL_ERROR" });
+      expect(rendered.statusCode).toBe(400);
+      expect(json(rendered)).toMatchObject({ error_type: "INPUT_ERROR", error_code: "VALIDATION_ERROR" });
     }
   });
 

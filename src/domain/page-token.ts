@@ -8,6 +8,8 @@ export interface PagePosition {
 
 /** Positions compare as text in the store, so only the exact form `toISOString()` writes is accepted. */
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+/** Ids are UUIDs or account ids: printable ASCII only (no NUL, which PostgreSQL text refuses). */
+const ID = /^[\x21-\x7e]{1,128}$/;
 
 export function encodePageToken(position: PagePosition): string {
   return Buffer.from(JSON.stringify([position.at, position.id])).toString("base64url");
@@ -22,6 +24,7 @@ export function decodePageToken(token: string): PagePosition {
       typeof parsed[0] === "string" &&
       typeof parsed[1] === "string" &&
       ISO_INSTANT.test(parsed[0]) &&
+      ID.test(parsed[1]) &&
       !Number.isNaN(Date.parse(parsed[0]))
     ) {
       return { at: parsed[0], id: parsed[1] };

@@ -12,6 +12,13 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
 export const withTypes = (scope: FastifyInstance): App =>
   scope.withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
+const routeTables = new WeakMap<object, { method: string; url: string }[]>();
+
+/** Every route an app built by `createFastify` serves (for tests that must cover all of them). */
+export function routesOf(app: App): readonly { method: string; url: string }[] {
+  return routeTables.get(app) ?? [];
+}
+
 /**
  * A Fastify instance with the house conventions: the contract's error body for everything, request
  * ids, header limits and correlation ids, body limit, proxies believed only from `trustedProxies`,
@@ -38,6 +45,13 @@ export function createFastify(options: {
       schemaController,
     }),
   );
+  const routes: { method: string; url: string }[] = [];
+  routeTables.set(app, routes);
+  app.addHook("onRoute", (route) => {
+    for (const method of [route.method].flat()) {
+      if (method !== "HEAD") routes.push({ method, url: route.url });
+    }
+  });
   app.removeContentTypeParser("text/plain");
   registerErrorHandling(app);
   registerRequestContext(app, { headerPrefix: options.headerPrefix });

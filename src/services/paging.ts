@@ -1,4 +1,7 @@
+import { invalidParameter } from "../domain/errors.ts";
 import { decodePageToken, encodePageToken, type PagePosition } from "../domain/page-token.ts";
+
+export const MAX_PAGE_SIZE = 100;
 
 export interface Paged<T> {
   items: T[];
@@ -12,6 +15,10 @@ export async function fetchPage<T>(
   fetch: (page: { after: PagePosition | null; limit: number }) => Promise<T[]>,
   positionOf: (item: T) => { at: Date; id: string },
 ): Promise<Paged<T>> {
+  // The schema validator lets Infinity through as an "integer"; the store must never see it.
+  if (!Number.isSafeInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
+    throw invalidParameter("page_size", `must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+  }
   const after = pageToken ? decodePageToken(pageToken) : null;
   const rows = await fetch({ after, limit: pageSize + 1 });
   const items = rows.slice(0, pageSize);
