@@ -4,7 +4,6 @@ import { routesOf } from "../../src/http/fastify.ts";
 import type { App } from "../../src/http/types.ts";
 import {
   ADMIN_TOKEN,
-  basic,
   type Harness,
   onboardAcquiringPartner,
   onboardPartnerAccount,
