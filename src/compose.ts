@@ -164,6 +164,7 @@ export async function compose(input: ComposeInput): Promise<Composed> {
   const origins = new AllowedOriginService(runtime);
   const options = {
     brand: config.brand,
+    timeouts: config.timeouts,
     metrics,
     transport: {
       trustedProxies: config.trustedProxies,

@@ -57,6 +57,8 @@ export interface Config {
   /** Ed25519 private key (PKCS#8 PEM) that signs identity tokens; null: `<dataDir>/identity-key.pem`. */
   readonly identityKeyFile: string | null;
   readonly gateway: { readonly routesFile: string | null; readonly host: string; readonly port: number };
+  /** A request whose headers and body have not all arrived by then is cut (408); idle keep-alive ends. */
+  readonly timeouts: { readonly requestMs: number; readonly keepAliveMs: number };
 }
 
 export interface ConfigOverrides {
@@ -327,6 +329,10 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
       port: port("INTERNAL_PORT", text(env, "INTERNAL_PORT", "8081")),
     }),
     identityKeyFile: optionalFile(env, "IDENTITY_KEY_FILE"),
+    timeouts: Object.freeze({
+      requestMs: duration(env, "REQUEST_TIMEOUT", "PT30S", 1000),
+      keepAliveMs: duration(env, "KEEP_ALIVE_TIMEOUT", "PT72S", 1000),
+    }),
     gateway: Object.freeze({
       routesFile:
         overrides.gatewayRoutesFile !== undefined

@@ -43,6 +43,7 @@ export async function startGateway(
       headerPrefix: headerPrefix(config.brand),
       logger,
       metrics: edge.metrics,
+      timeouts: config.timeouts,
     });
     app.addHook("onClose", () => edge.close());
     const url = await app.listen({ host: config.gateway.host, port: config.gateway.port });

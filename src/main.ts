@@ -4,6 +4,7 @@ import { loadOrCreateCa, serverCertificate } from "./ca-files.ts";
 import { compose } from "./compose.ts";
 import type { Config } from "./config.ts";
 import type { Clock, Random } from "./domain/runtime.ts";
+import { serverTimeouts } from "./http/fastify.ts";
 import type { App } from "./http/types.ts";
 import { loadOrCreateIdentityKey } from "./identity-key-files.ts";
 import { createLogger } from "./logger.ts";
@@ -42,6 +43,7 @@ async function listenTls(
       requestCert: true,
       rejectUnauthorized: false,
       maxHeaderSize: 64 * 1024,
+      ...serverTimeouts(config.timeouts),
     },
     (req, res) => app.routing(req, res),
   );

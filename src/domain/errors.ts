@@ -10,6 +10,7 @@ export const ERROR_CODES = {
   PAYLOAD_TOO_LARGE: { type: "INPUT_ERROR", status: 413 },
   HEADERS_TOO_LARGE: { type: "INPUT_ERROR", status: 431 },
   URI_TOO_LONG: { type: "INPUT_ERROR", status: 414 },
+  REQUEST_TIMEOUT: { type: "INPUT_ERROR", status: 408 },
   UNAUTHORIZED: { type: "ACCESS_ERROR", status: 401 },
   SERVICE_UNAUTHORIZED: { type: "ACCESS_ERROR", status: 401 },
   FORBIDDEN: { type: "ACCESS_ERROR", status: 403 },

@@ -49,6 +49,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     headerPrefix: prefix,
     metrics: options.metrics,
     listener: "public",
+    timeouts: options.timeouts,
   });
 
   await app.register(swagger, {

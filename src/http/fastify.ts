@@ -12,6 +12,25 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
 export const withTypes = (scope: FastifyInstance): App =>
   scope.withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
+/**
+ * Node's own limits on slow clients: headers and body must all arrive within `requestMs` (checked
+ * every second, so a stalled request is cut within a second of its deadline); idle keep-alive
+ * connections end after `keepAliveMs`.
+ */
+export function serverTimeouts(timeouts: { requestMs: number; keepAliveMs: number }): {
+  requestTimeout: number;
+  headersTimeout: number;
+  keepAliveTimeout: number;
+  connectionsCheckingInterval: number;
+} {
+  return {
+    requestTimeout: timeouts.requestMs,
+    headersTimeout: timeouts.requestMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    connectionsCheckingInterval: Math.min(1000, timeouts.requestMs),
+  };
+}
+
 const routeTables = new WeakMap<object, { method: string; url: string }[]>();
 
 /** Every route an app built by `createFastify` serves (for tests that must cover all of them). */
@@ -30,12 +49,15 @@ export function createFastify(options: {
   headerPrefix: string;
   metrics: Metrics;
   listener: string;
+  timeouts: { requestMs: number; keepAliveMs: number };
 }): App {
   const app = withTypes(
     Fastify({
       loggerInstance: options.logger,
       bodyLimit: BODY_LIMIT_BYTES,
-      http: { maxHeaderSize: 64 * 1024 },
+      http: { maxHeaderSize: 64 * 1024, ...serverTimeouts(options.timeouts) },
+      requestTimeout: options.timeouts.requestMs,
+      keepAliveTimeout: options.timeouts.keepAliveMs,
       genReqId: () => randomUUID(),
       return503OnClosing: true,
       forceCloseConnections: "idle",

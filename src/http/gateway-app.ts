@@ -25,6 +25,7 @@ export interface GatewayOptions {
   headerPrefix: string;
   logger: FastifyBaseLogger;
   metrics: Metrics;
+  timeouts: { requestMs: number; keepAliveMs: number };
 }
 
 /**
@@ -42,6 +43,7 @@ export async function buildGatewayApp(options: GatewayOptions): Promise<App> {
     headerPrefix: prefix,
     metrics: options.metrics,
     listener: "gateway",
+    timeouts: options.timeouts,
   });
   await app.register(replyFrom, {
     undici: { connections: 128, pipelining: 1, keepAliveTimeout: 30_000 },

@@ -33,6 +33,7 @@ export async function buildInternalApp(options: AppOptions): Promise<App> {
     headerPrefix: prefix,
     metrics: options.metrics,
     listener: "internal",
+    timeouts: options.timeouts,
   });
 
   await app.register(async (plain) => {

@@ -54,6 +54,7 @@ export interface AppServices {
 
 export interface AppOptions {
   brand: string;
+  timeouts: { requestMs: number; keepAliveMs: number };
   metrics: Metrics;
   transport: { trustedProxies: readonly string[]; clientCertHeader: string };
   mtlsRequiredFor: "none" | "acquiring_partners";

@@ -149,17 +149,21 @@ export function registerErrorHandling(app: App): void {
  */
 export function clientError(error: NodeJS.ErrnoException, socket: Duplex): void {
   if (!socket.writable) return;
-  const tooLarge = error.code === "HPE_HEADER_OVERFLOW";
-  const code: ErrorCode = tooLarge ? "HEADERS_TOO_LARGE" : "VALIDATION_ERROR";
+  const [code, reason, message]: [ErrorCode, string, string] =
+    error.code === "HPE_HEADER_OVERFLOW"
+      ? ["HEADERS_TOO_LARGE", "Request Header Fields Too Large", "Request headers are too large"]
+      : error.code === "ERR_HTTP_REQUEST_TIMEOUT"
+        ? ["REQUEST_TIMEOUT", "Request Timeout", "The request did not arrive in time"]
+        : ["VALIDATION_ERROR", "Bad Request", "The request could not be parsed as HTTP"];
   const body = JSON.stringify({
     error_id: randomUUID(),
     error_type: ERROR_CODES[code].type,
     error_code: code,
-    error_message: tooLarge ? "Request headers are too large" : "The request could not be parsed as HTTP",
+    error_message: message,
   });
   const status = ERROR_CODES[code].status;
   socket.end(
-    `HTTP/1.1 ${status} ${tooLarge ? "Request Header Fields Too Large" : "Bad Request"}\r\n` +
+    `HTTP/1.1 ${status} ${reason}\r\n` +
       "Content-Type: application/json; charset=utf-8\r\n" +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
