@@ -219,6 +219,32 @@ describe("browser authentication with a Client ID", () => {
     expect(disabled.headers["access-control-allow-origin"]).toBeUndefined();
   });
 
+  it("ends a Client ID's sessions when it is disabled, before the tokens expire", async () => {
+    const partner = await setup();
+    await addOrigin(partner, "shop.example");
+    const client = await clientId(partner);
+    const created = await session(client.client_id ?? "", "https://shop.example");
+    const token = json<{ session_token: string }>(created).session_token;
+    const verify = () =>
+      h.app.inject({ method: "POST", url: "/v1/client/sessions/verify", payload: { session_token: token } });
+    expect((await verify()).statusCode).toBe(200);
+    await h.app.inject({
+      method: "DELETE",
+      url: `/v1/account/credentials/${client.credential_id}`,
+      headers: basic(partner.apiKey),
+    });
+    const ended = await verify();
+    expect(ended.statusCode).toBe(401);
+    expect(json(ended)).toMatchObject({ error_code: "UNAUTHORIZED" });
+    // Reactivated, its unexpired sessions work again: nothing but the Client ID's state decides.
+    await h.app.inject({
+      method: "POST",
+      url: `/v1/account/credentials/${client.credential_id}/enable`,
+      headers: basic(partner.apiKey),
+    });
+    expect((await verify()).statusCode).toBe(200);
+  });
+
   it("admits localhost over http for development", async () => {
     const partner = await setup();
     await addOrigin(partner, "localhost:3000");

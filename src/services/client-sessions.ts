@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import { AppError, invalidParameter } from "../domain/errors.ts";
 import { parseKey } from "../domain/key-format.ts";
 import { type RateDecision, rateLimited } from "../domain/rate-limit.ts";
-import type { Account, Environment } from "../domain/types.ts";
+import type { Account, Credential, Environment } from "../domain/types.ts";
 import type { AllowedOriginService } from "./allowed-origins.ts";
 import type { RateLimitService } from "./rate-limits.ts";
 import type { ServiceRuntime } from "./runtime.ts";
@@ -69,15 +69,9 @@ export class ClientSessionService {
     if (parsed?.type !== "CLIENT") {
       throw invalidParameter("client_id", `must be a Client ID (${this.#brand}_<live|test>_client_…)`);
     }
-    const found = await this.#runtime.store.findCredentialByLookupId(parsed.lookupId);
-    const credential = found?.credential;
     const now = this.#runtime.clock.now();
-    const live =
-      credential?.type === "CLIENT" &&
-      credential.clientId === input.clientId &&
-      credential.status === "ACTIVE" &&
-      (credential.expiresAt === null || credential.expiresAt.getTime() > now.getTime());
-    if (!credential || !live) throw new AppError("UNAUTHORIZED", UNAUTHORIZED);
+    const credential = await this.#activeClientId(parsed.lookupId, input.clientId, now);
+    if (!credential) throw new AppError("UNAUTHORIZED", UNAUTHORIZED);
     if (input.origin === undefined || !(await this.#origins.allows(credential.accountId, input.origin))) {
       throw new AppError("FORBIDDEN", "This origin is not allowed for this Client ID");
     }
@@ -99,8 +93,23 @@ export class ClientSessionService {
     return { token: this.#sign(claims), claims, rate };
   }
 
-  /** Checks signature, expiry and (when given) the origin binding; throws 401 otherwise. */
-  verify(token: string, origin?: string): ClientSessionClaims {
+  /** The Client ID's credential while it may open sessions: active, not past a rotation's end. */
+  async #activeClientId(lookupId: string, clientId: string, now: Date): Promise<Credential | null> {
+    const credential = (await this.#runtime.store.findCredentialByLookupId(lookupId))?.credential;
+    const live =
+      credential?.type === "CLIENT" &&
+      credential.clientId === clientId &&
+      credential.status === "ACTIVE" &&
+      (credential.expiresAt === null || credential.expiresAt.getTime() > now.getTime());
+    return live ? credential : null;
+  }
+
+  /**
+   * Checks signature, expiry, (when given) the origin binding, and that the Client ID is still
+   * active: a disabled Client ID ends its sessions within the verification cache's bound. Throws
+   * 401 otherwise.
+   */
+  async verify(token: string, origin?: string): Promise<ClientSessionClaims> {
     const invalid = (): never => {
       throw new AppError("UNAUTHORIZED", "Invalid or expired client session token");
     };
@@ -126,6 +135,11 @@ export class ClientSessionService {
     }
     if (!(claims.expiresAt.getTime() > this.#runtime.clock.now().getTime())) return invalid();
     if (origin !== undefined && origin.toLowerCase() !== claims.origin) return invalid();
+    const lookupId = parseKey(this.#brand, claims.clientId)?.lookupId;
+    const credential = lookupId
+      ? await this.#activeClientId(lookupId, claims.clientId, this.#runtime.clock.now())
+      : null;
+    if (credential?.credentialId !== claims.credentialId) return invalid();
     return claims;
   }
 

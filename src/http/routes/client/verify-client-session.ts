@@ -34,7 +34,7 @@ export function verifyClientSession(app: App, services: AppServices): void {
       },
     },
     async (request) => {
-      const claims = services.sessions.verify(request.body.session_token, request.body.origin);
+      const claims = await services.sessions.verify(request.body.session_token, request.body.origin);
       return {
         client_id: claims.clientId,
         credential_id: claims.credentialId,
