@@ -18,6 +18,8 @@ const STORE_NEUTRAL_SUITES = [
   "mtls",
   "forward-auth",
   "fuzz",
+  "environments",
+  "slow-clients",
 ].map((name) => `test/${name}.test.ts`);
 
 export default defineConfig({

@@ -1,3 +1,4 @@
+import { assertMayCreateIn, isVisible } from "../domain/environment-rules.ts";
 import { AppError, notFound } from "../domain/errors.ts";
 import { newAccountId } from "../domain/identifiers.ts";
 import { type Account, actorLabel, DEFAULT_ACCOUNT_SECURITY, type Environment } from "../domain/types.ts";
@@ -63,7 +64,11 @@ export class AccountService {
     input: { name: string; environment?: Environment; partnerAccountReference?: string },
   ): Promise<Account> {
     assertAcquiringPartner(parent);
-    const environment = input.environment ?? parent.environment;
+    // Without a choice: the parent's environment, or TEST for a TEST key.
+    const environment =
+      input.environment ??
+      (isVisible(parent.environment, context.environments) ? parent.environment : "TEST");
+    assertMayCreateIn(parent, environment, context.environments, "Partner Accounts");
     const account: Account = {
       accountId: newAccountId(environment, this.#runtime.random),
       name: input.name,
@@ -90,9 +95,14 @@ export class AccountService {
     return account;
   }
 
-  listPartnerAccounts(parent: Account, page: PageRequest): Promise<Paged<Account>> {
+  listPartnerAccounts(
+    parent: Account,
+    page: PageRequest,
+    visible?: readonly Environment[],
+  ): Promise<Paged<Account>> {
     assertAcquiringPartner(parent);
-    return this.#list(page, { parentAccountId: parent.accountId });
+    const environment = visible?.length === 1 ? visible[0] : undefined;
+    return this.#list(page, { parentAccountId: parent.accountId, environment });
   }
 
   listAll(page: PageRequest): Promise<Paged<Account>> {
@@ -132,7 +142,10 @@ export class AccountService {
     return this.#runtime.store.findAccount(accountId);
   }
 
-  #list(page: PageRequest, filter: { parentAccountId?: string }): Promise<Paged<Account>> {
+  #list(
+    page: PageRequest,
+    filter: { parentAccountId?: string; environment?: Environment },
+  ): Promise<Paged<Account>> {
     return fetchPage(
       page.pageSize,
       page.pageToken,

@@ -8,7 +8,7 @@ import {
 } from "../domain/allowed-origin.ts";
 import { AppError, notFound } from "../domain/errors.ts";
 import { newUuidV7 } from "../domain/identifiers.ts";
-import type { Account, AllowedOrigin } from "../domain/types.ts";
+import type { Account, AllowedOrigin, Environment } from "../domain/types.ts";
 import { auditEvent } from "./audit.ts";
 import type { RequestContext, ServiceRuntime } from "./runtime.ts";
 
@@ -76,11 +76,18 @@ export class AllowedOriginService {
   }
 
   /** Whether the browser origin may use this account's Client IDs. */
-  async allows(accountId: string, originHeader: string | undefined): Promise<boolean> {
+  /** Whether a Client ID of `environment` may be used from the origin; `*` serves TEST Client IDs only. */
+  async allows(
+    accountId: string,
+    originHeader: string | undefined,
+    environment: Environment,
+  ): Promise<boolean> {
     const origin = parseRequestOrigin(originHeader);
     if (!origin) return false;
     const registered = await this.#runtime.store.listAllowedOrigins(accountId);
-    return registered.some((r) => originMatches(patternOf(r), origin));
+    return registered.some(
+      (r) => (r.origin !== "*" || environment === "TEST") && originMatches(patternOf(r), origin),
+    );
   }
 
   /** Whether any account allows the origin: a CORS preflight does not say which Client ID follows. */

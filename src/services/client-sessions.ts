@@ -72,7 +72,10 @@ export class ClientSessionService {
     const now = this.#runtime.clock.now();
     const credential = await this.#activeClientId(parsed.lookupId, input.clientId, now);
     if (!credential) throw new AppError("UNAUTHORIZED", UNAUTHORIZED);
-    if (input.origin === undefined || !(await this.#origins.allows(credential.accountId, input.origin))) {
+    if (
+      input.origin === undefined ||
+      !(await this.#origins.allows(credential.accountId, input.origin, credential.environment))
+    ) {
       throw new AppError("FORBIDDEN", "This origin is not allowed for this Client ID");
     }
     const rate = await this.#rateLimits.consume(

@@ -3,6 +3,7 @@ import {
   assertChangeable,
   assertDescriptionHoldsNoKey,
 } from "../domain/credential-rules.ts";
+import { assertMayCreateIn, isVisible } from "../domain/environment-rules.ts";
 import { AppError, notFound } from "../domain/errors.ts";
 import { assertCanRotate } from "../domain/lifecycle-policy.ts";
 import {
@@ -47,6 +48,7 @@ export class CredentialService {
     input: { type: CredentialType; environment: Environment; description: string },
   ): Promise<CreatedCredential> {
     assertDescriptionHoldsNoKey(input.description);
+    assertMayCreateIn(account, input.environment, context.environments, "credentials");
     const minted = mintCredential(this.#runtime, this.#keys, {
       accountId: account.accountId,
       ...input,
@@ -71,7 +73,12 @@ export class CredentialService {
     account: Account,
     filters: CredentialFilters,
     page: { pageSize: number; pageToken?: string },
+    visible?: readonly Environment[],
   ): Promise<Paged<Credential>> {
+    if (filters.environment !== undefined && !isVisible(filters.environment, visible)) {
+      return Promise.resolve({ items: [], nextPageToken: null });
+    }
+    if (visible?.length === 1) filters = { ...filters, environment: visible[0] };
     return fetchPage(
       page.pageSize,
       page.pageToken,
@@ -80,9 +87,10 @@ export class CredentialService {
     );
   }
 
-  async get(account: Account, credentialId: string): Promise<Credential> {
+  /** One credential; one of an environment the actor may not see does not exist for it. */
+  async get(account: Account, credentialId: string, visible?: readonly Environment[]): Promise<Credential> {
     const credential = await this.#runtime.store.findCredential(account.accountId, credentialId);
-    if (!credential) throw notFound("Credential");
+    if (!credential || !isVisible(credential.environment, visible)) throw notFound("Credential");
     return credential;
   }
 
@@ -93,7 +101,7 @@ export class CredentialService {
     description: string,
   ): Promise<Credential> {
     assertDescriptionHoldsNoKey(description);
-    const current = await this.get(account, credentialId);
+    const current = await this.get(account, credentialId, context.environments);
     assertChangeable(current);
     const updated = await this.#runtime.store.updateCredentialDescription({
       accountId: account.accountId,
@@ -118,7 +126,7 @@ export class CredentialService {
     credentialId: string,
     reason: StatusReason,
   ): Promise<Credential> {
-    const current = await this.get(account, credentialId);
+    const current = await this.get(account, credentialId, context.environments);
     assertChangeable(current);
     const changed = await this.#runtime.store.disableActiveCredential({
       accountId: account.accountId,
@@ -148,7 +156,7 @@ export class CredentialService {
     credentialId: string,
     options: { overlapMs: number; end: RotationEnd },
   ): Promise<{ predecessor: Credential; successor: CreatedCredential }> {
-    const current = await this.get(account, credentialId);
+    const current = await this.get(account, credentialId, context.environments);
     assertCanRotate(current);
     const at = this.#runtime.clock.now();
     const minted = mintCredential(this.#runtime, this.#keys, {
@@ -187,7 +195,7 @@ export class CredentialService {
       ],
     });
     if (!predecessor) {
-      assertCanRotate(await this.get(account, credentialId));
+      assertCanRotate(await this.get(account, credentialId, context.environments));
       throw new AppError("INVALID_STATE", "The credential changed while it was being rotated; try again");
     }
     return { predecessor, successor: { credential: minted.credential, apiKey: minted.apiKey } };
@@ -195,7 +203,7 @@ export class CredentialService {
 
   /** Enabling an active credential changes nothing; a deleted one can never come back. */
   async enable(account: Account, context: RequestContext, credentialId: string): Promise<Credential> {
-    const current = await this.get(account, credentialId);
+    const current = await this.get(account, credentialId, context.environments);
     assertCanEnable(current);
     const changed = await this.#runtime.store.enableDisabledCredential({
       accountId: account.accountId,

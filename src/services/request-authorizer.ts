@@ -1,6 +1,7 @@
 import { presentedApiKey } from "../domain/authorization-header.ts";
 import { headerPrefix } from "../domain/brand.ts";
-import { AppError, invalidParameter } from "../domain/errors.ts";
+import { environmentsOfKey, isVisible } from "../domain/environment-rules.ts";
+import { AppError, invalidParameter, notFound } from "../domain/errors.ts";
 import { ACCOUNT_ID_PATTERN } from "../domain/identifiers.ts";
 import { parseKey } from "../domain/key-format.ts";
 import type { MtlsStatus } from "../domain/mtls-policy.ts";
@@ -196,7 +197,7 @@ export class RequestAuthorizer {
       const why = access.denial.code === "MTLS_REQUIRED" ? "MTLS_REQUIRED" : "IP_NOT_ALLOWED";
       return { ...reported, outcome: why, error: access.denial };
     }
-    const target = await this.#target(request, caller);
+    const target = await this.#target(request, caller, credential.environment);
     if (target instanceof AppError) {
       return {
         ...reported,
@@ -241,7 +242,11 @@ export class RequestAuthorizer {
    * API): null for the caller's own account; "not found" unless the caller manages it, so account
    * ids are never confirmed to outsiders. Never ignored: a malformed header is a 400.
    */
-  async #target(request: AuthorizationRequest, caller: Account): Promise<Account | null | AppError> {
+  async #target(
+    request: AuthorizationRequest,
+    caller: Account,
+    keyEnvironment: Environment,
+  ): Promise<Account | null | AppError> {
     const { pathAccountId } = request;
     const header = request.partnerAccount;
     if (pathAccountId !== undefined && !ACCOUNT_ID_PATTERN.test(pathAccountId)) {
@@ -262,7 +267,10 @@ export class RequestAuthorizer {
     const accountId = pathAccountId ?? header;
     if (accountId === undefined) return null;
     try {
-      return await this.#o.accounts.resolveManaged(caller, accountId);
+      const target = await this.#o.accounts.resolveManaged(caller, accountId);
+      // A TEST key does not see LIVE Partner Accounts at all.
+      if (!isVisible(target.environment, environmentsOfKey(keyEnvironment))) return notFound("Account");
+      return target;
     } catch (error) {
       if (error instanceof AppError) return error;
       throw error;

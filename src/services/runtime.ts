@@ -1,5 +1,5 @@
 import type { Clock, Random } from "../domain/runtime.ts";
-import type { Actor } from "../domain/types.ts";
+import type { Actor, Environment } from "../domain/types.ts";
 import type { Store } from "../store/port.ts";
 
 /** What every service is built from. */
@@ -13,4 +13,9 @@ export interface ServiceRuntime {
 export interface RequestContext {
   actor: Actor;
   sourceIp: string | null;
+  /**
+   * The environments the actor's key may see and act on: a TEST key only TEST objects; a LIVE key
+   * (and the operator, when absent) both.
+   */
+  environments?: readonly Environment[];
 }

@@ -109,7 +109,9 @@ export interface IdempotencyRecord {
 export interface Store {
   createAccount(input: { account: Account; audit: AuditEvent[]; link: OnboardingLink | null }): Promise<void>;
   findAccount(accountId: string): Promise<Account | null>;
-  listAccounts(query: Page & { parentAccountId?: string; kind?: AccountKind }): Promise<Account[]>;
+  listAccounts(
+    query: Page & { parentAccountId?: string; kind?: AccountKind; environment?: Environment },
+  ): Promise<Account[]>;
 
   /** Invalidates every unclaimed link of the account and stores the new one. */
   replaceOnboardingLink(input: { link: OnboardingLink; audit: AuditEvent }): Promise<void>;

@@ -57,8 +57,11 @@ export class KyselyStore extends KyselyAccountSecurityStore implements Store {
     return row ? rowToAccount(row) : null;
   }
 
-  async listAccounts(query: Page & { parentAccountId?: string; kind?: string }): Promise<Account[]> {
+  async listAccounts(
+    query: Page & { parentAccountId?: string; kind?: string; environment?: string },
+  ): Promise<Account[]> {
     let q = this.db.selectFrom("accounts").selectAll();
+    if (query.environment !== undefined) q = q.where("environment", "=", query.environment);
     if (query.parentAccountId !== undefined) q = q.where("parent_account_id", "=", query.parentAccountId);
     if (query.kind !== undefined) q = q.where("kind", "=", query.kind);
     const rows = await keysetPage(q, { at: "created_at", id: "account_id" }, query).execute();

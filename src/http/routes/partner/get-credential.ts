@@ -2,7 +2,7 @@ import { presentCredential } from "../../presenters.ts";
 import { errorResponses } from "../../schemas/common.ts";
 import { CredentialIdParam, CredentialSchema } from "../../schemas/credential.ts";
 import type { App, AppServices } from "../../types.ts";
-import { ACCOUNT_SCOPES, targetAccount } from "./scopes.ts";
+import { ACCOUNT_SCOPES, contextOf, targetAccount } from "./scopes.ts";
 
 export function getCredential(app: App, services: AppServices): void {
   for (const scope of ACCOUNT_SCOPES) {
@@ -19,7 +19,13 @@ export function getCredential(app: App, services: AppServices): void {
       },
       async (request) => {
         const account = targetAccount(request);
-        return presentCredential(await services.credentials.get(account, request.params.credential_id));
+        return presentCredential(
+          await services.credentials.get(
+            account,
+            request.params.credential_id,
+            contextOf(request).environments,
+          ),
+        );
       },
     );
   }

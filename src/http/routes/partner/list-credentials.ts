@@ -4,7 +4,7 @@ import { presentCredential } from "../../presenters.ts";
 import { EnvironmentSchema, errorResponses, PageQuery } from "../../schemas/common.ts";
 import { CredentialSchema } from "../../schemas/credential.ts";
 import type { App, AppServices } from "../../types.ts";
-import { ACCOUNT_SCOPES, targetAccount } from "./scopes.ts";
+import { ACCOUNT_SCOPES, contextOf, targetAccount } from "./scopes.ts";
 
 export function listCredentials(app: App, services: AppServices): void {
   for (const scope of ACCOUNT_SCOPES) {
@@ -42,6 +42,7 @@ export function listCredentials(app: App, services: AppServices): void {
           account,
           { type, environment, status },
           { pageSize: page_size ?? 50, pageToken: page_token },
+          contextOf(request).environments,
         );
         return {
           credentials: page.items.map(presentCredential),

@@ -3,7 +3,7 @@ import { presentAccount } from "../../presenters.ts";
 import { AccountSchema } from "../../schemas/account.ts";
 import { ErrorBody, errorResponses, PageQuery } from "../../schemas/common.ts";
 import type { App, AppServices } from "../../types.ts";
-import { targetAccount } from "./scopes.ts";
+import { contextOf, targetAccount } from "./scopes.ts";
 
 export function listPartnerAccounts(app: App, services: AppServices): void {
   app.get(
@@ -25,10 +25,11 @@ export function listPartnerAccounts(app: App, services: AppServices): void {
       },
     },
     async (request) => {
-      const page = await services.accounts.listPartnerAccounts(targetAccount(request), {
-        pageSize: request.query.page_size ?? 50,
-        pageToken: request.query.page_token,
-      });
+      const page = await services.accounts.listPartnerAccounts(
+        targetAccount(request),
+        { pageSize: request.query.page_size ?? 50, pageToken: request.query.page_token },
+        contextOf(request).environments,
+      );
       return {
         accounts: page.items.map(presentAccount),
         ...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {}),

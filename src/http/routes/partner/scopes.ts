@@ -1,5 +1,6 @@
 import type { FastifyRequest } from "fastify";
 import { type TObject, type TProperties, Type } from "typebox";
+import { environmentsOfKey } from "../../../domain/environment-rules.ts";
 import type { Account } from "../../../domain/types.ts";
 import type { RequestContext } from "../../../services/runtime.ts";
 import { partnerOf } from "../../plugins/partner-auth.ts";
@@ -46,8 +47,10 @@ export function targetAccount(request: FastifyRequest): Account {
 }
 
 export function contextOf(request: FastifyRequest): RequestContext {
+  const partner = partnerOf(request);
   return {
-    actor: { kind: "credential", credentialId: partnerOf(request).credential.credentialId },
-    sourceIp: partnerOf(request).sourceIp,
+    actor: { kind: "credential", credentialId: partner.credential.credentialId },
+    sourceIp: partner.sourceIp,
+    environments: environmentsOfKey(partner.credential.environment),
   };
 }
