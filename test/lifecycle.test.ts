@@ -368,4 +368,49 @@ describe("rotation", () => {
     });
     expect(unknown.statusCode).toBe(404);
   });
+
+  it("only the operator reactivates what the operator disabled; nobody a rotated-out key", async () => {
+    const key = await createKey("leaked");
+    await h.internal.inject({
+      method: "POST",
+      url: `/admin/v1/accounts/${partner.accountId}/credentials/${key.credential_id}/disable`,
+      headers: operator,
+    });
+    const byPartner = await call("POST", `/v1/account/credentials/${key.credential_id}/enable`);
+    expect(byPartner.statusCode).toBe(403);
+    expect(json(byPartner)).toMatchObject({ error_type: "ACCESS_ERROR", error_code: "FORBIDDEN" });
+    const byOperator = await h.internal.inject({
+      method: "POST",
+      url: `/admin/v1/accounts/${partner.accountId}/credentials/${key.credential_id}/enable`,
+      headers: operator,
+    });
+    expect(json(byOperator)).toMatchObject({ status: "ACTIVE" });
+
+    const old = await createKey("rotate me");
+    const rotated = await call("POST", `/v1/account/credentials/${old.credential_id}/rotate`, {
+      overlap: "PT0S",
+    });
+    expect(rotated.statusCode).toBe(201);
+    h.clock.advance(1_000);
+    await sweep(h.clock.now());
+    const after = json<{ status: string; status_reason?: string }>(
+      await call("GET", `/v1/account/credentials/${old.credential_id}`),
+    );
+    if (after.status === "DISABLED") {
+      expect(after.status_reason).toBe("ROTATED");
+      for (const enable of [
+        () => call("POST", `/v1/account/credentials/${old.credential_id}/enable`),
+        () =>
+          h.internal.inject({
+            method: "POST",
+            url: `/admin/v1/accounts/${partner.accountId}/credentials/${old.credential_id}/enable`,
+            headers: operator,
+          }),
+      ]) {
+        const refused = await enable();
+        expect(refused.statusCode).toBe(409);
+        expect(json(refused)).toMatchObject({ error_code: "INVALID_STATE" });
+      }
+    } else throw new Error(`the rotated-out key is ${after.status}`);
+  });
 });

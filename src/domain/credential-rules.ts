@@ -1,5 +1,5 @@
 import { AppError, invalidParameter } from "./errors.ts";
-import type { Credential } from "./types.ts";
+import type { Actor, Credential } from "./types.ts";
 
 /** The description rule of the reference API; the HTTP schema uses this same pattern. */
 export const DESCRIPTION_PATTERN = /^[a-zA-Z0-9\-:;., _]{0,100}$/;
@@ -24,8 +24,22 @@ export function assertChangeable(credential: Pick<Credential, "status">): void {
   }
 }
 
-export function assertCanEnable(credential: Pick<Credential, "status">): void {
+/**
+ * Who may bring a disabled credential back: nobody for a deleted or rotated-out one, only the
+ * operator for one the operator disabled (after a leak report, say), the partner otherwise.
+ */
+export function assertCanEnable(
+  credential: Pick<Credential, "status" | "statusReason">,
+  actor: Actor,
+): void {
   if (credential.status === "DELETED") {
     throw new AppError("INVALID_STATE", "A deleted credential can never be reactivated; create a new one");
+  }
+  if (credential.status !== "DISABLED") return;
+  if (credential.statusReason === "ROTATED") {
+    throw new AppError("INVALID_STATE", "A rotated-out credential cannot be reactivated; use its successor");
+  }
+  if (credential.statusReason === "OPERATOR" && actor.kind !== "operator") {
+    throw new AppError("FORBIDDEN", "The operator disabled this credential; only the operator can reactivate it");
   }
 }

@@ -204,7 +204,7 @@ export class CredentialService {
   /** Enabling an active credential changes nothing; a deleted one can never come back. */
   async enable(account: Account, context: RequestContext, credentialId: string): Promise<Credential> {
     const current = await this.get(account, credentialId, context.environments);
-    assertCanEnable(current);
+    assertCanEnable(current, context.actor);
     const changed = await this.#runtime.store.enableDisabledCredential({
       accountId: account.accountId,
       credentialId,
