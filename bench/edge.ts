@@ -4,7 +4,7 @@
  * upstream), loaded by autocannon from this process, so the load generator never shares a server's
  * event loop. Then the in-process verifier. All data is made through the running server's own APIs.
  */
-import { createHmac } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -26,7 +26,7 @@ export interface EdgeResults {
   verify: LoopResult;
 }
 
-const ADMIN_TOKEN = "a".repeat(43);
+const ADMIN_TOKEN = randomBytes(32).toString("base64url");
 
 /** The servers' settings: limits out of the way, no per-request logs, no HTTPS listener. */
 function serverEnv(dataDir: string): Record<string, string> {

@@ -16,6 +16,7 @@ import { Authenticator } from "./services/authenticator.ts";
 import type { CertificateAuthority } from "./services/certificate-authority.ts";
 import { ClientSessionService } from "./services/client-sessions.ts";
 import { CredentialService } from "./services/credentials.ts";
+import { FailureThrottle } from "./services/failure-throttle.ts";
 import { IdempotencyService } from "./services/idempotency.ts";
 import { IdentitySigner } from "./services/identity-signer.ts";
 import { type InvalidationBus, LocalBus } from "./services/invalidation-bus.ts";
@@ -181,6 +182,8 @@ export async function compose(input: ComposeInput): Promise<Composed> {
       idempotency,
       origins,
       serviceTokens: new ServiceTokenService(runtime, { cacheTtlMs: config.cache.fallbackTtlMs }),
+      operatorGuard: new FailureThrottle(counter, config.operatorFailuresPerIp, "operator-fail-ip"),
+      linkGuard: new FailureThrottle(counter, config.linkFailuresPerIp, "link-fail-ip"),
       identity: input.identity ?? (await IdentitySigner.ephemeral(input.clock)),
       sessions: new ClientSessionService(runtime, {
         origins,

@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "./config.ts";
 
 const long = (char: string) => char.repeat(32);
+const STRONG_TOKEN = "Zq3vK8pW1xR7mN2bT6yH4jL9cF5dS0gA";
+const STRONG_PEPPER = "p7Gh2Kd9Lm4Qx8Rt1Vb6Nz3Wc5Ys0JaE";
 
 function failure(env: Record<string, string>): unknown {
   try {
@@ -41,8 +43,8 @@ describe("loadConfig", () => {
       DATA_DIR: "/tmp/pc-data",
       BRAND: "acme2",
       PUBLIC_URL: "https://credentials.example.com/base",
-      ADMIN_TOKEN: long("t"),
-      PEPPER: long("p"),
+      ADMIN_TOKEN: STRONG_TOKEN,
+      PEPPER: STRONG_PEPPER,
       PEPPER_VERSION: "3",
       PREVIOUS_PEPPERS: `1:${long("a")},2:${long("b")}`,
       ONBOARDING_LINK_TTL: "P1D",
@@ -55,8 +57,8 @@ describe("loadConfig", () => {
       database: { kind: "sqlite", file: "/tmp/pc-data/partner-credentials.sqlite" },
       brand: "acme2",
       publicUrl: "https://credentials.example.com/base",
-      adminToken: long("t"),
-      pepper: long("p"),
+      adminToken: STRONG_TOKEN,
+      pepper: STRONG_PEPPER,
       pepperVersion: 3,
       onboardingLinkTtlMs: 86_400_000,
       usageFlushIntervalMs: 60_000,
@@ -104,6 +106,10 @@ describe("loadConfig", () => {
     ["ONBOARDING_LINK_TTL", { ONBOARDING_LINK_TTL: "PT1S" }],
     ["USAGE_FLUSH_INTERVAL", { USAGE_FLUSH_INTERVAL: "P1M" }],
     ["ADMIN_TOKEN", { ADMIN_TOKEN: "t".repeat(31) }],
+    ["ADMIN_TOKEN", { ADMIN_TOKEN: "a".repeat(32) }],
+    ["ADMIN_TOKEN", { ADMIN_TOKEN: "abababababababababababababababab" }],
+    ["PEPPER", { PEPPER: "p".repeat(64) }],
+    ["OPERATOR_FAILURES_PER_IP", { OPERATOR_FAILURES_PER_IP: "lots" }],
     ["PEPPER", { PEPPER: "short" }],
     ["PEPPER_VERSION", { PEPPER_VERSION: "0" }],
     ["PEPPER_VERSION", { PEPPER_VERSION: "two" }],

@@ -44,6 +44,9 @@ export interface Config {
   /** Default per-account budgets by category, from `RATE_LIMIT_<CATEGORY>=requests/window`. */
   readonly rateLimits: ReadonlyMap<string, RateLimit>;
   readonly authFailureLimits: { readonly perIp: RateLimit; readonly perLookupId: RateLimit };
+  /** Failed operator-token attempts and unknown onboarding-link tokens per source address. */
+  readonly operatorFailuresPerIp: RateLimit;
+  readonly linkFailuresPerIp: RateLimit;
   readonly clientSessionTtlMs: number;
   /** Shared limits and the invalidation bus; null runs one instance on its own. */
   readonly redisUrl: string | null;
@@ -111,6 +114,13 @@ function duration(env: Env, name: string, fallback: string, minimumMs: number): 
 function secret(env: Env, name: string): string | null {
   const value = optional(env, name);
   if (value !== null && value.length < 32) throw new ConfigError(name, "must be at least 32 characters long");
+  // 32 × "a" is long but guessable: ask for what a generator produces.
+  if (value !== null && new Set(value).size < 12) {
+    throw new ConfigError(
+      name,
+      "is too weak: use at least 12 different characters, e.g. `openssl rand -base64 32`",
+    );
+  }
   return value;
 }
 
@@ -315,6 +325,8 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
       perIp: rateLimit(env, "AUTH_FAILURES_PER_IP", "20/1m"),
       perLookupId: rateLimit(env, "AUTH_FAILURES_PER_KEY", "10/1m"),
     }),
+    operatorFailuresPerIp: rateLimit(env, "OPERATOR_FAILURES_PER_IP", "10/1m"),
+    linkFailuresPerIp: rateLimit(env, "LINK_FAILURES_PER_IP", "20/1m"),
     clientSessionTtlMs: duration(env, "CLIENT_SESSION_TTL", "PT15M", 60_000),
     redisUrl: redisUrl(env),
     instanceCount: positiveInteger(env, "INSTANCE_COUNT", 1),

@@ -71,6 +71,8 @@ export async function startHarness(
     RATE_LIMIT_CLIENT_SESSIONS: "1000000/1s",
     AUTH_FAILURES_PER_IP: "1000000/1m",
     AUTH_FAILURES_PER_KEY: "1000000/1m",
+    OPERATOR_FAILURES_PER_IP: "1000000/1m",
+    LINK_FAILURES_PER_IP: "1000000/1m",
   };
   const config = loadConfig({
     DATA_DIR: dataDir,

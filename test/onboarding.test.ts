@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { KEY_PATTERN } from "../src/domain/key-format.ts";
-import { basic, type Harness, json, operator, startHarness } from "./harness.ts";
+import { ADMIN_TOKEN, basic, type Harness, json, operator, startHarness } from "./harness.ts";
 
 let h: Harness;
 beforeEach(async () => {
@@ -163,5 +163,40 @@ describe("secure onboarding link", () => {
     }
     const list = await h.internal.inject({ method: "GET", url: "/admin/v1/accounts", headers: operator });
     expect(json(list)).toEqual({ accounts: [] });
+  });
+
+  it("throttles guessed links and failed operator tokens per address, never the real ones", async () => {
+    await h.close();
+    h = await startHarness({ LINK_FAILURES_PER_IP: "5/60s", OPERATOR_FAILURES_PER_IP: "3/60s" });
+    const { path } = await createAccount();
+    const guess = (remoteAddress: string) =>
+      h.app.inject({
+        method: "GET",
+        url: `/onboarding/${"g".repeat(43)}`,
+        headers: { accept: "application/json" },
+        remoteAddress,
+      });
+    const guesses: number[] = [];
+    for (let i = 0; i < 8; i++) guesses.push((await guess("198.51.100.5")).statusCode);
+    expect(guesses).toEqual([404, 404, 404, 404, 404, 429, 429, 429]);
+    const refused = await guess("198.51.100.5");
+    expect(json(refused)).toMatchObject({ error_code: "RATE_LIMITED" });
+    expect(Number(refused.headers["retry-after"])).toBeGreaterThan(0);
+    expect((await guess("198.51.100.6")).statusCode).toBe(404);
+    // The real link still opens from the guessing address.
+    const real = await h.app.inject({ method: "GET", url: path, remoteAddress: "198.51.100.5" });
+    expect(real.statusCode).toBe(200);
+
+    const admin = (token: string) =>
+      h.internal.inject({
+        method: "GET",
+        url: "/admin/v1/accounts",
+        headers: { authorization: `Bearer ${token}` },
+        remoteAddress: "198.51.100.9",
+      });
+    const attempts: number[] = [];
+    for (let i = 0; i < 5; i++) attempts.push((await admin(`wrong-${i}`)).statusCode);
+    expect(attempts).toEqual([401, 401, 401, 429, 429]);
+    expect((await admin(ADMIN_TOKEN)).statusCode).toBe(200);
   });
 });

@@ -28,10 +28,7 @@ export function assertChangeable(credential: Pick<Credential, "status">): void {
  * Who may bring a disabled credential back: nobody for a deleted or rotated-out one, only the
  * operator for one the operator disabled (after a leak report, say), the partner otherwise.
  */
-export function assertCanEnable(
-  credential: Pick<Credential, "status" | "statusReason">,
-  actor: Actor,
-): void {
+export function assertCanEnable(credential: Pick<Credential, "status" | "statusReason">, actor: Actor): void {
   if (credential.status === "DELETED") {
     throw new AppError("INVALID_STATE", "A deleted credential can never be reactivated; create a new one");
   }
@@ -40,6 +37,9 @@ export function assertCanEnable(
     throw new AppError("INVALID_STATE", "A rotated-out credential cannot be reactivated; use its successor");
   }
   if (credential.statusReason === "OPERATOR" && actor.kind !== "operator") {
-    throw new AppError("FORBIDDEN", "The operator disabled this credential; only the operator can reactivate it");
+    throw new AppError(
+      "FORBIDDEN",
+      "The operator disabled this credential; only the operator can reactivate it",
+    );
   }
 }

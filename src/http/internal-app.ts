@@ -38,7 +38,7 @@ export async function buildInternalApp(options: AppOptions): Promise<App> {
 
   await app.register(async (plain) => {
     const scope = withTypes(plain);
-    registerAdminAuth(scope, options.adminToken);
+    registerAdminAuth(scope, options.adminToken, services.operatorGuard);
     registerIdempotency(scope, {
       service: services.idempotency,
       headerPrefix: prefix,

@@ -13,6 +13,7 @@ import type { AuthFailureGuard } from "../services/auth-failure-guard.ts";
 import type { Authenticator } from "../services/authenticator.ts";
 import type { ClientSessionService } from "../services/client-sessions.ts";
 import type { CredentialService } from "../services/credentials.ts";
+import type { FailureThrottle } from "../services/failure-throttle.ts";
 import type { IdempotencyService } from "../services/idempotency.ts";
 import type { IdentitySigner } from "../services/identity-signer.ts";
 import type { OnboardingService } from "../services/onboarding.ts";
@@ -42,6 +43,10 @@ export interface AppServices {
   rateLimits: RateLimitService;
   authGuard: AuthFailureGuard;
   authorizer: RequestAuthorizer;
+  /** Failed operator-token attempts, per source address. */
+  operatorGuard: FailureThrottle;
+  /** Unknown onboarding-link tokens, per source address. */
+  linkGuard: FailureThrottle;
   serviceTokens: ServiceTokenService;
   identity: IdentitySigner;
   /** The service clock (for statuses that depend on time, such as SCHEDULED or EXPIRED). */

@@ -49,7 +49,7 @@ export function claimOnboardingLink(app: App, services: AppServices, options: { 
             }),
           );
       } catch (error) {
-        if (error instanceof AppError) return sendLinkError(request, reply, error);
+        if (error instanceof AppError) return sendLinkError(request, reply, error, services.linkGuard);
         throw error;
       }
     },

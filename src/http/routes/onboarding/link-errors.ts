@@ -1,6 +1,8 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import type { AppError } from "../../../domain/errors.ts";
+import { rateLimited } from "../../../domain/rate-limit.ts";
+import type { FailureThrottle } from "../../../services/failure-throttle.ts";
 import { sendError } from "../../plugins/error-handler.ts";
 import { linkErrorPage, PAGE_HEADERS } from "./pages.ts";
 
@@ -22,12 +24,29 @@ export function wantsJson(request: FastifyRequest): boolean {
   return json > 0 && json >= quality("text/html");
 }
 
-/** Link failures as a readable page for people, or the contract's error body for programs. */
-export function sendLinkError(request: FastifyRequest, reply: FastifyReply, error: AppError): FastifyReply {
+/**
+ * Link failures as a readable page for people, or the contract's error body for programs. Unknown
+ * tokens are guesses until proven otherwise: past `LINK_FAILURES_PER_IP` from one address they get
+ * 429 (real links keep working from there).
+ */
+export async function sendLinkError(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  error: AppError,
+  guard: FailureThrottle,
+): Promise<FastifyReply> {
+  const refusal = error.code === "NOT_FOUND" ? await guard.failed(request.ip) : null;
+  if (refusal) error = rateLimited(refusal, "unknown links from this address");
   if (wantsJson(request)) return sendError(reply, error);
-  const title = error.code === "NOT_FOUND" ? "Link not found" : "Link no longer valid";
+  const title =
+    error.code === "NOT_FOUND"
+      ? "Link not found"
+      : error.code === "RATE_LIMITED"
+        ? "Too many attempts"
+        : "Link no longer valid";
   return reply
     .code(error.status)
+    .headers(error.headers)
     .headers(PAGE_HEADERS)
     .send(linkErrorPage({ title, message: error.message }));
 }

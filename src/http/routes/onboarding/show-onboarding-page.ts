@@ -21,7 +21,7 @@ export function showOnboardingPage(app: App, services: AppServices): void {
     async (request, reply) => {
       const inspected = await services.onboarding.inspect(request.params.token);
       if (inspected.state !== "VALID")
-        return sendLinkError(request, reply, unusableLinkError(inspected.state));
+        return sendLinkError(request, reply, unusableLinkError(inspected.state), services.linkGuard);
       return reply.headers(PAGE_HEADERS).send(
         revealPage({
           accountId: inspected.account.accountId,
