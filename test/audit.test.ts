@@ -6,6 +6,7 @@ import {
   json,
   type OnboardedPartner,
   onboardAcquiringPartner,
+  onboardPartnerAccount,
   startHarness,
 } from "./harness.ts";
 
@@ -111,5 +112,36 @@ describe("audit events", () => {
     } while (token);
     expect(all).toHaveLength(9);
     expect(new Set(all).size).toBe(9);
+  });
+
+  it("shows a Partner Account the source address of its own keys' actions only", async () => {
+    const child = await onboardPartnerAccount(h, partner, "Child"); // its key made by the parent
+    await h.app.inject({
+      method: "POST",
+      url: "/v1/account/credentials",
+      headers: basic(child.apiKey),
+      payload: { type: "API", environment: "LIVE", description: "own" },
+      remoteAddress: "198.51.100.20",
+    });
+    const seen = json<{ audit_events: AuditEvent[] }>(
+      await h.app.inject({ method: "GET", url: "/v1/account/audit-events", headers: basic(child.apiKey) }),
+    ).audit_events;
+    const byChild = seen.filter((e) => e.actor === child.credentialId);
+    const byParent = seen.filter((e) => e.actor === partner.credentialId);
+    expect(byChild.length).toBeGreaterThan(0);
+    expect(byParent.length).toBeGreaterThan(0);
+    expect(byChild.every((e) => e.source_ip === "198.51.100.20")).toBe(true);
+    expect(byParent.every((e) => e.source_ip === undefined)).toBe(true);
+    // The parent, acting for its Partner Account, sees every address.
+    const parentView = json<{ audit_events: AuditEvent[] }>(
+      await h.app.inject({
+        method: "GET",
+        url: `/v1/accounts/${child.accountId}/audit-events`,
+        headers: basic(partner.apiKey),
+      }),
+    ).audit_events;
+    expect(
+      parentView.filter((e) => e.actor === partner.credentialId).every((e) => e.source_ip !== undefined),
+    ).toBe(true);
   });
 });

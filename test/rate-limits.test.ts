@@ -83,6 +83,23 @@ describe("per-account rate limits", () => {
     expect(parentResults).toEqual([200, 200, 200, 429, 429]);
   });
 
+  it("shows a Partner Account its own budget, never its parent's activity", async () => {
+    h = await startHarness({ RATE_LIMIT_PARTNER_MANAGEMENT: "50/60s" });
+    const parent = await onboardAcquiringPartner(h);
+    const child = await onboardPartnerAccount(h, parent, "Child"); // 2 of the parent's 50
+    await h.internal.inject({
+      method: "PUT",
+      url: `/admin/v1/accounts/${child.accountId}/rate-limits`,
+      headers: operator,
+      payload: { limits: { PARTNER_MANAGEMENT: "40/60s" } },
+    });
+    for (let i = 0; i < 30; i++) await get(parent.apiKey);
+    const seen = await get(child.apiKey);
+    expect(seen.statusCode).toBe(200);
+    expect(seen.headers["x-ratelimit-limit"]).toBe("40");
+    expect(seen.headers["x-ratelimit-remaining"]).toBe("39");
+  });
+
   it("rejects bad overrides and unknown categories", async () => {
     h = await startHarness();
     const partner = await onboardAcquiringPartner(h);

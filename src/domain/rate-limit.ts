@@ -45,13 +45,10 @@ export function formatRateLimit(limit: RateLimit): string {
   return `${limit.points}/${limit.windowSeconds}s`;
 }
 
-/** Of several levels counted at once, the one to report: a refusal, else the least remaining. */
-export function tightest(decisions: readonly RateDecision[]): RateDecision | null {
-  let chosen: RateDecision | null = null;
-  for (const d of decisions) {
-    if (chosen === null) chosen = d;
-    else if (!d.allowed && chosen.allowed) chosen = d;
-    else if (d.allowed === chosen.allowed && d.remaining < chosen.remaining) chosen = d;
-  }
-  return chosen;
+/**
+ * Of several levels counted at once (most specific first), the one to report: the refusal, else
+ * the first level's, so that an account sees its own budget and never its parent's activity.
+ */
+export function reportedLevel(decisions: readonly RateDecision[]): RateDecision | null {
+  return decisions.find((d) => !d.allowed) ?? decisions[0] ?? null;
 }

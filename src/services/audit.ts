@@ -1,5 +1,5 @@
 import { newUuidV7 } from "../domain/identifiers.ts";
-import { type AuditEvent, actorLabel } from "../domain/types.ts";
+import { type Account, type AuditEvent, actorLabel } from "../domain/types.ts";
 import { fetchPage, type Paged } from "./paging.ts";
 import type { RequestContext, ServiceRuntime } from "./runtime.ts";
 
@@ -39,12 +39,33 @@ export class AuditService {
     this.#runtime = runtime;
   }
 
-  list(accountId: string, page: { pageSize: number; pageToken?: string }): Promise<Paged<AuditEvent>> {
-    return fetchPage(
+  /**
+   * The account's events, newest first. A Partner Account reading its own trail sees the source
+   * address only of what its own keys did: its Acquiring Partner's and the operator's addresses
+   * are theirs.
+   */
+  async list(
+    accountId: string,
+    page: { pageSize: number; pageToken?: string },
+    viewer?: Account,
+  ): Promise<Paged<AuditEvent>> {
+    const paged = await fetchPage(
       page.pageSize,
       page.pageToken,
       (p) => this.#runtime.store.listAuditEvents({ accountId, ...p }),
       (e) => ({ at: e.occurredAt, id: e.eventId }),
     );
+    if (viewer?.kind !== "PARTNER_ACCOUNT") return paged;
+    const own = new Map<string, boolean>();
+    const items: AuditEvent[] = [];
+    for (const event of paged.items) {
+      let mine = own.get(event.actor);
+      if (mine === undefined) {
+        mine = (await this.#runtime.store.findCredential(viewer.accountId, event.actor)) !== null;
+        own.set(event.actor, mine);
+      }
+      items.push(mine ? event : { ...event, sourceIp: null });
+    }
+    return { ...paged, items };
   }
 }

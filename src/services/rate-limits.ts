@@ -1,4 +1,4 @@
-import { parseRateLimit, type RateDecision, type RateLimit, tightest } from "../domain/rate-limit.ts";
+import { parseRateLimit, type RateDecision, type RateLimit, reportedLevel } from "../domain/rate-limit.ts";
 import type { Account } from "../domain/types.ts";
 import type { RateCounter } from "./rate-limiter.ts";
 
@@ -33,7 +33,8 @@ export class RateLimitService {
   /**
    * Counts one request against each account's budget, most specific first; a refusal stops there,
    * so a Partner Account over its own limit does not also drain its Acquiring Partner's budget.
-   * The tightest outcome is reported.
+   * The refusal is reported, else the most specific level (the account acted on): an account is
+   * never shown its parent's activity.
    */
   async consume(accounts: readonly Account[], category: string): Promise<RateDecision | null> {
     const decisions: RateDecision[] = [];
@@ -44,6 +45,6 @@ export class RateLimitService {
       decisions.push(decision);
       if (!decision.allowed) break;
     }
-    return tightest(decisions);
+    return reportedLevel(decisions);
   }
 }

@@ -46,7 +46,7 @@ export interface ReportedStatus {
   ipStatus: "ALLOWED" | "DENIED" | null;
   /** The operator requires mTLS of Acquiring Partners and this one has not enforced it. */
   mtlsEnforcementMissing: boolean;
-  /** The tightest rate-limit level, once counted. */
+  /** The rate-limit level to report (a refusal, else the account acted on), once counted. */
   rate: RateDecision | null;
 }
 

@@ -1,4 +1,5 @@
 import { Type } from "typebox";
+import { partnerOf } from "../../plugins/partner-auth.ts";
 import { presentAuditEvent } from "../../presenters.ts";
 import { AuditEventSchema } from "../../schemas/audit-event.ts";
 import { errorResponses, PageQuery } from "../../schemas/common.ts";
@@ -27,10 +28,11 @@ export function listAuditEvents(app: App, services: AppServices): void {
       },
       async (request) => {
         const account = targetAccount(request);
-        const page = await services.audit.list(account.accountId, {
-          pageSize: request.query.page_size ?? 50,
-          pageToken: request.query.page_token,
-        });
+        const page = await services.audit.list(
+          account.accountId,
+          { pageSize: request.query.page_size ?? 50, pageToken: request.query.page_token },
+          partnerOf(request).account,
+        );
         return {
           audit_events: page.items.map(presentAuditEvent),
           ...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {}),
