@@ -144,7 +144,7 @@ export async function compose(input: ComposeInput): Promise<Composed> {
   const peppers = pepperRing(config, input.pepper);
   const keys = { brand: config.brand, peppers };
   const usage = new UsageRecorder(store);
-  const idempotency = new IdempotencyService(runtime, { serverSecret: input.pepper });
+  const idempotency = new IdempotencyService(runtime);
   const onboarding = new OnboardingService(runtime, {
     ...keys,
     publicUrl: config.publicUrl,

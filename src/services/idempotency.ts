@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync } from "node:crypto";
+import { createHash } from "node:crypto";
 import { AppError } from "../domain/errors.ts";
 import type { ServiceRuntime } from "./runtime.ts";
 
@@ -14,30 +14,46 @@ export interface StoredResponse {
 
 export interface StartedRequest {
   keyHash: string;
-  encryptionKey: Buffer;
 }
 
 export type IdempotencyStart =
   | ({ kind: "NEW" } & StartedRequest)
   | { kind: "REPLAY"; response: StoredResponse };
 
+/** Fields of a first result that are secrets: never stored, so never replayed. */
+const SECRET_FIELDS = ["api_key", "onboarding_url", "token"] as const;
+
+/** The body to keep: the first result without its secrets, each marked `<field>_redacted: true`. */
+export function withoutSecrets(body: string): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return body;
+  }
+  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) return body;
+  const kept: Record<string, unknown> = { ...(parsed as Record<string, unknown>) };
+  for (const field of SECRET_FIELDS) {
+    if (field in kept) {
+      delete kept[field];
+      kept[`${field}_redacted`] = true;
+    }
+  }
+  return JSON.stringify(kept);
+}
+
 /**
- * Replays the first result of a POST/PATCH repeated with the same idempotency key for 24 h.
- * A first result may hold a secret (a new API key), so it is kept only encrypted, under a key
- * derived from both the client's idempotency key and a server secret; the idempotency key itself
- * is kept only as a keyed hash. Neither the database alone nor a guessed idempotency key opens it.
+ * Replays the first result of a POST/PATCH repeated with the same idempotency key for 24 h. The
+ * result is kept without its secrets (a new API key, a link, a token): a repeat gets the same body
+ * minus the secret, with `api_key_redacted: true`, so nobody who holds the database or a backup of
+ * it can recover one. Records are found by a plain SHA-256 of scope and key, which no pepper
+ * rotation can change.
  */
 export class IdempotencyService {
   readonly #runtime: ServiceRuntime;
-  readonly #lookupKey: Buffer;
-  readonly #encryptionSecret: Buffer;
 
-  constructor(runtime: ServiceRuntime, options: { serverSecret: string }) {
+  constructor(runtime: ServiceRuntime) {
     this.#runtime = runtime;
-    this.#lookupKey = createHmac("sha256", options.serverSecret).update("idempotency/lookup").digest();
-    this.#encryptionSecret = createHmac("sha256", options.serverSecret)
-      .update("idempotency/encryption")
-      .digest();
   }
 
   async begin(input: {
@@ -45,8 +61,8 @@ export class IdempotencyService {
     idempotencyKey: string;
     requestHash: string;
   }): Promise<IdempotencyStart> {
-    const keyHash = createHmac("sha256", this.#lookupKey)
-      .update(`${input.scope}\n${input.idempotencyKey}`)
+    const keyHash = createHash("sha256")
+      .update(`idempotency/v2\n${input.scope}\n${input.idempotencyKey}`)
       .digest("base64url");
     const now = this.#runtime.clock.now();
     const existing = await this.#runtime.store.reserveIdempotencyKey(
@@ -61,11 +77,7 @@ export class IdempotencyService {
       },
       new Date(now.getTime() - ABANDONED_AFTER_MS),
     );
-    const salt = createHmac("sha256", this.#encryptionSecret).update(input.scope).digest();
-    const encryptionKey = Buffer.from(
-      hkdfSync("sha256", input.idempotencyKey, salt, "idempotent-response", 32),
-    );
-    if (!existing) return { kind: "NEW", keyHash, encryptionKey };
+    if (!existing) return { kind: "NEW", keyHash };
     if (existing.requestHash !== input.requestHash) {
       throw new AppError(
         "IDEMPOTENCY_KEY_REUSED",
@@ -80,16 +92,15 @@ export class IdempotencyService {
     }
     return {
       kind: "REPLAY",
-      response: { status: existing.responseStatus, body: open(encryptionKey, existing.responseCiphertext) },
+      response: { status: existing.responseStatus, body: existing.responseCiphertext },
     };
   }
 
   async complete(started: StartedRequest, response: StoredResponse): Promise<void> {
-    const iv = Buffer.from(this.#runtime.random.bytes(12));
     await this.#runtime.store.completeIdempotencyKey({
       keyHash: started.keyHash,
       responseStatus: response.status,
-      responseCiphertext: seal(started.encryptionKey, iv, response.body),
+      responseCiphertext: withoutSecrets(response.body),
     });
   }
 
@@ -106,17 +117,4 @@ export class IdempotencyService {
 /** The request a key is bound to: method, path and body, whatever the order of the body's keys. */
 export function requestHash(method: string, url: string, canonicalBody: string): string {
   return createHash("sha256").update(`${method} ${url}\n${canonicalBody}`).digest("base64url");
-}
-
-function seal(key: Buffer, iv: Buffer, plaintext: string): string {
-  const cipher = createCipheriv("aes-256-gcm", key, iv);
-  const body = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
-  return Buffer.concat([iv, cipher.getAuthTag(), body]).toString("base64url");
-}
-
-function open(key: Buffer, sealed: string): string {
-  const bytes = Buffer.from(sealed, "base64url");
-  const decipher = createDecipheriv("aes-256-gcm", key, bytes.subarray(0, 12));
-  decipher.setAuthTag(bytes.subarray(12, 28));
-  return Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]).toString("utf8");
 }

@@ -18,7 +18,7 @@ export function registerIdempotency(
 ): void {
   const headerName = `${options.headerPrefix}-Idempotency-Key`;
   const header = headerName.toLowerCase();
-  const started = new WeakMap<FastifyRequest, { keyHash: string; encryptionKey: Buffer }>();
+  const started = new WeakMap<FastifyRequest, { keyHash: string }>();
 
   app.addHook("preHandler", async (request, reply) => {
     if (request.method !== "POST" && request.method !== "PATCH") return;
