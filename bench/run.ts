@@ -5,11 +5,13 @@
  *   1. authentication hot path, in process (`app.inject`) ÷ one HMAC-SHA-256 of a key;
  *   2. authorization edge over HTTP (autocannon, servers in child processes): forward-auth ÷ a bare
  *      Fastify route (baseline A), gateway with authorization ÷ the same gateway without;
- *   3. the in-process verifier's `verify()` ÷ one HMAC-SHA-256 of a key (baseline B).
+ *   3. the in-process verifier's `verify()` ÷ one HMAC-SHA-256 of a key (baseline B);
+ *   4. SQLite commits per second with synchronous = FULL (the default) ÷ NORMAL.
  * BENCH_SECONDS: seconds per case (default 2 in process, 6 over HTTP); BENCH_ROUNDS: the compared
- * cases run in turn this many times (default 3); BENCH_ONLY=hot-path or BENCH_ONLY=edge runs one part.
+ * cases run in turn this many times (default 3); BENCH_ONLY=hot-path, edge or durability runs one part.
  */
 import { cpus, loadavg } from "node:os";
+import { runDurability } from "./durability.ts";
 import { runEdge } from "./edge.ts";
 import { runHotPath, STORED_CREDENTIALS } from "./hot-path.ts";
 import {
@@ -25,8 +27,8 @@ import {
 import { killAll } from "./processes.ts";
 
 const only = process.env.BENCH_ONLY ?? "";
-if (!["", "hot-path", "edge"].includes(only)) {
-  throw new Error(`BENCH_ONLY must be hot-path or edge (got "${only}")`);
+if (!["", "hot-path", "edge", "durability"].includes(only)) {
+  throw new Error(`BENCH_ONLY must be hot-path, edge or durability (got "${only}")`);
 }
 const progress = (line: string): void => {
   process.stderr.write(`… ${line}\n`);
@@ -47,8 +49,9 @@ const spread = (r: { perSecond: number; min: number; max: number }): string =>
 
 const loadBefore = load();
 try {
-  const hotPath = only === "edge" ? null : await runHotPath(progress);
-  const edge = only === "hot-path" ? null : await runEdge(progress);
+  const hotPath = only === "" || only === "hot-path" ? await runHotPath(progress) : null;
+  const edge = only === "" || only === "edge" ? await runEdge(progress) : null;
+  const durability = only === "" || only === "durability" ? await runDurability(progress) : null;
 
   write();
   write(
@@ -113,6 +116,20 @@ try {
     );
     loop("B  one HMAC-SHA-256 of a key (baseline B)", B);
     loop("   verifier.verify(), valid key", verify);
+  }
+
+  if (durability) {
+    const [normal, full] = durability;
+    if (normal && full) {
+      write();
+      write(`Durability of the embedded store: one transaction per change, ${LOOP_SECONDS} s per case`);
+      write(`${"case".padEnd(56)} ${"commits/s".padStart(9)} ${"÷ NORMAL".padStart(9)}`);
+      for (const r of [normal, full]) {
+        write(
+          `${`   ${r.name}`.padEnd(56)} ${integer(r.perSecond, 9)} ${ratio(r.perSecond / normal.perSecond).padStart(9)}`,
+        );
+      }
+    }
   }
 } finally {
   killAll();

@@ -24,6 +24,7 @@ describe("loadConfig", () => {
     expect(config.database).toEqual({
       kind: "sqlite",
       file: join(config.dataDir, "partner-credentials.sqlite"),
+      synchronous: "FULL",
     });
     expect(config.brand).toBe("klarna");
     expect(config.publicUrl).toBe("http://127.0.0.1:8080");
@@ -89,9 +90,10 @@ describe("loadConfig", () => {
       kind: "postgres",
       url: "postgres://root@127.0.0.1:5432/test",
     });
-    expect(loadConfig({ DATABASE_URL: "sqlite:/tmp/x.db" }).database).toEqual({
+    expect(loadConfig({ DATABASE_URL: "sqlite:/tmp/x.db", SQLITE_SYNCHRONOUS: "normal" }).database).toEqual({
       kind: "sqlite",
       file: "/tmp/x.db",
+      synchronous: "NORMAL",
     });
   });
 
@@ -110,6 +112,7 @@ describe("loadConfig", () => {
     ["ADMIN_TOKEN", { ADMIN_TOKEN: "abababababababababababababababab" }],
     ["PEPPER", { PEPPER: "p".repeat(64) }],
     ["OPERATOR_FAILURES_PER_IP", { OPERATOR_FAILURES_PER_IP: "lots" }],
+    ["SQLITE_SYNCHRONOUS", { SQLITE_SYNCHRONOUS: "OFF" }],
     ["PEPPER", { PEPPER: "short" }],
     ["PEPPER_VERSION", { PEPPER_VERSION: "0" }],
     ["PEPPER_VERSION", { PEPPER_VERSION: "two" }],

@@ -11,7 +11,7 @@ export interface Config {
   readonly port: number;
   readonly dataDir: string;
   readonly database:
-    | { readonly kind: "sqlite"; readonly file: string }
+    | { readonly kind: "sqlite"; readonly file: string; readonly synchronous: "FULL" | "NORMAL" }
     | { readonly kind: "postgres"; readonly url: string };
   /** Operator token; null means "use or create `<dataDir>/admin-token`". */
   readonly adminToken: string | null;
@@ -143,11 +143,20 @@ function previousPeppers(env: Env): Map<number, string> {
   return peppers;
 }
 
+function sqliteSynchronous(env: Env): "FULL" | "NORMAL" {
+  const value = text(env, "SQLITE_SYNCHRONOUS", "FULL").toUpperCase();
+  if (value !== "FULL" && value !== "NORMAL")
+    throw new ConfigError("SQLITE_SYNCHRONOUS", "must be FULL or NORMAL");
+  return value;
+}
+
 function database(env: Env, dataDir: string): Config["database"] {
   const url = optional(env, "DATABASE_URL");
-  if (url === null) return { kind: "sqlite", file: resolve(dataDir, "partner-credentials.sqlite") };
+  const synchronous = sqliteSynchronous(env);
+  if (url === null)
+    return { kind: "sqlite", file: resolve(dataDir, "partner-credentials.sqlite"), synchronous };
   if (url.startsWith("sqlite:"))
-    return { kind: "sqlite", file: resolve(url.slice("sqlite:".length).replace(/^\/\//, "")) };
+    return { kind: "sqlite", file: resolve(url.slice("sqlite:".length).replace(/^\/\//, "")), synchronous };
   if (/^postgres(ql)?:\/\/\S+$/.test(url)) return { kind: "postgres", url };
   throw new ConfigError(
     "DATABASE_URL",

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import SQLite from "better-sqlite3";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { DEFAULT_ACCOUNT_SECURITY } from "../src/domain/types.ts";
 import { MIGRATION_NAMES } from "../src/store/kysely/migrations.ts";
 import { openSqliteStore } from "../src/store/sqlite/sqlite-store.ts";
@@ -24,6 +24,21 @@ afterEach(() => {
 storeContract("SQLite store", () => openSqliteStore(freshDatabaseFile()));
 
 describe("SQLite store file", () => {
+  it("syncs every commit (synchronous = FULL) unless told NORMAL", async () => {
+    const pragma = vi.spyOn(SQLite.prototype, "pragma");
+    try {
+      const full = await openSqliteStore(freshDatabaseFile());
+      await full.close();
+      expect(pragma.mock.calls.map((c) => c[0])).toContain("synchronous = FULL");
+      pragma.mockClear();
+      const normal = await openSqliteStore(freshDatabaseFile(), { synchronous: "NORMAL" });
+      await normal.close();
+      expect(pragma.mock.calls.map((c) => c[0])).toContain("synchronous = NORMAL");
+    } finally {
+      pragma.mockRestore();
+    }
+  });
+
   it("uses WAL journal mode and migrates an existing file idempotently", async () => {
     const file = freshDatabaseFile();
     const account = {

@@ -5,5 +5,7 @@ import { openSqliteStore } from "./sqlite/sqlite-store.ts";
 
 /** The store named by the configuration. */
 export function openStore(database: Config["database"]): Promise<Store> {
-  return database.kind === "postgres" ? openPostgresStore(database.url) : openSqliteStore(database.file);
+  return database.kind === "postgres"
+    ? openPostgresStore(database.url)
+    : openSqliteStore(database.file, { synchronous: database.synchronous });
 }

@@ -7,12 +7,21 @@ import { migrateToLatest } from "../kysely/migrations.ts";
 import type { Database } from "../kysely/tables.ts";
 import type { Store } from "../port.ts";
 
-/** Opens (creating if needed) the embedded SQLite store in WAL mode and migrates it. */
-export async function openSqliteStore(file: string): Promise<Store> {
+export type SqliteSynchronous = "FULL" | "NORMAL";
+
+/**
+ * Opens (creating if needed) the embedded SQLite store in WAL mode and migrates it. `FULL` (the
+ * default) syncs the WAL on every commit, so an acknowledged change survives a power loss;
+ * `NORMAL` survives a process crash but may lose the last commits on power loss.
+ */
+export async function openSqliteStore(
+  file: string,
+  options: { synchronous?: SqliteSynchronous } = {},
+): Promise<Store> {
   if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
   const database = new SQLite(file);
   database.pragma("journal_mode = WAL");
-  database.pragma("synchronous = NORMAL");
+  database.pragma(`synchronous = ${options.synchronous ?? "FULL"}`);
   database.pragma("foreign_keys = ON");
   database.pragma("busy_timeout = 5000");
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
