@@ -16,6 +16,7 @@ import { Authenticator } from "./services/authenticator.ts";
 import type { CertificateAuthority } from "./services/certificate-authority.ts";
 import { ClientSessionService } from "./services/client-sessions.ts";
 import { CredentialService } from "./services/credentials.ts";
+import { FailedAuthenticationAudit } from "./services/failed-authentications.ts";
 import { FailureThrottle } from "./services/failure-throttle.ts";
 import { IdempotencyService } from "./services/idempotency.ts";
 import { IdentitySigner } from "./services/identity-signer.ts";
@@ -68,6 +69,8 @@ export interface AuthorizationParts {
   ca: CertificateAuthority;
   metrics: Metrics;
   onboarding: OnboardingService;
+  /** Errors of writes done after the answer (they are logged, never thrown at a request). */
+  onBackgroundError: (error: unknown) => void;
 }
 
 export interface AuthorizationServices {
@@ -94,6 +97,7 @@ export function composeAuthorization(parts: AuthorizationParts): AuthorizationSe
     accounts,
     rateLimits,
     usage: parts.usage,
+    failures: new FailedAuthenticationAudit(runtime, parts.counter, parts.onBackgroundError),
     clock: runtime.clock,
     brand: config.brand,
     mtlsRequiredFor: config.mtlsRequiredFor,
@@ -160,6 +164,7 @@ export async function compose(input: ComposeInput): Promise<Composed> {
     ca: input.ca,
     metrics,
     onboarding,
+    onBackgroundError: (error) => input.logger.error({ err: error }, "background write failed"),
   });
   const { access, rateLimits } = authorization;
   const origins = new AllowedOriginService(runtime);

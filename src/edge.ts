@@ -66,6 +66,7 @@ export async function openAuthorizationEdge(
     ca,
     metrics,
     onboarding,
+    onBackgroundError: (error) => logger.error({ err: error }, "background write failed"),
   });
   return {
     authorizer,

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { AuditEvent } from "../src/client/types.ts";
 import {
   basic,
@@ -143,5 +143,45 @@ describe("audit events", () => {
     expect(
       parentView.filter((e) => e.actor === partner.credentialId).every((e) => e.source_ip !== undefined),
     ).toBe(true);
+  });
+
+  it("records refused authentications of real keys for their owner, one per key and address a minute", async () => {
+    const created = json<{ api_key: string; credential_id: string }>(
+      await h.app.inject({
+        method: "POST",
+        url: "/v1/account/credentials",
+        headers: basic(partner.apiKey),
+        payload: { type: "API", environment: "LIVE", description: "soon disabled" },
+      }),
+    );
+    await h.app.inject({
+      method: "DELETE",
+      url: `/v1/account/credentials/${created.credential_id}`,
+      headers: basic(partner.apiKey),
+    });
+    const attempt = (key: string, remoteAddress: string) =>
+      h.app.inject({ method: "GET", url: "/v1/account", headers: basic(key), remoteAddress });
+    const { crc32 } = await import("node:zlib");
+    const { encodeBase62 } = await import("../src/domain/base62.ts");
+    const forgedBody = `${partner.apiKey.slice(0, 28)}${"Q".repeat(32)}`;
+    const wrongSecret = forgedBody + encodeBase62(crc32(forgedBody), 6);
+    for (let i = 0; i < 5; i++) {
+      expect((await attempt(created.api_key, "198.51.100.30")).statusCode).toBe(401);
+      expect((await attempt(wrongSecret, "198.51.100.31")).statusCode).toBe(401);
+    }
+    await attempt(created.api_key, "198.51.100.32");
+    await attempt("klarna_live_api_unknown", "198.51.100.33");
+    await vi.waitFor(async () => {
+      const failed = (await events()).audit_events.filter(
+        (e) => e.action === "credential.authentication_failed",
+      );
+      expect(failed.map((e) => [e.target_id, e.source_ip, e.reason, e.actor]).sort()).toEqual(
+        [
+          [created.credential_id, "198.51.100.30", "DISABLED", "anonymous"],
+          [created.credential_id, "198.51.100.32", "DISABLED", "anonymous"],
+          [partner.credentialId, "198.51.100.31", "WRONG_SECRET", "anonymous"],
+        ].sort(),
+      );
+    });
   });
 });

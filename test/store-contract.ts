@@ -986,6 +986,22 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       });
     });
 
+    describe("insertAuditEvent", () => {
+      it("adds an event of its own, found with the account's others", async () => {
+        const account = await addAccount(makeAccount(1));
+        const event = makeAudit(account.accountId, {
+          action: "credential.authentication_failed",
+          targetType: "CREDENTIAL",
+          targetId: credentialId(1),
+          sourceIp: "198.51.100.1",
+          reason: "WRONG_SECRET",
+          occurredAt: at(5 * MINUTE),
+        });
+        await store.insertAuditEvent(event);
+        expect((await auditOf(account.accountId))[0]).toEqual(event);
+      });
+    });
+
     describe("listAuditEvents", () => {
       it("returns only the account's events, newest first, with keyset paging across ties", async () => {
         const mine = await addAccount(makeAccount(1, { createdAt: at(0) }));

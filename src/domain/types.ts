@@ -16,7 +16,12 @@ export const ACCOUNT_KINDS = ["ACQUIRING_PARTNER", "PARTNER_ACCOUNT"] as const;
 export type AccountKind = (typeof ACCOUNT_KINDS)[number];
 
 /** Who performed an action: a credential of the account tree, or operator staff. */
-export type Actor = { kind: "credential"; credentialId: string } | { kind: "operator" } | { kind: "system" };
+export type Actor =
+  | { kind: "credential"; credentialId: string }
+  | { kind: "operator" }
+  | { kind: "system" }
+  /** Whoever presented a key that was refused. */
+  | { kind: "anonymous" };
 
 export function actorLabel(actor: Actor): string {
   return actor.kind === "credential" ? actor.credentialId : actor.kind;

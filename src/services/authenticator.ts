@@ -5,16 +5,9 @@ import type { ServiceRuntime } from "./runtime.ts";
 
 export type AuthResult =
   | { result: "VALID"; account: Account; credential: Credential }
-  | {
-      result:
-        | "MALFORMED"
-        | "UNKNOWN"
-        | "WRONG_SECRET"
-        | "NOT_AN_API_KEY"
-        | "DISABLED"
-        | "DELETED"
-        | "EXPIRED";
-    };
+  | { result: "MALFORMED" | "UNKNOWN" | "NOT_AN_API_KEY" }
+  /** A real credential was named but refused: its owner may want to know. */
+  | { result: "WRONG_SECRET" | "DISABLED" | "DELETED" | "EXPIRED"; credential: Credential };
 
 /**
  * Verifies a presented API key: a tagged result, never an exception. Malformed keys and bad
@@ -38,15 +31,15 @@ export class Authenticator {
     if (parsed.type !== "API") return { result: "NOT_AN_API_KEY" };
     const found = await this.#runtime.store.findCredentialByLookupId(parsed.lookupId);
     if (!verifySecret(this.#peppers, parsed.key, found?.secret ?? null) || !found) {
-      return { result: found ? "WRONG_SECRET" : "UNKNOWN" };
+      return found ? { result: "WRONG_SECRET", credential: found.credential } : { result: "UNKNOWN" };
     }
     const { credential } = found;
-    if (credential.status === "DELETED") return { result: "DELETED" };
-    if (credential.status !== "ACTIVE") return { result: "DISABLED" };
+    if (credential.status === "DELETED") return { result: "DELETED", credential };
+    if (credential.status !== "ACTIVE") return { result: "DISABLED", credential };
     const now = this.#runtime.clock.now();
     // A rotated-out credential is refused from the end of its overlap, even before a sweep marks it.
     if (credential.expiresAt !== null && credential.expiresAt.getTime() <= now.getTime()) {
-      return { result: "EXPIRED" };
+      return { result: "EXPIRED", credential };
     }
     const account = await this.#runtime.store.findAccount(credential.accountId);
     if (!account) return { result: "UNKNOWN" };

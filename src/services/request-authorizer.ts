@@ -12,6 +12,7 @@ import type { AccessPolicy } from "./access-policy.ts";
 import type { AccountService } from "./accounts.ts";
 import type { AuthFailureGuard } from "./auth-failure-guard.ts";
 import type { Authenticator } from "./authenticator.ts";
+import type { FailedAuthenticationAudit } from "./failed-authentications.ts";
 import type { RateLimitService } from "./rate-limits.ts";
 import type { UsageRecorder } from "./usage-recorder.ts";
 
@@ -94,6 +95,8 @@ export interface RequestAuthorizerOptions {
   accounts: AccountService;
   rateLimits: RateLimitService;
   usage: UsageRecorder;
+  /** Where refused authentications of real credentials are recorded for their owners. */
+  failures: FailedAuthenticationAudit;
   clock: Clock;
   brand: string;
   mtlsRequiredFor: "none" | "acquiring_partners";
@@ -151,6 +154,8 @@ export class RequestAuthorizer {
     const keyResult = outcome?.result ?? "MISSING";
     o.counters.authentication(keyResult);
     if (outcome?.result !== "VALID") {
+      if (outcome && "credential" in outcome)
+        o.failures.note(outcome.credential, request.sourceIp, outcome.result);
       // The guessing defence stops failed attempts only: a valid key is never refused by it.
       const blocked = await o.guard.ipBlocked(request.sourceIp);
       if (blocked) {

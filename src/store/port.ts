@@ -158,6 +158,8 @@ export interface Store {
   recordCredentialUses(uses: CredentialUse[]): Promise<void>;
 
   listAuditEvents(query: Page & { accountId: string }): Promise<AuditEvent[]>;
+  /** An event that belongs to no change of state (a refused authentication, say). */
+  insertAuditEvent(event: AuditEvent): Promise<void>;
 
   /** Adds an origin unless the account already has it (then returns that one) or has 100. */
   insertAllowedOrigin(input: {

@@ -307,6 +307,10 @@ export class KyselyStore extends KyselyAccountSecurityStore implements Store {
     });
   }
 
+  async insertAuditEvent(event: AuditEvent): Promise<void> {
+    await this.db.insertInto("audit_events").values(auditToRow(event)).execute();
+  }
+
   async listAuditEvents(query: Page & { accountId: string }): Promise<AuditEvent[]> {
     const q = this.db.selectFrom("audit_events").selectAll().where("account_id", "=", query.accountId);
     const rows = await keysetPage(q, { at: "occurred_at", id: "event_id" }, query).execute();
