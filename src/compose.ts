@@ -6,6 +6,7 @@ import { buildApp } from "./http/app.ts";
 import { buildInternalApp } from "./http/internal-app.ts";
 import type { App, AppOptions } from "./http/types.ts";
 import { Metrics } from "./metrics.ts";
+import type { NamedOperator } from "./operator-tokens-file.ts";
 import { AccessPolicy } from "./services/access-policy.ts";
 import { AccountSecurityService } from "./services/account-security.ts";
 import { AccountService } from "./services/accounts.ts";
@@ -43,6 +44,8 @@ export interface ComposeInput {
   clock: Clock;
   random: Random;
   adminToken: string;
+  /** Named operator tokens (ADMIN_TOKENS_FILE), besides `adminToken`. */
+  operators?: readonly NamedOperator[];
   pepper: string;
   ca: CertificateAuthority;
   /** Signs identity tokens; a key of this process's own when absent. */
@@ -178,6 +181,7 @@ export async function compose(input: ComposeInput): Promise<Composed> {
     },
     mtlsRequiredFor: config.mtlsRequiredFor,
     adminToken: input.adminToken,
+    operators: input.operators ?? [],
     logger: input.logger,
     services: {
       ...authorization,

@@ -15,6 +15,8 @@ export interface Config {
     | { readonly kind: "postgres"; readonly url: string };
   /** Operator token; null means "use or create `<dataDir>/admin-token`". */
   readonly adminToken: string | null;
+  /** Named operator tokens (hashed), each operator's name the actor of their audit events. */
+  readonly adminTokensFile: string | null;
   /** HMAC pepper for API keys; null means "use or create `<dataDir>/pepper`". */
   readonly pepper: string | null;
   readonly pepperVersion: number;
@@ -309,6 +311,7 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
     dataDir,
     database: Object.freeze(database(env, dataDir)),
     adminToken: secret(env, "ADMIN_TOKEN"),
+    adminTokensFile: optionalFile(env, "ADMIN_TOKENS_FILE"),
     pepper: secret(env, "PEPPER"),
     pepperVersion,
     previousPeppers: previousPeppers(env),

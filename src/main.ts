@@ -8,6 +8,7 @@ import { serverTimeouts } from "./http/fastify.ts";
 import type { App } from "./http/types.ts";
 import { loadOrCreateIdentityKey } from "./identity-key-files.ts";
 import { createLogger } from "./logger.ts";
+import { loadOperatorTokens } from "./operator-tokens-file.ts";
 import { resolveSecret } from "./secret-files.ts";
 import type { CertificateAuthority, PemPair } from "./services/certificate-authority.ts";
 import { IdentitySigner } from "./services/identity-signer.ts";
@@ -98,6 +99,7 @@ export async function startServer(
     clock,
     random,
     adminToken: adminToken.value,
+    operators: loadOperatorTokens(config.adminTokensFile),
     pepper: pepper.value,
     ca,
     identity: await IdentitySigner.fromPem(identityKey.privateKeyPem, clock),

@@ -9,6 +9,7 @@ import { loadConfig } from "../src/config.ts";
 import type { Clock } from "../src/domain/runtime.ts";
 import type { App } from "../src/http/types.ts";
 import { createLogger } from "../src/logger.ts";
+import { loadOperatorTokens } from "../src/operator-tokens-file.ts";
 import { CertificateAuthority } from "../src/services/certificate-authority.ts";
 import type { LifecycleService } from "../src/services/lifecycle.ts";
 import type { UsageRecorder } from "../src/services/usage-recorder.ts";
@@ -116,6 +117,7 @@ export async function startHarness(
     clock,
     random: systemRandom,
     adminToken: ADMIN_TOKEN,
+    operators: loadOperatorTokens(config.adminTokensFile),
     pepper: PEPPER,
     ca,
   });

@@ -1,6 +1,10 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { KEY_PATTERN } from "../src/domain/key-format.ts";
 import { ADMIN_TOKEN, basic, type Harness, json, operator, startHarness } from "./harness.ts";
+import { partnerctl } from "./process.ts";
 
 let h: Harness;
 beforeEach(async () => {
@@ -198,5 +202,38 @@ describe("secure onboarding link", () => {
     for (let i = 0; i < 5; i++) attempts.push((await admin(`wrong-${i}`)).statusCode);
     expect(attempts).toEqual([401, 401, 401, 429, 429]);
     expect((await admin(ADMIN_TOKEN)).statusCode).toBe(200);
+  });
+
+  it("admits named operators from ADMIN_TOKENS_FILE and names them in audit events", async () => {
+    const made = await partnerctl(["admin", "operators", "new", "--name", "alice", "--json"]);
+    expect(made.code, made.stderr).toBe(0);
+    const { token, entry } = JSON.parse(made.stdout) as { token: string; entry: object };
+    const file = join(mkdtempSync(join(tmpdir(), "operators-")), "operators.json");
+    writeFileSync(file, JSON.stringify({ operators: [entry] }));
+    await h.close();
+    h = await startHarness({ ADMIN_TOKENS_FILE: file });
+    const created = await h.internal.inject({
+      method: "POST",
+      url: "/admin/v1/accounts",
+      headers: { authorization: `Bearer ${token}` },
+      payload: { name: "By Alice" },
+    });
+    expect(created.statusCode).toBe(201);
+    const accountId = json<{ account_id: string }>(created).account_id;
+    const events = await h.store.listAuditEvents({ accountId, after: null, limit: 10 });
+    expect(events.map((e) => e.actor)).toEqual(["operator:alice", "operator:alice"]);
+    // The shared token still works, as plain "operator"; anything else does not.
+    expect(
+      (await h.internal.inject({ method: "GET", url: "/admin/v1/accounts", headers: operator })).statusCode,
+    ).toBe(200);
+    const wrong = await h.internal.inject({
+      method: "GET",
+      url: "/admin/v1/accounts",
+      headers: { authorization: `Bearer ${token.slice(0, -1)}x` },
+    });
+    expect(wrong.statusCode).toBe(401);
+    // A file that is not what it should be stops the start, naming the variable.
+    writeFileSync(file, JSON.stringify({ operators: [{ name: "Bob!", token_sha256: "00" }] }));
+    await expect(startHarness({ ADMIN_TOKENS_FILE: file })).rejects.toThrow(/ADMIN_TOKENS_FILE/);
   });
 });

@@ -6,6 +6,7 @@ import { adminAccountsLimitsCommand } from "./commands/admin-accounts-limits.ts"
 import { adminAccountsLinkCommand } from "./commands/admin-accounts-link.ts";
 import { adminAccountsListCommand } from "./commands/admin-accounts-list.ts";
 import { adminCredentialsCommands } from "./commands/admin-credentials.ts";
+import { adminOperatorsCommands } from "./commands/admin-operators.ts";
 import { adminServiceTokensCommands } from "./commands/admin-service-tokens.ts";
 import { gatewayCommand } from "./commands/gateway.ts";
 import { lifecycleCommands } from "./commands/lifecycle-sweep.ts";
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   adminAccountsLimitsCommand(accounts);
   adminCredentialsCommands(admin);
   adminServiceTokensCommands(admin);
+  adminOperatorsCommands(admin);
   lifecycleCommands(program);
   return program;
 }

@@ -18,13 +18,16 @@ export type AccountKind = (typeof ACCOUNT_KINDS)[number];
 /** Who performed an action: a credential of the account tree, or operator staff. */
 export type Actor =
   | { kind: "credential"; credentialId: string }
-  | { kind: "operator" }
+  /** Operator staff; named when signed in with a named operator token (`ADMIN_TOKENS_FILE`). */
+  | { kind: "operator"; name?: string }
   | { kind: "system" }
   /** Whoever presented a key that was refused. */
   | { kind: "anonymous" };
 
 export function actorLabel(actor: Actor): string {
-  return actor.kind === "credential" ? actor.credentialId : actor.kind;
+  if (actor.kind === "credential") return actor.credentialId;
+  if (actor.kind === "operator" && actor.name) return `operator:${actor.name}`;
+  return actor.kind;
 }
 
 export const ROTATION_ENDS = ["AT_EXPIRY", "WHEN_OLD_KEY_IDLE"] as const;

@@ -38,7 +38,11 @@ export async function buildInternalApp(options: AppOptions): Promise<App> {
 
   await app.register(async (plain) => {
     const scope = withTypes(plain);
-    registerAdminAuth(scope, options.adminToken, services.operatorGuard);
+    registerAdminAuth(scope, {
+      adminToken: options.adminToken,
+      operators: options.operators,
+      guard: services.operatorGuard,
+    });
     registerIdempotency(scope, {
       service: services.idempotency,
       headerPrefix: prefix,

@@ -4,6 +4,7 @@ import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import type { MtlsStatus } from "../domain/mtls-policy.ts";
 import type { Account, Credential } from "../domain/types.ts";
 import type { Metrics } from "../metrics.ts";
+import type { NamedOperator } from "../operator-tokens-file.ts";
 import type { AccessPolicy } from "../services/access-policy.ts";
 import type { AccountSecurityService } from "../services/account-security.ts";
 import type { AccountService } from "../services/accounts.ts";
@@ -64,6 +65,8 @@ export interface AppOptions {
   transport: { trustedProxies: readonly string[]; clientCertHeader: string };
   mtlsRequiredFor: "none" | "acquiring_partners";
   adminToken: string;
+  /** Named operator tokens, besides the shared one. */
+  operators: readonly NamedOperator[];
   services: AppServices;
   logger: FastifyBaseLogger;
 }

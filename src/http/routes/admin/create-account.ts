@@ -3,7 +3,7 @@ import { presentAccount } from "../../presenters.ts";
 import { ACCOUNT_NAME_SCHEMA, AccountSchema } from "../../schemas/account.ts";
 import { EnvironmentSchema, errorResponses, Timestamp } from "../../schemas/common.ts";
 import type { App, AppServices } from "../../types.ts";
-import { OPERATOR_CONTEXT } from "./operator.ts";
+import { operatorContext } from "./operator.ts";
 
 export function createAccount(app: App, services: AppServices): void {
   app.post(
@@ -29,10 +29,10 @@ export function createAccount(app: App, services: AppServices): void {
       },
     },
     async (request, reply) => {
-      const { account, link } = await services.accounts.createAcquiringPartner(
-        { ...OPERATOR_CONTEXT, sourceIp: request.ip },
-        { name: request.body.name, environment: request.body.environment ?? "LIVE" },
-      );
+      const { account, link } = await services.accounts.createAcquiringPartner(operatorContext(request), {
+        name: request.body.name,
+        environment: request.body.environment ?? "LIVE",
+      });
       return reply.code(201).send({
         ...presentAccount(account),
         onboarding_url: link.url,

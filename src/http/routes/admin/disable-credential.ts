@@ -4,7 +4,7 @@ import { presentCredential } from "../../presenters.ts";
 import { AccountIdParam, errorResponses } from "../../schemas/common.ts";
 import { CredentialIdParam, CredentialSchema } from "../../schemas/credential.ts";
 import type { App, AppServices } from "../../types.ts";
-import { OPERATOR_CONTEXT } from "./operator.ts";
+import { operatorContext } from "./operator.ts";
 
 export function adminDisableCredential(app: App, services: AppServices): void {
   app.post(
@@ -22,7 +22,7 @@ export function adminDisableCredential(app: App, services: AppServices): void {
     async (request) => {
       const account = await services.accounts.get(request.params.account_id);
       if (!account) throw notFound("Account");
-      const context = { ...OPERATOR_CONTEXT, sourceIp: request.ip };
+      const context = operatorContext(request);
       const credential = await services.credentials.disable(
         account,
         context,

@@ -4,7 +4,7 @@ import { presentCredential } from "../../presenters.ts";
 import { AccountIdParam, errorResponses } from "../../schemas/common.ts";
 import { CredentialIdParam, CredentialSchema } from "../../schemas/credential.ts";
 import type { App, AppServices } from "../../types.ts";
-import { OPERATOR_CONTEXT } from "./operator.ts";
+import { operatorContext } from "./operator.ts";
 
 export function adminEnableCredential(app: App, services: AppServices): void {
   app.post(
@@ -23,7 +23,7 @@ export function adminEnableCredential(app: App, services: AppServices): void {
     async (request) => {
       const account = await services.accounts.get(request.params.account_id);
       if (!account) throw notFound("Account");
-      const context = { ...OPERATOR_CONTEXT, sourceIp: request.ip };
+      const context = operatorContext(request);
       return presentCredential(
         await services.credentials.enable(account, context, request.params.credential_id),
       );

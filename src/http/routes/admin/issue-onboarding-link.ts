@@ -1,7 +1,7 @@
 import { Type } from "typebox";
 import { AccountIdParam, errorResponses, Timestamp } from "../../schemas/common.ts";
 import type { App, AppServices } from "../../types.ts";
-import { OPERATOR_CONTEXT } from "./operator.ts";
+import { operatorContext } from "./operator.ts";
 
 export function issueOnboardingLink(app: App, services: AppServices): void {
   app.post(
@@ -24,10 +24,7 @@ export function issueOnboardingLink(app: App, services: AppServices): void {
       },
     },
     async (request, reply) => {
-      const issued = await services.onboarding.reissue(request.params.account_id, {
-        ...OPERATOR_CONTEXT,
-        sourceIp: request.ip,
-      });
+      const issued = await services.onboarding.reissue(request.params.account_id, operatorContext(request));
       return reply.code(201).send({
         account_id: request.params.account_id,
         onboarding_url: issued.url,

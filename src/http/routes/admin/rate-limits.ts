@@ -4,7 +4,7 @@ import { formatRateLimit, parseRateLimit } from "../../../domain/rate-limit.ts";
 import type { Account } from "../../../domain/types.ts";
 import { AccountIdParam, errorResponses } from "../../schemas/common.ts";
 import type { App, AppServices } from "../../types.ts";
-import { OPERATOR_CONTEXT } from "./operator.ts";
+import { operatorContext } from "./operator.ts";
 
 const LimitsSchema = Type.Object({
   account_id: Type.String(),
@@ -95,11 +95,7 @@ export function putRateLimits(app: App, services: AppServices): void {
         } else next[category] = value;
       }
       if (Object.keys(next).length > 32) throw new AppError("VALIDATION_ERROR", "Too many overrides");
-      const updated = await services.accounts.setRateLimits(
-        account,
-        { ...OPERATOR_CONTEXT, sourceIp: request.ip },
-        next,
-      );
+      const updated = await services.accounts.setRateLimits(account, operatorContext(request), next);
       return present(services, updated);
     },
   );
