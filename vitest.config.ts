@@ -20,6 +20,7 @@ const STORE_NEUTRAL_SUITES = [
   "fuzz",
   "environments",
   "slow-clients",
+  "permissions",
 ].map((name) => `test/${name}.test.ts`);
 
 export default defineConfig({

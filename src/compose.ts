@@ -185,7 +185,10 @@ export async function compose(input: ComposeInput): Promise<Composed> {
     logger: input.logger,
     services: {
       ...authorization,
-      credentials: new CredentialService(runtime, keys),
+      credentials: new CredentialService(runtime, {
+        ...keys,
+        categoryExists: (category) => config.rateLimits.has(category.toUpperCase()),
+      }),
       onboarding,
       audit: new AuditService(runtime),
       idempotency,

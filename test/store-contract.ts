@@ -76,6 +76,7 @@ function makeCredential(n: number, owner: string, overrides: Partial<Credential>
     rotatedFrom: null,
     rotatedTo: null,
     rotationEnd: null,
+    permissions: null,
     ...overrides,
   };
 }
@@ -601,6 +602,23 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     });
 
     describe("credentials", () => {
+      it("keeps a credential's permissions, or none (everything)", async () => {
+        const account = await addAccount(makeAccount(1));
+        const limited = await addCredential(
+          makeCredential(1, account.accountId, { permissions: ["credentials:read", "payments"] }),
+        );
+        const open = await addCredential(makeCredential(2, account.accountId));
+        expect((await store.findCredential(account.accountId, limited.credentialId))?.permissions).toEqual([
+          "credentials:read",
+          "payments",
+        ]);
+        expect((await store.findCredentialByLookupId(limited.lookupId))?.credential.permissions).toEqual([
+          "credentials:read",
+          "payments",
+        ]);
+        expect((await store.findCredential(account.accountId, open.credentialId))?.permissions).toBeNull();
+      });
+
       it("insertCredential stores an API key findable by lookup id with its secret hash and pepper version", async () => {
         const account = await addAccount(makeAccount(1));
         const credential = makeCredential(1, account.accountId, { description: "orders — live" });

@@ -108,6 +108,8 @@ export interface Credential {
   rotatedFrom: string | null;
   rotatedTo: string | null;
   rotationEnd: RotationEnd | null;
+  /** What the key may do (see domain/permissions.ts); null: everything, as in the reference API. */
+  permissions: readonly string[] | null;
 }
 
 /** What the store keeps to verify an API key: never the key itself. */

@@ -32,6 +32,7 @@ export function presentCredential(c: Credential): Static<typeof CredentialSchema
     rotated_from: present(c.rotatedFrom),
     rotated_to: present(c.rotatedTo),
     client_id: present(c.clientId),
+    ...(c.permissions ? { permissions: [...c.permissions] } : {}),
   };
 }
 

@@ -13,6 +13,8 @@ export interface MintedCredential extends NewCredential {
 export interface KeySettings {
   brand: string;
   peppers: PepperRing;
+  /** Whether a rate-limit category (lower case, as a permission names it) exists. */
+  categoryExists?: (category: string) => boolean;
 }
 
 /** Creates a credential with a fresh key: API keys keep only their HMAC, Client IDs are public. */
@@ -26,6 +28,7 @@ export function mintCredential(
     description: string;
     createdBy: string;
     rotatedFrom?: string;
+    permissions?: readonly string[] | null;
   },
 ): MintedCredential {
   const now = runtime.clock.now();
@@ -57,6 +60,7 @@ export function mintCredential(
       rotatedFrom: input.rotatedFrom ?? null,
       rotatedTo: null,
       rotationEnd: null,
+      permissions: input.permissions ?? null,
     },
     secret: isApiKey ? hashSecret(keys.peppers.current, generated.key) : null,
     apiKey: isApiKey ? generated.key : null,

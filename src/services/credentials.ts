@@ -6,6 +6,7 @@ import {
 import { assertMayCreateIn, isVisible } from "../domain/environment-rules.ts";
 import { AppError, notFound } from "../domain/errors.ts";
 import { assertCanRotate } from "../domain/lifecycle-policy.ts";
+import { assertMayGrant, parsePermissions } from "../domain/permissions.ts";
 import {
   type Account,
   actorLabel,
@@ -45,14 +46,27 @@ export class CredentialService {
   async create(
     account: Account,
     context: RequestContext,
-    input: { type: CredentialType; environment: Environment; description: string },
+    input: {
+      type: CredentialType;
+      environment: Environment;
+      description: string;
+      permissions?: readonly string[];
+    },
   ): Promise<CreatedCredential> {
     assertDescriptionHoldsNoKey(input.description);
     assertMayCreateIn(account, input.environment, context.environments, "credentials");
+    const permissions =
+      input.permissions === undefined
+        ? null
+        : parsePermissions(input.permissions, this.#keys.categoryExists ?? (() => false));
+    assertMayGrant(context.permissions ?? null, permissions);
     const minted = mintCredential(this.#runtime, this.#keys, {
       accountId: account.accountId,
-      ...input,
+      type: input.type,
+      environment: input.environment,
+      description: input.description,
       createdBy: actorLabel(context.actor),
+      permissions,
     });
     const audit = auditEvent(this.#runtime, context, {
       accountId: account.accountId,
@@ -166,6 +180,7 @@ export class CredentialService {
       description: current.description,
       createdBy: actorLabel(context.actor),
       rotatedFrom: credentialId,
+      permissions: current.permissions,
     });
     const disableNow = options.overlapMs === 0;
     const facts = { accountId: account.accountId, targetType: "CREDENTIAL" } as const;

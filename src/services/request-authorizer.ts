@@ -5,6 +5,7 @@ import { AppError, invalidParameter, notFound } from "../domain/errors.ts";
 import { ACCOUNT_ID_PATTERN } from "../domain/identifiers.ts";
 import { parseKey } from "../domain/key-format.ts";
 import type { MtlsStatus } from "../domain/mtls-policy.ts";
+import { allows } from "../domain/permissions.ts";
 import { type RateDecision, rateLimited } from "../domain/rate-limit.ts";
 import type { Clock } from "../domain/runtime.ts";
 import type { Account, Credential, Environment } from "../domain/types.ts";
@@ -37,6 +38,11 @@ export interface AuthorizationRequest {
   /** The environment the API serves; absent: whatever the key's own is. */
   environment?: Environment | null;
   entry: EntryPoint;
+  /**
+   * The permission the request needs (domain/permissions.ts). For the provider's APIs it is the
+   * category in lower case unless given.
+   */
+  permission?: string;
 }
 
 /** What the responses report, allowed or not. */
@@ -55,6 +61,7 @@ export type DenialOutcome =
   | "UNAUTHORIZED"
   | "AUTH_FAILURES"
   | "WRONG_ENVIRONMENT"
+  | "FORBIDDEN"
   | "MTLS_REQUIRED"
   | "IP_NOT_ALLOWED"
   | "INVALID_TARGET"
@@ -182,6 +189,13 @@ export class RequestAuthorizer {
           "UNAUTHORIZED",
           `This is a ${credential.environment} key; this API serves the ${environment} environment`,
         ),
+      );
+    }
+    const needed = request.permission ?? (request.entry === "api" ? null : category.toLowerCase());
+    if (needed !== null && !allows(credential.permissions, needed)) {
+      return denied(
+        "FORBIDDEN",
+        new AppError("FORBIDDEN", `This key does not have the permission ${needed}`),
       );
     }
     const access = await o.access.evaluate({

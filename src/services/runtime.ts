@@ -18,4 +18,6 @@ export interface RequestContext {
    * (and the operator, when absent) both.
    */
   environments?: readonly Environment[];
+  /** What the actor's key may do (and so hand on); absent or null: everything. */
+  permissions?: readonly string[] | null;
 }

@@ -26,6 +26,9 @@ export const CredentialSchema = Type.Object(
     rotated_from: Type.Optional(Type.String({ description: "The credential this one replaced" })),
     rotated_to: Type.Optional(Type.String({ description: "The credential that replaces this one" })),
     client_id: Type.Optional(Type.String({ description: "The public Client ID (CLIENT credentials)" })),
+    permissions: Type.Optional(
+      Type.Array(Type.String(), { description: "What the key may do; absent: everything" }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -198,6 +198,11 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  "0006_credential_permissions": {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema.alterTable("credentials").addColumn("permissions", "text").execute();
+    },
+  },
 };
 
 export const MIGRATION_NAMES: readonly string[] = Object.keys(migrations).sort();

@@ -146,6 +146,7 @@ export function credentialToRow(
     rotated_from: c.rotatedFrom,
     rotated_to: c.rotatedTo,
     rotation_end: c.rotationEnd,
+    permissions: c.permissions === null ? null : JSON.stringify(c.permissions),
   };
 }
 
@@ -170,6 +171,7 @@ export function rowToCredential(r: CredentialsTable): Credential {
     rotatedFrom: r.rotated_from,
     rotatedTo: r.rotated_to,
     rotationEnd: r.rotation_end as RotationEnd | null,
+    permissions: r.permissions === null ? null : (JSON.parse(r.permissions) as string[]),
   };
 }
 

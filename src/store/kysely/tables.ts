@@ -60,6 +60,8 @@ export interface CredentialsTable {
   rotated_from: string | null;
   rotated_to: string | null;
   rotation_end: string | null;
+  /** JSON array of permissions; null: all. */
+  permissions: string | null;
 }
 
 export interface OnboardingLinksTable {

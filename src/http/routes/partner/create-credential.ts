@@ -22,6 +22,13 @@ export function createCredential(app: App, services: AppServices): void {
               type: Type.Enum(CREDENTIAL_TYPES),
               environment: EnvironmentSchema,
               description: Type.Optional(DESCRIPTION_SCHEMA),
+              permissions: Type.Optional(
+                Type.Array(Type.String({ maxLength: 64 }), {
+                  maxItems: 32,
+                  description:
+                    "credentials:read, credentials:write, security:write, accounts:write, and rate-limit categories of the provider's APIs (e.g. payments); absent: everything. Never more than the creating key holds.",
+                }),
+              ),
             },
             { additionalProperties: false },
           ),
@@ -34,6 +41,7 @@ export function createCredential(app: App, services: AppServices): void {
           type: request.body.type,
           environment: request.body.environment,
           description: request.body.description ?? "",
+          permissions: request.body.permissions,
         });
         return reply.code(201).send({
           ...presentCredential(created.credential),

@@ -52,5 +52,6 @@ export function contextOf(request: FastifyRequest): RequestContext {
     actor: { kind: "credential", credentialId: partner.credential.credentialId },
     sourceIp: partner.sourceIp,
     environments: environmentsOfKey(partner.credential.environment),
+    permissions: partner.credential.permissions,
   };
 }
