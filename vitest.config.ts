@@ -21,6 +21,7 @@ const STORE_NEUTRAL_SUITES = [
   "environments",
   "slow-clients",
   "permissions",
+  "audit-chain",
 ].map((name) => `test/${name}.test.ts`);
 
 export default defineConfig({

@@ -161,6 +161,9 @@ describe("a real server process, the partnerctl CLI and the SDK", () => {
     expect(listedAccounts.stdout).toMatch(/^ACCOUNT_ID\s+TYPE\s+ENVIRONMENT\s+MTLS_ENFORCED/);
     expect(listedAccounts.stdout).toContain("Acme Payments");
     expect(listedAccounts.stdout).toContain("Shop One");
+    const audit = await partnerctl(["admin", "audit", "verify", account.account_id, ...connection]);
+    expect(audit.code, audit.stderr).toBe(0);
+    expect(audit.stdout).toMatch(/intact, \d+ events/);
 
     // A request Node cannot parse gets the contract's error body, and its raw bytes are not logged.
     const raw = await rawRequest(

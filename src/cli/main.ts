@@ -5,6 +5,7 @@ import { adminAccountsCreateCommand } from "./commands/admin-accounts-create.ts"
 import { adminAccountsLimitsCommand } from "./commands/admin-accounts-limits.ts";
 import { adminAccountsLinkCommand } from "./commands/admin-accounts-link.ts";
 import { adminAccountsListCommand } from "./commands/admin-accounts-list.ts";
+import { adminAuditCommands } from "./commands/admin-audit.ts";
 import { adminCredentialsCommands } from "./commands/admin-credentials.ts";
 import { adminOperatorsCommands } from "./commands/admin-operators.ts";
 import { adminServiceTokensCommands } from "./commands/admin-service-tokens.ts";
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   adminCredentialsCommands(admin);
   adminServiceTokensCommands(admin);
   adminOperatorsCommands(admin);
+  adminAuditCommands(admin);
   lifecycleCommands(program);
   return program;
 }

@@ -1,6 +1,7 @@
 import { requestJson } from "./http.ts";
 import type {
   Account,
+  AuditChainCheck,
   CreatedAccount,
   Credential,
   Environment,
@@ -81,6 +82,13 @@ export class AdminClient {
     return this.#request({
       method: "POST",
       path: `/admin/v1/service-tokens/${encodeURIComponent(serviceTokenId)}/revoke`,
+    });
+  }
+
+  verifyAuditChain(accountId: string): Promise<AuditChainCheck> {
+    return this.#request({
+      method: "GET",
+      path: `/admin/v1/accounts/${encodeURIComponent(accountId)}/audit-chain`,
     });
   }
 }

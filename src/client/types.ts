@@ -80,3 +80,11 @@ export interface ServiceToken {
   created_at: string;
   revoked_at?: string;
 }
+
+/** Whether an account's audit trail is intact (each event carries the hash of the one before). */
+export interface AuditChainCheck {
+  account_id: string;
+  intact: boolean;
+  checked: number;
+  first_break?: { seq: number; event_id: string; problem: string };
+}

@@ -11,6 +11,7 @@ import { listAccounts } from "./routes/admin/list-accounts.ts";
 import { listServiceTokens } from "./routes/admin/list-service-tokens.ts";
 import { getRateLimits, putRateLimits } from "./routes/admin/rate-limits.ts";
 import { revokeServiceToken } from "./routes/admin/revoke-service-token.ts";
+import { verifyAuditChain } from "./routes/admin/verify-audit-chain.ts";
 import { authorize } from "./routes/internal/authorize.ts";
 import { identityKeys } from "./routes/internal/identity-keys.ts";
 import { renderDenial } from "./routes/internal/render-denial.ts";
@@ -58,6 +59,7 @@ export async function buildInternalApp(options: AppOptions): Promise<App> {
       createServiceToken,
       listServiceTokens,
       revokeServiceToken,
+      verifyAuditChain,
     ]) {
       route(scope, services);
     }

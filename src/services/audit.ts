@@ -1,3 +1,4 @@
+import { type ChainCheck, verifyChain } from "../domain/audit-chain.ts";
 import { newUuidV7 } from "../domain/identifiers.ts";
 import { type Account, type AuditEvent, actorLabel } from "../domain/types.ts";
 import { fetchPage, type Paged } from "./paging.ts";
@@ -37,6 +38,11 @@ export class AuditService {
 
   constructor(runtime: ServiceRuntime) {
     this.#runtime = runtime;
+  }
+
+  /** Checks the account's hash chain of events; reports the first break. */
+  async verifyChain(accountId: string): Promise<ChainCheck> {
+    return verifyChain(await this.#runtime.store.readAuditChain(accountId));
   }
 
   /**

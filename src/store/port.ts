@@ -1,3 +1,4 @@
+import type { ChainedAuditEvent } from "../domain/audit-chain.ts";
 import type { IpRestriction } from "../domain/ip-allow-list.ts";
 import type { LifecycleThresholds } from "../domain/lifecycle-policy.ts";
 import type { PagePosition } from "../domain/page-token.ts";
@@ -158,6 +159,8 @@ export interface Store {
   recordCredentialUses(uses: CredentialUse[]): Promise<void>;
 
   listAuditEvents(query: Page & { accountId: string }): Promise<AuditEvent[]>;
+  /** The account's chained events in chain order (events from before the chain are left out). */
+  readAuditChain(accountId: string): Promise<ChainedAuditEvent[]>;
   /** An event that belongs to no change of state (a refused authentication, say). */
   insertAuditEvent(event: AuditEvent): Promise<void>;
 

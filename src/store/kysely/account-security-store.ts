@@ -1,16 +1,9 @@
 import type { IpRestriction } from "../../domain/ip-allow-list.ts";
 import type { Account, AllowedOrigin, AuditEvent, ClientCertificate } from "../../domain/types.ts";
 import type { Page } from "../port.ts";
+import { appendAudit } from "./audit-chain.ts";
 import { keysetPage } from "./keyset.ts";
-import {
-  auditToRow,
-  certificateToRow,
-  iso,
-  originToRow,
-  rowToAccount,
-  rowToCertificate,
-  rowToOrigin,
-} from "./rows.ts";
+import { certificateToRow, iso, originToRow, rowToAccount, rowToCertificate, rowToOrigin } from "./rows.ts";
 import { KyselyServiceTokenStore } from "./service-token-store.ts";
 import type { Database } from "./tables.ts";
 
@@ -41,7 +34,7 @@ export class KyselyAccountSecurityStore extends KyselyServiceTokenStore {
         .executeTakeFirstOrThrow();
       if (Number(count) >= input.max) return { outcome: "FULL" as const };
       await trx.insertInto("allowed_origins").values(originToRow(input.origin)).execute();
-      await trx.insertInto("audit_events").values(auditToRow(input.audit)).execute();
+      await appendAudit(trx, input.audit);
       return { outcome: "INSERTED" as const };
     });
   }
@@ -68,7 +61,7 @@ export class KyselyAccountSecurityStore extends KyselyServiceTokenStore {
         .where("origin_id", "=", input.originId)
         .executeTakeFirst();
       if (Number(deleted.numDeletedRows) !== 1) return false;
-      await trx.insertInto("audit_events").values(auditToRow(input.audit)).execute();
+      await appendAudit(trx, input.audit);
       return true;
     });
   }
@@ -132,7 +125,7 @@ export class KyselyAccountSecurityStore extends KyselyServiceTokenStore {
         .where("account_id", "=", accountId)
         .returningAll()
         .executeTakeFirstOrThrow();
-      await trx.insertInto("audit_events").values(auditToRow(audit)).execute();
+      await appendAudit(trx, audit);
       return rowToAccount(row);
     });
   }
@@ -145,7 +138,7 @@ export class KyselyAccountSecurityStore extends KyselyServiceTokenStore {
         .set({ mtls_enabled: 1 })
         .where("account_id", "=", input.certificate.accountId)
         .execute();
-      await trx.insertInto("audit_events").values(auditToRow(input.audit)).execute();
+      await appendAudit(trx, input.audit);
     });
   }
 
@@ -203,7 +196,7 @@ export class KyselyAccountSecurityStore extends KyselyServiceTokenStore {
         .returningAll()
         .executeTakeFirst();
       if (!row) return null;
-      await trx.insertInto("audit_events").values(auditToRow(input.audit)).execute();
+      await appendAudit(trx, input.audit);
       return rowToCertificate(row);
     });
   }

@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+import type { ChainedAuditEvent } from "../../domain/audit-chain.ts";
 import type { LifecycleThresholds } from "../../domain/lifecycle-policy.ts";
 import type { Account, AuditEvent, Credential } from "../../domain/types.ts";
 import type {
@@ -16,11 +17,11 @@ import type {
   Store,
 } from "../port.ts";
 import { KyselyAccountSecurityStore } from "./account-security-store.ts";
+import { appendAudit } from "./audit-chain.ts";
 import { keysetPage } from "./keyset.ts";
 import { ruleApplies, ruleChange } from "./lifecycle-rules.ts";
 import {
   accountToRow,
-  auditToRow,
   credentialToRow,
   idempotencyToRow,
   iso,
@@ -43,7 +44,7 @@ export class KyselyStore extends KyselyAccountSecurityStore implements Store {
       await trx.insertInto("accounts").values(accountToRow(input.account)).execute();
       if (input.link) await trx.insertInto("onboarding_links").values(linkToRow(input.link)).execute();
       if (input.audit.length > 0) {
-        await trx.insertInto("audit_events").values(input.audit.map(auditToRow)).execute();
+        await appendAudit(trx, input.audit);
       }
     });
   }
@@ -78,7 +79,7 @@ export class KyselyStore extends KyselyAccountSecurityStore implements Store {
         .where("revoked_at", "is", null)
         .execute();
       await trx.insertInto("onboarding_links").values(linkToRow(input.link)).execute();
-      await trx.insertInto("audit_events").values(auditToRow(input.audit)).execute();
+      await appendAudit(trx, input.audit);
     });
   }
 
@@ -112,7 +113,7 @@ export class KyselyStore extends KyselyAccountSecurityStore implements Store {
           .values(credentialToRow(input.initial.credential, input.initial.secret))
           .execute();
         if (input.audit.length > 0) {
-          await trx.insertInto("audit_events").values(input.audit.map(auditToRow)).execute();
+          await appendAudit(trx, input.audit);
         }
         return { outcome: "CLAIMED" };
       }
@@ -131,7 +132,7 @@ export class KyselyStore extends KyselyAccountSecurityStore implements Store {
   async insertCredential(input: NewCredential & { audit: AuditEvent }): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       await trx.insertInto("credentials").values(credentialToRow(input.credential, input.secret)).execute();
-      await trx.insertInto("audit_events").values(auditToRow(input.audit)).execute();
+      await appendAudit(trx, input.audit);
     });
   }
 
@@ -184,7 +185,7 @@ export class KyselyStore extends KyselyAccountSecurityStore implements Store {
         .returningAll()
         .executeTakeFirst();
       if (!row) return null;
-      await trx.insertInto("audit_events").values(auditToRow(input.audit)).execute();
+      await appendAudit(trx, input.audit);
       return rowToCredential(row);
     });
   }
@@ -200,7 +201,7 @@ export class KyselyStore extends KyselyAccountSecurityStore implements Store {
         .returningAll()
         .executeTakeFirst();
       if (!row) return null;
-      await trx.insertInto("audit_events").values(auditToRow(input.audit)).execute();
+      await appendAudit(trx, input.audit);
       return rowToCredential(row);
     });
   }
@@ -224,7 +225,7 @@ export class KyselyStore extends KyselyAccountSecurityStore implements Store {
         .returningAll()
         .executeTakeFirst();
       if (!row) return null;
-      await trx.insertInto("audit_events").values(auditToRow(input.audit)).execute();
+      await appendAudit(trx, input.audit);
       return rowToCredential(row);
     });
   }
@@ -270,7 +271,7 @@ export class KyselyStore extends KyselyAccountSecurityStore implements Store {
         .insertInto("credentials")
         .values(credentialToRow(rotation.successor.credential, rotation.successor.secret))
         .execute();
-      await trx.insertInto("audit_events").values(rotation.audit.map(auditToRow)).execute();
+      await appendAudit(trx, rotation.audit);
       return rowToCredential(old);
     });
   }
@@ -302,13 +303,29 @@ export class KyselyStore extends KyselyAccountSecurityStore implements Store {
         .returningAll()
         .executeTakeFirst();
       if (!row) return null;
-      await trx.insertInto("audit_events").values(auditToRow(input.audit)).execute();
+      await appendAudit(trx, input.audit);
       return rowToCredential(row);
     });
   }
 
+  async readAuditChain(accountId: string): Promise<ChainedAuditEvent[]> {
+    const rows = await this.db
+      .selectFrom("audit_events")
+      .selectAll()
+      .where("account_id", "=", accountId)
+      .where("seq", "is not", null)
+      .orderBy("seq", "asc")
+      .execute();
+    return rows.map((row) => ({
+      ...rowToAudit(row),
+      seq: Number(row.seq),
+      prevHash: row.prev_hash ?? "",
+      hash: row.hash ?? "",
+    }));
+  }
+
   async insertAuditEvent(event: AuditEvent): Promise<void> {
-    await this.db.insertInto("audit_events").values(auditToRow(event)).execute();
+    await this.db.transaction().execute((trx) => appendAudit(trx, event));
   }
 
   async listAuditEvents(query: Page & { accountId: string }): Promise<AuditEvent[]> {

@@ -203,6 +203,19 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable("credentials").addColumn("permissions", "text").execute();
     },
   },
+  "0007_audit_chain": {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema.alterTable("audit_events").addColumn("seq", "integer").execute();
+      await db.schema.alterTable("audit_events").addColumn("prev_hash", "text").execute();
+      await db.schema.alterTable("audit_events").addColumn("hash", "text").execute();
+      await db.schema
+        .createIndex("audit_events_chain")
+        .on("audit_events")
+        .columns(["account_id", "seq"])
+        .unique()
+        .execute();
+    },
+  },
 };
 
 export const MIGRATION_NAMES: readonly string[] = Object.keys(migrations).sort();

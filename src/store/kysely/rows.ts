@@ -199,7 +199,8 @@ export function rowToLink(r: OnboardingLinksTable): OnboardingLink {
   };
 }
 
-export function auditToRow(e: AuditEvent): AuditEventsTable {
+/** An event's own columns; its place in the chain is added by `appendAudit`. */
+export function auditToRow(e: AuditEvent): Omit<AuditEventsTable, "seq" | "prev_hash" | "hash"> {
   return {
     event_id: e.eventId,
     account_id: e.accountId,

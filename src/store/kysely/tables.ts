@@ -86,6 +86,10 @@ export interface AuditEventsTable {
   status_after: string | null;
   reason: string | null;
   occurred_at: string;
+  /** Place in the account's hash chain (null for events written before the chain existed). */
+  seq: number | null;
+  prev_hash: string | null;
+  hash: string | null;
 }
 
 export interface IdempotencyKeysTable {
