@@ -16,7 +16,8 @@ export async function appendAudit(
   const list: readonly AuditEvent[] = Array.isArray(events) ? events : [events as AuditEvent];
   if (list.length === 0) return;
   const tips = new Map<string, { seq: number; hash: string }>();
-  for (const accountId of new Set(list.map((e) => e.accountId))) {
+  // In one order always, so that two writers of the same accounts cannot deadlock.
+  for (const accountId of [...new Set(list.map((e) => e.accountId))].sort()) {
     await trx
       .updateTable("accounts")
       .set((eb) => ({ account_id: eb.ref("account_id") }))
