@@ -1,7 +1,26 @@
-import { describe } from "vitest";
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { describe, expect, it } from "vitest";
 import { openTestPostgresStore, TEST_DATABASE_URL } from "./postgres.ts";
 import { storeContract } from "./store-contract.ts";
 
 describe.skipIf(!TEST_DATABASE_URL)("PostgreSQL (TEST_DATABASE_URL)", () => {
   storeContract("PostgreSQL store", () => openTestPostgresStore());
+
+  it("migrates its own schema although another schema of the database holds migration tables", async () => {
+    const decoy = `decoy_${randomBytes(5).toString("hex")}`;
+    const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await client.connect();
+    try {
+      await client.query(`create schema ${decoy}`);
+      await client.query(`create table ${decoy}.kysely_migration (name text)`);
+      await client.query(`create table ${decoy}.kysely_migration_lock (id text)`);
+      const store = await openTestPostgresStore();
+      await expect(store.ping()).resolves.toBeUndefined();
+      await store.close();
+    } finally {
+      await client.query(`drop schema if exists ${decoy} cascade`);
+      await client.end();
+    }
+  });
 });

@@ -224,8 +224,15 @@ const provider: MigrationProvider = {
   getMigrations: async () => migrations,
 };
 
-export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
-  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+/**
+ * Runs the pending migrations. On PostgreSQL pass the schema in use: without it the migrator takes
+ * a migration table of any other schema in the database (a deployment's or a test's) for its own.
+ */
+export async function migrateToLatest(
+  db: Kysely<unknown>,
+  options: { migrationTableSchema?: string } = {},
+): Promise<void> {
+  const { error, results } = await new Migrator({ db, provider, ...options }).migrateToLatest();
   const failed = results?.find((r) => r.status === "Error");
   if (error || failed) {
     throw new Error(`Database migration ${failed?.migrationName ?? ""} failed`, { cause: error });

@@ -31,6 +31,8 @@ export async function openPostgresStore(
   pool.on("error", () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   if (schema) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
-  await migrateToLatest(db as Kysely<unknown>);
+  // The schema this connection works in (the option, the URL's search_path, or public).
+  const current = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+  await migrateToLatest(db as Kysely<unknown>, { migrationTableSchema: current.rows[0]?.schema ?? "public" });
   return new KyselyStore(db);
 }
