@@ -91,7 +91,9 @@ export function composeAuthorization(parts: AuthorizationParts): AuthorizationSe
   const accounts = new AccountService(runtime, parts.onboarding);
   const authenticator = new Authenticator(runtime, { brand: config.brand, peppers: parts.peppers });
   const access = new AccessPolicy(runtime, parts.ca);
-  const rateLimits = new RateLimitService(parts.counter, config.rateLimits);
+  const rateLimits = new RateLimitService(parts.counter, config.rateLimits, (id) =>
+    runtime.store.countPartnerAccounts(id),
+  );
   const authGuard = new AuthFailureGuard(parts.counter, config.authFailureLimits);
   const authorizer = new RequestAuthorizer({
     authenticator,
@@ -201,6 +203,7 @@ export async function compose(input: ComposeInput): Promise<Composed> {
         origins,
         usage,
         rateLimits,
+        perSource: { counter, ...config.clientSessionSourceLimits },
         brand: config.brand,
         serverSecret: input.pepper,
         ttlMs: config.clientSessionTtlMs,

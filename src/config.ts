@@ -50,6 +50,8 @@ export interface Config {
   readonly operatorFailuresPerIp: RateLimit;
   readonly linkFailuresPerIp: RateLimit;
   readonly clientSessionTtlMs: number;
+  /** Anonymous browser-session traffic: per source address and per Client ID, before any account's budget. */
+  readonly clientSessionSourceLimits: { readonly perIp: RateLimit; readonly perClientId: RateLimit };
   /** Shared limits and the invalidation bus; null runs one instance on its own. */
   readonly redisUrl: string | null;
   /** How many instances share the limits: each keeps 1/n of a budget while Redis is down. */
@@ -340,6 +342,10 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
     operatorFailuresPerIp: rateLimit(env, "OPERATOR_FAILURES_PER_IP", "10/1m"),
     linkFailuresPerIp: rateLimit(env, "LINK_FAILURES_PER_IP", "20/1m"),
     clientSessionTtlMs: duration(env, "CLIENT_SESSION_TTL", "PT15M", 60_000),
+    clientSessionSourceLimits: Object.freeze({
+      perIp: rateLimit(env, "CLIENT_SESSIONS_PER_IP", "20/1s"),
+      perClientId: rateLimit(env, "CLIENT_SESSIONS_PER_CLIENT_ID", "50/1s"),
+    }),
     redisUrl: redisUrl(env),
     instanceCount: positiveInteger(env, "INSTANCE_COUNT", 1),
     redisKeyPrefix: redisKeyPrefix(env),

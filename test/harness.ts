@@ -74,6 +74,8 @@ export async function startHarness(
     AUTH_FAILURES_PER_KEY: "1000000/1m",
     OPERATOR_FAILURES_PER_IP: "1000000/1m",
     LINK_FAILURES_PER_IP: "1000000/1m",
+    CLIENT_SESSIONS_PER_IP: "1000000/1s",
+    CLIENT_SESSIONS_PER_CLIENT_ID: "1000000/1s",
   };
   const config = loadConfig({
     DATA_DIR: dataDir,

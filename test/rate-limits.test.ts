@@ -100,6 +100,75 @@ describe("per-account rate limits", () => {
     expect(seen.headers["x-ratelimit-remaining"]).toBe("39");
   });
 
+  it("a noisy Partner Account cannot starve its sibling or its parent", async () => {
+    h = await startHarness({ RATE_LIMIT_PARTNER_MANAGEMENT: "20/60s" });
+    const parent = await onboardAcquiringPartner(h);
+    const noisy = await onboardPartnerAccount(h, parent, "Noisy");
+    const quiet = await onboardPartnerAccount(h, parent, "Quiet");
+    const noisyResults: number[] = [];
+    for (let i = 0; i < 47; i++) noisyResults.push((await get(noisy.apiKey)).statusCode);
+    const admittedNoisy = noisyResults.filter((s) => s === 200).length;
+    expect(admittedNoisy).toBeLessThanOrEqual(20);
+    const quietResults: number[] = [];
+    for (let i = 0; i < 5; i++) quietResults.push((await get(quiet.apiKey)).statusCode);
+    const parentResults: number[] = [];
+    for (let i = 0; i < 2; i++) parentResults.push((await get(parent.apiKey)).statusCode);
+    process.stdout.write(
+      `fairness: noisy child ${admittedNoisy}/47 admitted; quiet sibling ${quietResults.filter((s) => s === 200).length}/5; parent ${parentResults.filter((s) => s === 200).length}/2\n`,
+    );
+    expect(quietResults.filter((s) => s === 200).length / quietResults.length).toBeGreaterThanOrEqual(0.95);
+    expect(parentResults).toEqual([200, 200]);
+  });
+
+  it("a flood of one public Client ID spends its own budgets, not its siblings'", async () => {
+    h = await startHarness({
+      RATE_LIMIT_CLIENT_SESSIONS: "20/60s",
+      CLIENT_SESSIONS_PER_IP: "10/60s",
+      CLIENT_SESSIONS_PER_CLIENT_ID: "15/60s",
+    });
+    const parent = await onboardAcquiringPartner(h);
+    const merchants = [
+      await onboardPartnerAccount(h, parent, "Flooded"),
+      await onboardPartnerAccount(h, parent, "Sibling"),
+    ];
+    const clientIds: string[] = [];
+    for (const merchant of merchants) {
+      await h.app.inject({
+        method: "POST",
+        url: "/v1/account/allowed-origins",
+        headers: basic(merchant.apiKey),
+        payload: { origin: "shop.example" },
+      });
+      const created = await h.app.inject({
+        method: "POST",
+        url: "/v1/account/credentials",
+        headers: basic(merchant.apiKey),
+        payload: { type: "CLIENT", environment: "LIVE" },
+      });
+      clientIds.push(json<{ client_id: string }>(created).client_id);
+    }
+    const session = (clientId: string, remoteAddress: string) =>
+      h.app.inject({
+        method: "POST",
+        url: "/v1/client/sessions",
+        headers: { origin: "https://shop.example" },
+        payload: { client_id: clientId },
+        remoteAddress,
+      });
+    const flood: number[] = [];
+    for (let i = 0; i < 47; i++) flood.push((await session(clientIds[0] ?? "", "203.0.113.66")).statusCode);
+    expect(flood.filter((s) => s === 201).length).toBe(10); // the address's own budget
+    // From many addresses, the Client ID's own budget ends it.
+    const spread: number[] = [];
+    for (let i = 0; i < 20; i++)
+      spread.push((await session(clientIds[0] ?? "", `198.51.100.${i + 1}`)).statusCode);
+    expect(spread.filter((s) => s === 201).length).toBe(5);
+    const sibling: number[] = [];
+    for (let i = 0; i < 5; i++)
+      sibling.push((await session(clientIds[1] ?? "", `192.0.2.${i + 1}`)).statusCode);
+    expect(sibling).toEqual([201, 201, 201, 201, 201]);
+  });
+
   it("rejects bad overrides and unknown categories", async () => {
     h = await startHarness();
     const partner = await onboardAcquiringPartner(h);

@@ -1004,6 +1004,20 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       });
     });
 
+    describe("countPartnerAccounts", () => {
+      it("counts an Acquiring Partner's Partner Accounts only", async () => {
+        const parent = await addAccount(makeAccount(1));
+        const other = await addAccount(makeAccount(2));
+        expect(await store.countPartnerAccounts(parent.accountId)).toBe(0);
+        for (const n of [3, 4]) {
+          await addAccount(makeAccount(n, { kind: "PARTNER_ACCOUNT", parentAccountId: parent.accountId }));
+        }
+        await addAccount(makeAccount(5, { kind: "PARTNER_ACCOUNT", parentAccountId: other.accountId }));
+        expect(await store.countPartnerAccounts(parent.accountId)).toBe(2);
+        expect(await store.countPartnerAccounts(other.accountId)).toBe(1);
+      });
+    });
+
     describe("insertAuditEvent", () => {
       it("adds an event of its own, found with the account's others", async () => {
         const account = await addAccount(makeAccount(1));

@@ -44,11 +44,3 @@ export function parseRateLimit(text: string): RateLimit | null {
 export function formatRateLimit(limit: RateLimit): string {
   return `${limit.points}/${limit.windowSeconds}s`;
 }
-
-/**
- * Of several levels counted at once (most specific first), the one to report: the refusal, else
- * the first level's, so that an account sees its own budget and never its parent's activity.
- */
-export function reportedLevel(decisions: readonly RateDecision[]): RateDecision | null {
-  return decisions.find((d) => !d.allowed) ?? decisions[0] ?? null;
-}

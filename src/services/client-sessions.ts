@@ -1,9 +1,10 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { AppError, invalidParameter } from "../domain/errors.ts";
 import { parseKey } from "../domain/key-format.ts";
-import { type RateDecision, rateLimited } from "../domain/rate-limit.ts";
+import { type RateDecision, type RateLimit, rateLimited } from "../domain/rate-limit.ts";
 import type { Account, Credential, Environment } from "../domain/types.ts";
 import type { AllowedOriginService } from "./allowed-origins.ts";
+import type { RateCounter } from "./rate-limiter.ts";
 import type { RateLimitService } from "./rate-limits.ts";
 import type { ServiceRuntime } from "./runtime.ts";
 import type { UsageRecorder } from "./usage-recorder.ts";
@@ -39,6 +40,7 @@ export class ClientSessionService {
   readonly #key: Buffer;
   readonly #ttlMs: number;
   readonly #rateLimits: RateLimitService;
+  readonly #perSource: { counter: RateCounter; perIp: RateLimit; perClientId: RateLimit };
 
   constructor(
     runtime: ServiceRuntime,
@@ -46,6 +48,8 @@ export class ClientSessionService {
       origins: AllowedOriginService;
       usage: UsageRecorder;
       rateLimits: RateLimitService;
+      /** Budgets of anonymous session traffic per source address and per Client ID. */
+      perSource: { counter: RateCounter; perIp: RateLimit; perClientId: RateLimit };
       brand: string;
       serverSecret: string;
       ttlMs: number;
@@ -53,6 +57,7 @@ export class ClientSessionService {
   ) {
     this.#runtime = runtime;
     this.#rateLimits = options.rateLimits;
+    this.#perSource = options.perSource;
     this.#origins = options.origins;
     this.#usage = options.usage;
     this.#brand = options.brand;
@@ -77,6 +82,15 @@ export class ClientSessionService {
       !(await this.#origins.allows(credential.accountId, input.origin, credential.environment))
     ) {
       throw new AppError("FORBIDDEN", "This origin is not allowed for this Client ID");
+    }
+    // Anonymous traffic: first a budget per source address and per Client ID, so one browser
+    // flood spends its own budget before it can touch any account's.
+    for (const [key, limit] of [
+      [`client-session-ip:${input.sourceIp ?? "unknown"}`, this.#perSource.perIp],
+      [`client-session-id:${credential.credentialId}`, this.#perSource.perClientId],
+    ] as const) {
+      const decision = await this.#perSource.counter.consume(key, limit);
+      if (!decision.allowed) throw rateLimited(decision, "client sessions from here");
     }
     const rate = await this.#rateLimits.consume(
       await this.#accountLevels(credential.accountId),

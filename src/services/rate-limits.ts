@@ -1,4 +1,4 @@
-import { parseRateLimit, type RateDecision, type RateLimit, reportedLevel } from "../domain/rate-limit.ts";
+import { parseRateLimit, type RateDecision, type RateLimit } from "../domain/rate-limit.ts";
 import type { Account } from "../domain/types.ts";
 import type { RateCounter } from "./rate-limiter.ts";
 
@@ -10,10 +10,17 @@ import type { RateCounter } from "./rate-limiter.ts";
 export class RateLimitService {
   readonly #counter: RateCounter;
   readonly #defaults: ReadonlyMap<string, RateLimit>;
+  readonly #countMembers: (accountId: string) => Promise<number>;
+  readonly #sizes = new Map<string, { size: number; at: number }>();
 
-  constructor(counter: RateCounter, defaults: ReadonlyMap<string, RateLimit>) {
+  constructor(
+    counter: RateCounter,
+    defaults: ReadonlyMap<string, RateLimit>,
+    countMembers: (acquiringPartnerId: string) => Promise<number>,
+  ) {
     this.#counter = counter;
     this.#defaults = defaults;
+    this.#countMembers = countMembers;
   }
 
   get categories(): string[] {
@@ -31,20 +38,40 @@ export class RateLimitService {
   }
 
   /**
-   * Counts one request against each account's budget, most specific first; a refusal stops there,
-   * so a Partner Account over its own limit does not also drain its Acquiring Partner's budget.
-   * The refusal is reported, else the most specific level (the account acted on): an account is
-   * never shown its parent's activity.
+   * Counts one request against its member's budget (the account acted on; an Acquiring Partner's
+   * own traffic has a member budget of its own) and, for members of an Acquiring Partner's family,
+   * against the Acquiring Partner's aggregate. A member over its own budget is refused there and
+   * drains nothing else. When the aggregate is spent, a member that has used no more than its fair
+   * share of it (the aggregate ÷ the family's size) still passes: one noisy Partner Account cannot
+   * starve its siblings or its parent. The member's own level is reported unless the aggregate
+   * refuses: an account is never shown its family's activity.
    */
-  async consume(accounts: readonly Account[], category: string): Promise<RateDecision | null> {
-    const decisions: RateDecision[] = [];
-    for (const account of accounts) {
-      const limit = this.limitFor(account, category);
-      if (!limit) continue;
-      const decision = await this.#counter.consume(`${category}:${account.accountId}`, limit);
-      decisions.push(decision);
-      if (!decision.allowed) break;
-    }
-    return reportedLevel(decisions);
+  async consume(levels: readonly Account[], category: string): Promise<RateDecision | null> {
+    const [member, ...rest] = levels;
+    if (!member) return null;
+    const family = rest[rest.length - 1] ?? (member.kind === "ACQUIRING_PARTNER" ? member : null);
+    const memberLimit = this.limitFor(member, category);
+    const memberKey =
+      family === member ? `${category}:${member.accountId}:own` : `${category}:${member.accountId}`;
+    const own = memberLimit ? await this.#counter.consume(memberKey, memberLimit) : null;
+    if (own && !own.allowed) return own;
+    const familyLimit = family ? this.limitFor(family, category) : null;
+    if (!family || !familyLimit) return own;
+    const aggregate = await this.#counter.consume(`${category}:${family.accountId}`, familyLimit);
+    if (aggregate.allowed) return own ?? aggregate;
+    const used = own && memberLimit ? memberLimit.points - own.remaining : Number.POSITIVE_INFINITY;
+    const share = familyLimit.points / (1 + (await this.#familySize(family.accountId)));
+    return used <= share ? own : aggregate;
+  }
+
+  /** Partner Accounts of an Acquiring Partner, remembered for a minute (asked only when a family is busy). */
+  async #familySize(accountId: string): Promise<number> {
+    const now = Date.now();
+    const cached = this.#sizes.get(accountId);
+    if (cached && now - cached.at < 60_000) return cached.size;
+    const size = await this.#countMembers(accountId);
+    if (this.#sizes.size > 10_000) this.#sizes.clear();
+    this.#sizes.set(accountId, { size, at: now });
+    return size;
   }
 }

@@ -110,6 +110,8 @@ export interface IdempotencyRecord {
 export interface Store {
   createAccount(input: { account: Account; audit: AuditEvent[]; link: OnboardingLink | null }): Promise<void>;
   findAccount(accountId: string): Promise<Account | null>;
+  /** How many Partner Accounts an Acquiring Partner has. */
+  countPartnerAccounts(parentAccountId: string): Promise<number>;
   listAccounts(
     query: Page & { parentAccountId?: string; kind?: AccountKind; environment?: Environment },
   ): Promise<Account[]>;

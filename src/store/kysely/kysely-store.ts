@@ -58,6 +58,15 @@ export class KyselyStore extends KyselyAccountSecurityStore implements Store {
     return row ? rowToAccount(row) : null;
   }
 
+  async countPartnerAccounts(parentAccountId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom("accounts")
+      .select((eb) => eb.fn.countAll().as("n"))
+      .where("parent_account_id", "=", parentAccountId)
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
   async listAccounts(
     query: Page & { parentAccountId?: string; kind?: string; environment?: string },
   ): Promise<Account[]> {
