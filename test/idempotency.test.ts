@@ -66,6 +66,7 @@ describe("Klarna-Idempotency-Key", () => {
       keyHash: "orphan",
       requestHash: "r",
       state: "PENDING" as const,
+      resourceId: null,
       responseStatus: null,
       responseCiphertext: null,
       createdAt: now,
@@ -195,5 +196,41 @@ describe("Klarna-Idempotency-Key", () => {
       kind: "REPLAY",
       response: { status: 201, body: '{"id":1,"api_key_redacted":true}' },
     });
+  });
+
+  it("never applies a change twice when its answer was lost after the change", async () => {
+    await h.close();
+    // The store fails to keep the answer, as a crash between the change and its answer would.
+    let failCompletion = true;
+    h = await startHarness(
+      {},
+      {
+        wrapStore: (inner) =>
+          new Proxy(inner, {
+            get(target, property, receiver) {
+              if (property === "completeIdempotencyKey" && failCompletion) {
+                return async () => {
+                  throw new Error("connection lost");
+                };
+              }
+              const value = Reflect.get(target, property, receiver);
+              return typeof value === "function" ? value.bind(target) : value;
+            },
+          }),
+      },
+    );
+    partner = await onboardAcquiringPartner(h);
+    const payload = { type: "API", environment: "LIVE", description: "once" };
+    const first = await createWithKey("crash-1", payload);
+    expect(first.statusCode).toBe(201);
+    const createdId = json<{ credential_id: string }>(first).credential_id;
+    const count = await countCredentials();
+    failCompletion = false;
+    h.clock.advance(5 * 60_000); // long after a PENDING key would be taken over
+    const retry = await createWithKey("crash-1", payload);
+    expect(retry.statusCode).toBe(409);
+    expect(json(retry)).toMatchObject({ error_type: "RESOURCE_ERROR", error_code: "RESOURCE_CONFLICT" });
+    expect(json<{ error_message: string }>(retry).error_message).toContain(createdId);
+    expect(await countCredentials()).toBe(count);
   });
 });

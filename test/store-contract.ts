@@ -124,6 +124,7 @@ function makeIdempotency(keyHash: string, overrides: Partial<IdempotencyRecord> 
     keyHash,
     requestHash: "request-hash-1",
     state: "PENDING",
+    resourceId: null,
     responseStatus: null,
     responseCiphertext: null,
     createdAt: at(0),

@@ -7,7 +7,7 @@ import type { AccessPolicy } from "./access-policy.ts";
 import { auditEvent } from "./audit.ts";
 import type { CertificateAuthority } from "./certificate-authority.ts";
 import { fetchPage, type Paged } from "./paging.ts";
-import type { RequestContext, ServiceRuntime } from "./runtime.ts";
+import { idempotencyMark, type RequestContext, type ServiceRuntime } from "./runtime.ts";
 
 /** The caller's own view of the request it is making: needed to avoid locking itself out. */
 export interface CallerTransport {
@@ -149,6 +149,7 @@ export class AccountSecurityService {
     };
     await this.#runtime.store.insertClientCertificate({
       certificate,
+      idempotency: idempotencyMark(context, certificate.certificateId),
       audit: auditEvent(this.#runtime, context, {
         accountId: account.accountId,
         action: "client_certificate.created",

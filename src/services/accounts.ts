@@ -5,7 +5,7 @@ import { type Account, actorLabel, DEFAULT_ACCOUNT_SECURITY, type Environment } 
 import { auditEvent } from "./audit.ts";
 import type { IssuedLink, OnboardingService } from "./onboarding.ts";
 import { fetchPage, type Paged } from "./paging.ts";
-import type { RequestContext, ServiceRuntime } from "./runtime.ts";
+import { idempotencyMark, type RequestContext, type ServiceRuntime } from "./runtime.ts";
 
 type PageRequest = { pageSize: number; pageToken?: string };
 
@@ -38,6 +38,7 @@ export class AccountService {
     const link = this.#onboarding.newLink(account.accountId);
     await this.#runtime.store.createAccount({
       account,
+      idempotency: idempotencyMark(context, account.accountId),
       link: link.link,
       audit: [
         auditEvent(this.#runtime, context, {
@@ -82,6 +83,7 @@ export class AccountService {
     };
     await this.#runtime.store.createAccount({
       account,
+      idempotency: idempotencyMark(context, account.accountId),
       link: null,
       audit: [
         auditEvent(this.#runtime, context, {

@@ -20,7 +20,7 @@ import {
 import { auditEvent } from "./audit.ts";
 import { type KeySettings, mintCredential } from "./credential-factory.ts";
 import { fetchPage, type Paged } from "./paging.ts";
-import type { RequestContext, ServiceRuntime } from "./runtime.ts";
+import { idempotencyMark, type RequestContext, type ServiceRuntime } from "./runtime.ts";
 
 export interface CreatedCredential {
   credential: Credential;
@@ -79,6 +79,7 @@ export class CredentialService {
       credential: minted.credential,
       secret: minted.secret,
       audit,
+      idempotency: idempotencyMark(context, minted.credential.credentialId),
     });
     return { credential: minted.credential, apiKey: minted.apiKey };
   }
@@ -192,6 +193,7 @@ export class CredentialService {
       rotationEnd: options.end,
       disableNow,
       at,
+      idempotency: idempotencyMark(context, minted.credential.credentialId),
       audit: [
         auditEvent(this.#runtime, context, {
           ...facts,

@@ -70,6 +70,7 @@ export class IdempotencyService {
         keyHash,
         requestHash: input.requestHash,
         state: "PENDING",
+        resourceId: null,
         responseStatus: null,
         responseCiphertext: null,
         createdAt: now,
@@ -82,6 +83,13 @@ export class IdempotencyService {
       throw new AppError(
         "IDEMPOTENCY_KEY_REUSED",
         "This idempotency key was already used with a different request; use a new key",
+      );
+    }
+    if (existing.state === "APPLIED") {
+      // The change was made, and then the answer was lost (a crash, a failed write): never again.
+      throw new AppError(
+        "RESOURCE_CONFLICT",
+        `This request was already applied (it created ${existing.resourceId ?? "its resource"}), but its answer was lost; read the resource instead of retrying`,
       );
     }
     if (existing.state !== "COMPLETE" || existing.responseStatus === null || !existing.responseCiphertext) {

@@ -9,6 +9,14 @@ export interface ServiceRuntime {
   random: Random;
 }
 
+/** The idempotency mark of a change that creates `resourceId`, when the request holds a key. */
+export function idempotencyMark(
+  context: RequestContext,
+  resourceId: string,
+): { keyHash: string; resourceId: string } | undefined {
+  return context.idempotencyKeyHash ? { keyHash: context.idempotencyKeyHash, resourceId } : undefined;
+}
+
 /** Who is asking, and from where: recorded on every audit event. */
 export interface RequestContext {
   actor: Actor;
@@ -20,4 +28,6 @@ export interface RequestContext {
   environments?: readonly Environment[];
   /** What the actor's key may do (and so hand on); absent or null: everything. */
   permissions?: readonly string[] | null;
+  /** The request's idempotency key (hashed), marked applied by the change it makes. */
+  idempotencyKeyHash?: string | null;
 }

@@ -89,12 +89,25 @@ export interface Rotation {
   disableNow: boolean;
   at: Date;
   audit: AuditEvent[];
+  idempotency?: IdempotencyMark;
+}
+
+/**
+ * A change made under an idempotency key: the change's own transaction marks the key APPLIED, so
+ * that a retry after a crash between the change and its answer can never apply it twice.
+ */
+export interface IdempotencyMark {
+  keyHash: string;
+  /** What the change created (a credential, an account, a certificate). */
+  resourceId: string;
 }
 
 export interface IdempotencyRecord {
   keyHash: string;
   requestHash: string;
-  state: "PENDING" | "COMPLETE";
+  /** PENDING: reserved; APPLIED: the change is done, its answer not yet kept; COMPLETE: answer kept. */
+  state: "PENDING" | "APPLIED" | "COMPLETE";
+  resourceId: string | null;
   responseStatus: number | null;
   /** The first response, encrypted under a key only the client's idempotency key can derive. */
   responseCiphertext: string | null;
@@ -108,7 +121,12 @@ export interface IdempotencyRecord {
  * (they act only if the row is still in the expected state and report whether they acted).
  */
 export interface Store {
-  createAccount(input: { account: Account; audit: AuditEvent[]; link: OnboardingLink | null }): Promise<void>;
+  createAccount(input: {
+    account: Account;
+    audit: AuditEvent[];
+    link: OnboardingLink | null;
+    idempotency?: IdempotencyMark;
+  }): Promise<void>;
   findAccount(accountId: string): Promise<Account | null>;
   /** How many Partner Accounts an Acquiring Partner has. */
   countPartnerAccounts(parentAccountId: string): Promise<number>;
@@ -127,7 +145,9 @@ export interface Store {
     audit: AuditEvent[];
   }): Promise<ClaimOutcome>;
 
-  insertCredential(input: NewCredential & { audit: AuditEvent }): Promise<void>;
+  insertCredential(
+    input: NewCredential & { audit: AuditEvent; idempotency?: IdempotencyMark },
+  ): Promise<void>;
   findCredentialByLookupId(lookupId: string): Promise<CredentialForAuth | null>;
   findCredential(accountId: string, credentialId: string): Promise<Credential | null>;
   listCredentials(query: CredentialQuery): Promise<Credential[]>;
@@ -197,7 +217,11 @@ export interface Store {
     audit: AuditEvent;
   }): Promise<Account>;
   /** Stores an issued certificate and marks the account as mTLS-enabled. */
-  insertClientCertificate(input: { certificate: ClientCertificate; audit: AuditEvent }): Promise<void>;
+  insertClientCertificate(input: {
+    certificate: ClientCertificate;
+    audit: AuditEvent;
+    idempotency?: IdempotencyMark;
+  }): Promise<void>;
   listClientCertificates(query: Page & { accountId: string }): Promise<ClientCertificate[]>;
   findClientCertificate(accountId: string, certificateId: string): Promise<ClientCertificate | null>;
   /** Whether the account has a certificate that is not revoked and valid at `now`. */

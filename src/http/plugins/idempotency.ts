@@ -4,9 +4,16 @@ import { invalidParameter } from "../../domain/errors.ts";
 import { IDEMPOTENCY_KEY_PATTERN, type IdempotencyService, requestHash } from "../../services/idempotency.ts";
 import type { App } from "../types.ts";
 
+declare module "fastify" {
+  interface FastifyRequest {
+    /** The idempotency key this request holds (hashed): its change marks it applied in the same transaction. */
+    idempotencyKeyHash: string | null;
+  }
+}
+
 /**
- * `<Brand>-Idempotency-Key` on POST and PATCH: the first 2xx result is kept (encrypted) for 24 h
- * and replayed for the same request; other outcomes release the key so the client can retry.
+ * `<Brand>-Idempotency-Key` on POST and PATCH: the first 2xx result is kept (without secrets) for
+ * 24 h and replayed for the same request; other outcomes release the key so the client can retry.
  */
 export function registerIdempotency(
   app: App,
@@ -19,6 +26,7 @@ export function registerIdempotency(
   const headerName = `${options.headerPrefix}-Idempotency-Key`;
   const header = headerName.toLowerCase();
   const started = new WeakMap<FastifyRequest, { keyHash: string }>();
+  app.decorateRequest("idempotencyKeyHash", null);
 
   app.addHook("preHandler", async (request, reply) => {
     if (request.method !== "POST" && request.method !== "PATCH") return;
@@ -34,6 +42,7 @@ export function registerIdempotency(
     });
     if (outcome.kind === "NEW") {
       started.set(request, outcome);
+      request.idempotencyKeyHash = outcome.keyHash;
       return;
     }
     reply

@@ -1,7 +1,8 @@
 import type { IpRestriction } from "../../domain/ip-allow-list.ts";
 import type { Account, AllowedOrigin, AuditEvent, ClientCertificate } from "../../domain/types.ts";
-import type { Page } from "../port.ts";
+import type { IdempotencyMark, Page } from "../port.ts";
 import { appendAudit } from "./audit-chain.ts";
+import { markApplied } from "./idempotency-mark.ts";
 import { keysetPage } from "./keyset.ts";
 import { certificateToRow, iso, originToRow, rowToAccount, rowToCertificate, rowToOrigin } from "./rows.ts";
 import { KyselyServiceTokenStore } from "./service-token-store.ts";
@@ -130,8 +131,13 @@ export class KyselyAccountSecurityStore extends KyselyServiceTokenStore {
     });
   }
 
-  async insertClientCertificate(input: { certificate: ClientCertificate; audit: AuditEvent }): Promise<void> {
+  async insertClientCertificate(input: {
+    certificate: ClientCertificate;
+    audit: AuditEvent;
+    idempotency?: IdempotencyMark;
+  }): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
+      await markApplied(trx, input.idempotency);
       await trx.insertInto("client_certificates").values(certificateToRow(input.certificate)).execute();
       await trx
         .updateTable("accounts")

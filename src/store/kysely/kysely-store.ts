@@ -7,6 +7,7 @@ import type {
   CredentialForAuth,
   CredentialQuery,
   CredentialUse,
+  IdempotencyMark,
   IdempotencyRecord,
   LifecycleRule,
   NewCredential,
@@ -18,6 +19,7 @@ import type {
 } from "../port.ts";
 import { KyselyAccountSecurityStore } from "./account-security-store.ts";
 import { appendAudit } from "./audit-chain.ts";
+import { markApplied } from "./idempotency-mark.ts";
 import { keysetPage } from "./keyset.ts";
 import { ruleApplies, ruleChange } from "./lifecycle-rules.ts";
 import {
@@ -39,8 +41,10 @@ export class KyselyStore extends KyselyAccountSecurityStore implements Store {
     account: Account;
     audit: AuditEvent[];
     link: OnboardingLink | null;
+    idempotency?: IdempotencyMark;
   }): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
+      await markApplied(trx, input.idempotency);
       await trx.insertInto("accounts").values(accountToRow(input.account)).execute();
       if (input.link) await trx.insertInto("onboarding_links").values(linkToRow(input.link)).execute();
       if (input.audit.length > 0) {
@@ -138,10 +142,13 @@ export class KyselyStore extends KyselyAccountSecurityStore implements Store {
     });
   }
 
-  async insertCredential(input: NewCredential & { audit: AuditEvent }): Promise<void> {
+  async insertCredential(
+    input: NewCredential & { audit: AuditEvent; idempotency?: IdempotencyMark },
+  ): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       await trx.insertInto("credentials").values(credentialToRow(input.credential, input.secret)).execute();
       await appendAudit(trx, input.audit);
+      await markApplied(trx, input.idempotency);
     });
   }
 
@@ -281,6 +288,7 @@ export class KyselyStore extends KyselyAccountSecurityStore implements Store {
         .values(credentialToRow(rotation.successor.credential, rotation.successor.secret))
         .execute();
       await appendAudit(trx, rotation.audit);
+      await markApplied(trx, rotation.idempotency);
       return rowToCredential(old);
     });
   }

@@ -216,6 +216,11 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  "0008_idempotency_applied": {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema.alterTable("idempotency_keys").addColumn("resource_id", "text").execute();
+    },
+  },
 };
 
 export const MIGRATION_NAMES: readonly string[] = Object.keys(migrations).sort();

@@ -96,6 +96,7 @@ export interface IdempotencyKeysTable {
   key_hash: string;
   request_hash: string;
   state: string;
+  resource_id: string | null;
   response_status: number | null;
   response_ciphertext: string | null;
   created_at: string;
