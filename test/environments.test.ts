@@ -113,6 +113,41 @@ describe("LIVE and TEST are kept apart", () => {
     expect(disabled.statusCode).toBe(204);
   });
 
+  it("a TEST key reads but never changes a LIVE account's security settings", async () => {
+    h = await startHarness();
+    const partner = await onboardAcquiringPartner(h);
+    const test =
+      json<Created>(await createCredential(partner.apiKey, { type: "API", environment: "TEST" })).api_key ??
+      "";
+    for (const [method, url, payload] of [
+      [
+        "PUT",
+        "/v1/account/ip-restriction",
+        { enforcement_mode: "ENFORCED", allowed_ips: ["10.0.0.0/8"], force: true },
+      ],
+      ["PUT", "/v1/account/mtls-enforcement", { enforced_from: "NOW" }],
+      ["POST", "/v1/account/allowed-origins", { origin: "evil.example" }],
+    ] as const) {
+      const refused = await h.app.inject({ method, url, headers: basic(test), payload });
+      expect(refused.statusCode, url).toBe(403);
+      expect(json<{ error_message: string }>(refused).error_message).toMatch(/TEST key.*LIVE account/);
+    }
+    const read = await h.app.inject({
+      method: "GET",
+      url: "/v1/account/ip-restriction",
+      headers: basic(test),
+    });
+    expect(read.statusCode).toBe(200);
+    // The LIVE key still can.
+    const allowed = await h.app.inject({
+      method: "POST",
+      url: "/v1/account/allowed-origins",
+      headers: basic(partner.apiKey),
+      payload: { origin: "shop.example" },
+    });
+    expect(allowed.statusCode).toBe(201);
+  });
+
   it("a LIVE key manages its account's LIVE and TEST credentials", async () => {
     h = await startHarness();
     const partner = await onboardAcquiringPartner(h);

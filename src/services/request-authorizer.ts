@@ -224,6 +224,19 @@ export class RequestAuthorizer {
         error: target,
       };
     }
+    // An account's security settings (IP list, mTLS, certificates, origins) guard its LIVE traffic
+    // too: a TEST key may read them but never change those of a LIVE account.
+    if (
+      needed === "security:write" &&
+      credential.environment === "TEST" &&
+      (target ?? caller).environment === "LIVE"
+    ) {
+      return {
+        ...reported,
+        outcome: "FORBIDDEN",
+        error: new AppError("FORBIDDEN", "A TEST key cannot change the security settings of a LIVE account"),
+      };
+    }
     // Budgets are per account, never per credential: the caller, its Acquiring Partner, and the
     // Partner Account it acts on all count this request.
     const parent = caller.parentAccountId ? await o.accounts.get(caller.parentAccountId) : null;
