@@ -48,6 +48,8 @@ async function listenTls(
     },
     (req, res) => app.routing(req, res),
   );
+  // A connection on which nothing moves (one that never sends a byte, say) ends, as on plain HTTP.
+  https.setTimeout(config.timeouts.keepAliveMs);
   const port = config.tls.port ?? 0;
   await new Promise<void>((resolve, reject) => {
     https.once("error", reject);

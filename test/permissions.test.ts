@@ -61,6 +61,14 @@ describe("per-key permissions", () => {
       permissions: ["credentials:read"],
     });
     expect(less.statusCode).toBe(201);
+    // Rotation hands the old key's permissions to the successor: only a key holding them may do it.
+    const escalate = await h.app.inject({
+      method: "POST",
+      url: `/v1/account/credentials/${partner.credentialId}/rotate`,
+      headers: basic(writer),
+      payload: { overlap: "PT1H" },
+    });
+    expect(escalate.statusCode).toBe(403);
 
     for (const permissions of [["root"], ["Payments"], ["orders"]]) {
       const bad = await create(partner.apiKey, { type: "API", environment: "LIVE", permissions });

@@ -36,7 +36,7 @@ const HALF_BODY =
   'Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"client_id":';
 
 async function listen(): Promise<number> {
-  h = await startHarness({ REQUEST_TIMEOUT: "PT1S" });
+  h = await startHarness({ REQUEST_TIMEOUT: "PT1S", KEEP_ALIVE_TIMEOUT: "PT2S" });
   await h.app.listen({ port: 0, host: "127.0.0.1" });
   const address = h.app.server.address();
   if (!address || typeof address !== "object") throw new Error("not listening");
@@ -73,5 +73,14 @@ describe("slow clients", () => {
     );
     expect(last).toBeLessThan(4_000);
     expect(ends.every((e) => e.answer.startsWith("HTTP/1.1 408"))).toBe(true);
+  });
+
+  it("ends a connection on which nothing is ever sent", async () => {
+    const port = await listen();
+    const started = Date.now();
+    const silent = await stall(port, "");
+    const { answer, at } = await silent.ended;
+    expect(answer === "" || answer.startsWith("HTTP/1.1 408")).toBe(true);
+    expect(at - started).toBeLessThan(4_000);
   });
 });

@@ -28,12 +28,16 @@ export function assertChangeable(credential: Pick<Credential, "status">): void {
  * Who may bring a disabled credential back: nobody for a deleted or rotated-out one, only the
  * operator for one the operator disabled (after a leak report, say), the partner otherwise.
  */
-export function assertCanEnable(credential: Pick<Credential, "status" | "statusReason">, actor: Actor): void {
+export function assertCanEnable(
+  credential: Pick<Credential, "status" | "statusReason" | "rotatedTo">,
+  actor: Actor,
+): void {
   if (credential.status === "DELETED") {
     throw new AppError("INVALID_STATE", "A deleted credential can never be reactivated; create a new one");
   }
   if (credential.status !== "DISABLED") return;
-  if (credential.statusReason === "ROTATED") {
+  // Replaced by a successor (also when disabled by hand during the overlap): never back.
+  if (credential.statusReason === "ROTATED" || credential.rotatedTo !== null) {
     throw new AppError("INVALID_STATE", "A rotated-out credential cannot be reactivated; use its successor");
   }
   if (credential.statusReason === "OPERATOR" && actor.kind !== "operator") {

@@ -49,7 +49,7 @@ export function createFastify(options: {
   headerPrefix: string;
   metrics: Metrics;
   listener: string;
-  timeouts: { requestMs: number; keepAliveMs: number };
+  timeouts: { requestMs: number; keepAliveMs: number; idleMs?: number };
 }): App {
   const app = withTypes(
     Fastify({
@@ -58,6 +58,8 @@ export function createFastify(options: {
       http: { maxHeaderSize: 64 * 1024, ...serverTimeouts(options.timeouts) },
       requestTimeout: options.timeouts.requestMs,
       keepAliveTimeout: options.timeouts.keepAliveMs,
+      // A connection on which nothing moves (one that never sends a byte, say) ends too.
+      connectionTimeout: options.timeouts.idleMs ?? options.timeouts.keepAliveMs,
       genReqId: () => randomUUID(),
       return503OnClosing: true,
       forceCloseConnections: "idle",

@@ -43,7 +43,11 @@ export async function buildGatewayApp(options: GatewayOptions): Promise<App> {
     headerPrefix: prefix,
     metrics: options.metrics,
     listener: "gateway",
-    timeouts: options.timeouts,
+    // The client's connection stays quiet while a slow upstream thinks: never cut it before the route's timeout.
+    timeouts: {
+      ...options.timeouts,
+      idleMs: Math.max(options.timeouts.keepAliveMs, ...options.routes.map((r) => r.timeoutMs + 5_000)),
+    },
   });
   await app.register(replyFrom, {
     undici: { connections: 128, pipelining: 1, keepAliveTimeout: 30_000 },

@@ -65,6 +65,11 @@ export class AuditService {
     const own = new Map<string, boolean>();
     const items: AuditEvent[] = [];
     for (const event of paged.items) {
+      // A refused attempt on the account's own key: the address is what its owner needs to know.
+      if (event.actor === "anonymous") {
+        items.push(event);
+        continue;
+      }
       let mine = own.get(event.actor);
       if (mine === undefined) {
         mine = (await this.#runtime.store.findCredential(viewer.accountId, event.actor)) !== null;

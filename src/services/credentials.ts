@@ -173,6 +173,8 @@ export class CredentialService {
   ): Promise<{ predecessor: Credential; successor: CreatedCredential }> {
     const current = await this.get(account, credentialId, context.environments);
     assertCanRotate(current);
+    // The successor gets the old key's permissions: the rotating key must hold them all.
+    assertMayGrant(context.permissions ?? null, current.permissions);
     const at = this.#runtime.clock.now();
     const minted = mintCredential(this.#runtime, this.#keys, {
       accountId: account.accountId,

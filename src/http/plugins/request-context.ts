@@ -43,7 +43,7 @@ export function registerRequestContext(app: App, options: { headerPrefix: string
     reply.header("X-Content-Type-Options", "nosniff");
     // Over our own HTTPS listener: browsers must never fall back to plain HTTP for this host.
     if (request.raw.socket instanceof TLSSocket) {
-      reply.header("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+      reply.header("Strict-Transport-Security", "max-age=31536000");
     }
     if (!reply.hasHeader("Cache-Control")) reply.header("Cache-Control", "no-store");
     return payload;
