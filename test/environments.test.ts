@@ -148,6 +148,24 @@ describe("LIVE and TEST are kept apart", () => {
     expect(allowed.statusCode).toBe(201);
   });
 
+  it("a TEST key reads only the TEST part of a LIVE account's audit trail", async () => {
+    h = await startHarness();
+    const partner = await onboardAcquiringPartner(h);
+    const live = json<Created>(await createCredential(partner.apiKey, { type: "API", environment: "LIVE" }));
+    const test = json<Created>(await createCredential(partner.apiKey, { type: "API", environment: "TEST" }));
+    const trail = json<{ audit_events: { target_id: string }[] }>(
+      await h.app.inject({
+        method: "GET",
+        url: "/v1/account/audit-events",
+        headers: basic(test.api_key ?? ""),
+      }),
+    ).audit_events;
+    const targets = new Set(trail.map((e) => e.target_id));
+    expect(targets.has(test.credential_id)).toBe(true);
+    for (const hidden of [live.credential_id, partner.credentialId, partner.accountId])
+      expect(targets.has(hidden)).toBe(false);
+  });
+
   it("a LIVE key manages its account's LIVE and TEST credentials", async () => {
     h = await startHarness();
     const partner = await onboardAcquiringPartner(h);

@@ -1,6 +1,6 @@
 import { type ChainCheck, verifyChain } from "../domain/audit-chain.ts";
 import { newUuidV7 } from "../domain/identifiers.ts";
-import { type Account, type AuditEvent, actorLabel } from "../domain/types.ts";
+import { type Account, type AuditEvent, actorLabel, type Environment } from "../domain/types.ts";
 import { fetchPage, type Paged } from "./paging.ts";
 import type { RequestContext, ServiceRuntime } from "./runtime.ts";
 
@@ -40,6 +40,35 @@ export class AuditService {
     this.#runtime = runtime;
   }
 
+  /**
+   * What a TEST key may see of a trail: events about TEST credentials and TEST Partner Accounts
+   * only (a page may then hold fewer events than asked; the next page token still goes on).
+   */
+  async #onlyVisible(
+    accountId: string,
+    paged: Paged<AuditEvent>,
+    visible: readonly Environment[],
+  ): Promise<Paged<AuditEvent>> {
+    const seen = new Map<string, boolean>();
+    const items: AuditEvent[] = [];
+    for (const event of paged.items) {
+      const key = `${event.targetType}:${event.targetId}`;
+      let show = seen.get(key);
+      if (show === undefined) {
+        const environment =
+          event.targetType === "CREDENTIAL"
+            ? (await this.#runtime.store.findCredential(accountId, event.targetId))?.environment
+            : event.targetType === "ACCOUNT" && event.targetId !== accountId
+              ? (await this.#runtime.store.findAccount(event.targetId))?.environment
+              : undefined;
+        show = environment !== undefined && visible.includes(environment);
+        seen.set(key, show);
+      }
+      if (show) items.push(event);
+    }
+    return { ...paged, items };
+  }
+
   /** Checks the account's hash chain of events; reports the first break. */
   async verifyChain(accountId: string): Promise<ChainCheck> {
     return verifyChain(await this.#runtime.store.readAuditChain(accountId));
@@ -54,13 +83,16 @@ export class AuditService {
     accountId: string,
     page: { pageSize: number; pageToken?: string },
     viewer?: Account,
+    visible?: readonly Environment[],
   ): Promise<Paged<AuditEvent>> {
-    const paged = await fetchPage(
+    const fetched = await fetchPage(
       page.pageSize,
       page.pageToken,
       (p) => this.#runtime.store.listAuditEvents({ accountId, ...p }),
       (e) => ({ at: e.occurredAt, id: e.eventId }),
     );
+    const paged =
+      visible?.includes("LIVE") === false ? await this.#onlyVisible(accountId, fetched, visible) : fetched;
     if (viewer?.kind !== "PARTNER_ACCOUNT") return paged;
     const own = new Map<string, boolean>();
     const items: AuditEvent[] = [];

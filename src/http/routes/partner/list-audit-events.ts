@@ -4,7 +4,7 @@ import { presentAuditEvent } from "../../presenters.ts";
 import { AuditEventSchema } from "../../schemas/audit-event.ts";
 import { errorResponses, PageQuery } from "../../schemas/common.ts";
 import type { App, AppServices } from "../../types.ts";
-import { ACCOUNT_SCOPES, targetAccount } from "./scopes.ts";
+import { ACCOUNT_SCOPES, contextOf, targetAccount } from "./scopes.ts";
 
 export function listAuditEvents(app: App, services: AppServices): void {
   for (const scope of ACCOUNT_SCOPES) {
@@ -32,6 +32,7 @@ export function listAuditEvents(app: App, services: AppServices): void {
           account.accountId,
           { pageSize: request.query.page_size ?? 50, pageToken: request.query.page_token },
           partnerOf(request).account,
+          contextOf(request).environments,
         );
         return {
           audit_events: page.items.map(presentAuditEvent),
