@@ -14,6 +14,8 @@ export interface StoredResponse {
 
 export interface StartedRequest {
   keyHash: string;
+  /** When this request reserved the key: a later taker-over holds another reservation. */
+  reservedAt: Date;
 }
 
 export type IdempotencyStart =
@@ -78,7 +80,7 @@ export class IdempotencyService {
       },
       new Date(now.getTime() - ABANDONED_AFTER_MS),
     );
-    if (!existing) return { kind: "NEW", keyHash };
+    if (!existing) return { kind: "NEW", keyHash, reservedAt: now };
     if (existing.requestHash !== input.requestHash) {
       throw new AppError(
         "IDEMPOTENCY_KEY_REUSED",

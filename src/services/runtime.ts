@@ -13,8 +13,8 @@ export interface ServiceRuntime {
 export function idempotencyMark(
   context: RequestContext,
   resourceId: string,
-): { keyHash: string; resourceId: string } | undefined {
-  return context.idempotencyKeyHash ? { keyHash: context.idempotencyKeyHash, resourceId } : undefined;
+): { keyHash: string; reservedAt: Date; resourceId: string } | undefined {
+  return context.idempotency ? { ...context.idempotency, resourceId } : undefined;
 }
 
 /** Who is asking, and from where: recorded on every audit event. */
@@ -28,6 +28,6 @@ export interface RequestContext {
   environments?: readonly Environment[];
   /** What the actor's key may do (and so hand on); absent or null: everything. */
   permissions?: readonly string[] | null;
-  /** The request's idempotency key (hashed), marked applied by the change it makes. */
-  idempotencyKeyHash?: string | null;
+  /** The request's idempotency reservation, marked applied by the change it makes. */
+  idempotency?: { keyHash: string; reservedAt: Date } | null;
 }

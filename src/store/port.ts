@@ -98,6 +98,8 @@ export interface Rotation {
  */
 export interface IdempotencyMark {
   keyHash: string;
+  /** The reservation this change was made under; another one means the key was taken over. */
+  reservedAt: Date;
   /** What the change created (a credential, an account, a certificate). */
   resourceId: string;
 }

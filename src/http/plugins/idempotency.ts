@@ -6,8 +6,8 @@ import type { App } from "../types.ts";
 
 declare module "fastify" {
   interface FastifyRequest {
-    /** The idempotency key this request holds (hashed): its change marks it applied in the same transaction. */
-    idempotencyKeyHash: string | null;
+    /** The idempotency key this request holds: its change marks it applied in the same transaction. */
+    idempotencyReservation: { keyHash: string; reservedAt: Date } | null;
   }
 }
 
@@ -25,8 +25,8 @@ export function registerIdempotency(
 ): void {
   const headerName = `${options.headerPrefix}-Idempotency-Key`;
   const header = headerName.toLowerCase();
-  const started = new WeakMap<FastifyRequest, { keyHash: string }>();
-  app.decorateRequest("idempotencyKeyHash", null);
+  const started = new WeakMap<FastifyRequest, { keyHash: string; reservedAt: Date }>();
+  app.decorateRequest("idempotencyReservation", null);
 
   app.addHook("preHandler", async (request, reply) => {
     if (request.method !== "POST" && request.method !== "PATCH") return;
@@ -42,7 +42,7 @@ export function registerIdempotency(
     });
     if (outcome.kind === "NEW") {
       started.set(request, outcome);
-      request.idempotencyKeyHash = outcome.keyHash;
+      request.idempotencyReservation = { keyHash: outcome.keyHash, reservedAt: outcome.reservedAt };
       return;
     }
     reply

@@ -13,6 +13,6 @@ export function operatorContext(request: FastifyRequest): RequestContext {
   return {
     actor: request.operatorName ? { kind: "operator", name: request.operatorName } : { kind: "operator" },
     sourceIp: request.ip,
-    idempotencyKeyHash: request.idempotencyKeyHash,
+    idempotency: request.idempotencyReservation,
   };
 }

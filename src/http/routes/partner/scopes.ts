@@ -53,6 +53,6 @@ export function contextOf(request: FastifyRequest): RequestContext {
     sourceIp: partner.sourceIp,
     environments: environmentsOfKey(partner.credential.environment),
     permissions: partner.credential.permissions,
-    idempotencyKeyHash: request.idempotencyKeyHash,
+    idempotency: request.idempotencyReservation,
   };
 }
