@@ -3,16 +3,16 @@ import type { Account, AllowedOrigin, AuditEvent, ClientCertificate } from "../.
 import type { IdempotencyMark, Page } from "../port.ts";
 import { appendAudit } from "./audit-chain.ts";
 import { markApplied } from "./idempotency-mark.ts";
+import { KyselyIdempotencyStore } from "./idempotency-store.ts";
 import { keysetPage } from "./keyset.ts";
 import { certificateToRow, iso, originToRow, rowToAccount, rowToCertificate, rowToOrigin } from "./rows.ts";
-import { KyselyServiceTokenStore } from "./service-token-store.ts";
 import type { Database } from "./tables.ts";
 
 /**
  * The account-security half of the Kysely store: allowed origins, rate-limit overrides, IP
  * allow-lists, mTLS enforcement and client certificates.
  */
-export class KyselyAccountSecurityStore extends KyselyServiceTokenStore {
+export class KyselyAccountSecurityStore extends KyselyIdempotencyStore {
   async insertAllowedOrigin(input: {
     origin: AllowedOrigin;
     max: number;

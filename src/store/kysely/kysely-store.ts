@@ -8,7 +8,6 @@ import type {
   CredentialQuery,
   CredentialUse,
   IdempotencyMark,
-  IdempotencyRecord,
   LifecycleRule,
   NewCredential,
   OnboardingLink,
@@ -25,13 +24,11 @@ import { ruleApplies, ruleChange } from "./lifecycle-rules.ts";
 import {
   accountToRow,
   credentialToRow,
-  idempotencyToRow,
   iso,
   linkToRow,
   rowToAccount,
   rowToAudit,
   rowToCredential,
-  rowToIdempotency,
   rowToLink,
 } from "./rows.ts";
 
@@ -349,70 +346,6 @@ export class KyselyStore extends KyselyAccountSecurityStore implements Store {
     const q = this.db.selectFrom("audit_events").selectAll().where("account_id", "=", query.accountId);
     const rows = await keysetPage(q, { at: "occurred_at", id: "event_id" }, query).execute();
     return rows.map(rowToAudit);
-  }
-
-  async reserveIdempotencyKey(
-    record: IdempotencyRecord,
-    abandonedBefore?: Date,
-  ): Promise<IdempotencyRecord | null> {
-    return this.db.transaction().execute(async (trx) => {
-      await trx
-        .deleteFrom("idempotency_keys")
-        .where("key_hash", "=", record.keyHash)
-        .where((eb) =>
-          eb.or([
-            eb("expires_at", "<=", iso(record.createdAt)),
-            ...(abandonedBefore
-              ? [eb.and([eb("state", "=", "PENDING"), eb("created_at", "<", iso(abandonedBefore))])]
-              : []),
-          ]),
-        )
-        .execute();
-      const inserted = await trx
-        .insertInto("idempotency_keys")
-        .values(idempotencyToRow(record))
-        .onConflict((oc) => oc.column("key_hash").doNothing())
-        .executeTakeFirst();
-      if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1) return null;
-      const existing = await trx
-        .selectFrom("idempotency_keys")
-        .selectAll()
-        .where("key_hash", "=", record.keyHash)
-        .executeTakeFirstOrThrow();
-      return rowToIdempotency(existing);
-    });
-  }
-
-  async deleteExpiredIdempotencyKeys(now: Date): Promise<number> {
-    const result = await this.db
-      .deleteFrom("idempotency_keys")
-      .where("expires_at", "<=", iso(now))
-      .executeTakeFirst();
-    return Number(result.numDeletedRows);
-  }
-
-  async completeIdempotencyKey(input: {
-    keyHash: string;
-    responseStatus: number;
-    responseCiphertext: string;
-  }): Promise<void> {
-    await this.db
-      .updateTable("idempotency_keys")
-      .set({
-        state: "COMPLETE",
-        response_status: input.responseStatus,
-        response_ciphertext: input.responseCiphertext,
-      })
-      .where("key_hash", "=", input.keyHash)
-      .execute();
-  }
-
-  async releaseIdempotencyKey(keyHash: string): Promise<void> {
-    await this.db
-      .deleteFrom("idempotency_keys")
-      .where("key_hash", "=", keyHash)
-      .where("state", "=", "PENDING")
-      .execute();
   }
 
   async ping(): Promise<void> {
