@@ -91,8 +91,11 @@ export function composeAuthorization(parts: AuthorizationParts): AuthorizationSe
   const accounts = new AccountService(runtime, parts.onboarding);
   const authenticator = new Authenticator(runtime, { brand: config.brand, peppers: parts.peppers });
   const access = new AccessPolicy(runtime, parts.ca);
-  const rateLimits = new RateLimitService(parts.counter, config.rateLimits, (id) =>
-    runtime.store.countPartnerAccounts(id),
+  const rateLimits = new RateLimitService(
+    parts.counter,
+    config.rateLimits,
+    (id) => runtime.store.countPartnerAccounts(id),
+    runtime.clock,
   );
   const authGuard = new AuthFailureGuard(parts.counter, config.authFailureLimits);
   const authorizer = new RequestAuthorizer({

@@ -1,4 +1,5 @@
 import { parseRateLimit, type RateDecision, type RateLimit } from "../domain/rate-limit.ts";
+import type { Clock } from "../domain/runtime.ts";
 import type { Account } from "../domain/types.ts";
 import type { RateCounter } from "./rate-limiter.ts";
 
@@ -11,13 +12,16 @@ export class RateLimitService {
   readonly #counter: RateCounter;
   readonly #defaults: ReadonlyMap<string, RateLimit>;
   readonly #countMembers: (accountId: string) => Promise<number>;
+  readonly #clock: Clock;
   readonly #sizes = new Map<string, { size: number; at: number }>();
 
   constructor(
     counter: RateCounter,
     defaults: ReadonlyMap<string, RateLimit>,
     countMembers: (acquiringPartnerId: string) => Promise<number>,
+    clock: Clock,
   ) {
+    this.#clock = clock;
     this.#counter = counter;
     this.#defaults = defaults;
     this.#countMembers = countMembers;
@@ -66,7 +70,7 @@ export class RateLimitService {
 
   /** Partner Accounts of an Acquiring Partner, remembered for a minute (asked only when a family is busy). */
   async #familySize(accountId: string): Promise<number> {
-    const now = Date.now();
+    const now = this.#clock.now().getTime();
     const cached = this.#sizes.get(accountId);
     if (cached && now - cached.at < 60_000) return cached.size;
     const size = await this.#countMembers(accountId);
