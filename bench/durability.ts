@@ -33,6 +33,7 @@ export async function runDurability(progress: (line: string) => void): Promise<L
               createdAt: new Date(),
               createdBy: "operator",
               security: DEFAULT_ACCOUNT_SECURITY,
+              suspension: null,
             },
             link: null,
             audit: [

@@ -51,6 +51,7 @@ describe("SQLite store file", () => {
       createdAt: new Date("2026-03-01T12:00:00.000Z"),
       createdBy: "operator",
       security: DEFAULT_ACCOUNT_SECURITY,
+      suspension: null,
     };
 
     const first = await openSqliteStore(file);

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { PagePosition } from "../src/domain/page-token.ts";
-import type { Account, AuditEvent, Credential, SecretHash } from "../src/domain/types.ts";
+import type { Account, AuditEvent, ClientCertificate, Credential, SecretHash } from "../src/domain/types.ts";
 import { DEFAULT_ACCOUNT_SECURITY } from "../src/domain/types.ts";
 import type { IdempotencyRecord, OnboardingLink, Page, Store } from "../src/store/port.ts";
 
@@ -51,6 +51,7 @@ function makeAccount(n: number, overrides: Partial<Account> = {}): Account {
     createdAt: at(n * MINUTE),
     createdBy: "operator",
     security: DEFAULT_ACCOUNT_SECURITY,
+    suspension: null,
     ...overrides,
   };
 }
@@ -102,6 +103,26 @@ function makeAudit(owner: string, overrides: Partial<AuditEvent> = {}): AuditEve
     statusAfter: null,
     reason: null,
     occurredAt: at(0),
+    ...overrides,
+  };
+}
+
+function makeCertificate(
+  n: number,
+  owner: string,
+  overrides: Partial<ClientCertificate> = {},
+): ClientCertificate {
+  return {
+    certificateId: `0190a1b2-cccc-7000-b000-${hex12(n)}`,
+    accountId: owner,
+    description: `Certificate ${n}`,
+    serialNumber: `serial-${n}`,
+    fingerprintSha256: `fingerprint-${n}`,
+    certificatePem: `-----BEGIN CERTIFICATE-----\n${n}\n-----END CERTIFICATE-----`,
+    notBefore: at(0),
+    notAfter: at(365 * DAY),
+    createdAt: at(n * MINUTE),
+    revokedAt: null,
     ...overrides,
   };
 }
@@ -1097,6 +1118,255 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         });
         await store.createAccount({ account, link: null, audit: [audit] });
         expect(await auditOf(account.accountId)).toEqual([audit]);
+      });
+    });
+
+    describe("suspension", () => {
+      it("suspendAccount acts once, keeps time and reason, and writes one audit event; resumeAccount undoes it once", async () => {
+        const account = await addAccount(makeAccount(1));
+        const other = await addAccount(makeAccount(2));
+        const suspended = await store.suspendAccount({
+          accountId: account.accountId,
+          at: at(HOUR),
+          reason: "fraud review",
+          audit: makeAudit(account.accountId, { action: "account.suspended", occurredAt: at(HOUR) }),
+        });
+        expect(suspended).toEqual({ ...account, suspension: { at: at(HOUR), reason: "fraud review" } });
+        expect(await store.findAccount(account.accountId)).toEqual(suspended);
+        expect(await store.findAccount(other.accountId)).toEqual(other);
+
+        const again = await store.suspendAccount({
+          accountId: account.accountId,
+          at: at(2 * HOUR),
+          reason: "second",
+          audit: makeAudit(account.accountId, { action: "account.suspended" }),
+        });
+        expect(again).toBeNull();
+        expect((await store.findAccount(account.accountId))?.suspension).toEqual({
+          at: at(HOUR),
+          reason: "fraud review",
+        });
+        expect(
+          (await auditOf(account.accountId)).filter((e) => e.action === "account.suspended"),
+        ).toHaveLength(1);
+
+        const resumed = await store.resumeAccount({
+          accountId: account.accountId,
+          audit: makeAudit(account.accountId, { action: "account.resumed" }),
+        });
+        expect(resumed).toEqual(account);
+        expect(
+          await store.resumeAccount({
+            accountId: account.accountId,
+            audit: makeAudit(account.accountId, { action: "account.resumed" }),
+          }),
+        ).toBeNull();
+        expect((await auditOf(account.accountId)).filter((e) => e.action === "account.resumed")).toHaveLength(
+          1,
+        );
+      });
+
+      it("a suspension without a reason round-trips, leaves credentials alone, and unknown accounts are null", async () => {
+        const account = await addAccount(makeAccount(1));
+        const active = await addCredential(makeCredential(1, account.accountId));
+        const disabled = await addCredential(
+          makeCredential(2, account.accountId, {
+            status: "DISABLED",
+            statusReason: "PARTNER",
+            disabledAt: at(HOUR),
+          }),
+        );
+        await store.suspendAccount({
+          accountId: account.accountId,
+          at: at(HOUR),
+          reason: null,
+          audit: makeAudit(account.accountId, { action: "account.suspended" }),
+        });
+        expect((await store.findAccount(account.accountId))?.suspension).toEqual({
+          at: at(HOUR),
+          reason: null,
+        });
+        expect(await store.findCredential(account.accountId, active.credentialId)).toEqual(active);
+        expect(await store.findCredential(account.accountId, disabled.credentialId)).toEqual(disabled);
+        const listed = await store.listAccounts({ after: null, limit: 10 });
+        expect(listed[0]?.suspension).toEqual({ at: at(HOUR), reason: null });
+        expect(
+          await store.suspendAccount({
+            accountId: accountId(99),
+            at: at(HOUR),
+            reason: null,
+            audit: makeAudit(accountId(99)),
+          }),
+        ).toBeNull();
+        expect(
+          await store.resumeAccount({ accountId: accountId(99), audit: makeAudit(accountId(99)) }),
+        ).toBeNull();
+      });
+    });
+
+    describe("credential counts and the operator's listing", () => {
+      it("countCredentialsByStatus counts every status, tombstones included; listCredentials includes DELETED when asked", async () => {
+        const account = await addAccount(makeAccount(1));
+        const other = await addAccount(makeAccount(2));
+        expect(await store.countCredentialsByStatus(account.accountId)).toEqual({
+          ACTIVE: 0,
+          DISABLED: 0,
+          DELETED: 0,
+        });
+        await addCredential(makeCredential(1, account.accountId));
+        await addCredential(makeCredential(2, account.accountId));
+        await addCredential(
+          makeCredential(3, account.accountId, { status: "DISABLED", statusReason: "OPERATOR" }),
+        );
+        const deleted = await addCredential(
+          makeCredential(4, account.accountId, { status: "DELETED", deletedAt: at(DAY) }),
+        );
+        await addCredential(makeCredential(5, other.accountId));
+        expect(await store.countCredentialsByStatus(account.accountId)).toEqual({
+          ACTIVE: 2,
+          DISABLED: 1,
+          DELETED: 1,
+        });
+        const page = { after: null, limit: 10 };
+        const all = await store.listCredentials({
+          accountId: account.accountId,
+          includeDeleted: true,
+          ...page,
+        });
+        expect(all.map((c) => c.credentialId)).toEqual([4, 3, 2, 1].map(credentialId));
+        expect(all[0]).toEqual(deleted);
+        const usual = await store.listCredentials({ accountId: account.accountId, ...page });
+        expect(usual.map((c) => c.credentialId)).toEqual([3, 2, 1].map(credentialId));
+        const onlyActive = await store.listCredentials({
+          accountId: account.accountId,
+          status: "ACTIVE",
+          includeDeleted: true,
+          ...page,
+        });
+        expect(onlyActive.map((c) => c.credentialId)).toEqual([2, 1].map(credentialId));
+      });
+    });
+
+    describe("client certificates and mTLS lock-out", () => {
+      async function addCertificate(certificate: ClientCertificate): Promise<ClientCertificate> {
+        await store.insertClientCertificate({
+          certificate,
+          audit: makeAudit(certificate.accountId, {
+            action: "client_certificate.created",
+            targetType: "CLIENT_CERTIFICATE",
+            targetId: certificate.certificateId,
+          }),
+        });
+        return certificate;
+      }
+
+      function revoke(certificate: ClientCertificate, options: { allowLockOut: boolean; at?: Date }) {
+        return store.revokeClientCertificate({
+          accountId: certificate.accountId,
+          certificateId: certificate.certificateId,
+          at: options.at ?? at(HOUR),
+          allowLockOut: options.allowLockOut,
+          audit: makeAudit(certificate.accountId, {
+            action: "client_certificate.revoked",
+            targetType: "CLIENT_CERTIFICATE",
+            targetId: certificate.certificateId,
+          }),
+        });
+      }
+
+      async function enforce(owner: string, from: Date | null): Promise<void> {
+        await store.setMtlsEnforcement({
+          accountId: owner,
+          enforcedFrom: from,
+          audit: makeAudit(owner, { action: "mtls_enforcement.set" }),
+        });
+      }
+
+      const revocations = async (owner: string) =>
+        (await auditOf(owner)).filter((e) => e.action === "client_certificate.revoked").length;
+
+      it("countUsableClientCertificates counts only certificates not revoked and within validity", async () => {
+        const account = await addAccount(makeAccount(1));
+        const other = await addAccount(makeAccount(2));
+        await addCertificate(makeCertificate(1, account.accountId));
+        await addCertificate(makeCertificate(2, account.accountId, { notAfter: at(HOUR) }));
+        await addCertificate(makeCertificate(3, account.accountId, { notBefore: at(2 * DAY) }));
+        await addCertificate(makeCertificate(4, account.accountId, { revokedAt: at(MINUTE) }));
+        await addCertificate(makeCertificate(5, other.accountId));
+        expect(await store.countUsableClientCertificates(account.accountId, at(MINUTE))).toBe(2);
+        expect(await store.countUsableClientCertificates(account.accountId, at(HOUR))).toBe(1);
+        expect(await store.countUsableClientCertificates(account.accountId, at(3 * DAY))).toBe(2);
+        expect(await store.countUsableClientCertificates(accountId(99), at(MINUTE))).toBe(0);
+      });
+
+      it("revokes once; an unknown or revoked certificate is NOT_REVOCABLE and writes nothing", async () => {
+        const account = await addAccount(makeAccount(1));
+        const certificate = await addCertificate(makeCertificate(1, account.accountId));
+        const first = await revoke(certificate, { allowLockOut: false });
+        expect(first).toEqual({ outcome: "REVOKED", certificate: { ...certificate, revokedAt: at(HOUR) } });
+        expect(await revoke(certificate, { allowLockOut: true })).toEqual({ outcome: "NOT_REVOCABLE" });
+        expect(await revoke(makeCertificate(9, account.accountId), { allowLockOut: true })).toEqual({
+          outcome: "NOT_REVOCABLE",
+        });
+        expect(await revocations(account.accountId)).toBe(1);
+      });
+
+      it("refuses to revoke the last usable certificate while mTLS is enforced or scheduled, unless allowed", async () => {
+        const account = await addAccount(makeAccount(1));
+        const only = await addCertificate(makeCertificate(1, account.accountId));
+        // Scheduled for later counts as enforcement.
+        await enforce(account.accountId, at(DAY));
+        expect(await revoke(only, { allowLockOut: false })).toEqual({ outcome: "WOULD_LOCK_OUT" });
+        expect(
+          (await store.findClientCertificate(account.accountId, only.certificateId))?.revokedAt,
+        ).toBeNull();
+        expect(await revocations(account.accountId)).toBe(0);
+
+        const second = await addCertificate(makeCertificate(2, account.accountId));
+        expect((await revoke(only, { allowLockOut: false })).outcome).toBe("REVOKED");
+        expect(await revoke(second, { allowLockOut: false })).toEqual({ outcome: "WOULD_LOCK_OUT" });
+        expect((await revoke(second, { allowLockOut: true })).outcome).toBe("REVOKED");
+        expect(await revocations(account.accountId)).toBe(2);
+      });
+
+      it("lets an expired certificate or one of an account without enforcement go", async () => {
+        const enforcing = await addAccount(makeAccount(1));
+        const expired = await addCertificate(
+          makeCertificate(1, enforcing.accountId, { notAfter: at(MINUTE) }),
+        );
+        await enforce(enforcing.accountId, at(0));
+        expect((await revoke(expired, { allowLockOut: false })).outcome).toBe("REVOKED");
+
+        const relaxed = await addAccount(makeAccount(2));
+        const last = await addCertificate(makeCertificate(2, relaxed.accountId));
+        expect((await revoke(last, { allowLockOut: false })).outcome).toBe("REVOKED");
+      });
+
+      it("concurrent revocations of an enforcing account's last two certificates: exactly one succeeds", async () => {
+        const pairs = await Promise.all(
+          Array.from({ length: 8 }, async (_, i) => {
+            const account = await addAccount(makeAccount(i + 1));
+            const a = await addCertificate(makeCertificate(2 * i + 1, account.accountId));
+            const b = await addCertificate(makeCertificate(2 * i + 2, account.accountId));
+            await enforce(account.accountId, at(0));
+            return { account, a, b };
+          }),
+        );
+        const outcomes = await Promise.all(
+          pairs.map(({ a, b }) =>
+            Promise.all([revoke(a, { allowLockOut: false }), revoke(b, { allowLockOut: false })]),
+          ),
+        );
+        for (const [i, pair] of outcomes.entries()) {
+          expect(pair.map((o) => o.outcome).sort(), `account ${i + 1}`).toEqual([
+            "REVOKED",
+            "WOULD_LOCK_OUT",
+          ]);
+        }
+        for (const { account } of pairs) {
+          expect(await store.countUsableClientCertificates(account.accountId, at(HOUR))).toBe(1);
+          expect(await revocations(account.accountId)).toBe(1);
+        }
       });
     });
 

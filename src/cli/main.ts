@@ -5,8 +5,12 @@ import { adminAccountsCreateCommand } from "./commands/admin-accounts-create.ts"
 import { adminAccountsLimitsCommand } from "./commands/admin-accounts-limits.ts";
 import { adminAccountsLinkCommand } from "./commands/admin-accounts-link.ts";
 import { adminAccountsListCommand } from "./commands/admin-accounts-list.ts";
+import { adminAccountsShowCommand } from "./commands/admin-accounts-show.ts";
+import { adminAccountsSuspensionCommands } from "./commands/admin-accounts-suspension.ts";
 import { adminAuditCommands } from "./commands/admin-audit.ts";
 import { adminCredentialsCommands } from "./commands/admin-credentials.ts";
+import { adminIpRestrictionCommands } from "./commands/admin-ip-restriction.ts";
+import { adminMtlsCommands } from "./commands/admin-mtls.ts";
 import { adminOperatorsCommands } from "./commands/admin-operators.ts";
 import { adminServiceTokensCommands } from "./commands/admin-service-tokens.ts";
 import { gatewayCommand } from "./commands/gateway.ts";
@@ -25,7 +29,11 @@ export function buildProgram(): Command {
   adminAccountsLinkCommand(accounts);
   adminAccountsListCommand(accounts);
   adminAccountsLimitsCommand(accounts);
+  adminAccountsShowCommand(accounts);
+  adminAccountsSuspensionCommands(accounts);
   adminCredentialsCommands(admin);
+  adminMtlsCommands(admin);
+  adminIpRestrictionCommands(admin);
   adminServiceTokensCommands(admin);
   adminOperatorsCommands(admin);
   adminAuditCommands(admin);

@@ -1,15 +1,22 @@
 import { requestJson } from "./http.ts";
 import type {
   Account,
+  AccountSuspension,
+  AdminAccount,
   AuditChainCheck,
   CreatedAccount,
   Credential,
+  CredentialStatus,
   Environment,
+  IpRestriction,
+  MtlsEnforcement,
   OnboardingLink,
   Page,
   RateLimits,
   ServiceToken,
 } from "./types.ts";
+
+const accountPath = (accountId: string): string => `/admin/v1/accounts/${encodeURIComponent(accountId)}`;
 
 /** Typed client of the operator API (`/admin/v1`), used by `partnerctl admin`. */
 export class AdminClient {
@@ -31,6 +38,42 @@ export class AdminClient {
 
   listAccounts(page: Page = {}): Promise<{ accounts: Account[]; next_page_token?: string }> {
     return this.#request({ method: "GET", path: "/admin/v1/accounts", query: { ...page } });
+  }
+
+  /** Suspension, mTLS, IP allow-list, rate limits and credential counts of one account. */
+  getAccount(accountId: string): Promise<AdminAccount> {
+    return this.#request({ method: "GET", path: accountPath(accountId) });
+  }
+
+  /** Every credential of the account, newest first, DELETED ones still stored included. */
+  listCredentials(
+    accountId: string,
+    query: Page & { status?: CredentialStatus } = {},
+  ): Promise<{ credentials: Credential[]; next_page_token?: string }> {
+    return this.#request({
+      method: "GET",
+      path: `${accountPath(accountId)}/credentials`,
+      query: { ...query },
+    });
+  }
+
+  /** Lifts mTLS enforcement (certificates stay), so that a locked-out partner can call again. */
+  liftMtlsEnforcement(accountId: string): Promise<MtlsEnforcement> {
+    return this.#request({ method: "DELETE", path: `${accountPath(accountId)}/mtls-enforcement` });
+  }
+
+  /** The IP allow-list back to NOT_ENABLED with no addresses. */
+  resetIpRestriction(accountId: string): Promise<IpRestriction> {
+    return this.#request({ method: "DELETE", path: `${accountPath(accountId)}/ip-restriction` });
+  }
+
+  /** Every key of the account gets 401 until it is resumed; credential statuses stay. */
+  suspendAccount(accountId: string, input: { reason?: string } = {}): Promise<AccountSuspension> {
+    return this.#request({ method: "POST", path: `${accountPath(accountId)}/suspend`, body: input });
+  }
+
+  resumeAccount(accountId: string, input: { reason?: string } = {}): Promise<AccountSuspension> {
+    return this.#request({ method: "POST", path: `${accountPath(accountId)}/resume`, body: input });
   }
 
   enableCredential(accountId: string, credentialId: string): Promise<Credential> {

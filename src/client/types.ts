@@ -88,3 +88,49 @@ export interface AuditChainCheck {
   checked: number;
   first_break?: { seq: number; event_id: string; problem: string };
 }
+
+export interface MtlsEnforcement {
+  status: "NOT_ENFORCED" | "SCHEDULED" | "ENFORCED";
+  enforced_from?: string;
+  mtls_enabled: boolean;
+}
+
+export interface IpRestriction {
+  enforcement_mode: "NOT_ENABLED" | "REPORTING" | "ENFORCED";
+  allowed_ips: string[];
+}
+
+/** Whether an account is suspended; `changed` is false when it already was as asked. */
+export interface AccountSuspension {
+  account_id: string;
+  status: "ACTIVE" | "SUSPENDED";
+  suspended_at?: string;
+  suspended_reason?: string;
+  changed: boolean;
+}
+
+/** An account's settings as support sees them (`partnerctl admin accounts show`). */
+export interface AdminAccount {
+  account_id: string;
+  name: string;
+  type: "ACQUIRING_PARTNER" | "PARTNER_ACCOUNT";
+  environment: Environment;
+  parent_account_id?: string;
+  partner_account_reference?: string;
+  created_at: string;
+  created_by: string;
+  status: "ACTIVE" | "SUSPENDED";
+  suspended_at?: string;
+  suspended_reason?: string;
+  mtls: {
+    enabled: boolean;
+    status: "NOT_ENFORCED" | "SCHEDULED" | "ENFORCED";
+    enforced_from?: string;
+    enforced_now: boolean;
+    scheduled: boolean;
+    valid_certificates: number;
+  };
+  ip_restriction: IpRestriction;
+  rate_limits: RateLimits["limits"];
+  credentials: Record<CredentialStatus, number>;
+}

@@ -12,9 +12,14 @@ const KEY_INSIDE = /[a-z][a-z0-9]{0,19}_(live|test)_(api|client)_[0-9A-Za-z]{50}
  * and audit trails: one that holds a key would publish it.
  */
 export function assertDescriptionHoldsNoKey(description: string): void {
-  if (KEY_INSIDE.test(description)) {
+  if (holdsKey(description)) {
     throw invalidParameter("description", "must not contain an API key or Client ID");
   }
+}
+
+/** Whether free text holds something shaped like a key or Client ID. */
+export function holdsKey(text: string): boolean {
+  return KEY_INSIDE.test(text);
 }
 
 /** A deleted credential is a tombstone: nothing about it changes any more. */

@@ -60,6 +60,12 @@ export const DEFAULT_ACCOUNT_SECURITY: AccountSecurity = Object.freeze({
   rateLimits: {},
 });
 
+/** An operator's suspension: while it lasts, every key of the account is refused (401). */
+export interface AccountSuspension {
+  at: Date;
+  reason: string | null;
+}
+
 export interface Account {
   accountId: string;
   name: string;
@@ -70,6 +76,8 @@ export interface Account {
   createdAt: Date;
   createdBy: string;
   security: AccountSecurity;
+  /** Set by an operator; credential statuses are left as they are, so resuming restores them. */
+  suspension: AccountSuspension | null;
 }
 
 export interface ClientCertificate {

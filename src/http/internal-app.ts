@@ -6,11 +6,17 @@ import { createAccount } from "./routes/admin/create-account.ts";
 import { createServiceToken } from "./routes/admin/create-service-token.ts";
 import { adminDisableCredential } from "./routes/admin/disable-credential.ts";
 import { adminEnableCredential } from "./routes/admin/enable-credential.ts";
+import { adminGetAccount } from "./routes/admin/get-account.ts";
 import { issueOnboardingLink } from "./routes/admin/issue-onboarding-link.ts";
+import { adminLiftMtlsEnforcement } from "./routes/admin/lift-mtls-enforcement.ts";
 import { listAccounts } from "./routes/admin/list-accounts.ts";
+import { adminListCredentials } from "./routes/admin/list-credentials.ts";
 import { listServiceTokens } from "./routes/admin/list-service-tokens.ts";
 import { getRateLimits, putRateLimits } from "./routes/admin/rate-limits.ts";
+import { adminResetIpRestriction } from "./routes/admin/reset-ip-restriction.ts";
+import { resumeAccount } from "./routes/admin/resume-account.ts";
 import { revokeServiceToken } from "./routes/admin/revoke-service-token.ts";
+import { suspendAccount } from "./routes/admin/suspend-account.ts";
 import { verifyAuditChain } from "./routes/admin/verify-audit-chain.ts";
 import { authorize } from "./routes/internal/authorize.ts";
 import { identityKeys } from "./routes/internal/identity-keys.ts";
@@ -60,6 +66,12 @@ export async function buildInternalApp(options: AppOptions): Promise<App> {
       listServiceTokens,
       revokeServiceToken,
       verifyAuditChain,
+      adminGetAccount,
+      adminListCredentials,
+      adminLiftMtlsEnforcement,
+      adminResetIpRestriction,
+      suspendAccount,
+      resumeAccount,
     ]) {
       route(scope, services);
     }

@@ -1,6 +1,18 @@
 import { AppError, notFound } from "../domain/errors.ts";
 import { accountShortId, newUuidV7 } from "../domain/identifiers.ts";
-import { allowListMatcher, type IpEnforcementMode, parseAllowedIps } from "../domain/ip-allow-list.ts";
+import {
+  allowListMatcher,
+  type IpEnforcementMode,
+  NO_IP_RESTRICTION,
+  parseAllowedIps,
+} from "../domain/ip-allow-list.ts";
+import {
+  certificateUsable,
+  enforcementAuditStatus,
+  FORCED_LOCKOUT_REASON,
+  mtlsEnforcementStatus,
+  revocationLocksOut,
+} from "../domain/mtls-lockout.ts";
 import { type MtlsStatus, parseEnforcedFrom } from "../domain/mtls-policy.ts";
 import type { Account, ClientCertificate } from "../domain/types.ts";
 import type { AccessPolicy } from "./access-policy.ts";
@@ -90,6 +102,8 @@ export class AccountSecurityService {
         'This request presents no valid client certificate: enforcing now would lock you out. Retry with your certificate, or send "force": true',
       );
     }
+    // A time ahead is SCHEDULED, and the event names it: nothing is enforced yet.
+    const after = enforcementAuditStatus(enforcedFrom, now);
     return this.#runtime.store.setMtlsEnforcement({
       accountId: account.accountId,
       enforcedFrom,
@@ -98,16 +112,18 @@ export class AccountSecurityService {
         action: "mtls_enforcement.set",
         targetType: "ACCOUNT",
         targetId: account.accountId,
-        statusBefore: account.security.mtlsEnforcedFrom ? "ENFORCED" : "NOT_ENFORCED",
-        statusAfter: "ENFORCED",
+        statusBefore: mtlsEnforcementStatus(account.security.mtlsEnforcedFrom, now),
+        statusAfter: after.status,
+        reason: after.reason,
       }),
     });
   }
 
   /** Once enforcement has begun, only a caller with a VALID certificate may lift it. */
   async liftMtls(account: Account, context: RequestContext, callerMtls: MtlsStatus | null): Promise<Account> {
-    const from = account.security.mtlsEnforcedFrom;
-    if (from !== null && from.getTime() <= this.#runtime.clock.now().getTime() && callerMtls !== "VALID") {
+    const now = this.#runtime.clock.now();
+    const before = mtlsEnforcementStatus(account.security.mtlsEnforcedFrom, now);
+    if (before === "ENFORCED" && callerMtls !== "VALID") {
       throw new AppError(
         "MTLS_REQUIRED",
         "Lifting enforced mTLS requires a request with a valid client certificate",
@@ -121,10 +137,60 @@ export class AccountSecurityService {
         action: "mtls_enforcement.lifted",
         targetType: "ACCOUNT",
         targetId: account.accountId,
-        statusBefore: from ? "ENFORCED" : "NOT_ENFORCED",
+        statusBefore: before,
         statusAfter: "NOT_ENFORCED",
       }),
     });
+  }
+
+  /**
+   * Operator recovery: lifts enforcement (enforced or scheduled) without asking for a certificate,
+   * so that a partner who lost its last one can call again. Certificates stay as they are. Lifting
+   * an account that enforces nothing changes nothing and writes no event.
+   */
+  async liftMtlsForOperator(account: Account, context: RequestContext): Promise<Account> {
+    const before = mtlsEnforcementStatus(account.security.mtlsEnforcedFrom, this.#runtime.clock.now());
+    if (before === "NOT_ENFORCED") return account;
+    return this.#runtime.store.setMtlsEnforcement({
+      accountId: account.accountId,
+      enforcedFrom: null,
+      audit: auditEvent(this.#runtime, context, {
+        accountId: account.accountId,
+        action: "mtls_enforcement.lifted",
+        targetType: "ACCOUNT",
+        targetId: account.accountId,
+        statusBefore: before,
+        statusAfter: "NOT_ENFORCED",
+        reason: "operator recovery; client certificates kept",
+      }),
+    });
+  }
+
+  /**
+   * Operator recovery: the IP allow-list back to NOT_ENABLED with no addresses, whoever the list
+   * left out. An account without a restriction changes nothing and writes no event.
+   */
+  async resetIpRestriction(account: Account, context: RequestContext): Promise<Account> {
+    const current = account.security.ipRestriction;
+    if (current.mode === NO_IP_RESTRICTION.mode && current.allowedIps.length === 0) return account;
+    return this.#runtime.store.updateIpRestriction({
+      accountId: account.accountId,
+      restriction: NO_IP_RESTRICTION,
+      audit: auditEvent(this.#runtime, context, {
+        accountId: account.accountId,
+        action: "ip_restriction.updated",
+        targetType: "ACCOUNT",
+        targetId: account.accountId,
+        statusBefore: current.mode,
+        statusAfter: NO_IP_RESTRICTION.mode,
+        reason: `operator reset; ${current.allowedIps.length} allowed address(es) removed`,
+      }),
+    });
+  }
+
+  /** Certificates of the account that requests can present now (not revoked, within validity). */
+  countUsableCertificates(account: Account): Promise<number> {
+    return this.#runtime.store.countUsableClientCertificates(account.accountId, this.#runtime.clock.now());
   }
 
   async issueCertificate(
@@ -179,22 +245,56 @@ export class AccountSecurityService {
     return found;
   }
 
-  /** Revoking twice changes nothing and is not an error. */
-  async revokeCertificate(account: Account, context: RequestContext, certificateId: string): Promise<void> {
+  /**
+   * Revoking twice changes nothing and is not an error. Revoking the last valid certificate of an
+   * account that enforces mTLS (now or from a scheduled time) would lock its requests out: refused
+   * unless `force`, and a forced one says so in its audit event.
+   */
+  async revokeCertificate(
+    account: Account,
+    context: RequestContext,
+    certificateId: string,
+    options: { force: boolean },
+  ): Promise<void> {
     const current = await this.getCertificate(account, certificateId);
+    if (current.revokedAt !== null) return;
     const now = this.#runtime.clock.now();
-    await this.#runtime.store.revokeClientCertificate({
+    const usable = certificateUsable(current, now);
+    const locksOut = revocationLocksOut({
+      mtlsEnforcedFrom: account.security.mtlsEnforcedFrom,
+      revokedIsUsable: usable,
+      otherUsable: (await this.#runtime.store.countUsableClientCertificates(account.accountId, now)) - 1,
+    });
+    if (locksOut && !options.force) throw lockOutRefusal(account, now);
+    const revocation = await this.#runtime.store.revokeClientCertificate({
       accountId: account.accountId,
       certificateId,
       at: now,
+      // The store judges again under the account's lock: a concurrent revocation may have left
+      // this one the last.
+      allowLockOut: options.force,
       audit: auditEvent(this.#runtime, context, {
         accountId: account.accountId,
         action: "client_certificate.revoked",
         targetType: "CLIENT_CERTIFICATE",
         targetId: certificateId,
-        statusBefore: current.notAfter.getTime() <= now.getTime() ? "EXPIRED" : "VALID",
+        statusBefore: usable ? "VALID" : "EXPIRED",
         statusAfter: "REVOKED",
+        reason: locksOut ? FORCED_LOCKOUT_REASON : null,
       }),
     });
+    if (revocation.outcome === "WOULD_LOCK_OUT") throw lockOutRefusal(account, now);
   }
+}
+
+function lockOutRefusal(account: Account, now: Date): AppError {
+  const state =
+    mtlsEnforcementStatus(account.security.mtlsEnforcedFrom, now) === "ENFORCED"
+      ? "enforces"
+      : "has scheduled";
+  return new AppError(
+    "INVALID_STATE",
+    `This is the account's last valid client certificate and the account ${state} mTLS: revoking it would lock the account out. ` +
+      'Create and use a new certificate first, or lift mTLS enforcement; to revoke anyway, send "force": true (or ?force=true)',
+  );
 }

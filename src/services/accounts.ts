@@ -1,3 +1,4 @@
+import { assertSuspensionReason } from "../domain/account-suspension.ts";
 import { assertMayCreateIn, isVisible } from "../domain/environment-rules.ts";
 import { AppError, notFound } from "../domain/errors.ts";
 import { newAccountId } from "../domain/identifiers.ts";
@@ -34,6 +35,7 @@ export class AccountService {
       createdAt: this.#runtime.clock.now(),
       createdBy: "operator",
       security: DEFAULT_ACCOUNT_SECURITY,
+      suspension: null,
     };
     const link = this.#onboarding.newLink(account.accountId);
     await this.#runtime.store.createAccount({
@@ -80,6 +82,7 @@ export class AccountService {
       createdAt: this.#runtime.clock.now(),
       createdBy: actorLabel(context.actor),
       security: DEFAULT_ACCOUNT_SECURITY,
+      suspension: null,
     };
     await this.#runtime.store.createAccount({
       account,
@@ -138,6 +141,63 @@ export class AccountService {
         targetId: account.accountId,
       }),
     });
+  }
+
+  /**
+   * Operator: every key of the account is refused (401, like any bad key) until it is resumed.
+   * Credential statuses are left alone. Suspending a suspended account changes nothing (its first
+   * suspension's time and reason stay) and writes no event: `changed` is false.
+   */
+  async suspend(
+    account: Account,
+    context: RequestContext,
+    input: { reason: string | null },
+  ): Promise<{ account: Account; changed: boolean }> {
+    assertSuspensionReason(input.reason);
+    const suspended = await this.#runtime.store.suspendAccount({
+      accountId: account.accountId,
+      at: this.#runtime.clock.now(),
+      reason: input.reason,
+      audit: auditEvent(this.#runtime, context, {
+        accountId: account.accountId,
+        action: "account.suspended",
+        targetType: "ACCOUNT",
+        targetId: account.accountId,
+        statusBefore: "ACTIVE",
+        statusAfter: "SUSPENDED",
+        reason: input.reason,
+      }),
+    });
+    return suspended ? { account: suspended, changed: true } : this.#unchanged(account.accountId);
+  }
+
+  /** Operator: ends a suspension; the keys that were ACTIVE work again. Idempotent like suspend. */
+  async resume(
+    account: Account,
+    context: RequestContext,
+    input: { reason: string | null },
+  ): Promise<{ account: Account; changed: boolean }> {
+    assertSuspensionReason(input.reason);
+    const resumed = await this.#runtime.store.resumeAccount({
+      accountId: account.accountId,
+      audit: auditEvent(this.#runtime, context, {
+        accountId: account.accountId,
+        action: "account.resumed",
+        targetType: "ACCOUNT",
+        targetId: account.accountId,
+        statusBefore: "SUSPENDED",
+        statusAfter: "ACTIVE",
+        reason: input.reason,
+      }),
+    });
+    return resumed ? { account: resumed, changed: true } : this.#unchanged(account.accountId);
+  }
+
+  /** A guarded change found the account already as asked: its state now. */
+  async #unchanged(accountId: string): Promise<{ account: Account; changed: boolean }> {
+    const account = await this.#runtime.store.findAccount(accountId);
+    if (!account) throw notFound("Account");
+    return { account, changed: false };
   }
 
   async get(accountId: string): Promise<Account | null> {

@@ -32,6 +32,7 @@ const account: Account = {
   createdAt: new Date("2026-01-01T00:00:00Z"),
   createdBy: "operator",
   security: DEFAULT_ACCOUNT_SECURITY,
+  suspension: null,
 };
 
 let store: Store;
@@ -175,5 +176,38 @@ describe("Authenticator", () => {
     const { encodeBase62 } = await import("../domain/base62.ts");
     const signed = forged + encodeBase62(crc32(forged), 6);
     expect((await authenticator.authenticate(signed)).result).toBe("WRONG_SECRET");
+  });
+});
+
+describe("Authenticator and suspension", () => {
+  const audit = (action: string) => ({
+    eventId: `e-${action}`,
+    accountId: account.accountId,
+    action,
+    actor: "operator:alice",
+    targetType: "ACCOUNT" as const,
+    targetId: account.accountId,
+    sourceIp: null,
+    statusBefore: null,
+    statusAfter: null,
+    reason: null,
+    occurredAt: new Date(),
+  });
+
+  it("refuses every key of a suspended account as SUSPENDED, and accepts it again on resume", async () => {
+    const active = await insert();
+    const disabled = await insert({ status: "DISABLED" });
+    await store.suspendAccount({
+      accountId: account.accountId,
+      at: new Date(),
+      reason: "fraud review",
+      audit: audit("account.suspended"),
+    });
+    expect((await authenticator.authenticate(active.apiKey ?? "")).result).toBe("SUSPENDED");
+    // The credential's own refusal comes first: suspension changes no credential's status.
+    expect((await authenticator.authenticate(disabled.apiKey ?? "")).result).toBe("DISABLED");
+    await store.resumeAccount({ accountId: account.accountId, audit: audit("account.resumed") });
+    expect((await authenticator.authenticate(active.apiKey ?? "")).result).toBe("VALID");
+    expect((await authenticator.authenticate(disabled.apiKey ?? "")).result).toBe("DISABLED");
   });
 });

@@ -6,8 +6,14 @@ import type { ServiceRuntime } from "./runtime.ts";
 export type AuthResult =
   | { result: "VALID"; account: Account; credential: Credential }
   | { result: "MALFORMED" | "UNKNOWN" | "NOT_AN_API_KEY" }
-  /** A real credential was named but refused: its owner may want to know. */
-  | { result: "WRONG_SECRET" | "DISABLED" | "DELETED" | "EXPIRED"; credential: Credential };
+  /**
+   * A real credential was named but refused: its owner may want to know. SUSPENDED: its account is
+   * suspended by an operator (the key itself is untouched and works again on resume).
+   */
+  | {
+      result: "WRONG_SECRET" | "DISABLED" | "DELETED" | "EXPIRED" | "SUSPENDED";
+      credential: Credential;
+    };
 
 /**
  * Verifies a presented API key: a tagged result, never an exception. Malformed keys and bad
@@ -43,6 +49,7 @@ export class Authenticator {
     }
     const account = await this.#runtime.store.findAccount(credential.accountId);
     if (!account) return { result: "UNKNOWN" };
+    if (account.suspension !== null) return { result: "SUSPENDED", credential };
     return { result: "VALID", account, credential };
   }
 }

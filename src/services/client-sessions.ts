@@ -110,7 +110,10 @@ export class ClientSessionService {
     return { token: this.#sign(claims), claims, rate };
   }
 
-  /** The Client ID's credential while it may open sessions: active, not past a rotation's end. */
+  /**
+   * The Client ID's credential while it may open sessions: active, not past a rotation's end, and
+   * of an account that is not suspended.
+   */
   async #activeClientId(lookupId: string, clientId: string, now: Date): Promise<Credential | null> {
     const credential = (await this.#runtime.store.findCredentialByLookupId(lookupId))?.credential;
     const live =
@@ -118,7 +121,9 @@ export class ClientSessionService {
       credential.clientId === clientId &&
       credential.status === "ACTIVE" &&
       (credential.expiresAt === null || credential.expiresAt.getTime() > now.getTime());
-    return live ? credential : null;
+    if (!live) return null;
+    const account = await this.#runtime.store.findAccount(credential.accountId);
+    return account && account.suspension === null ? credential : null;
   }
 
   /**

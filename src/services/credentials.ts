@@ -240,6 +240,31 @@ export class CredentialService {
     return changed ?? this.#afterLostRace(account, credentialId);
   }
 
+  /** Operator view: every credential of the account, DELETED ones still stored included. */
+  listAllForOperator(
+    account: Account,
+    filters: { status?: CredentialStatus },
+    page: { pageSize: number; pageToken?: string },
+  ): Promise<Paged<Credential>> {
+    return fetchPage(
+      page.pageSize,
+      page.pageToken,
+      (p) =>
+        this.#runtime.store.listCredentials({
+          accountId: account.accountId,
+          ...filters,
+          includeDeleted: true,
+          ...p,
+        }),
+      (c) => ({ at: c.createdAt, id: c.credentialId }),
+    );
+  }
+
+  /** How many credentials the account holds in each status. */
+  countByStatus(account: Account): Promise<Record<CredentialStatus, number>> {
+    return this.#runtime.store.countCredentialsByStatus(account.accountId);
+  }
+
   /** A guarded update found the credential changed meanwhile: answer with its state now. */
   async #afterLostRace(account: Account, credentialId: string): Promise<Credential> {
     const now = await this.get(account, credentialId);

@@ -175,6 +175,21 @@ export function cachingStore(
       accountChanged(input.accountId);
       return revoked;
     },
+    // A suspension refuses every key of the account: announced whatever the outcome, as above.
+    async suspendAccount(input) {
+      try {
+        return await inner.suspendAccount(input);
+      } finally {
+        accountChanged(input.accountId);
+      }
+    },
+    async resumeAccount(input) {
+      try {
+        return await inner.resumeAccount(input);
+      } finally {
+        accountChanged(input.accountId);
+      }
+    },
   };
 
   return new Proxy(inner, {

@@ -54,9 +54,18 @@ export interface CredentialQuery extends Page {
   accountId: string;
   type?: CredentialType;
   environment?: Environment;
-  /** Without a status filter, tombstones (DELETED) are left out. */
+  /** Without a status filter, tombstones (DELETED) are left out unless `includeDeleted`. */
   status?: CredentialStatus;
+  includeDeleted?: boolean;
 }
+
+/** What revoking a client certificate did. */
+export type CertificateRevocation =
+  | { outcome: "REVOKED"; certificate: ClientCertificate }
+  /** Unknown, or revoked already: nothing changed. */
+  | { outcome: "NOT_REVOCABLE" }
+  /** Refused: the account enforces mTLS and this is its last usable certificate. */
+  | { outcome: "WOULD_LOCK_OUT" };
 
 export interface StatusChange {
   accountId: string;
@@ -135,6 +144,15 @@ export interface Store {
   listAccounts(
     query: Page & { parentAccountId?: string; kind?: AccountKind; environment?: Environment },
   ): Promise<Account[]>;
+  /** Active → suspended, with its audit event; null when it was suspended already (or is unknown). */
+  suspendAccount(input: {
+    accountId: string;
+    at: Date;
+    reason: string | null;
+    audit: AuditEvent;
+  }): Promise<Account | null>;
+  /** Suspended → active, with its audit event; null when it was not suspended (or is unknown). */
+  resumeAccount(input: { accountId: string; audit: AuditEvent }): Promise<Account | null>;
 
   /** Invalidates every unclaimed link of the account and stores the new one. */
   replaceOnboardingLink(input: { link: OnboardingLink; audit: AuditEvent }): Promise<void>;
@@ -153,6 +171,8 @@ export interface Store {
   findCredentialByLookupId(lookupId: string): Promise<CredentialForAuth | null>;
   findCredential(accountId: string, credentialId: string): Promise<Credential | null>;
   listCredentials(query: CredentialQuery): Promise<Credential[]>;
+  /** How many credentials the account holds in each status (tombstones still stored included). */
+  countCredentialsByStatus(accountId: string): Promise<Record<CredentialStatus, number>>;
   updateCredentialDescription(input: {
     accountId: string;
     credentialId: string;
@@ -228,14 +248,21 @@ export interface Store {
   findClientCertificate(accountId: string, certificateId: string): Promise<ClientCertificate | null>;
   /** Whether the account has a certificate that is not revoked and valid at `now`. */
   hasUsableClientCertificate(accountId: string, now: Date): Promise<boolean>;
+  /** How many of the account's certificates are not revoked and valid at `now`. */
+  countUsableClientCertificates(accountId: string, now: Date): Promise<number>;
   findClientCertificateByFingerprint(fingerprintSha256: string): Promise<ClientCertificate | null>;
-  /** Revokes once; null when it was already revoked or does not exist. */
+  /**
+   * Revokes once. Unless `allowLockOut`, refuses (WOULD_LOCK_OUT) to revoke the last usable
+   * certificate of an account that enforces mTLS now or from a scheduled time, judged under the
+   * account's lock so that concurrent revocations cannot together leave it without one.
+   */
   revokeClientCertificate(input: {
     accountId: string;
     certificateId: string;
     at: Date;
+    allowLockOut: boolean;
     audit: AuditEvent;
-  }): Promise<ClientCertificate | null>;
+  }): Promise<CertificateRevocation>;
 
   /**
    * Inserts a PENDING record, or returns the live one already held under that key hash. An expired

@@ -1,6 +1,14 @@
 import type { IpRestriction } from "../../domain/ip-allow-list.ts";
-import type { Account, AllowedOrigin, AuditEvent, ClientCertificate } from "../../domain/types.ts";
-import type { IdempotencyMark, Page } from "../port.ts";
+import { certificateUsable, revocationLocksOut } from "../../domain/mtls-lockout.ts";
+import {
+  type Account,
+  type AllowedOrigin,
+  type AuditEvent,
+  type ClientCertificate,
+  CREDENTIAL_STATUSES,
+  type CredentialStatus,
+} from "../../domain/types.ts";
+import type { CertificateRevocation, IdempotencyMark, Page } from "../port.ts";
 import { appendAudit } from "./audit-chain.ts";
 import { markApplied } from "./idempotency-mark.ts";
 import { KyselyIdempotencyStore } from "./idempotency-store.ts";
@@ -10,7 +18,7 @@ import type { Database } from "./tables.ts";
 
 /**
  * The account-security half of the Kysely store: allowed origins, rate-limit overrides, IP
- * allow-lists, mTLS enforcement and client certificates.
+ * allow-lists, mTLS enforcement, client certificates, and suspension by an operator.
  */
 export class KyselyAccountSecurityStore extends KyselyIdempotencyStore {
   async insertAllowedOrigin(input: {
@@ -186,24 +194,125 @@ export class KyselyAccountSecurityStore extends KyselyIdempotencyStore {
     return row ? rowToCertificate(row) : null;
   }
 
+  async countUsableClientCertificates(accountId: string, now: Date): Promise<number> {
+    const { usable } = await this.db
+      .selectFrom("client_certificates")
+      .select((eb) => eb.fn.countAll<number>().as("usable"))
+      .where("account_id", "=", accountId)
+      .where("revoked_at", "is", null)
+      .where("not_before", "<=", iso(now))
+      .where("not_after", ">", iso(now))
+      .executeTakeFirstOrThrow();
+    return Number(usable);
+  }
+
   async revokeClientCertificate(input: {
     accountId: string;
     certificateId: string;
     at: Date;
+    allowLockOut: boolean;
     audit: AuditEvent;
-  }): Promise<ClientCertificate | null> {
-    return this.db.transaction().execute(async (trx) => {
+  }): Promise<CertificateRevocation> {
+    const at = iso(input.at);
+    return this.db.transaction().execute(async (trx): Promise<CertificateRevocation> => {
+      // Touching the account row first takes its lock (as the audit append does): revocations of
+      // one account's certificates run one after the other, each seeing what the one before did.
+      const account = await trx
+        .updateTable("accounts")
+        .set((eb) => ({ account_id: eb.ref("account_id") }))
+        .where("account_id", "=", input.accountId)
+        .returning("mtls_enforced_from")
+        .executeTakeFirst();
+      const target = await trx
+        .selectFrom("client_certificates")
+        .selectAll()
+        .where("account_id", "=", input.accountId)
+        .where("certificate_id", "=", input.certificateId)
+        .where("revoked_at", "is", null)
+        .executeTakeFirst();
+      if (!account || !target) return { outcome: "NOT_REVOCABLE" };
+      if (!input.allowLockOut) {
+        const { others } = await trx
+          .selectFrom("client_certificates")
+          .select((eb) => eb.fn.countAll<number>().as("others"))
+          .where("account_id", "=", input.accountId)
+          .where("certificate_id", "!=", input.certificateId)
+          .where("revoked_at", "is", null)
+          .where("not_before", "<=", at)
+          .where("not_after", ">", at)
+          .executeTakeFirstOrThrow();
+        const locksOut = revocationLocksOut({
+          mtlsEnforcedFrom: account.mtls_enforced_from ? new Date(account.mtls_enforced_from) : null,
+          revokedIsUsable: certificateUsable(rowToCertificate(target), input.at),
+          otherUsable: Number(others),
+        });
+        if (locksOut) return { outcome: "WOULD_LOCK_OUT" };
+      }
       const row = await trx
         .updateTable("client_certificates")
-        .set({ revoked_at: iso(input.at) })
+        .set({ revoked_at: at })
         .where("account_id", "=", input.accountId)
         .where("certificate_id", "=", input.certificateId)
         .where("revoked_at", "is", null)
         .returningAll()
         .executeTakeFirst();
+      if (!row) return { outcome: "NOT_REVOCABLE" };
+      await appendAudit(trx, input.audit);
+      return { outcome: "REVOKED", certificate: rowToCertificate(row) };
+    });
+  }
+
+  async suspendAccount(input: {
+    accountId: string;
+    at: Date;
+    reason: string | null;
+    audit: AuditEvent;
+  }): Promise<Account | null> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .updateTable("accounts")
+        .set({ suspended_at: iso(input.at), suspended_reason: input.reason })
+        .where("account_id", "=", input.accountId)
+        .where("suspended_at", "is", null)
+        .returningAll()
+        .executeTakeFirst();
       if (!row) return null;
       await appendAudit(trx, input.audit);
-      return rowToCertificate(row);
+      return rowToAccount(row);
     });
+  }
+
+  async resumeAccount(input: { accountId: string; audit: AuditEvent }): Promise<Account | null> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .updateTable("accounts")
+        .set({ suspended_at: null, suspended_reason: null })
+        .where("account_id", "=", input.accountId)
+        .where("suspended_at", "is not", null)
+        .returningAll()
+        .executeTakeFirst();
+      if (!row) return null;
+      await appendAudit(trx, input.audit);
+      return rowToAccount(row);
+    });
+  }
+
+  async countCredentialsByStatus(accountId: string): Promise<Record<CredentialStatus, number>> {
+    const rows = await this.db
+      .selectFrom("credentials")
+      .select(["status", (eb) => eb.fn.countAll<number>().as("n")])
+      .where("account_id", "=", accountId)
+      .groupBy("status")
+      .execute();
+    const counts = Object.fromEntries(CREDENTIAL_STATUSES.map((status) => [status, 0])) as Record<
+      CredentialStatus,
+      number
+    >;
+    for (const row of rows) {
+      if ((CREDENTIAL_STATUSES as readonly string[]).includes(row.status)) {
+        counts[row.status as CredentialStatus] = Number(row.n);
+      }
+    }
+    return counts;
   }
 }

@@ -177,7 +177,8 @@ export class KyselyStore extends KyselyAccountSecurityStore implements Store {
     let q = this.db.selectFrom("credentials").selectAll().where("account_id", "=", query.accountId);
     if (query.type) q = q.where("type", "=", query.type);
     if (query.environment) q = q.where("environment", "=", query.environment);
-    q = query.status ? q.where("status", "=", query.status) : q.where("status", "!=", "DELETED");
+    if (query.status) q = q.where("status", "=", query.status);
+    else if (!query.includeDeleted) q = q.where("status", "!=", "DELETED");
     const rows = await keysetPage(q, { at: "created_at", id: "credential_id" }, query).execute();
     return rows.map(rowToCredential);
   }

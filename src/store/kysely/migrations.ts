@@ -221,6 +221,12 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable("idempotency_keys").addColumn("resource_id", "text").execute();
     },
   },
+  "0009_account_suspension": {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema.alterTable("accounts").addColumn("suspended_at", "text").execute();
+      await db.schema.alterTable("accounts").addColumn("suspended_reason", "text").execute();
+    },
+  },
 };
 
 export const MIGRATION_NAMES: readonly string[] = Object.keys(migrations).sort();

@@ -43,6 +43,8 @@ export function accountToRow(a: Account): AccountsTable {
     mtls_enforced_from: isoOrNull(a.security.mtlsEnforcedFrom),
     mtls_enabled: a.security.mtlsEnabled ? 1 : 0,
     rate_limits: JSON.stringify(a.security.rateLimits),
+    suspended_at: isoOrNull(a.suspension?.at ?? null),
+    suspended_reason: a.suspension?.reason ?? null,
   };
 }
 
@@ -65,6 +67,7 @@ export function rowToAccount(r: AccountsTable): Account {
       mtlsEnabled: Number(r.mtls_enabled) === 1,
       rateLimits: JSON.parse(r.rate_limits) as Record<string, string>,
     },
+    suspension: r.suspended_at ? { at: new Date(r.suspended_at), reason: r.suspended_reason } : null,
   };
 }
 

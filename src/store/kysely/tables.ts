@@ -13,6 +13,9 @@ export interface AccountsTable {
   mtls_enforced_from: string | null;
   mtls_enabled: number;
   rate_limits: string;
+  /** Set while an operator has suspended the account. */
+  suspended_at: string | null;
+  suspended_reason: string | null;
 }
 
 export interface AllowedOriginsTable {

@@ -17,7 +17,11 @@ const LimitsSchema = Type.Object({
   ),
 });
 
-function present(services: AppServices, account: Account) {
+/** The account's effective limit per category, and whether it is the default or an override. */
+export function effectiveRateLimits(
+  services: AppServices,
+  account: Account,
+): Record<string, { limit: string; source: "default" | "override" }> {
   const limits: Record<string, { limit: string; source: "default" | "override" }> = {};
   for (const category of services.rateLimits.categories) {
     const limit = services.rateLimits.limitFor(account, category);
@@ -28,7 +32,11 @@ function present(services: AppServices, account: Account) {
       };
     }
   }
-  return { account_id: account.accountId, limits };
+  return limits;
+}
+
+function present(services: AppServices, account: Account) {
+  return { account_id: account.accountId, limits: effectiveRateLimits(services, account) };
 }
 
 async function accountOf(services: AppServices, accountId: string): Promise<Account> {

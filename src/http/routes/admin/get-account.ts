@@ -1,0 +1,36 @@
+import { notFound } from "../../../domain/errors.ts";
+import { AdminAccountSchema, presentAdminAccount } from "../../schemas/admin-account.ts";
+import { AccountIdParam, errorResponses } from "../../schemas/common.ts";
+import type { App, AppServices } from "../../types.ts";
+import { effectiveRateLimits } from "./rate-limits.ts";
+
+export function adminGetAccount(app: App, services: AppServices): void {
+  app.get(
+    "/admin/v1/accounts/:account_id",
+    {
+      schema: {
+        operationId: "adminGetAccount",
+        tags: ["Operator"],
+        summary:
+          "Support: an account's settings: suspension, mTLS, IP allow-list, rate limits and credential counts",
+        security: [{ operatorToken: [] }],
+        params: AccountIdParam,
+        response: { 200: AdminAccountSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const account = await services.accounts.get(request.params.account_id);
+      if (!account) throw notFound("Account");
+      const [validCertificates, credentials] = await Promise.all([
+        services.security.countUsableCertificates(account),
+        services.credentials.countByStatus(account),
+      ]);
+      return presentAdminAccount(account, {
+        now: services.now(),
+        validCertificates,
+        rateLimits: effectiveRateLimits(services, account),
+        credentials,
+      });
+    },
+  );
+}
