@@ -22,6 +22,8 @@ const STORE_NEUTRAL_SUITES = [
   "slow-clients",
   "permissions",
   "audit-chain",
+  "operator-recovery",
+  "operator-recovery-cli",
 ].map((name) => `test/${name}.test.ts`);
 
 export default defineConfig({

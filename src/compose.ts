@@ -108,7 +108,7 @@ export function composeAuthorization(parts: AuthorizationParts): AuthorizationSe
     failures: new FailedAuthenticationAudit(runtime, parts.counter, parts.onBackgroundError),
     clock: runtime.clock,
     brand: config.brand,
-    mtlsRequiredFor: config.mtlsRequiredFor,
+    mtlsRequirement: { requiredFor: config.mtlsRequiredFor, gracePeriodMs: config.mtlsGracePeriodMs },
     counters: {
       authentication: (result) => metrics.authentications.inc({ result }),
       rateLimitDenied: (category) => metrics.rateLimitDenials.inc({ category }),
@@ -190,10 +190,11 @@ export async function compose(input: ComposeInput): Promise<Composed> {
     logger: input.logger,
     services: {
       ...authorization,
-      credentials: new CredentialService(runtime, {
-        ...keys,
-        categoryExists: (category) => config.rateLimits.has(category.toUpperCase()),
-      }),
+      credentials: new CredentialService(
+        runtime,
+        { ...keys, categoryExists: (category) => config.rateLimits.has(category.toUpperCase()) },
+        { clientIdsPerAccount: config.clientIdsPerAccount },
+      ),
       onboarding,
       audit: new AuditService(runtime),
       idempotency,
@@ -216,6 +217,7 @@ export async function compose(input: ComposeInput): Promise<Composed> {
         access,
         certificateValidityMs: config.clientCertificateValidityMs,
       }),
+      caCertificatePem: input.ca.certificatePem,
       ping: () => store.ping(),
       sharing: () => ({
         invalidation_bus: bus.state(),

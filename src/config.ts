@@ -42,7 +42,12 @@ export interface Config {
   readonly clientCertHeader: string;
   /** Proxies whose client-certificate header and X-Forwarded-For are believed. */
   readonly trustedProxies: readonly string[];
+  /** Whose API calls need enforced mTLS (as at the reference API, Acquiring Partners by default). */
   readonly mtlsRequiredFor: "none" | "acquiring_partners";
+  /** From an account's creation, how long it may call without enforced mTLS when it is required. */
+  readonly mtlsGracePeriodMs: number;
+  /** How many ACTIVE Client IDs an account may hold per environment ("only one client ID"). */
+  readonly clientIdsPerAccount: number;
   /** Default per-account budgets by category, from `RATE_LIMIT_<CATEGORY>=requests/window`. */
   readonly rateLimits: ReadonlyMap<string, RateLimit>;
   readonly authFailureLimits: { readonly perIp: RateLimit; readonly perLookupId: RateLimit };
@@ -222,7 +227,7 @@ function clientCertHeader(env: Env): string {
 }
 
 function mtlsRequiredFor(env: Env): Config["mtlsRequiredFor"] {
-  const value = text(env, "MTLS_REQUIRED_FOR", "none");
+  const value = text(env, "MTLS_REQUIRED_FOR", "acquiring_partners");
   if (value !== "none" && value !== "acquiring_partners") {
     throw new ConfigError("MTLS_REQUIRED_FOR", 'must be "acquiring_partners" or "none"');
   }
@@ -256,7 +261,7 @@ function trustedProxies(env: Env): string[] {
         .filter(Boolean),
     );
   } catch (error) {
-    const issue = error instanceof AppError ? error.validationErrors?.[0]?.reason : undefined;
+    const issue = error instanceof AppError ? error.validationErrors?.[0]?.message : undefined;
     throw new ConfigError(
       "TRUSTED_PROXIES",
       `must be a comma-separated list of IP addresses or CIDRs (${issue ?? "invalid"})`,
@@ -334,6 +339,8 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
     clientCertHeader: clientCertHeader(env),
     trustedProxies: Object.freeze(trustedProxies(env)),
     mtlsRequiredFor: mtlsRequiredFor(env),
+    mtlsGracePeriodMs: duration(env, "MTLS_GRACE_PERIOD", "P90D", 0),
+    clientIdsPerAccount: positiveInteger(env, "CLIENT_IDS_PER_ACCOUNT", 1),
     rateLimits: rateLimits(env),
     authFailureLimits: Object.freeze({
       perIp: rateLimit(env, "AUTH_FAILURES_PER_IP", "20/1m"),

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { AuditEvent } from "../src/client/types.ts";
 import {
+  BEHIND_TLS_PROXY,
   basic,
   type Harness,
   json,
@@ -13,7 +14,7 @@ import {
 let h: Harness;
 let partner: OnboardedPartner;
 beforeEach(async () => {
-  h = await startHarness();
+  h = await startHarness(BEHIND_TLS_PROXY);
   partner = await onboardAcquiringPartner(h);
 });
 afterEach(async () => h.close());

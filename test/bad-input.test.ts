@@ -45,7 +45,7 @@ function expectContractError(
   const body = JSON.parse(response.body) as Record<string, unknown>;
   expect(
     Object.keys(body)
-      .filter((k) => k !== "validation_errors")
+      .filter((k) => k !== "errors")
       .sort(),
   ).toEqual(ERROR_KEYS);
   expect(body.error_code).toBe(code);
@@ -137,7 +137,7 @@ describe("bad input gets a contract error and changes nothing", () => {
       });
       expectContractError(response, c.status, c.code);
       if (c.parameter) {
-        const issues = json<{ validation_errors: { parameter: string }[] }>(response).validation_errors;
+        const issues = json<{ errors: { parameter: string; error_message: string }[] }>(response).errors;
         expect(
           issues.map((i) => i.parameter),
           c.payload,
@@ -276,13 +276,13 @@ describe("bad input gets a contract error and changes nothing", () => {
       });
       expectContractError(response, 401, "UNAUTHORIZED");
       expect(json<{ error_message: string }>(response).error_message).toBe(
-        "Missing or invalid API key. Send it as: Authorization: Basic <api_key>",
+        "Missing or invalid API key. Send it as: Authorization: Basic <api_key> (or Basic <credential_id>:<api_key>)",
       );
     }
     expect(await snapshot()).toBe(before);
   });
 
-  it("rejects oversized headers and bad correlation ids", async () => {
+  it("rejects oversized headers, and ignores a bad correlation id with a warning", async () => {
     const big = await h.app.inject({
       method: "GET",
       url: "/v1/account/credentials",
@@ -303,7 +303,9 @@ describe("bad input gets a contract error and changes nothing", () => {
       url: "/v1/account/credentials",
       headers: { ...basic(partner.apiKey), "partner-correlation-id": "not valid!" },
     });
-    expectContractError(correlation, 400, "VALIDATION_ERROR");
+    expect(correlation.statusCode).toBe(200);
+    expect(correlation.headers["partner-correlation-id"]).toBeUndefined();
+    expect(correlation.headers.warning).toMatch(/^199 - "Partner-Correlation-Id ignored/);
   });
 
   it("rejects bad operator input", async () => {

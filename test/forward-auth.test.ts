@@ -163,7 +163,7 @@ describe("forward-auth", () => {
       "x-klarna-account-id": partner.accountId,
       "x-klarna-credential-id": partner.credentialId,
       "x-klarna-environment": "LIVE",
-      "x-ratelimit-limit": "100",
+      "x-ratelimit-limit": "100, 100;w=1",
     });
     expect(allowed.headers["x-klarna-acting-account-id"]).toBeUndefined();
     const jwks = json<{ keys: object[] }>(
@@ -362,7 +362,7 @@ describe("Klarna-Partner-Account on the Partner Management API", () => {
       headers: { ...basic(parent.apiKey), "klarna-partner-account": child.accountId },
       payload: { type: "API", environment: "LIVE", description: "for the child" },
     });
-    expect(created.statusCode).toBe(201);
+    expect(created.statusCode).toBe(200);
     const childKeys = await h.app.inject({
       method: "GET",
       url: "/v1/account/credentials",
@@ -404,7 +404,7 @@ describe("Klarna-Partner-Account on the Partner Management API", () => {
     const second = await onboardPartnerAccount(h, parent, "Second Shop");
     const forChild = await idempotent(child.accountId);
     const forSecond = await idempotent(second.accountId);
-    expect(forSecond.statusCode).toBe(201);
+    expect(forSecond.statusCode).toBe(200);
     expect(forSecond.headers["klarna-idempotent-replayed"]).toBeUndefined();
     expect(json(forSecond).credential_id).not.toBe(json(forChild).credential_id);
     expect((await idempotent(child.accountId)).headers["klarna-idempotent-replayed"]).toBe("true");

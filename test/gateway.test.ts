@@ -120,7 +120,7 @@ describe("partnerctl gateway", () => {
       },
     });
     expect(response.status).toBe(200);
-    expect(response.headers.get("x-ratelimit-limit")).toBe("1000");
+    expect(response.headers.get("x-ratelimit-limit")).toBe("1000, 1000;w=1");
     expect(response.headers.get("klarna-correlation-id")).toMatch(/^[0-9a-f-]{36}$/);
     expect(upstream.seen.length).toBe(before + 1);
     const seen = lastSeen();

@@ -41,6 +41,14 @@ export class ManualClock implements Clock {
 
 export const DAY_MS = 86_400_000;
 
+/**
+ * Clients at the documentation addresses (RFC 5737, RFC 3849) reach the service through a TLS-terminating
+ * proxy there, so their plain-HTTP requests count as HTTPS (a direct plain-HTTP client is refused).
+ */
+export const BEHIND_TLS_PROXY = {
+  TRUSTED_PROXIES: "192.0.2.0/24,198.51.100.0/24,203.0.113.0/24,2001:db8::/32",
+};
+
 export interface Harness {
   app: App;
   /** The internal listener's app: `/admin/*`, `/internal/*`, `/metrics`. */
@@ -196,7 +204,7 @@ export async function onboardPartnerAccount(
     headers: basic(parent.apiKey),
     payload: { name },
   });
-  if (created.statusCode !== 201)
+  if (created.statusCode !== 200)
     throw new Error(`create partner account: ${created.statusCode} ${created.body}`);
   const accountId = json<{ account_id: string }>(created).account_id;
   const key = await h.app.inject({
@@ -205,7 +213,7 @@ export async function onboardPartnerAccount(
     headers: basic(parent.apiKey),
     payload: { type: "API", environment: "LIVE", description: "partner server" },
   });
-  if (key.statusCode !== 201) throw new Error(`create partner key: ${key.statusCode} ${key.body}`);
+  if (key.statusCode !== 200) throw new Error(`create partner key: ${key.statusCode} ${key.body}`);
   const body = json<{ api_key: string; credential_id: string }>(key);
   return { accountId, apiKey: body.api_key, credentialId: body.credential_id };
 }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Harness, OnboardedPartner } from "./harness.ts";
-import { basic, json, onboardAcquiringPartner, startHarness } from "./harness.ts";
+import { BEHIND_TLS_PROXY, basic, json, onboardAcquiringPartner, startHarness } from "./harness.ts";
 
 let h: Harness;
 afterEach(async () => h?.close());
@@ -8,7 +8,7 @@ afterEach(async () => h?.close());
 const IP_HEADER = "klarna-ip-validation-status";
 
 async function setup(env: Record<string, string> = {}): Promise<OnboardedPartner> {
-  h = await startHarness(env);
+  h = await startHarness({ ...BEHIND_TLS_PROXY, ...env });
   return onboardAcquiringPartner(h);
 }
 
@@ -53,7 +53,7 @@ describe("IP allow-list", () => {
 
     const allowedSelf = await put(partner, {
       enforcement_mode: "ENFORCED",
-      allowed_ips: ["127.0.0.1", "10.0.0.0/8"],
+      allowed_ips: ["127.0.0.1", "192.0.2.0/24"],
     });
     expect(allowedSelf.statusCode).toBe(200);
     const fine = await get(partner);
@@ -66,12 +66,12 @@ describe("IP allow-list", () => {
 
     const forced = await put(partner, {
       enforcement_mode: "ENFORCED",
-      allowed_ips: ["10.0.0.0/8"],
+      allowed_ips: ["192.0.2.0/24"],
       force: true,
     });
     expect(forced.statusCode).toBe(200);
     expect((await get(partner)).statusCode).toBe(403);
-    expect((await get(partner, "10.1.2.3")).statusCode).toBe(200);
+    expect((await get(partner, "192.0.2.3")).statusCode).toBe(200);
     const events = await h.store.listAuditEvents({ accountId: partner.accountId, after: null, limit: 10 });
     expect(events.filter((e) => e.action === "ip_restriction.updated").map((e) => e.statusAfter)).toEqual([
       "ENFORCED",
@@ -144,8 +144,11 @@ describe("client certificate forwarded by a TLS-terminating proxy", () => {
     expect(await status("10.0.0.2", "garbage%")).toBe("INVALID");
     // An XFCC header a client started and the proxy appended to holds two elements: trusted neither.
     expect(await status("10.0.0.2", `Cert="${encodeURIComponent(pem)}",${xfcc}`)).toBe("INVALID");
-    expect(await status("203.0.113.9", escaped)).toBe("NOT_PRESENT");
     expect(await status("127.0.0.1", escaped)).toBe("NOT_PRESENT");
+    // Anyone else is neither a proxy to believe nor a client to serve over plain HTTP.
+    const direct = await get(partner, "203.0.113.9", { "x-ssl-client-cert": escaped });
+    expect(direct.statusCode).toBe(403);
+    expect(json<{ error_code: string }>(direct).error_code).toBe("TLS_REQUIRED");
   });
 });
 
@@ -164,8 +167,8 @@ describe("operator mTLS policy", () => {
     expect(accounts.find((a) => a.account_id === child.accountId)?.mtls_enforcement_missing).toBe(false);
   });
 
-  it("reports nothing under the default policy", async () => {
-    const partner = await setup();
+  it("reports nothing with MTLS_REQUIRED_FOR=none", async () => {
+    const partner = await setup({ MTLS_REQUIRED_FOR: "none" });
     expect((await get(partner)).headers["klarna-mtls-enforcement"]).toBeUndefined();
   });
 });

@@ -40,7 +40,7 @@ async function createKey(description: string): Promise<CreatedCredential> {
     environment: "LIVE",
     description,
   });
-  expect(response.statusCode).toBe(201);
+  expect(response.statusCode).toBe(200);
   return json<CreatedCredential>(response);
 }
 
@@ -225,7 +225,7 @@ describe("rotation", () => {
   it("creates a linked successor, keeps both valid during the 24 h overlap, then retires the old key", async () => {
     const old = await createKey("payments");
     const response = await rotate(old.credential_id);
-    expect(response.statusCode).toBe(201);
+    expect(response.statusCode).toBe(200);
     const successor = json<CreatedCredential>(response);
     expect(successor).toMatchObject({
       type: "API",
@@ -264,7 +264,7 @@ describe("rotation", () => {
   it("PT0S retires the old key at once; rotating twice, disabled or deleted is 409", async () => {
     const old = await createKey("now");
     const response = await rotate(old.credential_id, { overlap: "PT0S" });
-    expect(response.statusCode).toBe(201);
+    expect(response.statusCode).toBe(200);
     expect(await credential(old.credential_id)).toMatchObject({
       status: "DISABLED",
       statusReason: "ROTATED",
@@ -275,7 +275,7 @@ describe("rotation", () => {
     expect(json(twice)).toMatchObject({ error_code: "INVALID_STATE" });
 
     const rotating = await createKey("rotating");
-    expect((await rotate(rotating.credential_id, { overlap: "P7D" })).statusCode).toBe(201);
+    expect((await rotate(rotating.credential_id, { overlap: "P7D" })).statusCode).toBe(200);
     const again = await rotate(rotating.credential_id);
     expect(again.statusCode).toBe(409);
     expect(json<{ error_message: string }>(again).error_message).toContain("already being rotated");
@@ -347,7 +347,7 @@ describe("rotation", () => {
         overlap: "PT1H",
       },
     );
-    expect(viaParent.statusCode).toBe(201);
+    expect(viaParent.statusCode).toBe(200);
   });
 
   it("support can disable a credential with reason OPERATOR", async () => {
@@ -394,7 +394,7 @@ describe("rotation", () => {
     const rotated = await call("POST", `/v1/account/credentials/${old.credential_id}/rotate`, {
       overlap: "PT0S",
     });
-    expect(rotated.statusCode).toBe(201);
+    expect(rotated.statusCode).toBe(200);
     h.clock.advance(1_000);
     await sweep(h.clock.now());
     const after = json<{ status: string; status_reason?: string }>(

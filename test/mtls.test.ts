@@ -85,7 +85,7 @@ describe("mTLS over real TLS connections", () => {
     expect(early.status).toBe(409);
 
     const first = await issue(partner);
-    expect(first.response.status).toBe(201);
+    expect(first.response.status).toBe(200);
     expect(first.body).toMatchObject({ status: "VALID", description: "payments gateway" });
     const mine = { certPem: first.body.certificate ?? "", keyPem: first.keyPem };
     expect(Date.parse(first.body.not_after ?? "") - Date.parse(first.body.not_before ?? "")).toBe(
@@ -252,7 +252,7 @@ describe("mTLS over real TLS connections", () => {
       expect(response.status).toBe(400);
       expect(JSON.parse(response.body)).toMatchObject({
         error_code: "VALIDATION_ERROR",
-        validation_errors: [{ parameter: "certificate_signing_request" }],
+        errors: [{ parameter: "certificate_signing_request" }],
       });
     }
     const listed = JSON.parse((await tls(partner, "/v1/account/client-certificates")).body) as {

@@ -221,6 +221,29 @@ describe.skipIf(!enabled)("two instances sharing PostgreSQL and Redis", () => {
     }
   });
 
+  it("an account suspended through A is refused by B within 1 s, and accepted again within 1 s of its resume", async () => {
+    const { accountId, apiKey } = await onboard(fleet);
+    const admin = new AdminClient({ baseUrl: fleet.a.internalUrl, token: ADMIN_TOKEN });
+    for (let i = 0; i < 3; i++) expect(await status(fleet.b.url, apiKey)).toBe(200); // cached on B
+    const within = async (expected: number): Promise<number> => {
+      const start = performance.now();
+      while (performance.now() - start < 3_000) {
+        if ((await status(fleet.b.url, apiKey)) === expected) return performance.now() - start;
+        await sleep(20);
+      }
+      return Number.POSITIVE_INFINITY;
+    };
+    await admin.suspendAccount(accountId, { reason: "multi-instance test" });
+    const refusedAfter = await within(401);
+    await admin.resumeAccount(accountId);
+    const acceptedAfter = await within(200);
+    process.stdout.write(
+      `multi-instance: suspended on A, refused on B after ${refusedAfter.toFixed(0)} ms; resumed, accepted after ${acceptedAfter.toFixed(0)} ms\n`,
+    );
+    expect(refusedAfter).toBeLessThan(1_000);
+    expect(acceptedAfter).toBeLessThan(1_000);
+  });
+
   it("two sweeps at once on the shared store act once per transition", async () => {
     const { client, accountId } = await onboard(fleet);
     for (let i = 0; i < 10; i++) await client.createCredential({ type: "API", environment: "TEST" });

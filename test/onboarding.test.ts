@@ -3,12 +3,20 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { KEY_PATTERN } from "../src/domain/key-format.ts";
-import { ADMIN_TOKEN, basic, type Harness, json, operator, startHarness } from "./harness.ts";
+import {
+  ADMIN_TOKEN,
+  BEHIND_TLS_PROXY,
+  basic,
+  type Harness,
+  json,
+  operator,
+  startHarness,
+} from "./harness.ts";
 import { partnerctl } from "./process.ts";
 
 let h: Harness;
 beforeEach(async () => {
-  h = await startHarness();
+  h = await startHarness(BEHIND_TLS_PROXY);
 });
 afterEach(async () => h.close());
 
@@ -171,7 +179,11 @@ describe("secure onboarding link", () => {
 
   it("throttles guessed links and failed operator tokens per address, never the real ones", async () => {
     await h.close();
-    h = await startHarness({ LINK_FAILURES_PER_IP: "5/60s", OPERATOR_FAILURES_PER_IP: "3/60s" });
+    h = await startHarness({
+      ...BEHIND_TLS_PROXY,
+      LINK_FAILURES_PER_IP: "5/60s",
+      OPERATOR_FAILURES_PER_IP: "3/60s",
+    });
     const { path } = await createAccount();
     const guess = (remoteAddress: string) =>
       h.app.inject({
@@ -211,7 +223,7 @@ describe("secure onboarding link", () => {
     const file = join(mkdtempSync(join(tmpdir(), "operators-")), "operators.json");
     writeFileSync(file, JSON.stringify({ operators: [entry] }));
     await h.close();
-    h = await startHarness({ ADMIN_TOKENS_FILE: file });
+    h = await startHarness({ ...BEHIND_TLS_PROXY, ADMIN_TOKENS_FILE: file });
     const created = await h.internal.inject({
       method: "POST",
       url: "/admin/v1/accounts",
@@ -234,6 +246,8 @@ describe("secure onboarding link", () => {
     expect(wrong.statusCode).toBe(401);
     // A file that is not what it should be stops the start, naming the variable.
     writeFileSync(file, JSON.stringify({ operators: [{ name: "Bob!", token_sha256: "00" }] }));
-    await expect(startHarness({ ADMIN_TOKENS_FILE: file })).rejects.toThrow(/ADMIN_TOKENS_FILE/);
+    await expect(startHarness({ ...BEHIND_TLS_PROXY, ADMIN_TOKENS_FILE: file })).rejects.toThrow(
+      /ADMIN_TOKENS_FILE/,
+    );
   });
 });

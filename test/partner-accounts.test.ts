@@ -45,7 +45,7 @@ describe("Acquiring Partner and its Partner Accounts", () => {
       environment: "TEST",
       description: "alpha web",
     });
-    expect(created.statusCode).toBe(201);
+    expect(created.statusCode).toBe(200);
     const id = json<{ credential_id: string }>(created).credential_id;
     expect(json<{ credentials: unknown[] }>(await req("GET", base, parent.apiKey)).credentials).toHaveLength(
       2,
@@ -138,7 +138,7 @@ describe("Acquiring Partner and its Partner Accounts", () => {
     expect(response.statusCode).toBe(400);
     expect(json(response)).toMatchObject({
       error_code: "VALIDATION_ERROR",
-      validation_errors: [{ parameter: "account_id" }],
+      errors: [{ parameter: "account_id" }],
     });
   });
 });

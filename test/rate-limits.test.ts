@@ -4,6 +4,7 @@ import { randomBase62 } from "../src/domain/base62.ts";
 import type { Store } from "../src/store/port.ts";
 import { systemRandom } from "../src/system.ts";
 import {
+  BEHIND_TLS_PROXY,
   basic,
   type Harness,
   json,
@@ -21,7 +22,7 @@ const get = (apiKey: string, remoteAddress = "127.0.0.1") =>
 
 describe("per-account rate limits", () => {
   it("ten credentials hammered at once share one account budget", async () => {
-    h = await startHarness({ RATE_LIMIT_PARTNER_MANAGEMENT: "1000/60s" });
+    h = await startHarness({ ...BEHIND_TLS_PROXY, RATE_LIMIT_PARTNER_MANAGEMENT: "1000/60s" });
     const partner = await onboardAcquiringPartner(h);
     const keys: string[] = [];
     for (let i = 0; i < 10; i++) {
@@ -51,7 +52,7 @@ describe("per-account rate limits", () => {
     const remaining = admitted.map((r) => Number(r.headers["x-ratelimit-remaining"])).sort((a, b) => a - b);
     expect(remaining).toEqual(Array.from({ length: 25 }, (_, i) => i));
     for (const r of admitted) {
-      expect(r.headers["x-ratelimit-limit"]).toBe("25");
+      expect(r.headers["x-ratelimit-limit"]).toBe("25, 25;w=60");
       expect(Number(r.headers["x-ratelimit-reset"])).toBeGreaterThan(0);
       expect(Number(r.headers["x-ratelimit-reset"])).toBeLessThanOrEqual(60);
     }
@@ -65,7 +66,7 @@ describe("per-account rate limits", () => {
   });
 
   it("counts a Partner Account and its Acquiring Partner, each against its own limit", async () => {
-    h = await startHarness({ RATE_LIMIT_PARTNER_MANAGEMENT: "8/60s" });
+    h = await startHarness({ ...BEHIND_TLS_PROXY, RATE_LIMIT_PARTNER_MANAGEMENT: "8/60s" });
     const parent = await onboardAcquiringPartner(h);
     const child = await onboardPartnerAccount(h, parent, "Child"); // 2 of the parent's 8
     await h.internal.inject({
@@ -84,7 +85,7 @@ describe("per-account rate limits", () => {
   });
 
   it("shows a Partner Account its own budget, never its parent's activity", async () => {
-    h = await startHarness({ RATE_LIMIT_PARTNER_MANAGEMENT: "50/60s" });
+    h = await startHarness({ ...BEHIND_TLS_PROXY, RATE_LIMIT_PARTNER_MANAGEMENT: "50/60s" });
     const parent = await onboardAcquiringPartner(h);
     const child = await onboardPartnerAccount(h, parent, "Child"); // 2 of the parent's 50
     await h.internal.inject({
@@ -96,12 +97,13 @@ describe("per-account rate limits", () => {
     for (let i = 0; i < 30; i++) await get(parent.apiKey);
     const seen = await get(child.apiKey);
     expect(seen.statusCode).toBe(200);
-    expect(seen.headers["x-ratelimit-limit"]).toBe("40");
+    // Both levels apply, each as a policy; the remaining count is the Partner Account's own.
+    expect(seen.headers["x-ratelimit-limit"]).toBe("40, 40;w=60, 50;w=60");
     expect(seen.headers["x-ratelimit-remaining"]).toBe("39");
   });
 
   it("a noisy Partner Account cannot starve its sibling or its parent", async () => {
-    h = await startHarness({ RATE_LIMIT_PARTNER_MANAGEMENT: "20/60s" });
+    h = await startHarness({ ...BEHIND_TLS_PROXY, RATE_LIMIT_PARTNER_MANAGEMENT: "20/60s" });
     const parent = await onboardAcquiringPartner(h);
     const noisy = await onboardPartnerAccount(h, parent, "Noisy");
     const quiet = await onboardPartnerAccount(h, parent, "Quiet");
@@ -122,6 +124,7 @@ describe("per-account rate limits", () => {
 
   it("a flood of one public Client ID spends its own budgets, not its siblings'", async () => {
     h = await startHarness({
+      ...BEHIND_TLS_PROXY,
       RATE_LIMIT_CLIENT_SESSIONS: "20/60s",
       CLIENT_SESSIONS_PER_IP: "10/60s",
       CLIENT_SESSIONS_PER_CLIENT_ID: "15/60s",
@@ -157,20 +160,20 @@ describe("per-account rate limits", () => {
       });
     const flood: number[] = [];
     for (let i = 0; i < 47; i++) flood.push((await session(clientIds[0] ?? "", "203.0.113.66")).statusCode);
-    expect(flood.filter((s) => s === 201).length).toBe(10); // the address's own budget
+    expect(flood.filter((s) => s === 200).length).toBe(10); // the address's own budget
     // From many addresses, the Client ID's own budget ends it.
     const spread: number[] = [];
     for (let i = 0; i < 20; i++)
       spread.push((await session(clientIds[0] ?? "", `198.51.100.${i + 1}`)).statusCode);
-    expect(spread.filter((s) => s === 201).length).toBe(5);
+    expect(spread.filter((s) => s === 200).length).toBe(5);
     const sibling: number[] = [];
     for (let i = 0; i < 5; i++)
       sibling.push((await session(clientIds[1] ?? "", `192.0.2.${i + 1}`)).statusCode);
-    expect(sibling).toEqual([201, 201, 201, 201, 201]);
+    expect(sibling).toEqual([200, 200, 200, 200, 200]);
   });
 
   it("rejects bad overrides and unknown categories", async () => {
-    h = await startHarness();
+    h = await startHarness(BEHIND_TLS_PROXY);
     const partner = await onboardAcquiringPartner(h);
     for (const limits of [{ PARTNER_MANAGEMENT: "fast" }, { NOPE: "1/1s" }, { PARTNER_MANAGEMENT: "0/1s" }]) {
       const response = await h.internal.inject({
@@ -200,7 +203,7 @@ describe("guessing defence", () => {
           return typeof value === "function" ? value.bind(target) : value;
         },
       });
-    h = await startHarness({ AUTH_FAILURES_PER_IP: "50/60s" }, { wrapStore: counting });
+    h = await startHarness({ ...BEHIND_TLS_PROXY, AUTH_FAILURES_PER_IP: "50/60s" }, { wrapStore: counting });
     const partner = await onboardAcquiringPartner(h);
     reads = 0;
     const statuses = new Map<number, number>();
@@ -222,7 +225,7 @@ describe("guessing defence", () => {
   });
 
   it("limits failing guesses at one key from many addresses, without locking out its holder", async () => {
-    h = await startHarness({ AUTH_FAILURES_PER_KEY: "5/60s" });
+    h = await startHarness({ ...BEHIND_TLS_PROXY, AUTH_FAILURES_PER_KEY: "5/60s" });
     const partner = await onboardAcquiringPartner(h);
     const { crc32 } = await import("node:zlib");
     const { encodeBase62 } = await import("../src/domain/base62.ts");

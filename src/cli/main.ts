@@ -43,7 +43,7 @@ export function buildProgram(): Command {
 
 function describe(error: unknown): string {
   if (error instanceof ApiError) {
-    const details = error.validationErrors.map((v) => `\n  ${v.parameter}: ${v.reason}`).join("");
+    const details = error.errors.map((v) => `\n  ${v.parameter}: ${v.errorMessage}`).join("");
     return `${error.errorCode}: ${error.message}${details}`;
   }
   if (error instanceof ConfigError) return error.message;

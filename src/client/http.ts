@@ -4,7 +4,10 @@ export class ApiError extends Error {
   readonly errorType: string;
   readonly errorCode: string;
   readonly errorId: string | undefined;
-  readonly validationErrors: { parameter: string; reason: string }[];
+  /** With VALIDATION_ERROR: each invalid parameter (`errors` on the wire). */
+  readonly errors: { parameter: string; errorMessage: string; docUrl?: string }[];
+  /** Where the documentation explains this error, when the service says. */
+  readonly docUrl: string | undefined;
 
   constructor(status: number, body: Record<string, unknown>) {
     super(typeof body.error_message === "string" ? body.error_message : `HTTP ${status}`);
@@ -13,8 +16,13 @@ export class ApiError extends Error {
     this.errorType = typeof body.error_type === "string" ? body.error_type : "TECHNICAL_ERROR";
     this.errorCode = typeof body.error_code === "string" ? body.error_code : "UNKNOWN";
     this.errorId = typeof body.error_id === "string" ? body.error_id : undefined;
-    this.validationErrors = Array.isArray(body.validation_errors)
-      ? (body.validation_errors as { parameter: string; reason: string }[])
+    this.docUrl = typeof body.doc_url === "string" ? body.doc_url : undefined;
+    this.errors = Array.isArray(body.errors)
+      ? (body.errors as { parameter?: unknown; error_message?: unknown; doc_url?: unknown }[]).map((e) => ({
+          parameter: String(e.parameter ?? ""),
+          errorMessage: String(e.error_message ?? ""),
+          ...(typeof e.doc_url === "string" ? { docUrl: e.doc_url } : {}),
+        }))
       : [];
   }
 }

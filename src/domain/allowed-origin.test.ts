@@ -7,7 +7,7 @@ const reason = (input: string, environment: "LIVE" | "TEST" = "LIVE"): string =>
     parseOrigin(input, environment);
     return "accepted";
   } catch (error) {
-    return (error as AppError).validationErrors?.[0]?.reason ?? "";
+    return (error as AppError).validationErrors?.[0]?.message ?? "";
   }
 };
 

@@ -16,6 +16,7 @@ export const ERROR_CODES = {
   FORBIDDEN: { type: "ACCESS_ERROR", status: 403 },
   MTLS_REQUIRED: { type: "ACCESS_ERROR", status: 401 },
   IP_NOT_ALLOWED: { type: "ACCESS_ERROR", status: 403 },
+  TLS_REQUIRED: { type: "ACCESS_ERROR", status: 403 },
   RATE_LIMITED: { type: "ACCESS_ERROR", status: 429 },
   NOT_FOUND: { type: "RESOURCE_ERROR", status: 404 },
   RESOURCE_CONFLICT: { type: "RESOURCE_ERROR", status: 409 },
@@ -32,9 +33,12 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
+/** One invalid parameter, as the wire lists it: `errors: [{parameter, error_message}]`. */
 export interface ValidationIssue {
+  /** Dotted path with array indexes in brackets (`allowed_ips[2]`), or a header's name. */
   parameter: string;
-  reason: string;
+  /** What is wrong with it, for humans. */
+  message: string;
 }
 
 /** A failure the caller can act on; mapped to the contract's error body at the HTTP edge. */
@@ -67,7 +71,9 @@ export class AppError extends Error {
 }
 
 export function invalidParameter(parameter: string, reason: string): AppError {
-  return new AppError("VALIDATION_ERROR", `Invalid ${parameter}: ${reason}`, [{ parameter, reason }]);
+  return new AppError("VALIDATION_ERROR", `Invalid ${parameter}: ${reason}`, [
+    { parameter, message: reason },
+  ]);
 }
 
 export function notFound(what: string): AppError {

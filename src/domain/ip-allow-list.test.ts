@@ -31,13 +31,13 @@ describe("IP allow-lists", () => {
         "10.0.0.0/-1",
       ]),
     ).toEqual([
-      "allowed_ips.1",
-      "allowed_ips.2",
-      "allowed_ips.3",
-      "allowed_ips.4",
-      "allowed_ips.5",
-      "allowed_ips.6",
-      "allowed_ips.7",
+      "allowed_ips[1]",
+      "allowed_ips[2]",
+      "allowed_ips[3]",
+      "allowed_ips[4]",
+      "allowed_ips[5]",
+      "allowed_ips[6]",
+      "allowed_ips[7]",
     ]);
     expect(issuesOf(Array.from({ length: 101 }, (_, i) => `10.0.0.${i % 250}`))).toContain("allowed_ips");
   });

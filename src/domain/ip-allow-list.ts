@@ -37,13 +37,13 @@ function parseEntry(text: string): Entry | string {
 export function parseAllowedIps(entries: string[]): string[] {
   const issues: ValidationIssue[] = [];
   if (entries.length > MAX_ALLOWED_IPS) {
-    issues.push({ parameter: "allowed_ips", reason: `must hold at most ${MAX_ALLOWED_IPS} entries` });
+    issues.push({ parameter: "allowed_ips", message: `must hold at most ${MAX_ALLOWED_IPS} entries` });
   }
   const normalised: string[] = [];
   entries.forEach((text, index) => {
     const entry = parseEntry(text.trim());
     if (typeof entry === "string")
-      issues.push({ parameter: `allowed_ips.${index}`, reason: `"${text}" ${entry}` });
+      issues.push({ parameter: `allowed_ips[${index}]`, message: `"${text}" ${entry}` });
     else
       normalised.push(
         entry.prefix === (entry.family === "ipv4" ? 32 : 128)

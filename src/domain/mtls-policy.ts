@@ -1,4 +1,5 @@
 import { AppError, invalidParameter } from "./errors.ts";
+import type { Account } from "./types.ts";
 
 export const MTLS_STATUSES = ["NOT_PRESENT", "VALID", "INVALID"] as const;
 export type MtlsStatus = (typeof MTLS_STATUSES)[number];
@@ -51,5 +52,39 @@ export function mtlsRequired(): AppError {
   return new AppError(
     "MTLS_REQUIRED",
     "This account requires a valid client certificate (mTLS) with every request",
+  );
+}
+
+/** The operator's mTLS requirement: whose calls need it, and how long a new account has to set it up. */
+export interface MtlsRequirement {
+  requiredFor: "none" | "acquiring_partners";
+  gracePeriodMs: number;
+}
+
+/** Whether the account's mTLS enforcement is in effect at `now` (not merely scheduled). */
+export function mtlsEnforcedAt(account: Account, now: Date): boolean {
+  const from = account.security.mtlsEnforcedFrom;
+  return from !== null && from.getTime() <= now.getTime();
+}
+
+/**
+ * The instant from which the account's calls are refused unless its mTLS is enforced: its creation
+ * plus the grace period; null when the requirement does not apply to it or it has enforced mTLS.
+ */
+export function mtlsDeadline(account: Account, requirement: MtlsRequirement, now: Date): Date | null {
+  if (requirement.requiredFor !== "acquiring_partners" || account.kind !== "ACQUIRING_PARTNER") return null;
+  if (mtlsEnforcedAt(account, now)) return null;
+  return new Date(account.createdAt.getTime() + requirement.gracePeriodMs);
+}
+
+/**
+ * The endpoints an account needs to set mTLS up, which stay open to it after its deadline: its
+ * account, its client certificates (and the CA to trust), and its mTLS enforcement.
+ */
+export function isMtlsSetupRoute(method: string, url: string): boolean {
+  if (url === "/v1/account") return method === "GET";
+  return (
+    url === "/v1/account/mtls-enforcement" ||
+    (url.startsWith("/v1/account/client-certificates") && method !== "DELETE")
   );
 }

@@ -33,6 +33,6 @@ export function decodePageToken(token: string): PagePosition {
     // fall through to the contract error below
   }
   throw new AppError("VALIDATION_ERROR", "Invalid page_token", [
-    { parameter: "page_token", reason: "is not a token returned by this API" },
+    { parameter: "page_token", message: "is not a token returned by this API" },
   ]);
 }

@@ -12,14 +12,20 @@ export interface RateDecision {
   remaining: number;
   /** Seconds until the window resets. */
   resetSeconds: number;
+  /** Every limit the request was counted against (the member's, and its family's when it has one). */
+  policies: readonly RateLimit[];
 }
 
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600 };
 
-/** The X-Ratelimit-* headers of a decision (and Retry-After when it refuses). */
+/**
+ * The X-Ratelimit-* headers of a decision (and Retry-After when it refuses). The limit carries each
+ * applying window as a policy, as the reference API does: `X-Ratelimit-Limit: 40, 40;w=1`.
+ */
 export function rateLimitHeaders(decision: RateDecision): Record<string, string> {
+  const policies = [...new Set(decision.policies.map((p) => `${p.points};w=${p.windowSeconds}`))];
   return {
-    "X-Ratelimit-Limit": String(decision.limit),
+    "X-Ratelimit-Limit": [String(decision.limit), ...policies].join(", "),
     "X-Ratelimit-Remaining": String(decision.remaining),
     "X-Ratelimit-Reset": String(decision.resetSeconds),
     ...(decision.allowed ? {} : { "Retry-After": String(decision.resetSeconds) }),

@@ -3,6 +3,7 @@ import swaggerUi from "@fastify/swagger-ui";
 import { createFastify, withTypes } from "./fastify.ts";
 import { registerIdempotency } from "./plugins/idempotency.ts";
 import { partnerOf, registerPartnerAuth } from "./plugins/partner-auth.ts";
+import { registerTlsRequirement } from "./plugins/require-tls.ts";
 import { createClientSession } from "./routes/client/create-client-session.ts";
 import { preflightClientSession } from "./routes/client/preflight-client-session.ts";
 import { verifyClientSession } from "./routes/client/verify-client-session.ts";
@@ -20,6 +21,7 @@ import { disableCredential } from "./routes/partner/disable-credential.ts";
 import { enableCredential } from "./routes/partner/enable-credential.ts";
 import { getAccount } from "./routes/partner/get-account.ts";
 import { getClientCertificate } from "./routes/partner/get-client-certificate.ts";
+import { getClientCertificateCa } from "./routes/partner/get-client-certificate-ca.ts";
 import { getCredential } from "./routes/partner/get-credential.ts";
 import { getIpRestriction } from "./routes/partner/get-ip-restriction.ts";
 import { getMtlsEnforcement } from "./routes/partner/get-mtls-enforcement.ts";
@@ -33,6 +35,12 @@ import { putMtlsEnforcement } from "./routes/partner/put-mtls-enforcement.ts";
 import { revokeClientCertificate } from "./routes/partner/revoke-client-certificate.ts";
 import { rotateCredential } from "./routes/partner/rotate-credential.ts";
 import { updateCredential } from "./routes/partner/update-credential.ts";
+import { createCredentialV2 } from "./routes/v2/create-credential.ts";
+import { disableCredentialV2 } from "./routes/v2/disable-credential.ts";
+import { getCredentialV2 } from "./routes/v2/get-credential.ts";
+import { getIpRestrictionV2 } from "./routes/v2/get-ip-restriction.ts";
+import { listCredentialsV2 } from "./routes/v2/list-credentials.ts";
+import { patchIpRestrictionV2 } from "./routes/v2/patch-ip-restriction.ts";
 import { type App, type AppOptions, headerPrefix } from "./types.ts";
 
 /**
@@ -80,6 +88,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   await app.register(async (plain) => {
     const scope = withTypes(plain);
+    registerTlsRequirement(scope, options.transport);
     registerPartnerAuth(scope, {
       authorizer: services.authorizer,
       transport: options.transport,
@@ -108,6 +117,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       createClientCertificate,
       listClientCertificates,
       getClientCertificate,
+      getClientCertificateCa,
       revokeClientCertificate,
       getMtlsEnforcement,
       putMtlsEnforcement,
@@ -119,6 +129,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
       deleteAllowedOrigin,
       createPartnerAccount,
       listPartnerAccounts,
+      createCredentialV2,
+      listCredentialsV2,
+      getCredentialV2,
+      disableCredentialV2,
+      getIpRestrictionV2,
+      patchIpRestrictionV2,
     ]) {
       route(scope, services);
     }
@@ -126,6 +142,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   await app.register(async (plain) => {
     const scope = withTypes(plain);
+    registerTlsRequirement(scope, options.transport);
     // The reveal button posts an empty HTML form; its body carries nothing we read.
     scope.addContentTypeParser(
       "application/x-www-form-urlencoded",
@@ -137,8 +154,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
 
   // Browser-facing: no API key, CORS answered per request.
-  for (const route of [preflightClientSession, createClientSession, verifyClientSession])
-    route(app, services);
+  await app.register(async (plain) => {
+    const scope = withTypes(plain);
+    registerTlsRequirement(scope, options.transport);
+    for (const route of [preflightClientSession, createClientSession, verifyClientSession])
+      route(scope, services);
+  });
 
   healthz(app);
   readyz(app, services);

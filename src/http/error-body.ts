@@ -8,6 +8,13 @@ export function errorBody(error: AppError): Record<string, unknown> {
     error_type: error.type,
     error_code: error.code,
     error_message: error.message,
-    ...(error.validationErrors ? { validation_errors: error.validationErrors } : {}),
+    ...(error.validationErrors
+      ? {
+          errors: error.validationErrors.map((issue) => ({
+            parameter: issue.parameter,
+            error_message: issue.message,
+          })),
+        }
+      : {}),
   };
 }

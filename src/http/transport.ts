@@ -67,6 +67,26 @@ export function clientAddressSource(options: TransportOptions): (request: Fastif
   };
 }
 
+const LOOPBACK = allowListMatcher(["127.0.0.0/8", "::1/128", "::ffff:127.0.0.0/104"]);
+
+/**
+ * Whether a request arrived encrypted, so that a credential may travel on it: over our own HTTPS
+ * listener, from loopback (local development), or from a trusted proxy that terminated TLS (it
+ * says `X-Forwarded-Proto: https`, or says nothing).
+ */
+export function secureTransportSource(options: TransportOptions): (request: FastifyRequest) => boolean {
+  const trusted = allowListMatcher(options.trustedProxies);
+  return (request) => {
+    const socket = request.raw.socket;
+    if (socket instanceof TLSSocket) return true;
+    const peer = socket.remoteAddress ?? "";
+    if (LOOPBACK(peer)) return true;
+    if (options.trustedProxies.length === 0 || !trusted(peer)) return false;
+    const proto = request.headers["x-forwarded-proto"];
+    return proto === undefined || (typeof proto === "string" && proto.split(",")[0]?.trim() === "https");
+  };
+}
+
 /** The `<Brand>-Partner-Account` header as sent (repeated headers joined, so they fail validation). */
 export function partnerAccountHeaderSource(
   headerPrefix: string,

@@ -50,6 +50,8 @@ export interface AppServices {
   linkGuard: FailureThrottle;
   serviceTokens: ServiceTokenService;
   identity: IdentitySigner;
+  /** The CA that issues client certificates: partners trust it, and proxies verify against it. */
+  caCertificatePem: string;
   /** The service clock (for statuses that depend on time, such as SCHEDULED or EXPIRED). */
   now(): Date;
   /** Whether invalidations and rate limits are shared between instances right now. */

@@ -6,7 +6,10 @@ export function statusHeaders(reported: ReportedStatus, prefix: string): Record<
   const headers: Record<string, string> = {};
   if (reported.mtlsStatus) headers[`${prefix}-Mtls-Verification-Status`] = reported.mtlsStatus;
   if (reported.ipStatus) headers[`${prefix}-Ip-Validation-Status`] = reported.ipStatus;
-  if (reported.mtlsEnforcementMissing) headers[`${prefix}-Mtls-Enforcement`] = "REQUIRED_NOT_ENFORCED";
+  if (reported.mtlsDeadline) {
+    headers[`${prefix}-Mtls-Enforcement`] = "REQUIRED_NOT_ENFORCED";
+    headers[`${prefix}-Mtls-Enforcement-Deadline`] = reported.mtlsDeadline.toISOString();
+  }
   if (reported.rate?.allowed) Object.assign(headers, rateLimitHeaders(reported.rate));
   return headers;
 }

@@ -22,7 +22,7 @@ async function rejection(ca: CertificateAuthority, csrPem: string, commonName = 
   try {
     await ca.signClientCsr({ csrPem, commonName, notBefore: now, notAfter: later });
   } catch (error) {
-    return (error as AppError).validationErrors?.[0]?.reason ?? String(error);
+    return (error as AppError).validationErrors?.[0]?.message ?? String(error);
   }
   return "accepted";
 }

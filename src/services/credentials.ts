@@ -33,14 +33,21 @@ export interface CredentialFilters {
   status?: CredentialStatus;
 }
 
+export interface CredentialLimits {
+  /** ACTIVE Client IDs an account may hold per environment (rotation's overlap excepted). */
+  clientIdsPerAccount: number;
+}
+
 /** Partner-facing credential use cases, always scoped to one (already authorised) account. */
 export class CredentialService {
   readonly #runtime: ServiceRuntime;
   readonly #keys: KeySettings;
+  readonly #limits: CredentialLimits;
 
-  constructor(runtime: ServiceRuntime, keys: KeySettings) {
+  constructor(runtime: ServiceRuntime, keys: KeySettings, limits: CredentialLimits) {
     this.#runtime = runtime;
     this.#keys = keys;
+    this.#limits = limits;
   }
 
   async create(
@@ -75,12 +82,14 @@ export class CredentialService {
       targetId: minted.credential.credentialId,
       statusAfter: "ACTIVE",
     });
-    await this.#runtime.store.insertCredential({
+    const inserted = await this.#runtime.store.insertCredential({
       credential: minted.credential,
       secret: minted.secret,
       audit,
       idempotency: idempotencyMark(context, minted.credential.credentialId),
+      ...(input.type === "CLIENT" ? { activeAtMost: this.#limits.clientIdsPerAccount } : {}),
     });
+    if (!inserted) throw this.#clientIdLimit(input.environment);
     return { credential: minted.credential, apiKey: minted.apiKey };
   }
 
@@ -102,10 +111,20 @@ export class CredentialService {
     );
   }
 
-  /** One credential; one of an environment the actor may not see does not exist for it. */
-  async get(account: Account, credentialId: string, visible?: readonly Environment[]): Promise<Credential> {
+  /**
+   * One credential; one of an environment the actor may not see (or, when asked for a type, of
+   * another type) does not exist for it.
+   */
+  async get(
+    account: Account,
+    credentialId: string,
+    visible?: readonly Environment[],
+    type?: CredentialType,
+  ): Promise<Credential> {
     const credential = await this.#runtime.store.findCredential(account.accountId, credentialId);
-    if (!credential || !isVisible(credential.environment, visible)) throw notFound("Credential");
+    if (!credential || !isVisible(credential.environment, visible) || (type && credential.type !== type)) {
+      throw notFound("Credential");
+    }
     return credential;
   }
 
@@ -224,6 +243,17 @@ export class CredentialService {
   async enable(account: Account, context: RequestContext, credentialId: string): Promise<Credential> {
     const current = await this.get(account, credentialId, context.environments);
     assertCanEnable(current, context.actor);
+    if (current.type === "CLIENT" && current.status !== "ACTIVE") {
+      const active = await this.#runtime.store.listCredentials({
+        accountId: account.accountId,
+        type: "CLIENT",
+        environment: current.environment,
+        status: "ACTIVE",
+        after: null,
+        limit: this.#limits.clientIdsPerAccount,
+      });
+      if (active.length >= this.#limits.clientIdsPerAccount) throw this.#clientIdLimit(current.environment);
+    }
     const changed = await this.#runtime.store.enableDisabledCredential({
       accountId: account.accountId,
       credentialId,
@@ -238,6 +268,16 @@ export class CredentialService {
       }),
     });
     return changed ?? this.#afterLostRace(account, credentialId);
+  }
+
+  #clientIdLimit(environment: Environment): AppError {
+    const most = this.#limits.clientIdsPerAccount;
+    return new AppError(
+      "RESOURCE_CONFLICT",
+      most === 1
+        ? `Only one ${environment} Client ID can be active per account: disable the current one first, or rotate it`
+        : `An account can hold at most ${most} active ${environment} Client IDs: disable one first, or rotate it`,
+    );
   }
 
   /** Operator view: every credential of the account, DELETED ones still stored included. */

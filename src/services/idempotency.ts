@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import { AppError } from "../domain/errors.ts";
 import type { ServiceRuntime } from "./runtime.ts";
 
-export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+/** Printable ASCII, space included (a UUID is what the reference API recommends). */
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x20-\x7e]{1,255}$/;
 const RETENTION_MS = 24 * 60 * 60 * 1000;
 /** A PENDING key older than this belongs to a request that died: it may be taken over. */
 const ABANDONED_AFTER_MS = 60 * 1000;

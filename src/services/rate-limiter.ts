@@ -14,6 +14,7 @@ function decision(limit: RateLimit, result: RateLimiterRes, allowed: boolean): R
     limit: limit.points,
     remaining: Math.max(0, result.remainingPoints),
     resetSeconds: Math.max(1, Math.ceil(result.msBeforeNext / 1000)),
+    policies: [limit],
   };
 }
 

@@ -62,10 +62,14 @@ export class RateLimitService {
     const familyLimit = family ? this.limitFor(family, category) : null;
     if (!family || !familyLimit) return own;
     const aggregate = await this.#counter.consume(`${category}:${family.accountId}`, familyLimit);
-    if (aggregate.allowed) return own ?? aggregate;
-    const used = own && memberLimit ? memberLimit.points - own.remaining : Number.POSITIVE_INFINITY;
-    const share = familyLimit.points / (1 + (await this.#familySize(family.accountId)));
-    return used <= share ? own : aggregate;
+    const policies = memberLimit ? [memberLimit, familyLimit] : [familyLimit];
+    const reported = async (): Promise<RateDecision> => {
+      if (aggregate.allowed || !own || !memberLimit) return own ?? aggregate;
+      const used = memberLimit.points - own.remaining;
+      const share = familyLimit.points / (1 + (await this.#familySize(family.accountId)));
+      return used <= share ? own : aggregate;
+    };
+    return { ...(await reported()), policies };
   }
 
   /** Partner Accounts of an Acquiring Partner, remembered for a minute (asked only when a family is busy). */

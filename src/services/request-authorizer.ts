@@ -1,10 +1,10 @@
-import { presentedApiKey } from "../domain/authorization-header.ts";
+import { presentedKey, usernameMatches } from "../domain/authorization-header.ts";
 import { headerPrefix } from "../domain/brand.ts";
 import { environmentsOfKey, isVisible } from "../domain/environment-rules.ts";
 import { AppError, invalidParameter, notFound } from "../domain/errors.ts";
 import { ACCOUNT_ID_PATTERN } from "../domain/identifiers.ts";
 import { parseKey } from "../domain/key-format.ts";
-import type { MtlsStatus } from "../domain/mtls-policy.ts";
+import { type MtlsRequirement, type MtlsStatus, mtlsDeadline } from "../domain/mtls-policy.ts";
 import { allows } from "../domain/permissions.ts";
 import { type RateDecision, rateLimited } from "../domain/rate-limit.ts";
 import type { Clock } from "../domain/runtime.ts";
@@ -12,12 +12,13 @@ import type { Account, Credential, Environment } from "../domain/types.ts";
 import type { AccessPolicy } from "./access-policy.ts";
 import type { AccountService } from "./accounts.ts";
 import type { AuthFailureGuard } from "./auth-failure-guard.ts";
-import type { Authenticator } from "./authenticator.ts";
+import type { Authenticator, AuthResult } from "./authenticator.ts";
 import type { FailedAuthenticationAudit } from "./failed-authentications.ts";
 import type { RateLimitService } from "./rate-limits.ts";
 import type { UsageRecorder } from "./usage-recorder.ts";
 
-export const UNAUTHORIZED_MESSAGE = "Missing or invalid API key. Send it as: Authorization: Basic <api_key>";
+export const UNAUTHORIZED_MESSAGE =
+  "Missing or invalid API key. Send it as: Authorization: Basic <api_key> (or Basic <credential_id>:<api_key>)";
 
 /** Where a request came in: the service's own API, or one of the ways the provider's APIs ask. */
 export type EntryPoint = "api" | "forward_auth" | "gateway" | "verifier";
@@ -43,6 +44,8 @@ export interface AuthorizationRequest {
    * category in lower case unless given.
    */
   permission?: string;
+  /** The request sets the caller's mTLS up (domain/mtls-policy.ts): allowed past the mTLS deadline. */
+  mtlsSetup?: boolean;
 }
 
 /** What the responses report, allowed or not. */
@@ -51,8 +54,8 @@ export interface ReportedStatus {
   mtlsStatus: MtlsStatus | null;
   /** Reported in REPORTING mode only. */
   ipStatus: "ALLOWED" | "DENIED" | null;
-  /** The operator requires mTLS of Acquiring Partners and this one has not enforced it. */
-  mtlsEnforcementMissing: boolean;
+  /** The operator requires mTLS of this account, not yet enforced: calls are refused from this instant. */
+  mtlsDeadline: Date | null;
   /** The rate-limit level to report (a refusal, else the account acted on), once counted. */
   rate: RateDecision | null;
 }
@@ -106,14 +109,14 @@ export interface RequestAuthorizerOptions {
   failures: FailedAuthenticationAudit;
   clock: Clock;
   brand: string;
-  mtlsRequiredFor: "none" | "acquiring_partners";
+  mtlsRequirement: MtlsRequirement;
   counters: AuthorizationCounters;
 }
 
 const NOTHING_REPORTED: ReportedStatus = Object.freeze({
   mtlsStatus: null,
   ipStatus: null,
-  mtlsEnforcementMissing: false,
+  mtlsDeadline: null,
   rate: null,
 });
 
@@ -156,8 +159,15 @@ export class RequestAuthorizer {
         ),
       );
     }
-    const key = presentedApiKey(request.authorization);
-    const outcome = key === null ? null : await o.authenticator.authenticate(key);
+    const presented = presentedKey(request.authorization);
+    const key = presented?.apiKey ?? null;
+    const checked = key === null ? null : await o.authenticator.authenticate(key);
+    // A username that is not the key's own credential id makes the whole header wrong.
+    const outcome: KeyOutcome | null =
+      checked?.result === "VALID" &&
+      !usernameMatches(presented?.username ?? null, checked.credential.credentialId)
+        ? { result: "WRONG_USERNAME", credential: checked.credential }
+        : checked;
     const keyResult = outcome?.result ?? "MISSING";
     o.counters.authentication(keyResult);
     if (outcome?.result !== "VALID") {
@@ -206,15 +216,23 @@ export class RequestAuthorizer {
     const reported: ReportedStatus = {
       mtlsStatus: access.mtlsStatus,
       ipStatus: access.ipStatus,
-      mtlsEnforcementMissing:
-        o.mtlsRequiredFor === "acquiring_partners" &&
-        caller.kind === "ACQUIRING_PARTNER" &&
-        caller.security.mtlsEnforcedFrom === null,
+      mtlsDeadline: mtlsDeadline(caller, o.mtlsRequirement, o.clock.now()),
       rate: null,
     };
     if (access.denial) {
       const why = access.denial.code === "MTLS_REQUIRED" ? "MTLS_REQUIRED" : "IP_NOT_ALLOWED";
       return { ...reported, outcome: why, error: access.denial };
+    }
+    const deadline = reported.mtlsDeadline;
+    if (deadline !== null && deadline.getTime() <= o.clock.now().getTime() && !request.mtlsSetup) {
+      return {
+        ...reported,
+        outcome: "MTLS_REQUIRED",
+        error: new AppError(
+          "MTLS_REQUIRED",
+          `Acquiring Partners must use mTLS since ${deadline.toISOString()}: issue a client certificate (POST /v1/account/client-certificates) and enforce it (PUT /v1/account/mtls-enforcement)`,
+        ),
+      };
     }
     const target = await this.#target(request, caller, credential.environment);
     if (target instanceof AppError) {
@@ -309,6 +327,9 @@ export class RequestAuthorizer {
     }
   }
 }
+
+/** The key's check, and a username that names another credential. */
+type KeyOutcome = AuthResult | { result: "WRONG_USERNAME"; credential: Credential };
 
 /** An allowed request: who it is and what it acts on. */
 export type AllowedRequest = Extract<Authorization, { outcome: "ALLOWED" }>;

@@ -165,9 +165,14 @@ export interface Store {
     audit: AuditEvent[];
   }): Promise<ClaimOutcome>;
 
+  /**
+   * Stores a new credential with its audit event. With `activeAtMost`, only while the account holds
+   * fewer ACTIVE credentials of the same type and environment (checked under the account's lock):
+   * false, and nothing written, when it already holds that many.
+   */
   insertCredential(
-    input: NewCredential & { audit: AuditEvent; idempotency?: IdempotencyMark },
-  ): Promise<void>;
+    input: NewCredential & { audit: AuditEvent; idempotency?: IdempotencyMark; activeAtMost?: number },
+  ): Promise<boolean>;
   findCredentialByLookupId(lookupId: string): Promise<CredentialForAuth | null>;
   findCredential(accountId: string, credentialId: string): Promise<Credential | null>;
   listCredentials(query: CredentialQuery): Promise<Credential[]>;

@@ -33,7 +33,12 @@ function parameterOf(context: string | undefined, issue: AjvIssue): string {
     .map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"));
   const extra = issue.params.missingProperty ?? issue.params.additionalProperty;
   if (typeof extra === "string") path.push(extra);
-  if (path.length > 0) return path.join(".");
+  // `line_items[0].quantity`, as the reference API names parameters.
+  if (path.length > 0)
+    return path.reduce(
+      (name, part) => (/^\d+$/.test(part) ? `${name}[${part}]` : name ? `${name}.${part}` : part),
+      "",
+    );
   return context === "body" ? "body" : (context ?? "request");
 }
 
@@ -51,9 +56,9 @@ export function validationIssues(error: FastifyError): ValidationIssue[] {
   const out: ValidationIssue[] = [];
   for (const issue of issues) {
     const parameter = parameterOf(error.validationContext, issue);
-    const reason = reasonOf(issue);
-    const key = `${parameter}\n${reason}`;
-    if (!seen.has(key)) out.push({ parameter, reason });
+    const message = reasonOf(issue);
+    const key = `${parameter}\n${message}`;
+    if (!seen.has(key)) out.push({ parameter, message });
     seen.add(key);
   }
   return out;

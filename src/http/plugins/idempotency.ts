@@ -33,7 +33,10 @@ export function registerIdempotency(
     const key = request.headers[header];
     if (key === undefined) return;
     if (typeof key !== "string" || !IDEMPOTENCY_KEY_PATTERN.test(key)) {
-      throw invalidParameter(headerName, "must be 1 to 255 printable ASCII characters");
+      throw invalidParameter(
+        headerName,
+        "must be 1 to 255 printable ASCII characters, spaces included (a UUID is recommended)",
+      );
     }
     const outcome = await options.service.begin({
       scope: options.scopeOf(request),

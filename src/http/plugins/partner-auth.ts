@@ -1,5 +1,6 @@
 import type { FastifyRequest } from "fastify";
 import { AppError } from "../../domain/errors.ts";
+import { isMtlsSetupRoute } from "../../domain/mtls-policy.ts";
 import { neededFor } from "../../domain/permissions.ts";
 import { statusHeaders } from "../../services/authorization-headers.ts";
 import { type RequestAuthorizer, UNAUTHORIZED_MESSAGE } from "../../services/request-authorizer.ts";
@@ -37,6 +38,7 @@ export function registerPartnerAuth(app: App, options: PartnerAuthOptions): void
       sourceIp,
       category: "PARTNER_MANAGEMENT",
       permission: neededFor(request.method, request.routeOptions.url ?? ""),
+      mtlsSetup: isMtlsSetupRoute(request.method, request.routeOptions.url ?? ""),
     });
     reply.headers(statusHeaders(decision, options.headerPrefix));
     if (decision.outcome !== "ALLOWED") {

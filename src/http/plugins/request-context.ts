@@ -1,10 +1,12 @@
 import { TLSSocket } from "node:tls";
-import { AppError, invalidParameter } from "../../domain/errors.ts";
+import { AppError } from "../../domain/errors.ts";
 import type { App } from "../types.ts";
 
 const MAX_HEADER_BYTES = 6 * 1024;
 const MAX_ALL_HEADERS_BYTES = 20 * 1024;
-const PARTNER_CORRELATION_ID = /^[A-Za-z0-9-]{1,255}$/;
+/** The reference API's rule: at most 255 alphanumerics. Anything else is ignored, never fatal. */
+const PARTNER_CORRELATION_ID = /^[A-Za-z0-9]{1,255}$/;
+const IGNORED_CORRELATION_WARNING = '199 - "Partner-Correlation-Id ignored: use 1 to 255 letters or digits"';
 
 /**
  * Per-request conventions: header size limits, correlation ids in and out, and response headers
@@ -26,12 +28,6 @@ export function registerRequestContext(app: App, options: { headerPrefix: string
     if (total > MAX_ALL_HEADERS_BYTES) {
       throw new AppError("HEADERS_TOO_LARGE", `Headers exceed ${MAX_ALL_HEADERS_BYTES} bytes in total`);
     }
-    const partnerCorrelation = request.headers["partner-correlation-id"];
-    if (partnerCorrelation !== undefined) {
-      if (typeof partnerCorrelation !== "string" || !PARTNER_CORRELATION_ID.test(partnerCorrelation)) {
-        throw invalidParameter("Partner-Correlation-Id", "must be 1 to 255 letters, digits or hyphens");
-      }
-    }
   });
 
   app.addHook("onSend", async (request, reply, payload) => {
@@ -39,6 +35,9 @@ export function registerRequestContext(app: App, options: { headerPrefix: string
     const partnerCorrelation = request.headers["partner-correlation-id"];
     if (typeof partnerCorrelation === "string" && PARTNER_CORRELATION_ID.test(partnerCorrelation)) {
       reply.header("Partner-Correlation-Id", partnerCorrelation);
+    } else if (partnerCorrelation !== undefined) {
+      // A bad correlation id must not fail the partner's call: it is dropped, and the answer says so.
+      reply.header("Warning", IGNORED_CORRELATION_WARNING);
     }
     reply.header("X-Content-Type-Options", "nosniff");
     // Over our own HTTPS listener: browsers must never fall back to plain HTTP for this host.

@@ -7,8 +7,15 @@ export const ErrorBody = Type.Object(
     error_type: Type.Enum(["INPUT_ERROR", "ACCESS_ERROR", "RESOURCE_ERROR", "TECHNICAL_ERROR"]),
     error_code: Type.String({ description: "Stable code clients branch on, e.g. VALIDATION_ERROR" }),
     error_message: Type.String(),
-    validation_errors: Type.Optional(
-      Type.Array(Type.Object({ parameter: Type.String(), reason: Type.String() })),
+    errors: Type.Optional(
+      Type.Array(
+        Type.Object({
+          parameter: Type.String({ description: "e.g. `description` or `allowed_ips[2]`" }),
+          error_message: Type.String(),
+          doc_url: Type.Optional(Type.String({ format: "uri" })),
+        }),
+        { description: "With VALIDATION_ERROR: each invalid parameter" },
+      ),
     ),
   },
   { additionalProperties: false },

@@ -140,13 +140,34 @@ export class KyselyStore extends KyselyAccountSecurityStore implements Store {
   }
 
   async insertCredential(
-    input: NewCredential & { audit: AuditEvent; idempotency?: IdempotencyMark },
-  ): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
-      await trx.insertInto("credentials").values(credentialToRow(input.credential, input.secret)).execute();
-      await appendAudit(trx, input.audit);
-      await markApplied(trx, input.idempotency);
-    });
+    input: NewCredential & { audit: AuditEvent; idempotency?: IdempotencyMark; activeAtMost?: number },
+  ): Promise<boolean> {
+    const { credential } = input;
+    return this.db
+      .transaction()
+      .execute(async (trx) => {
+        // The audit append locks the account row first, so concurrent creations count one at a time.
+        await appendAudit(trx, input.audit);
+        if (input.activeAtMost !== undefined) {
+          const { active } = await trx
+            .selectFrom("credentials")
+            .select((eb) => eb.fn.countAll<number>().as("active"))
+            .where("account_id", "=", credential.accountId)
+            .where("type", "=", credential.type)
+            .where("environment", "=", credential.environment)
+            .where("status", "=", "ACTIVE")
+            .executeTakeFirstOrThrow();
+          // Rolls the audit event back with it.
+          if (Number(active) >= input.activeAtMost) throw new CapReached();
+        }
+        await trx.insertInto("credentials").values(credentialToRow(credential, input.secret)).execute();
+        await markApplied(trx, input.idempotency);
+        return true;
+      })
+      .catch((error: unknown) => {
+        if (error instanceof CapReached) return false;
+        throw error;
+      });
   }
 
   async findCredentialByLookupId(lookupId: string): Promise<CredentialForAuth | null> {
@@ -357,3 +378,6 @@ export class KyselyStore extends KyselyAccountSecurityStore implements Store {
     await this.db.destroy();
   }
 }
+
+/** Unwinds a credential insert whose account already holds its cap of ACTIVE credentials. */
+class CapReached extends Error {}

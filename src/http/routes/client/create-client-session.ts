@@ -15,7 +15,7 @@ export function createClientSession(app: App, services: AppServices): void {
         security: [],
         body: Type.Object({ client_id: Type.String({ maxLength: 128 }) }, { additionalProperties: false }),
         response: {
-          201: Type.Object({
+          200: Type.Object({
             session_token: Type.String(),
             expires_at: Timestamp,
             account_id: Type.String(),
@@ -38,7 +38,7 @@ export function createClientSession(app: App, services: AppServices): void {
       });
       allowOrigin(reply, session.claims.origin);
       if (session.rate) reply.headers(rateLimitHeaders(session.rate));
-      return reply.code(201).send({
+      return reply.code(200).send({
         session_token: session.token,
         expires_at: session.claims.expiresAt.toISOString(),
         account_id: session.claims.accountId,

@@ -45,7 +45,7 @@ export function decodeDenial(value: string | undefined): CarriedDenial | null {
   }
   const kept: Record<string, unknown> = {};
   for (const field of BODY_FIELDS) kept[field] = body[field];
-  if (Array.isArray(body.validation_errors)) kept.validation_errors = body.validation_errors;
+  if (Array.isArray(body.errors)) kept.errors = body.errors;
   return { status: Number(candidate.status), headers, body: kept };
 }
 

@@ -19,13 +19,13 @@ export function createAllowedOrigin(app: App, services: AppServices): void {
             "for test accounts. At most 100. A duplicate is 409 naming the existing origin_id.",
           params: scope.params({}),
           body: Type.Object({ origin: Type.String({ maxLength: 300 }) }, { additionalProperties: false }),
-          response: { 201: AllowedOriginSchema, ...errorResponses },
+          response: { 200: AllowedOriginSchema, ...errorResponses },
         },
       },
       async (request, reply) => {
         const account = targetAccount(request);
         const origin = await services.origins.create(account, contextOf(request), request.body.origin);
-        return reply.code(201).send(presentOrigin(origin));
+        return reply.code(200).send(presentOrigin(origin));
       },
     );
   }

@@ -26,7 +26,7 @@ export function createClientCertificate(app: App, services: AppServices): void {
             },
             { additionalProperties: false },
           ),
-          response: { 201: ClientCertificateSchema, ...errorResponses },
+          response: { 200: ClientCertificateSchema, ...errorResponses },
         },
       },
       async (request, reply) => {
@@ -35,7 +35,7 @@ export function createClientCertificate(app: App, services: AppServices): void {
           description: request.body.description ?? "",
           csrPem: request.body.certificate_signing_request,
         });
-        return reply.code(201).send(presentCertificate(certificate, services.now()));
+        return reply.code(200).send(presentCertificate(certificate, services.now()));
       },
     );
   }

@@ -32,7 +32,7 @@ export function createCredential(app: App, services: AppServices): void {
             },
             { additionalProperties: false },
           ),
-          response: { 201: CreatedCredentialSchema, ...errorResponses },
+          response: { 200: CreatedCredentialSchema, ...errorResponses },
         },
       },
       async (request, reply) => {
@@ -43,7 +43,7 @@ export function createCredential(app: App, services: AppServices): void {
           description: request.body.description ?? "",
           permissions: request.body.permissions,
         });
-        return reply.code(201).send({
+        return reply.code(200).send({
           ...presentCredential(created.credential),
           ...(created.apiKey ? { api_key: created.apiKey } : {}),
         });

@@ -23,7 +23,7 @@ export function createPartnerAccount(app: App, services: AppServices): void {
           },
           { additionalProperties: false },
         ),
-        response: { 201: AccountSchema, 403: ErrorBody, ...errorResponses },
+        response: { 200: AccountSchema, 403: ErrorBody, ...errorResponses },
       },
     },
     async (request, reply) => {
@@ -36,7 +36,7 @@ export function createPartnerAccount(app: App, services: AppServices): void {
           partnerAccountReference: request.body.partner_account_reference,
         },
       );
-      return reply.code(201).send(presentAccount(account));
+      return reply.code(200).send(presentAccount(account));
     },
   );
 }

@@ -35,7 +35,7 @@ export function rotateCredential(app: App, services: AppServices): void {
               { additionalProperties: false },
             ),
           ),
-          response: { 201: CreatedCredentialSchema, ...errorResponses },
+          response: { 200: CreatedCredentialSchema, ...errorResponses },
         },
         // The body is optional: a bare POST rotates with the defaults.
         preValidation: async (request) => {
@@ -54,7 +54,7 @@ export function rotateCredential(app: App, services: AppServices): void {
             end: request.body?.end_overlap ?? "AT_EXPIRY",
           },
         );
-        return reply.code(201).send({
+        return reply.code(200).send({
           ...presentCredential(successor.credential),
           ...(successor.apiKey ? { api_key: successor.apiKey } : {}),
         });

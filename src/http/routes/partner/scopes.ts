@@ -37,6 +37,23 @@ export const ACCOUNT_SCOPES: readonly AccountScope[] = [
 ];
 
 /**
+ * The v2 reference's paths for the same operations (`/v2/account/integration/…`, and the path form
+ * for a Partner Account), served by the same services with v2's status codes.
+ */
+export const V2_ACCOUNT_SCOPES: readonly AccountScope[] = ACCOUNT_SCOPES.map((scope) => ({
+  ...scope,
+  prefix: `${scope.prefix.replace(/^\/v1\//, "/v2/")}/integration`,
+  tag: `${scope.tag} (v2)`,
+  operationId: (base) => `${scope.operationId(base)}V2`,
+}));
+
+/** The v2 paths name the credential type: `…/credentials/api-key`, `…/credentials/client-identifier`. */
+export const V2_CREDENTIAL_KINDS = [
+  { segment: "api-key", type: "API", name: "ApiKey", label: "API key" },
+  { segment: "client-identifier", type: "CLIENT", name: "ClientIdentifier", label: "Client ID" },
+] as const;
+
+/**
  * The account the request acts on: the caller's own, or the Partner Account named by the path or
  * the Partner-Account header, already resolved (and refused as "not found" if foreign) by the
  * authorization.
