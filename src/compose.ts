@@ -178,6 +178,7 @@ export async function compose(input: ComposeInput): Promise<Composed> {
   const origins = new AllowedOriginService(runtime);
   const options = {
     brand: config.brand,
+    docsUrl: config.docsUrl,
     timeouts: config.timeouts,
     metrics,
     transport: {

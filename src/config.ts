@@ -48,6 +48,8 @@ export interface Config {
   readonly mtlsGracePeriodMs: number;
   /** How many ACTIVE Client IDs an account may hold per environment ("only one client ID"). */
   readonly clientIdsPerAccount: number;
+  /** Where the README is published; error bodies link to its sections. null: no links (`DOCS_URL=off`). */
+  readonly docsUrl: string | null;
   /** Default per-account budgets by category, from `RATE_LIMIT_<CATEGORY>=requests/window`. */
   readonly rateLimits: ReadonlyMap<string, RateLimit>;
   readonly authFailureLimits: { readonly perIp: RateLimit; readonly perLookupId: RateLimit };
@@ -234,6 +236,19 @@ function mtlsRequiredFor(env: Env): Config["mtlsRequiredFor"] {
   return value;
 }
 
+/** The README as this service serves it (`/guide`), unless the operator publishes it elsewhere. */
+function docsUrl(env: Env, publicUrl: string): string | null {
+  const value = text(env, "DOCS_URL", `${publicUrl.replace(/\/$/, "")}/guide`);
+  if (value === "off") return null;
+  if (!/^https?:\/\/[^\s?#]+$/.test(value)) {
+    throw new ConfigError(
+      "DOCS_URL",
+      `must be an http(s) URL without query or fragment, or off (got "${value}")`,
+    );
+  }
+  return value;
+}
+
 function lifecycle(env: Env): LifecyclePolicy {
   const policy: LifecyclePolicy = {
     disableAfterMs: duration(env, "INACTIVITY_DISABLE_AFTER", "P60D", 60_000),
@@ -341,6 +356,7 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
     mtlsRequiredFor: mtlsRequiredFor(env),
     mtlsGracePeriodMs: duration(env, "MTLS_GRACE_PERIOD", "P90D", 0),
     clientIdsPerAccount: positiveInteger(env, "CLIENT_IDS_PER_ACCOUNT", 1),
+    docsUrl: docsUrl(env, publicUrl),
     rateLimits: rateLimits(env),
     authFailureLimits: Object.freeze({
       perIp: rateLimit(env, "AUTH_FAILURES_PER_IP", "20/1m"),

@@ -44,6 +44,7 @@ export async function startGateway(
       logger,
       metrics: edge.metrics,
       timeouts: config.timeouts,
+      docsUrl: config.docsUrl,
     });
     app.addHook("onClose", () => edge.close());
     const url = await app.listen({ host: config.gateway.host, port: config.gateway.port });

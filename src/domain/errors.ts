@@ -33,6 +33,32 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
+/** The README section that explains an error (its heading's anchor), for the body's `doc_url`. */
+const DOC_SECTIONS: Partial<Record<ErrorCode, string>> = {
+  VALIDATION_ERROR: "key-format-http-conventions-audit",
+  UNSUPPORTED_MEDIA_TYPE: "key-format-http-conventions-audit",
+  PAYLOAD_TOO_LARGE: "key-format-http-conventions-audit",
+  HEADERS_TOO_LARGE: "key-format-http-conventions-audit",
+  URI_TOO_LONG: "key-format-http-conventions-audit",
+  IDEMPOTENCY_KEY_REUSED: "key-format-http-conventions-audit",
+  IDEMPOTENCY_KEY_IN_USE: "key-format-http-conventions-audit",
+  UNAUTHORIZED: "credentials-partners",
+  FORBIDDEN: "credentials-partners",
+  RESOURCE_CONFLICT: "credentials-partners",
+  TLS_REQUIRED: "quick-start",
+  MTLS_REQUIRED: "mtls-and-ip-allow-lists",
+  IP_NOT_ALLOWED: "mtls-and-ip-allow-lists",
+  RATE_LIMITED: "rate-limits",
+  LINK_ALREADY_USED: "onboarding-a-partner-operator",
+  LINK_EXPIRED: "onboarding-a-partner-operator",
+};
+
+/** Where the documentation published at `docsUrl` explains this error; null when it does not. */
+export function docUrlOf(code: ErrorCode, docsUrl: string | null): string | null {
+  const section = DOC_SECTIONS[code];
+  return docsUrl !== null && section !== undefined ? `${docsUrl}#${section}` : null;
+}
+
 /** One invalid parameter, as the wire lists it: `errors: [{parameter, error_message}]`. */
 export interface ValidationIssue {
   /** Dotted path with array indexes in brackets (`allowed_ips[2]`), or a header's name. */

@@ -1,5 +1,6 @@
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
+import { Guide } from "../guide.ts";
 import { createFastify, withTypes } from "./fastify.ts";
 import { registerIdempotency } from "./plugins/idempotency.ts";
 import { partnerOf, registerPartnerAuth } from "./plugins/partner-auth.ts";
@@ -9,6 +10,7 @@ import { preflightClientSession } from "./routes/client/preflight-client-session
 import { verifyClientSession } from "./routes/client/verify-client-session.ts";
 import { claimOnboardingLink } from "./routes/onboarding/claim-onboarding-link.ts";
 import { showOnboardingPage } from "./routes/onboarding/show-onboarding-page.ts";
+import { guide } from "./routes/ops/guide.ts";
 import { healthz } from "./routes/ops/healthz.ts";
 import { readyz } from "./routes/ops/readyz.ts";
 import { createAllowedOrigin } from "./routes/partner/create-allowed-origin.ts";
@@ -58,6 +60,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     metrics: options.metrics,
     listener: "public",
     timeouts: options.timeouts,
+    docsUrl: options.docsUrl,
   });
 
   await app.register(swagger, {
@@ -163,5 +166,6 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   healthz(app);
   readyz(app, services);
+  guide(app, new Guide());
   return app;
 }

@@ -9,6 +9,13 @@ import { schemaController } from "./validation.ts";
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
+declare module "fastify" {
+  interface FastifyInstance {
+    /** Where the README is published (`DOCS_URL`); null: error bodies carry no `doc_url`. */
+    docsUrl: string | null;
+  }
+}
+
 export const withTypes = (scope: FastifyInstance): App =>
   scope.withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
@@ -50,6 +57,8 @@ export function createFastify(options: {
   metrics: Metrics;
   listener: string;
   timeouts: { requestMs: number; keepAliveMs: number; idleMs?: number };
+  /** Where the README is published: error bodies link to the section that explains them. */
+  docsUrl: string | null;
 }): App {
   const app = withTypes(
     Fastify({
@@ -69,6 +78,7 @@ export function createFastify(options: {
       schemaController,
     }),
   );
+  app.decorate("docsUrl", options.docsUrl);
   const routes: { method: string; url: string }[] = [];
   routeTables.set(app, routes);
   app.addHook("onRoute", (route) => {

@@ -26,6 +26,8 @@ export interface GatewayOptions {
   logger: FastifyBaseLogger;
   metrics: Metrics;
   timeouts: { requestMs: number; keepAliveMs: number };
+  /** Where the README is published: error bodies link to the section that explains them. */
+  docsUrl: string | null;
 }
 
 /**
@@ -43,6 +45,7 @@ export async function buildGatewayApp(options: GatewayOptions): Promise<App> {
     headerPrefix: prefix,
     metrics: options.metrics,
     listener: "gateway",
+    docsUrl: options.docsUrl,
     // The client's connection stays quiet while a slow upstream thinks: never cut it before the route's timeout.
     timeouts: {
       ...options.timeouts,

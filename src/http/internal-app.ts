@@ -41,6 +41,7 @@ export async function buildInternalApp(options: AppOptions): Promise<App> {
     metrics: options.metrics,
     listener: "internal",
     timeouts: options.timeouts,
+    docsUrl: options.docsUrl,
   });
 
   await app.register(async (plain) => {

@@ -62,6 +62,8 @@ export interface AppServices {
 
 export interface AppOptions {
   brand: string;
+  /** Where the README is published (`DOCS_URL`): error bodies link to the section that explains them. */
+  docsUrl: string | null;
   timeouts: { requestMs: number; keepAliveMs: number };
   metrics: Metrics;
   transport: { trustedProxies: readonly string[]; clientCertHeader: string };

@@ -75,7 +75,7 @@ export async function createVerifier(options: VerifierOptions = {}): Promise<Ver
       ...statusHeaders(decision, prefix),
       ...(decision.outcome === "ALLOWED" ? identityHeaders(decision, prefix) : decision.error.headers),
     }),
-    errorBody: (decision) => errorBody(decision.error),
+    errorBody: (decision) => errorBody(decision.error, config.docsUrl),
     identityToken: (decision) => edge.identity.sign(decision),
     close: () => edge.close(),
   };

@@ -120,7 +120,7 @@ export function sendError(reply: FastifyReply, error: AppError): FastifyReply {
     .code(error.status)
     .headers(error.headers)
     .type("application/json; charset=utf-8")
-    .send(errorBody(error));
+    .send(errorBody(error, reply.server.docsUrl));
 }
 
 /** Errors Fastify raises while routing, before any hook runs. */

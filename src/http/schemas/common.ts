@@ -7,6 +7,9 @@ export const ErrorBody = Type.Object(
     error_type: Type.Enum(["INPUT_ERROR", "ACCESS_ERROR", "RESOURCE_ERROR", "TECHNICAL_ERROR"]),
     error_code: Type.String({ description: "Stable code clients branch on, e.g. VALIDATION_ERROR" }),
     error_message: Type.String(),
+    doc_url: Type.Optional(
+      Type.String({ format: "uri", description: "The documentation's section on this error" }),
+    ),
     errors: Type.Optional(
       Type.Array(
         Type.Object({

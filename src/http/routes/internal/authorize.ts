@@ -74,7 +74,7 @@ export function authorize(
     const status = statusHeaders(decision, prefix);
     if (decision.outcome !== "ALLOWED") {
       const { error } = decision;
-      const body = errorBody(error);
+      const body = errorBody(error, request.server.docsUrl);
       const headers = { ...status, ...error.headers };
       request.log.info(
         {

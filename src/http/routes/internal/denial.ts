@@ -13,7 +13,7 @@ export interface CarriedDenial {
 
 const STATUS = /^[45]\d\d$/;
 const HEADER_NAMES =
-  /^(retry-after|x-ratelimit-(limit|remaining|reset)|[a-z]+-(mtls-verification-status|ip-validation-status|mtls-enforcement))$/i;
+  /^(retry-after|x-ratelimit-(limit|remaining|reset)|[a-z]+-(mtls-verification-status|ip-validation-status|mtls-enforcement(-deadline)?))$/i;
 const BODY_FIELDS = ["error_id", "error_type", "error_code", "error_message"] as const;
 
 export function encodeDenial(denial: CarriedDenial): string {
@@ -45,6 +45,7 @@ export function decodeDenial(value: string | undefined): CarriedDenial | null {
   }
   const kept: Record<string, unknown> = {};
   for (const field of BODY_FIELDS) kept[field] = body[field];
+  if (typeof body.doc_url === "string") kept.doc_url = body.doc_url;
   if (Array.isArray(body.errors)) kept.errors = body.errors;
   return { status: Number(candidate.status), headers, body: kept };
 }

@@ -23,7 +23,7 @@ export function patchIpRestrictionV2(app: App, services: AppServices): void {
             {
               enforcement_mode: Type.Optional(IpRestrictionSchema.properties.enforcement_mode),
               allowed_ips: Type.Optional(IpRestrictionSchema.properties.allowed_ips),
-              force: Type.Optional(Type.Boolean({ default: false })),
+              force: Type.Optional(Type.Boolean()),
             },
             { additionalProperties: false, minProperties: 1 },
           ),
