@@ -45,9 +45,10 @@ function expectContractError(
   const body = JSON.parse(response.body) as Record<string, unknown>;
   expect(
     Object.keys(body)
-      .filter((k) => k !== "errors")
+      .filter((k) => k !== "errors" && k !== "doc_url")
       .sort(),
   ).toEqual(ERROR_KEYS);
+  if ("doc_url" in body) expect(body.doc_url).toMatch(/^https:\/\/partners\.example\/guide#[a-z-]+$/);
   expect(body.error_code).toBe(code);
   expect(response.body).not.toMatch(/at .*\.ts:\d+|node_modules|stack/i);
 }
