@@ -9,6 +9,7 @@ import {
   type OnboardedPartner,
   onboardAcquiringPartner,
   onboardPartnerAccount,
+  operator,
   startHarness,
 } from "./harness.ts";
 import { opensslKeyAndCsr } from "./openssl.ts";
@@ -131,6 +132,25 @@ describe("mTLS required of Acquiring Partners", () => {
     expect(json(refused).error_message).toContain(deadline.toISOString());
     expect((await call("/v2/account/integration/credentials/api-key")).statusCode).toBe(401);
     expect((await childCall()).statusCode).toBe(200);
+    // The provider's APIs refuse it too: forward-auth makes the same decision.
+    const token = json<{ token: string }>(
+      await h.internal.inject({
+        method: "POST",
+        url: "/admin/v1/service-tokens",
+        headers: operator,
+        payload: { name: "payments-edge" },
+      }),
+    ).token;
+    const forwardAuth = (apiKey: string) =>
+      h.internal.inject({
+        method: "GET",
+        url: "/internal/v1/authorize",
+        headers: { "x-service-token": token, authorization: `Basic ${apiKey}` },
+      });
+    const edgeRefusal = await forwardAuth(partner.apiKey);
+    expect(edgeRefusal.statusCode).toBe(401);
+    expect(json(edgeRefusal).error_code).toBe("MTLS_REQUIRED");
+    expect((await forwardAuth(child.apiKey)).statusCode).toBe(200);
 
     // What it takes to set mTLS up stays open: the account, the CA, certificates, enforcement.
     expect((await call("/v1/account")).statusCode).toBe(200);
