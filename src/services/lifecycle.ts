@@ -50,28 +50,35 @@ export class LifecycleService {
     this.#batchSize = options.batchSize ?? 500;
   }
 
+  /**
+   * Applies the rules batch by batch: each batch is one transaction, and the event loop gets a turn
+   * between batches, so a sweep of many transitions never holds up requests for long. An aborted
+   * `signal` stops the sweep between two batches; the report then holds what was done.
+   */
   async sweep(
-    options: { asOf?: Date; dryRun?: boolean; rules?: readonly LifecycleRule[] } = {},
+    options: { asOf?: Date; dryRun?: boolean; rules?: readonly LifecycleRule[]; signal?: AbortSignal } = {},
   ): Promise<SweepReport> {
     const asOf = options.asOf ?? this.#runtime.clock.now();
     const thresholds = lifecycleThresholds(this.#policy, asOf);
+    const dryRun = options.dryRun ?? false;
     const transitions: Transition[] = [];
+    const stopped = (): boolean => options.signal?.aborted === true;
     for (const rule of options.rules ?? LIFECYCLE_RULES) {
-      let afterId: string | null = null;
-      for (;;) {
-        const batch = await this.#runtime.store.findLifecycleCandidates({
+      const effect = EFFECT[rule];
+      let after: Credential | null = null;
+      while (!stopped()) {
+        const batch: Credential[] = await this.#runtime.store.findLifecycleCandidates({
           rule,
           thresholds,
-          afterId,
+          after,
           limit: this.#batchSize,
         });
-        for (const candidate of batch) {
-          const effect = EFFECT[rule];
-          const changed = options.dryRun
-            ? candidate
-            : await this.#runtime.store.applyLifecycleRule({
-                rule,
-                thresholds,
+        const changed = dryRun
+          ? batch
+          : await this.#runtime.store.applyLifecycleRule({
+              rule,
+              thresholds,
+              changes: batch.map((candidate) => ({
                 credentialId: candidate.credentialId,
                 audit: auditEvent(this.#runtime, SYSTEM, {
                   accountId: candidate.accountId,
@@ -83,25 +90,32 @@ export class LifecycleService {
                   reason: effect.reason,
                   at: asOf,
                 }),
-              });
-          if (changed) {
-            transitions.push({
-              rule,
-              credentialId: candidate.credentialId,
-              accountId: candidate.accountId,
-              type: candidate.type,
-              environment: candidate.environment,
-              description: candidate.description,
-              from: candidate.status,
-              to: effect.to ?? candidate.status,
+              })),
             });
-          }
+        const before = new Map(batch.map((candidate) => [candidate.credentialId, candidate.status]));
+        for (const credential of changed) {
+          const from = before.get(credential.credentialId) ?? credential.status;
+          transitions.push({
+            rule,
+            credentialId: credential.credentialId,
+            accountId: credential.accountId,
+            type: credential.type,
+            environment: credential.environment,
+            description: credential.description,
+            from,
+            to: effect.to ?? from,
+          });
         }
-        const last = batch[batch.length - 1];
-        if (batch.length < this.#batchSize || !last) break;
-        afterId = last.credentialId;
+        after = batch[batch.length - 1] ?? null;
+        if (batch.length < this.#batchSize || after === null) break;
+        await yieldToEventLoop();
       }
     }
-    return { asOf, dryRun: options.dryRun ?? false, transitions };
+    return { asOf, dryRun, transitions };
   }
+}
+
+/** Lets pending I/O (requests) run before the next batch. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

@@ -10,8 +10,11 @@ export class UsageRecorder {
   #timer: NodeJS.Timeout | null = null;
   #flushing: Promise<void> = Promise.resolve();
 
-  constructor(store: Store) {
+  readonly #sliceSize: number;
+
+  constructor(store: Store, options: { sliceSize?: number } = {}) {
     this.#store = store;
+    this.#sliceSize = options.sliceSize ?? 500;
   }
 
   record(use: CredentialUse): void {
@@ -26,8 +29,10 @@ export class UsageRecorder {
   }
 
   /**
-   * Writes everything recorded so far as one batch; later records wait for the next flush.
-   * A failed batch goes back into the queue (unless newer uses replaced it) for the next flush.
+   * Writes everything recorded so far, in slices of `sliceSize` (one transaction each) with a turn
+   * of the event loop between them, so that a flush of many keys never holds up requests for long;
+   * later records wait for the next flush. What fails goes back into the queue (unless newer uses
+   * replaced it) for the next flush.
    */
   flush(): Promise<void> {
     const run = this.#flushing
@@ -37,11 +42,14 @@ export class UsageRecorder {
         // Always the same row order, so flushes of several instances cannot deadlock each other.
         const batch = [...this.#pending.values()].sort((a, b) => (a.credentialId < b.credentialId ? -1 : 1));
         this.#pending.clear();
-        try {
-          await this.#store.recordCredentialUses(batch);
-        } catch (error) {
-          for (const use of batch) this.record(use);
-          throw error;
+        for (let start = 0; start < batch.length; start += this.#sliceSize) {
+          if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+          try {
+            await this.#store.recordCredentialUses(batch.slice(start, start + this.#sliceSize));
+          } catch (error) {
+            for (const use of batch.slice(start)) this.record(use);
+            throw error;
+          }
         }
       });
     this.#flushing = run;

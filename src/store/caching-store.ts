@@ -148,7 +148,7 @@ export function cachingStore(
     },
     async applyLifecycleRule(input) {
       const changed = await inner.applyLifecycleRule(input);
-      credentialChanged(changed);
+      for (const credential of changed) credentialChanged(credential);
       return changed;
     },
     async updateIpRestriction(input) {

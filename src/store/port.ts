@@ -190,20 +190,25 @@ export interface Store {
   enableDisabledCredential(input: StatusChange): Promise<Credential | null>;
   /** Creates the successor and schedules the old credential's end, if it is ACTIVE and not rotating. */
   rotateCredential(rotation: Rotation): Promise<Credential | null>;
-  /** Credentials the rule applies to as of the thresholds, by id after `afterId`. */
+  /**
+   * Credentials the rule applies to as of the thresholds, in the rule's index order (the instant
+   * it compares, then id), strictly after `after` (the last candidate of the previous batch).
+   */
   findLifecycleCandidates(input: {
     rule: LifecycleRule;
     thresholds: LifecycleThresholds;
-    afterId: string | null;
+    after: Credential | null;
     limit: number;
   }): Promise<Credential[]>;
-  /** Applies the rule to one credential if it still applies (guarded), with its audit event. */
+  /**
+   * Applies the rule, in one transaction, to each listed credential it still applies to (every
+   * update guarded), with the audit event of each one changed; returns the changed credentials.
+   */
   applyLifecycleRule(input: {
     rule: LifecycleRule;
     thresholds: LifecycleThresholds;
-    credentialId: string;
-    audit: AuditEvent;
-  }): Promise<Credential | null>;
+    changes: readonly { credentialId: string; audit: AuditEvent }[];
+  }): Promise<Credential[]>;
   /** Batched last-use write: one statement per credential, never moves last_used_at backwards. */
   recordCredentialUses(uses: CredentialUse[]): Promise<void>;
 

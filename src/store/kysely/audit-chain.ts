@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from "kysely";
+import { type Kysely, PostgresAdapter, type Transaction } from "kysely";
 import { chainHash, GENESIS } from "../../domain/audit-chain.ts";
 import type { AuditEvent } from "../../domain/types.ts";
 import { auditToRow } from "./rows.ts";
@@ -15,24 +15,9 @@ export async function appendAudit(
 ): Promise<void> {
   const list: readonly AuditEvent[] = Array.isArray(events) ? events : [events as AuditEvent];
   if (list.length === 0) return;
-  const tips = new Map<string, { seq: number; hash: string }>();
-  // In one order always, so that two writers of the same accounts cannot deadlock.
-  for (const accountId of [...new Set(list.map((e) => e.accountId))].sort()) {
-    await trx
-      .updateTable("accounts")
-      .set((eb) => ({ account_id: eb.ref("account_id") }))
-      .where("account_id", "=", accountId)
-      .execute();
-    const tip = await trx
-      .selectFrom("audit_events")
-      .select(["seq", "hash"])
-      .where("account_id", "=", accountId)
-      .where("seq", "is not", null)
-      .orderBy("seq", "desc")
-      .limit(1)
-      .executeTakeFirst();
-    tips.set(accountId, { seq: Number(tip?.seq ?? 0), hash: tip?.hash ?? GENESIS });
-  }
+  const accounts = [...new Set(list.map((e) => e.accountId))].sort();
+  const tips =
+    accounts.length === 1 ? await tipOfOne(trx, accounts[0] as string) : await tipsOfMany(trx, accounts);
   const rows = list.map((event) => {
     const tip = tips.get(event.accountId) ?? { seq: 0, hash: GENESIS };
     const next = { seq: tip.seq + 1, hash: chainHash(tip.hash, event) };
@@ -40,4 +25,64 @@ export async function appendAudit(
     return { ...auditToRow(event), seq: next.seq, prev_hash: tip.hash, hash: next.hash };
   });
   await trx.insertInto("audit_events").values(rows).execute();
+}
+
+type Tips = Map<string, { seq: number; hash: string }>;
+
+async function tipOfOne(trx: Transaction<Database> | Kysely<Database>, accountId: string): Promise<Tips> {
+  await trx
+    .updateTable("accounts")
+    .set((eb) => ({ account_id: eb.ref("account_id") }))
+    .where("account_id", "=", accountId)
+    .execute();
+  const tip = await trx
+    .selectFrom("audit_events")
+    .select(["seq", "hash"])
+    .where("account_id", "=", accountId)
+    .where("seq", "is not", null)
+    .orderBy("seq", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  return new Map([[accountId, { seq: Number(tip?.seq ?? 0), hash: tip?.hash ?? GENESIS }]]);
+}
+
+/**
+ * Several accounts at once (a lifecycle batch): their rows locked in id order on PostgreSQL (the
+ * lock an update takes, so creations referencing them are not held up); on SQLite the update takes
+ * the one write lock. Then every tip in one read.
+ */
+async function tipsOfMany(trx: Transaction<Database> | Kysely<Database>, accounts: string[]): Promise<Tips> {
+  if (trx.getExecutor().adapter instanceof PostgresAdapter) {
+    await trx
+      .selectFrom("accounts")
+      .select("account_id")
+      .where("account_id", "in", accounts)
+      .orderBy("account_id")
+      .forNoKeyUpdate()
+      .execute();
+  } else {
+    await trx
+      .updateTable("accounts")
+      .set((eb) => ({ account_id: eb.ref("account_id") }))
+      .where("account_id", "in", accounts)
+      .execute();
+  }
+  const found = await trx
+    .selectFrom("audit_events as e")
+    .innerJoin(
+      (eb) =>
+        eb
+          .selectFrom("audit_events")
+          .select(["account_id", (b) => b.fn.max("seq").as("seq")])
+          .where("account_id", "in", accounts)
+          .where("seq", "is not", null)
+          .groupBy("account_id")
+          .as("tip"),
+      (join) => join.onRef("tip.account_id", "=", "e.account_id").onRef("tip.seq", "=", "e.seq"),
+    )
+    .select(["e.account_id", "e.seq", "e.hash"])
+    .execute();
+  const tips: Tips = new Map(accounts.map((id) => [id, { seq: 0, hash: GENESIS }]));
+  for (const row of found) tips.set(row.account_id, { seq: Number(row.seq), hash: row.hash ?? GENESIS });
+  return tips;
 }

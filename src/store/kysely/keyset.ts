@@ -15,7 +15,8 @@ export function keysetPage<T extends Table, O>(
   const id = sql.ref<string>(columns.id);
   const after: PagePosition | null = page.after;
   const filtered = after
-    ? query.where(sql<boolean>`(${at} < ${after.at} or (${at} = ${after.at} and ${id} < ${after.id}))`)
+    ? // A row-value comparison, which both planners read as a range on the (…, at, id) index.
+      query.where(sql<boolean>`(${at}, ${id}) < (${after.at}, ${after.id})`)
     : query;
   return filtered.orderBy(at, "desc").orderBy(id, "desc").limit(page.limit);
 }

@@ -20,7 +20,7 @@ import { KyselyAccountSecurityStore } from "./account-security-store.ts";
 import { appendAudit } from "./audit-chain.ts";
 import { markApplied } from "./idempotency-mark.ts";
 import { keysetPage } from "./keyset.ts";
-import { ruleApplies, ruleChange } from "./lifecycle-rules.ts";
+import { ruleApplies, ruleChange, ruleOrder } from "./lifecycle-rules.ts";
 import {
   accountToRow,
   credentialToRow,
@@ -315,32 +315,47 @@ export class KyselyStore extends KyselyAccountSecurityStore implements Store {
   async findLifecycleCandidates(input: {
     rule: LifecycleRule;
     thresholds: LifecycleThresholds;
-    afterId: string | null;
+    after: Credential | null;
     limit: number;
   }): Promise<Credential[]> {
+    const column = ruleOrder(input.rule);
     let q = this.db.selectFrom("credentials").selectAll().where(ruleApplies(input.rule, input.thresholds));
-    if (input.afterId !== null) q = q.where("credential_id", ">", input.afterId);
-    const rows = await q.orderBy("credential_id").limit(input.limit).execute();
+    const after = input.after;
+    if (after !== null) {
+      const at = column === "expires_at" ? after.expiresAt : after.activityAt;
+      // A row-value comparison: a range on the (status, column, credential_id) index.
+      if (at !== null)
+        q = q.where(sql<boolean>`(${sql.ref(column)}, credential_id) > (${iso(at)}, ${after.credentialId})`);
+    }
+    const rows = await q.orderBy(column).orderBy("credential_id").limit(input.limit).execute();
     return rows.map(rowToCredential);
   }
 
   async applyLifecycleRule(input: {
     rule: LifecycleRule;
     thresholds: LifecycleThresholds;
-    credentialId: string;
-    audit: AuditEvent;
-  }): Promise<Credential | null> {
+    changes: readonly { credentialId: string; audit: AuditEvent }[];
+  }): Promise<Credential[]> {
+    if (input.changes.length === 0) return [];
     return this.db.transaction().execute(async (trx) => {
-      const row = await trx
+      const rows = await trx
         .updateTable("credentials")
         .set(ruleChange(input.rule, input.thresholds))
-        .where("credential_id", "=", input.credentialId)
+        .where(
+          "credential_id",
+          "in",
+          input.changes.map((c) => c.credentialId),
+        )
         .where(ruleApplies(input.rule, input.thresholds))
         .returningAll()
-        .executeTakeFirst();
-      if (!row) return null;
-      await appendAudit(trx, input.audit);
-      return rowToCredential(row);
+        .execute();
+      const changed = new Map(rows.map((row) => [row.credential_id, row]));
+      const done = input.changes.filter((c) => changed.has(c.credentialId));
+      await appendAudit(
+        trx,
+        done.map((c) => c.audit),
+      );
+      return done.map((c) => rowToCredential(changed.get(c.credentialId) as (typeof rows)[number]));
     });
   }
 

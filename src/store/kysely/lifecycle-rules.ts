@@ -47,6 +47,15 @@ export function ruleApplies(rule: LifecycleRule, t: LifecycleThresholds): Creden
   }
 }
 
+/**
+ * The instant each rule's candidates are read in order of (with the id after it): the column its
+ * range is on, so that the index on (status, that column, credential_id) yields the candidates in
+ * order and each batch continues from the last one without re-reading the rows before it.
+ */
+export function ruleOrder(rule: LifecycleRule): "expires_at" | "activity_at" {
+  return rule === "ROTATION_EXPIRED" || rule === "ROTATION_OLD_KEY_IDLE" ? "expires_at" : "activity_at";
+}
+
 /** What applying a lifecycle rule changes. Deletion wipes the hash and leaves a tombstone. */
 export function ruleChange(rule: LifecycleRule, t: LifecycleThresholds): CredentialChange {
   const now = iso(t.now);

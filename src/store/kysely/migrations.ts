@@ -227,6 +227,24 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable("accounts").addColumn("suspended_reason", "text").execute();
     },
   },
+  // The lifecycle sweep reads each rule's candidates in (instant, id) order, batch after batch:
+  // with the id in the index, each batch is a range read that stops at its limit.
+  "0010_lifecycle_keyset_indexes": {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createIndex("credentials_by_status_activity_id")
+        .on("credentials")
+        .columns(["status", "activity_at", "credential_id"])
+        .execute();
+      await db.schema
+        .createIndex("credentials_by_status_expiry_id")
+        .on("credentials")
+        .columns(["status", "expires_at", "credential_id"])
+        .execute();
+      await db.schema.dropIndex("credentials_by_status_activity").execute();
+      await db.schema.dropIndex("credentials_by_status_expiry").execute();
+    },
+  },
 };
 
 export const MIGRATION_NAMES: readonly string[] = Object.keys(migrations).sort();
