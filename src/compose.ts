@@ -143,6 +143,15 @@ export function pepperRing(config: Config, pepper: string): PepperRing {
   return { current, byVersion };
 }
 
+/**
+ * Rows per write transaction of the background jobs (sweep batches, last-use flush slices). On
+ * SQLite a transaction runs on the event loop from start to commit, so it stays short enough for
+ * requests to go on between two; PostgreSQL runs it on its own connection.
+ */
+function writeBatch(config: Config): number {
+  return config.database.kind === "sqlite" ? 100 : 500;
+}
+
 /** Wires services over the store into the HTTP app; closing the app flushes usage and closes the store. */
 export async function compose(input: ComposeInput): Promise<Composed> {
   const { config } = input;
@@ -155,7 +164,7 @@ export async function compose(input: ComposeInput): Promise<Composed> {
   const runtime: ServiceRuntime = { store, clock: input.clock, random: input.random };
   const peppers = pepperRing(config, input.pepper);
   const keys = { brand: config.brand, peppers };
-  const usage = new UsageRecorder(store);
+  const usage = new UsageRecorder(store, { sliceSize: writeBatch(config) });
   const idempotency = new IdempotencyService(runtime);
   const onboarding = new OnboardingService(runtime, {
     ...keys,
@@ -229,7 +238,7 @@ export async function compose(input: ComposeInput): Promise<Composed> {
   } satisfies AppOptions;
   const app = await buildApp(options);
   const internal = await buildInternalApp(options);
-  const lifecycle = new LifecycleService(runtime, config.lifecycle);
+  const lifecycle = new LifecycleService(runtime, config.lifecycle, { batchSize: writeBatch(config) });
   const scheduler = new LifecycleScheduler(lifecycle, {
     sweepIntervalMs: config.lifecycleSweepIntervalMs,
     rotationIntervalMs: config.rotationCheckIntervalMs,

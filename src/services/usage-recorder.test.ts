@@ -99,4 +99,27 @@ describe("UsageRecorder", () => {
     expect(calls[1]?.map((u) => u.credentialId).sort()).toEqual(["cred-a", "cred-b"]);
     expect(recorder.pendingCount).toBe(0);
   });
+
+  it("writes a large flush in slices, in id order, and re-queues only the slices not written", async () => {
+    const calls: CredentialUse[][] = [];
+    let failAt = 2;
+    const store = {
+      recordCredentialUses: async (uses: CredentialUse[]) => {
+        calls.push(uses);
+        if (calls.length === failAt) throw new Error("store down");
+      },
+    } as unknown as Store;
+    const recorder = new UsageRecorder(store, { sliceSize: 500 });
+    const ids = Array.from({ length: 1_200 }, (_, i) => `cred-${String((i * 7) % 1_200).padStart(4, "0")}`);
+    for (const id of ids) recorder.record(use(id, 1_000));
+    await expect(recorder.flush()).rejects.toThrow("store down");
+    expect(calls.map((c) => c.length)).toEqual([500, 500]);
+    // The first slice is written; the failed one and the one after it wait for the next flush.
+    expect(recorder.pendingCount).toBe(700);
+    failAt = 0;
+    await recorder.flush();
+    expect(calls.map((c) => c.length)).toEqual([500, 500, 500, 200]);
+    const written = [calls[0], calls[2], calls[3]].flatMap((c) => (c ?? []).map((u) => u.credentialId));
+    expect(written).toEqual([...ids].sort());
+  });
 });

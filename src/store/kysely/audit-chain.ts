@@ -47,9 +47,9 @@ async function tipOfOne(trx: Transaction<Database> | Kysely<Database>, accountId
 }
 
 /**
- * Several accounts at once (a lifecycle batch): their rows locked in id order on PostgreSQL (the
- * lock an update takes, so creations referencing them are not held up); on SQLite the update takes
- * the one write lock. Then every tip in one read.
+ * Several accounts at once (a lifecycle batch). On PostgreSQL their rows are locked in id order
+ * (the lock an update takes, so creations referencing them are not held up); on SQLite one write
+ * takes the database's single write lock, which covers them all. Then every tip in one read.
  */
 async function tipsOfMany(trx: Transaction<Database> | Kysely<Database>, accounts: string[]): Promise<Tips> {
   if (trx.getExecutor().adapter instanceof PostgresAdapter) {
@@ -64,7 +64,7 @@ async function tipsOfMany(trx: Transaction<Database> | Kysely<Database>, account
     await trx
       .updateTable("accounts")
       .set((eb) => ({ account_id: eb.ref("account_id") }))
-      .where("account_id", "in", accounts)
+      .where("account_id", "=", accounts[0] as string)
       .execute();
   }
   const found = await trx

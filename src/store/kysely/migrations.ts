@@ -236,10 +236,13 @@ const migrations: Record<string, Migration> = {
         .on("credentials")
         .columns(["status", "activity_at", "credential_id"])
         .execute();
+      // Only credentials being rotated have an expiry: the index holds them alone, and status
+      // changes of all the others leave it untouched.
       await db.schema
         .createIndex("credentials_by_status_expiry_id")
         .on("credentials")
         .columns(["status", "expires_at", "credential_id"])
+        .where(sql.ref("expires_at"), "is not", null)
         .execute();
       await db.schema.dropIndex("credentials_by_status_activity").execute();
       await db.schema.dropIndex("credentials_by_status_expiry").execute();
