@@ -8,11 +8,11 @@ import { CertificateAuthority } from "../src/services/certificate-authority.ts";
 import { openSqliteStore } from "../src/store/sqlite/sqlite-store.ts";
 import { systemClock, systemRandom } from "../src/system.ts";
 
-/** The OpenAPI document generated from the route schemas, as committed in openapi.json. */
-export async function generateOpenApi(): Promise<string> {
+/** The OpenAPI documents generated from the route schemas, as committed: the partners' and the internal listener's. */
+export async function generateOpenApi(): Promise<{ partner: string; internal: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), "partner-credentials-openapi-"));
   try {
-    const { app } = await compose({
+    const { app, internal } = await compose({
       config: loadConfig({ DATA_DIR: dataDir }),
       store: await openSqliteStore(":memory:"),
       logger: createLogger({ level: "silent" }),
@@ -22,10 +22,13 @@ export async function generateOpenApi(): Promise<string> {
       pepper: "x".repeat(32),
       ca: await CertificateAuthority.ephemeral({ now: new Date(), random: systemRandom }),
     });
-    await app.ready();
-    const document = `${JSON.stringify(app.swagger(), null, 2)}\n`;
+    await Promise.all([app.ready(), internal.ready()]);
+    const documents = {
+      partner: `${JSON.stringify(app.swagger(), null, 2)}\n`,
+      internal: `${JSON.stringify(internal.swagger(), null, 2)}\n`,
+    };
     await app.close();
-    return document;
+    return documents;
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }

@@ -199,6 +199,8 @@ export async function compose(input: ComposeInput): Promise<Composed> {
     operators: input.operators ?? [],
     logger: input.logger,
     services: {
+    publicUrl: config.publicUrl,
+    internalAddress: `${config.internal.host.includes(":") ? `[${config.internal.host}]` : config.internal.host}:${config.internal.port}`,
       ...authorization,
       credentials: new CredentialService(
         runtime,

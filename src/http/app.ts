@@ -1,7 +1,6 @@
-import swagger from "@fastify/swagger";
-import swaggerUi from "@fastify/swagger-ui";
 import { Guide } from "../guide.ts";
 import { createFastify, withTypes } from "./fastify.ts";
+import { registerOpenApi } from "./openapi.ts";
 import { registerIdempotency } from "./plugins/idempotency.ts";
 import { partnerOf, registerPartnerAuth } from "./plugins/partner-auth.ts";
 import { registerTlsRequirement } from "./plugins/require-tls.ts";
@@ -63,31 +62,24 @@ export async function buildApp(options: AppOptions): Promise<App> {
     docsUrl: options.docsUrl,
   });
 
-  await app.register(swagger, {
-    openapi: {
-      openapi: "3.0.3",
-      info: {
-        title: "Partner credentials",
-        version: "1",
+  await registerOpenApi(app, {
+    title: "Partner credentials: Partner Management API",
+    description:
+      "API keys and Client IDs for Acquiring Partners and their Partner Accounts, in the wire format of Klarna's Partner Management API (v1 and v2 paths). Every error answers with the ErrorBody schema.",
+    serverUrl: options.publicUrl,
+    headerPrefix: prefix,
+    securitySchemes: {
+      apiKey: {
+        type: "apiKey",
+        in: "header",
+        name: "Authorization",
         description:
-          "API keys and Client IDs for Acquiring Partners and their Partner Accounts. Errors always use the Error body.",
+          "`Basic <api_key>`, or `Basic <credential_id>:<api_key>` written out or base64-encoded (HTTP Basic with the key as password)",
       },
-      components: {
-        securitySchemes: {
-          apiKey: {
-            type: "apiKey",
-            in: "header",
-            name: "Authorization",
-            description: "`Basic <api_key>`, or standard Basic auth with the API key as password",
-          },
-          operatorToken: { type: "http", scheme: "bearer" },
-        },
-      },
-      security: [{ apiKey: [] }],
     },
+    security: [{ apiKey: [] }],
+    isPartnerCall: (path) => /^\/v[12]\/accounts?(\/|$)/.test(path),
   });
-  await app.register(swaggerUi, { routePrefix: "/docs" });
-  app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(async (plain) => {
     const scope = withTypes(plain);

@@ -1,4 +1,5 @@
 import { createFastify, withTypes } from "./fastify.ts";
+import { registerOpenApi } from "./openapi.ts";
 import { registerAdminAuth } from "./plugins/admin-auth.ts";
 import { registerIdempotency } from "./plugins/idempotency.ts";
 import { registerServiceAuth } from "./plugins/service-auth.ts";
@@ -42,6 +43,29 @@ export async function buildInternalApp(options: AppOptions): Promise<App> {
     listener: "internal",
     timeouts: options.timeouts,
     docsUrl: options.docsUrl,
+  });
+  await registerOpenApi(app, {
+    title: "Partner credentials: operator and internal API",
+    description:
+      "The internal listener: the operator API (`/admin/*`, operator token), the provider's authorization endpoints (`/internal/*`, service tokens) and operations. Never exposed to partners. Every error answers with the ErrorBody schema.",
+    serverUrl: `http://${options.internalAddress}`,
+    headerPrefix: prefix,
+    securitySchemes: {
+      operatorToken: {
+        type: "http",
+        scheme: "bearer",
+        description: "ADMIN_TOKEN, or a named operator token",
+      },
+      serviceToken: {
+        type: "apiKey",
+        in: "header",
+        name: "X-Service-Token",
+        description: "`partnerctl admin service-tokens create`",
+      },
+    },
+    security: [{ operatorToken: [] }],
+    isPartnerCall: () => false,
+    securityOf: (path) => (path.startsWith("/internal/") ? [{ serviceToken: [] }] : null),
   });
 
   await app.register(async (plain) => {

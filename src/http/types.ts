@@ -62,6 +62,10 @@ export interface AppServices {
 
 export interface AppOptions {
   brand: string;
+  /** The partners' base URL (`PUBLIC_URL`), as the OpenAPI document's server. */
+  publicUrl: string;
+  /** `host:port` of the internal listener, as its OpenAPI document's server. */
+  internalAddress: string;
   /** Where the README is published (`DOCS_URL`): error bodies link to the section that explains them. */
   docsUrl: string | null;
   timeouts: { requestMs: number; keepAliveMs: number };

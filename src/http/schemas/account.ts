@@ -1,6 +1,7 @@
 import { Type } from "typebox";
 import { ACCOUNT_KINDS } from "../../domain/types.ts";
 import { EnvironmentSchema, Timestamp } from "./common.ts";
+import { shared } from "./shared.ts";
 
 export const ACCOUNT_NAME_SCHEMA = Type.String({
   minLength: 1,
@@ -9,7 +10,7 @@ export const ACCOUNT_NAME_SCHEMA = Type.String({
   description: "Display name, 1 to 100 printable characters",
 });
 
-export const AccountSchema = Type.Object(
+export const AccountObject = Type.Object(
   {
     account_id: Type.String({ description: "krn:partner:global:account:<live|test>:<8 alphanumerics>" }),
     name: Type.String(),
@@ -25,3 +26,5 @@ export const AccountSchema = Type.Object(
   },
   { additionalProperties: false },
 );
+
+export const AccountSchema = shared("Account", AccountObject);

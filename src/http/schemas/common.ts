@@ -1,7 +1,8 @@
 import { type Static, Type } from "typebox";
 import { ENVIRONMENTS } from "../../domain/types.ts";
+import { shared } from "./shared.ts";
 
-export const ErrorBody = Type.Object(
+const ErrorBodyObject = Type.Object(
   {
     error_id: Type.String({ description: "Unique per failed request; quote it to support" }),
     error_type: Type.Enum(["INPUT_ERROR", "ACCESS_ERROR", "RESOURCE_ERROR", "TECHNICAL_ERROR"]),
@@ -23,7 +24,12 @@ export const ErrorBody = Type.Object(
   },
   { additionalProperties: false },
 );
-export type ErrorBody = Static<typeof ErrorBody>;
+export type ErrorBody = Static<typeof ErrorBodyObject>;
+
+/** The contract's error body: one named schema (`ErrorBody`) that every error response refers to. */
+export const ErrorBody = shared("ErrorBody", ErrorBodyObject);
+
+const described = (description: string) => ({ ...ErrorBody, description });
 
 export const Timestamp = Type.String({ format: "date-time", description: "ISO 8601 UTC" });
 export const EnvironmentSchema = Type.Enum(ENVIRONMENTS);
@@ -42,15 +48,18 @@ export const AccountIdParam = Type.Object({
 
 /** Error responses every authenticated endpoint may give. */
 export const errorResponses = {
-  400: ErrorBody,
-  401: ErrorBody,
-  404: ErrorBody,
-  409: ErrorBody,
-  413: ErrorBody,
-  415: ErrorBody,
-  422: ErrorBody,
-  429: ErrorBody,
-  431: ErrorBody,
-  500: ErrorBody,
-  503: ErrorBody,
+  400: described("Invalid request: VALIDATION_ERROR lists each bad parameter in `errors`"),
+  401: described("Missing or invalid API key (UNAUTHORIZED), or no valid client certificate (MTLS_REQUIRED)"),
+  403: described("Not allowed: FORBIDDEN, IP_NOT_ALLOWED, or TLS_REQUIRED over plain HTTP"),
+  404: described("Not found, or not yours (NOT_FOUND)"),
+  409: described(
+    "The resource's state forbids it (RESOURCE_CONFLICT, INVALID_STATE, IDEMPOTENCY_KEY_IN_USE)",
+  ),
+  413: described("Body over 1 MB (PAYLOAD_TOO_LARGE)"),
+  415: described("Body is not JSON (UNSUPPORTED_MEDIA_TYPE)"),
+  422: described("Idempotency key reused for another request (IDEMPOTENCY_KEY_REUSED)"),
+  429: described("Over the account's rate limit (RATE_LIMITED); retry after Retry-After seconds"),
+  431: described("Headers too large (HEADERS_TOO_LARGE)"),
+  500: described("Our fault (TECHNICAL_ERROR); quote error_id to support"),
+  503: described("Temporarily unavailable (SERVICE_UNAVAILABLE); retry shortly"),
 };

@@ -2,6 +2,7 @@ import { Type } from "typebox";
 import { DESCRIPTION_PATTERN } from "../../domain/credential-rules.ts";
 import { CREDENTIAL_STATUSES, CREDENTIAL_TYPES, STATUS_REASONS } from "../../domain/types.ts";
 import { EnvironmentSchema, Timestamp } from "./common.ts";
+import { shared } from "./shared.ts";
 
 export const DESCRIPTION_SCHEMA = Type.String({
   pattern: DESCRIPTION_PATTERN.source,
@@ -9,7 +10,7 @@ export const DESCRIPTION_SCHEMA = Type.String({
   description: "What the credential is for; letters, digits, space and - : ; . , _",
 });
 
-export const CredentialSchema = Type.Object(
+const CredentialObject = Type.Object(
   {
     credential_id: Type.String({ format: "uuid" }),
     type: Type.Enum(CREDENTIAL_TYPES),
@@ -33,14 +34,21 @@ export const CredentialSchema = Type.Object(
   { additionalProperties: false },
 );
 
-export const CreatedCredentialSchema = Type.Object(
-  {
-    ...CredentialSchema.properties,
-    api_key: Type.Optional(
-      Type.String({ description: "The API key (API credentials); shown only in this response" }),
-    ),
-  },
-  { additionalProperties: false },
+/** A credential as every answer shows it: never a secret. */
+export const CredentialSchema = shared("Credential", CredentialObject);
+
+/** A credential just created or rotated in: the API key is in this answer only. */
+export const CreatedCredentialSchema = shared(
+  "CreatedCredential",
+  Type.Object(
+    {
+      ...CredentialObject.properties,
+      api_key: Type.Optional(
+        Type.String({ description: "The API key (API credentials); shown only in this response" }),
+      ),
+    },
+    { additionalProperties: false },
+  ),
 );
 
 export const CredentialIdParam = {

@@ -1,8 +1,9 @@
 import { Type } from "typebox";
 import { IP_ENFORCEMENT_MODES, MAX_ALLOWED_IPS } from "../../domain/ip-allow-list.ts";
 import { Timestamp } from "./common.ts";
+import { shared } from "./shared.ts";
 
-export const IpRestrictionSchema = Type.Object(
+export const IpRestrictionObject = Type.Object(
   {
     enforcement_mode: Type.Enum(IP_ENFORCEMENT_MODES),
     allowed_ips: Type.Array(Type.String({ maxLength: 64 }), {
@@ -13,7 +14,7 @@ export const IpRestrictionSchema = Type.Object(
   { additionalProperties: false },
 );
 
-export const MtlsEnforcementSchema = Type.Object(
+const MtlsEnforcementObject = Type.Object(
   {
     status: Type.Enum(["NOT_ENFORCED", "SCHEDULED", "ENFORCED"]),
     enforced_from: Type.Optional(Timestamp),
@@ -22,7 +23,7 @@ export const MtlsEnforcementSchema = Type.Object(
   { additionalProperties: false },
 );
 
-export const ClientCertificateSchema = Type.Object(
+const ClientCertificateObject = Type.Object(
   {
     certificate_id: Type.String({ format: "uuid" }),
     description: Type.String(),
@@ -40,7 +41,7 @@ export const ClientCertificateSchema = Type.Object(
 
 export const CertificateIdParam = { certificate_id: Type.String({ format: "uuid" }) };
 
-export const AllowedOriginSchema = Type.Object(
+const AllowedOriginObject = Type.Object(
   {
     origin_id: Type.String({ format: "uuid" }),
     origin: Type.String({ description: "Normalised host[:port], *.host or *" }),
@@ -51,3 +52,8 @@ export const AllowedOriginSchema = Type.Object(
 );
 
 export const OriginIdParam = { origin_id: Type.String({ format: "uuid" }) };
+
+export const IpRestrictionSchema = shared("IpRestriction", IpRestrictionObject);
+export const MtlsEnforcementSchema = shared("MtlsEnforcement", MtlsEnforcementObject);
+export const ClientCertificateSchema = shared("ClientCertificate", ClientCertificateObject);
+export const AllowedOriginSchema = shared("AllowedOrigin", AllowedOriginObject);

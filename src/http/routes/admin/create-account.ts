@@ -1,6 +1,6 @@
 import { Type } from "typebox";
 import { presentAccount } from "../../presenters.ts";
-import { ACCOUNT_NAME_SCHEMA, AccountSchema } from "../../schemas/account.ts";
+import { ACCOUNT_NAME_SCHEMA, AccountObject } from "../../schemas/account.ts";
 import { EnvironmentSchema, errorResponses, Timestamp } from "../../schemas/common.ts";
 import type { App, AppServices } from "../../types.ts";
 import { operatorContext } from "./operator.ts";
@@ -20,7 +20,7 @@ export function createAccount(app: App, services: AppServices): void {
         ),
         response: {
           201: Type.Object({
-            ...AccountSchema.properties,
+            ...AccountObject.properties,
             onboarding_url: Type.String({ description: "One-time link; send it to the partner securely" }),
             expires_at: Timestamp,
           }),

@@ -1,6 +1,6 @@
 import { Type } from "typebox";
 import { presentAccount } from "../../presenters.ts";
-import { AccountSchema } from "../../schemas/account.ts";
+import { AccountObject } from "../../schemas/account.ts";
 import { errorResponses, PageQuery } from "../../schemas/common.ts";
 import type { App, AppServices } from "../../types.ts";
 
@@ -22,7 +22,7 @@ export function listAccounts(
           200: Type.Object({
             accounts: Type.Array(
               Type.Object({
-                ...AccountSchema.properties,
+                ...AccountObject.properties,
                 mtls_enforcement_missing: Type.Boolean({
                   description: "MTLS_REQUIRED_FOR names this account, and it has not enforced mTLS yet",
                 }),

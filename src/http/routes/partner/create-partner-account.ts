@@ -1,7 +1,7 @@
 import { Type } from "typebox";
 import { presentAccount } from "../../presenters.ts";
 import { ACCOUNT_NAME_SCHEMA, AccountSchema } from "../../schemas/account.ts";
-import { EnvironmentSchema, ErrorBody, errorResponses } from "../../schemas/common.ts";
+import { EnvironmentSchema, errorResponses } from "../../schemas/common.ts";
 import type { App, AppServices } from "../../types.ts";
 import { contextOf, targetAccount } from "./scopes.ts";
 
@@ -23,7 +23,7 @@ export function createPartnerAccount(app: App, services: AppServices): void {
           },
           { additionalProperties: false },
         ),
-        response: { 200: AccountSchema, 403: ErrorBody, ...errorResponses },
+        response: { 200: AccountSchema, ...errorResponses },
       },
     },
     async (request, reply) => {

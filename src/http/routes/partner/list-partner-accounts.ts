@@ -1,7 +1,7 @@
 import { Type } from "typebox";
 import { presentAccount } from "../../presenters.ts";
 import { AccountSchema } from "../../schemas/account.ts";
-import { ErrorBody, errorResponses, PageQuery } from "../../schemas/common.ts";
+import { errorResponses, PageQuery } from "../../schemas/common.ts";
 import type { App, AppServices } from "../../types.ts";
 import { contextOf, targetAccount } from "./scopes.ts";
 
@@ -19,7 +19,6 @@ export function listPartnerAccounts(app: App, services: AppServices): void {
             accounts: Type.Array(AccountSchema),
             next_page_token: Type.Optional(Type.String()),
           }),
-          403: ErrorBody,
           ...errorResponses,
         },
       },

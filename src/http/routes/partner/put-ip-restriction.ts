@@ -2,7 +2,7 @@ import { Type } from "typebox";
 import { partnerOf } from "../../plugins/partner-auth.ts";
 import { presentIpRestriction } from "../../presenters.ts";
 import { errorResponses } from "../../schemas/common.ts";
-import { IpRestrictionSchema } from "../../schemas/security.ts";
+import { IpRestrictionObject, IpRestrictionSchema } from "../../schemas/security.ts";
 import type { App, AppServices } from "../../types.ts";
 import { ACCOUNT_SCOPES, contextOf, targetAccount } from "./scopes.ts";
 
@@ -20,7 +20,7 @@ export function putIpRestriction(app: App, services: AppServices): void {
           params: scope.params({}),
           body: Type.Object(
             {
-              ...IpRestrictionSchema.properties,
+              ...IpRestrictionObject.properties,
               force: Type.Optional(Type.Boolean({ default: false })),
             },
             { additionalProperties: false },

@@ -2,7 +2,7 @@ import { Type } from "typebox";
 import { partnerOf } from "../../plugins/partner-auth.ts";
 import { presentIpRestriction } from "../../presenters.ts";
 import { errorResponses } from "../../schemas/common.ts";
-import { IpRestrictionSchema } from "../../schemas/security.ts";
+import { IpRestrictionObject, IpRestrictionSchema } from "../../schemas/security.ts";
 import type { App, AppServices } from "../../types.ts";
 import { contextOf, targetAccount, V2_ACCOUNT_SCOPES } from "../partner/scopes.ts";
 
@@ -21,8 +21,8 @@ export function patchIpRestrictionV2(app: App, services: AppServices): void {
           params: scope.params({}),
           body: Type.Object(
             {
-              enforcement_mode: Type.Optional(IpRestrictionSchema.properties.enforcement_mode),
-              allowed_ips: Type.Optional(IpRestrictionSchema.properties.allowed_ips),
+              enforcement_mode: Type.Optional(IpRestrictionObject.properties.enforcement_mode),
+              allowed_ips: Type.Optional(IpRestrictionObject.properties.allowed_ips),
               force: Type.Optional(Type.Boolean()),
             },
             { additionalProperties: false, minProperties: 1 },
