@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PartnerClient } from "@partner-credentials/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AdminClient, PartnerClient } from "../src/client/index.ts";
+import { AdminClient } from "../src/client/index.ts";
 import { readSecretFile } from "../src/secret-files.ts";
 import { freePort, partnerctl, type ServerProcess, startServerProcess } from "./process.ts";
 import { type ProcessBackend, processBackend } from "./process-backend.ts";

@@ -5,9 +5,10 @@ import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { PartnerClient } from "@partner-credentials/client";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AdminClient, PartnerClient } from "../src/client/index.ts";
+import { AdminClient } from "../src/client/index.ts";
 import { ADMIN_TOKEN, PEPPER } from "./harness.ts";
 import { TEST_DATABASE_URL } from "./postgres.ts";
 import {

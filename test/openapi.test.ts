@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { generateOpenApi } from "../scripts/openapi.ts";
@@ -23,6 +24,16 @@ describe("OpenAPI documents", () => {
     expect(generated.internal).toBe(
       readFileSync(new URL("../openapi-internal.json", import.meta.url), "utf8"),
     );
+  });
+
+  it("the SDK's wire types are generated from the committed openapi.json", () => {
+    const client = new URL("../packages/client/", import.meta.url).pathname;
+    const generated = execFileSync(`${client}node_modules/.bin/openapi-typescript`, ["../../openapi.json"], {
+      cwd: client,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    });
+    expect(generated).toBe(readFileSync(`${client}src/openapi.ts`, "utf8"));
   });
 
   it("names its schemas once, describes every response and documents the headers", () => {
