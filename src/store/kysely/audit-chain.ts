@@ -1,4 +1,4 @@
-import { type Kysely, PostgresAdapter, type Transaction } from "kysely";
+import { type Kysely, PostgresAdapter, sql, type Transaction } from "kysely";
 import { chainHash, GENESIS } from "../../domain/audit-chain.ts";
 import type { AuditEvent } from "../../domain/types.ts";
 import { auditToRow } from "./rows.ts";
@@ -49,9 +49,11 @@ async function tipOfOne(trx: Transaction<Database> | Kysely<Database>, accountId
 /**
  * Several accounts at once (a lifecycle batch). On PostgreSQL their rows are locked in id order
  * (the lock an update takes, so creations referencing them are not held up); on SQLite one write
- * takes the database's single write lock, which covers them all. Then every tip in one read.
+ * takes the database's single write lock, which covers them all. Then every tip in one read: one
+ * probe of the (account_id, seq) index per account, however long the trail.
  */
 async function tipsOfMany(trx: Transaction<Database> | Kysely<Database>, accounts: string[]): Promise<Tips> {
+  let found: { account_id: string; seq: number | string | null; hash: string | null }[];
   if (trx.getExecutor().adapter instanceof PostgresAdapter) {
     await trx
       .selectFrom("accounts")
@@ -60,28 +62,37 @@ async function tipsOfMany(trx: Transaction<Database> | Kysely<Database>, account
       .orderBy("account_id")
       .forNoKeyUpdate()
       .execute();
+    const result = await sql<{ account_id: string; seq: string; hash: string | null }>`
+      select a.account_id, tip.seq, tip.hash
+      from unnest(${accounts}::text[]) as a(account_id)
+      cross join lateral (
+        select seq, hash from audit_events
+        where account_id = a.account_id and seq is not null
+        order by seq desc limit 1
+      ) as tip`.execute(trx);
+    found = result.rows;
   } else {
     await trx
       .updateTable("accounts")
       .set((eb) => ({ account_id: eb.ref("account_id") }))
       .where("account_id", "=", accounts[0] as string)
       .execute();
+    found = await trx
+      .selectFrom("audit_events as e")
+      .innerJoin(
+        (eb) =>
+          eb
+            .selectFrom("audit_events")
+            .select(["account_id", (b) => b.fn.max("seq").as("seq")])
+            .where("account_id", "in", accounts)
+            .where("seq", "is not", null)
+            .groupBy("account_id")
+            .as("tip"),
+        (join) => join.onRef("tip.account_id", "=", "e.account_id").onRef("tip.seq", "=", "e.seq"),
+      )
+      .select(["e.account_id", "e.seq", "e.hash"])
+      .execute();
   }
-  const found = await trx
-    .selectFrom("audit_events as e")
-    .innerJoin(
-      (eb) =>
-        eb
-          .selectFrom("audit_events")
-          .select(["account_id", (b) => b.fn.max("seq").as("seq")])
-          .where("account_id", "in", accounts)
-          .where("seq", "is not", null)
-          .groupBy("account_id")
-          .as("tip"),
-      (join) => join.onRef("tip.account_id", "=", "e.account_id").onRef("tip.seq", "=", "e.seq"),
-    )
-    .select(["e.account_id", "e.seq", "e.hash"])
-    .execute();
   const tips: Tips = new Map(accounts.map((id) => [id, { seq: 0, hash: GENESIS }]));
   for (const row of found) tips.set(row.account_id, { seq: Number(row.seq), hash: row.hash ?? GENESIS });
   return tips;

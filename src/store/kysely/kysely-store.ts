@@ -1,4 +1,4 @@
-import { sql } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { ChainedAuditEvent } from "../../domain/audit-chain.ts";
 import type { LifecycleThresholds } from "../../domain/lifecycle-policy.ts";
 import type { Account, AuditEvent, Credential } from "../../domain/types.ts";
@@ -31,9 +31,18 @@ import {
   rowToCredential,
   rowToLink,
 } from "./rows.ts";
+import type { Database } from "./tables.ts";
 
 /** The Store port over Kysely; dialect-specific set-up lives in the sqlite/ and postgres/ factories. */
 export class KyselyStore extends KyselyAccountSecurityStore implements Store {
+  readonly #afterClose: () => Promise<void>;
+
+  /** `afterClose` runs once the connections are closed (a dialect's own helpers, say). */
+  constructor(db: Kysely<Database>, options: { afterClose?: () => Promise<void> } = {}) {
+    super(db);
+    this.#afterClose = options.afterClose ?? (async () => undefined);
+  }
+
   async createAccount(input: {
     account: Account;
     audit: AuditEvent[];
@@ -391,6 +400,7 @@ export class KyselyStore extends KyselyAccountSecurityStore implements Store {
 
   async close(): Promise<void> {
     await this.db.destroy();
+    await this.#afterClose();
   }
 }
 

@@ -25,8 +25,8 @@ export async function openSqliteStore(
   database.pragma(`synchronous = ${options.synchronous ?? "FULL"}`);
   database.pragma("foreign_keys = ON");
   database.pragma("busy_timeout = 5000");
-  if (file !== ":memory:") startWalCheckpointer(database, file);
+  const checkpointer = file === ":memory:" ? null : startWalCheckpointer(database, file);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   await migrateToLatest(db as Kysely<unknown>);
-  return new KyselyStore(db);
+  return new KyselyStore(db, { afterClose: async () => checkpointer?.stop() });
 }

@@ -34,26 +34,32 @@ const FALLBACK_PAGES = 20_000;
  * at every 1,000 pages) it stalls the commit that crosses the mark, and the whole process with it,
  * for as long as the disk takes. Here a worker thread with its own connection checkpoints every
  * `intervalMs`; the writing connection only does so itself if the WAL grows past the fallback.
- * Stops by itself once `database` is closed.
+ * `stop` closes the worker's connection (after the writing one is closed, so the last one out
+ * checkpoints and removes the WAL).
  */
-export function startWalCheckpointer(database: SQLite.Database, file: string, intervalMs = 500): void {
+export function startWalCheckpointer(
+  database: SQLite.Database,
+  file: string,
+  intervalMs = 500,
+): { stop(): Promise<void> } {
   database.pragma(`wal_autocheckpoint = ${FALLBACK_PAGES}`);
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
     workerData: { file, driver: fileURLToPath(import.meta.resolve("better-sqlite3")) },
   });
   worker.unref();
+  const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
   worker.on("error", () => {
     // Without the worker, the writing connection's own (fallback) checkpoints keep the WAL bounded.
     if (database.open) database.pragma("wal_autocheckpoint = 1000");
   });
-  const timer = setInterval(() => {
-    if (!database.open) {
+  const timer = setInterval(() => worker.postMessage("checkpoint"), intervalMs);
+  timer.unref();
+  return {
+    stop: async () => {
       clearInterval(timer);
       worker.postMessage("close");
-      return;
-    }
-    worker.postMessage("checkpoint");
-  }, intervalMs);
-  timer.unref();
+      await exited;
+    },
+  };
 }
