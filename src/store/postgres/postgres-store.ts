@@ -4,6 +4,7 @@ import { KyselyStore } from "../kysely/kysely-store.ts";
 import { migrateToLatest } from "../kysely/migrations.ts";
 import type { Database } from "../kysely/tables.ts";
 import type { Store } from "../port.ts";
+import { withNamedStatements } from "./named-statements.ts";
 
 /**
  * The PostgreSQL store: the same Kysely implementation over a connection pool. Text columns use
@@ -29,7 +30,7 @@ export async function openPostgresStore(
   // An idle connection dropped by the server (restart, failover, network) is discarded by the pool;
   // the next query opens a new one. Without this listener the 'error' event would end the process.
   pool.on("error", () => undefined);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: withNamedStatements(pool) }) });
   if (schema) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
   // The schema this connection works in (the option, the URL's search_path, or public).
   const current = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);

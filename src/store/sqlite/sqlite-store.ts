@@ -6,6 +6,7 @@ import { KyselyStore } from "../kysely/kysely-store.ts";
 import { migrateToLatest } from "../kysely/migrations.ts";
 import type { Database } from "../kysely/tables.ts";
 import type { Store } from "../port.ts";
+import { withStatementCache } from "./statement-cache.ts";
 import { startWalCheckpointer } from "./wal-checkpointer.ts";
 
 export type SqliteSynchronous = "FULL" | "NORMAL";
@@ -26,7 +27,7 @@ export async function openSqliteStore(
   database.pragma("foreign_keys = ON");
   database.pragma("busy_timeout = 5000");
   const checkpointer = file === ":memory:" ? null : startWalCheckpointer(database, file);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   await migrateToLatest(db as Kysely<unknown>);
   return new KyselyStore(db, { afterClose: async () => checkpointer?.stop() });
 }
