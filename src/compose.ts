@@ -13,7 +13,7 @@ import { AccountService } from "./services/accounts.ts";
 import { AllowedOriginService } from "./services/allowed-origins.ts";
 import { AuditService } from "./services/audit.ts";
 import { AuthFailureGuard } from "./services/auth-failure-guard.ts";
-import { Authenticator } from "./services/authenticator.ts";
+import { Authenticator, type VerifiedKeys } from "./services/authenticator.ts";
 import type { CertificateAuthority } from "./services/certificate-authority.ts";
 import { ClientSessionService } from "./services/client-sessions.ts";
 import { CredentialService } from "./services/credentials.ts";
@@ -34,6 +34,7 @@ import { ServiceTokenService } from "./services/service-tokens.ts";
 import { UsageRecorder } from "./services/usage-recorder.ts";
 import { cachingStore } from "./store/caching-store.ts";
 import type { Store } from "./store/port.ts";
+import { VerificationCache } from "./store/verification-cache.ts";
 
 export interface ComposeInput {
   config: Config;
@@ -74,6 +75,8 @@ export interface AuthorizationParts {
   onboarding: OnboardingService;
   /** Errors of writes done after the answer (they are logged, never thrown at a request). */
   onBackgroundError: (error: unknown) => void;
+  /** Keys already verified (the verification cache): a hit costs no HMAC. */
+  verified?: VerifiedKeys;
 }
 
 export interface AuthorizationServices {
@@ -89,7 +92,11 @@ export interface AuthorizationServices {
 export function composeAuthorization(parts: AuthorizationParts): AuthorizationServices {
   const { runtime, config, metrics } = parts;
   const accounts = new AccountService(runtime, parts.onboarding);
-  const authenticator = new Authenticator(runtime, { brand: config.brand, peppers: parts.peppers });
+  const authenticator = new Authenticator(runtime, {
+    brand: config.brand,
+    peppers: parts.peppers,
+    verified: parts.verified ?? null,
+  });
   const access = new AccessPolicy(runtime, parts.ca);
   const rateLimits = new RateLimitService(
     parts.counter,
@@ -118,20 +125,23 @@ export function composeAuthorization(parts: AuthorizationParts): AuthorizationSe
   return { accounts, authenticator, access, rateLimits, authGuard, authorizer };
 }
 
-/** The verification cache over the store, with its invalidation bus and hit/miss counters. */
+/**
+ * The verification cache over the store, with its invalidation bus and pre-bound hit/miss counters;
+ * `verified` is the same cache's keys already verified, for the authenticator.
+ */
 export function cachedStore(
   store: Store,
   options: { config: Config; bus: InvalidationBus; clock: Clock; metrics: Metrics },
-): Store {
-  return cachingStore(store, {
+): { store: Store; verified: VerificationCache } {
+  const hits = options.metrics.cacheLookups.labels({ result: "hit" });
+  const misses = options.metrics.cacheLookups.labels({ result: "miss" });
+  const cache = new VerificationCache({
     ...options.config.cache,
     bus: options.bus,
     clock: options.clock,
-    counters: {
-      hit: () => options.metrics.cacheLookups.inc({ result: "hit" }),
-      miss: () => options.metrics.cacheLookups.inc({ result: "miss" }),
-    },
+    counters: { hit: () => hits.inc(), miss: () => misses.inc() },
   });
+  return { store: cachingStore(store, { cache, bus: options.bus }), verified: cache };
 }
 
 export function pepperRing(config: Config, pepper: string): PepperRing {
@@ -160,7 +170,7 @@ export async function compose(input: ComposeInput): Promise<Composed> {
     busState: () => bus.state(),
     redisUp: () => input.shared?.redisUp() ?? null,
   });
-  const store = cachedStore(input.store, { config, bus, clock: input.clock, metrics });
+  const { store, verified } = cachedStore(input.store, { config, bus, clock: input.clock, metrics });
   const runtime: ServiceRuntime = { store, clock: input.clock, random: input.random };
   const peppers = pepperRing(config, input.pepper);
   const keys = { brand: config.brand, peppers };
@@ -182,12 +192,15 @@ export async function compose(input: ComposeInput): Promise<Composed> {
     metrics,
     onboarding,
     onBackgroundError: (error) => input.logger.error({ err: error }, "background write failed"),
+    verified,
   });
   const { access, rateLimits } = authorization;
   const origins = new AllowedOriginService(runtime);
   const options = {
     brand: config.brand,
     docsUrl: config.docsUrl,
+    publicUrl: config.publicUrl,
+    internalAddress: `${config.internal.host.includes(":") ? `[${config.internal.host}]` : config.internal.host}:${config.internal.port}`,
     timeouts: config.timeouts,
     metrics,
     transport: {
@@ -199,8 +212,6 @@ export async function compose(input: ComposeInput): Promise<Composed> {
     operators: input.operators ?? [],
     logger: input.logger,
     services: {
-    publicUrl: config.publicUrl,
-    internalAddress: `${config.internal.host.includes(":") ? `[${config.internal.host}]` : config.internal.host}:${config.internal.port}`,
       ...authorization,
       credentials: new CredentialService(
         runtime,

@@ -47,7 +47,7 @@ export async function openAuthorizationEdge(
   const bus = shared?.bus ?? new LocalBus();
   const metrics = new Metrics({ busState: () => bus.state(), redisUp: () => shared?.redisUp() ?? null });
   const inner = await openStore(config.database);
-  const store = cachedStore(inner, { config, bus, clock, metrics });
+  const { store, verified } = cachedStore(inner, { config, bus, clock, metrics });
   const services = { store, clock, random };
   const usage = new UsageRecorder(store);
   usage.start(config.usageFlushIntervalMs, (error) => logger.error({ err: error }, "last-use flush failed"));
@@ -67,6 +67,7 @@ export async function openAuthorizationEdge(
     metrics,
     onboarding,
     onBackgroundError: (error) => logger.error({ err: error }, "background write failed"),
+    verified,
   });
   return {
     authorizer,

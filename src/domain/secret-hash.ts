@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac, hash, timingSafeEqual } from "node:crypto";
 import type { SecretHash } from "./types.ts";
 
 export interface Pepper {
@@ -29,4 +29,12 @@ export function verifySecret(ring: PepperRing, secret: string, stored: SecretHas
   const expected = Buffer.from(stored?.hash ?? "x".repeat(computed.length));
   if (expected.length !== computed.length) return false;
   return timingSafeEqual(computed, expected) && stored !== null;
+}
+
+/**
+ * The SHA-256 of a presented key: what the cache of verified keys is keyed by, so a cache hit costs
+ * one fast digest instead of the pepper-keyed HMAC, and no key is ever held in clear.
+ */
+export function keyDigest(presented: string): string {
+  return hash("sha256", presented, "base64url");
 }

@@ -1,5 +1,5 @@
 import { parseKey } from "../domain/key-format.ts";
-import { type PepperRing, verifySecret } from "../domain/secret-hash.ts";
+import { keyDigest, type PepperRing, verifySecret } from "../domain/secret-hash.ts";
 import type { Account, Credential } from "../domain/types.ts";
 import type { ServiceRuntime } from "./runtime.ts";
 
@@ -15,31 +15,64 @@ export type AuthResult =
       credential: Credential;
     };
 
+/** Keys already verified, by digest, as long as what they were verified against is cached unchanged. */
+export interface VerifiedKeys {
+  verifiedKey(digest: string): { credential: Credential; account: Account } | undefined;
+  rememberVerified(digest: string, input: { lookupId: string; secretHash: string; accountId: string }): void;
+}
+
 /**
  * Verifies a presented API key: a tagged result, never an exception. Malformed keys and bad
- * checksums are rejected before any store read; unknown and known keys cost one HMAC each.
+ * checksums are rejected before any store read; unknown and known keys cost one HMAC each, except
+ * a key found in `verified` (one SHA-256): its credential and account are judged again as cached.
  */
 export class Authenticator {
   readonly #runtime: ServiceRuntime;
   readonly #brand: string;
   readonly #peppers: PepperRing;
+  readonly #verified: VerifiedKeys | null;
 
-  constructor(runtime: ServiceRuntime, options: { brand: string; peppers: PepperRing }) {
+  constructor(
+    runtime: ServiceRuntime,
+    options: { brand: string; peppers: PepperRing; verified?: VerifiedKeys | null },
+  ) {
     this.#runtime = runtime;
     this.#brand = options.brand;
     this.#peppers = options.peppers;
+    this.#verified = options.verified ?? null;
   }
 
   /** Whether the key is genuine and usable; recording its use is left to whoever admits the request. */
   async authenticate(presented: string): Promise<AuthResult> {
+    const digest = this.#verified ? keyDigest(presented) : null;
+    const known = digest === null ? undefined : this.#verified?.verifiedKey(digest);
+    if (known) return this.#judge(known.credential, () => known.account);
     const parsed = parseKey(this.#brand, presented);
     if (!parsed) return { result: "MALFORMED" };
     if (parsed.type !== "API") return { result: "NOT_AN_API_KEY" };
-    const found = await this.#runtime.store.findCredentialByLookupId(parsed.lookupId);
+    const { store } = this.#runtime;
+    const found = await store.findCredentialByLookupId(parsed.lookupId);
     if (!verifySecret(this.#peppers, parsed.key, found?.secret ?? null) || !found) {
       return found ? { result: "WRONG_SECRET", credential: found.credential } : { result: "UNKNOWN" };
     }
-    const { credential } = found;
+    return this.#judge(found.credential, async () => {
+      const account = await store.findAccount(found.credential.accountId);
+      if (account && digest !== null && found.secret) {
+        this.#verified?.rememberVerified(digest, {
+          lookupId: parsed.lookupId,
+          secretHash: found.secret.hash,
+          accountId: account.accountId,
+        });
+      }
+      return account;
+    });
+  }
+
+  /** The verdict on a genuine key: its credential's status and expiry, then its account's. */
+  async #judge(
+    credential: Credential,
+    accountOf: () => Account | null | Promise<Account | null>,
+  ): Promise<AuthResult> {
     if (credential.status === "DELETED") return { result: "DELETED", credential };
     if (credential.status !== "ACTIVE") return { result: "DISABLED", credential };
     const now = this.#runtime.clock.now();
@@ -47,7 +80,7 @@ export class Authenticator {
     if (credential.expiresAt !== null && credential.expiresAt.getTime() <= now.getTime()) {
       return { result: "EXPIRED", credential };
     }
-    const account = await this.#runtime.store.findAccount(credential.accountId);
+    const account = await accountOf();
     if (!account) return { result: "UNKNOWN" };
     if (account.suspension !== null) return { result: "SUSPENDED", credential };
     return { result: "VALID", account, credential };
