@@ -15,36 +15,40 @@ const IGNORED_CORRELATION_WARNING = '199 - "Partner-Correlation-Id ignored: use 
 export function registerRequestContext(app: App, options: { headerPrefix: string }): void {
   const correlationHeader = `${options.headerPrefix}-Correlation-Id`;
 
-  app.addHook("onRequest", async (request) => {
+  app.addHook("onRequest", (request, _reply, done) => {
     const raw = request.raw.rawHeaders;
     let total = 0;
     for (let i = 0; i + 1 < raw.length; i += 2) {
       const size = (raw[i]?.length ?? 0) + (raw[i + 1]?.length ?? 0);
       if (size > MAX_HEADER_BYTES) {
-        throw new AppError("HEADERS_TOO_LARGE", `Header ${raw[i]} exceeds ${MAX_HEADER_BYTES} bytes`);
+        done(new AppError("HEADERS_TOO_LARGE", `Header ${raw[i]} exceeds ${MAX_HEADER_BYTES} bytes`));
+        return;
       }
       total += size;
     }
     if (total > MAX_ALL_HEADERS_BYTES) {
-      throw new AppError("HEADERS_TOO_LARGE", `Headers exceed ${MAX_ALL_HEADERS_BYTES} bytes in total`);
+      done(new AppError("HEADERS_TOO_LARGE", `Headers exceed ${MAX_ALL_HEADERS_BYTES} bytes in total`));
+      return;
     }
+    done();
   });
 
-  app.addHook("onSend", async (request, reply, payload) => {
-    reply.header(correlationHeader, request.id);
+  app.addHook("onSend", (request, reply, payload, done) => {
+    const headers: Record<string, string> = {
+      [correlationHeader]: request.id,
+      "X-Content-Type-Options": "nosniff",
+    };
     const partnerCorrelation = request.headers["partner-correlation-id"];
     if (typeof partnerCorrelation === "string" && PARTNER_CORRELATION_ID.test(partnerCorrelation)) {
-      reply.header("Partner-Correlation-Id", partnerCorrelation);
+      headers["Partner-Correlation-Id"] = partnerCorrelation;
     } else if (partnerCorrelation !== undefined) {
       // A bad correlation id must not fail the partner's call: it is dropped, and the answer says so.
-      reply.header("Warning", IGNORED_CORRELATION_WARNING);
+      headers.Warning = IGNORED_CORRELATION_WARNING;
     }
-    reply.header("X-Content-Type-Options", "nosniff");
     // Over our own HTTPS listener: browsers must never fall back to plain HTTP for this host.
-    if (request.raw.socket instanceof TLSSocket) {
-      reply.header("Strict-Transport-Security", "max-age=31536000");
-    }
-    if (!reply.hasHeader("Cache-Control")) reply.header("Cache-Control", "no-store");
-    return payload;
+    if (request.raw.socket instanceof TLSSocket) headers["Strict-Transport-Security"] = "max-age=31536000";
+    if (!reply.hasHeader("Cache-Control")) headers["Cache-Control"] = "no-store";
+    reply.headers(headers);
+    done(null, payload);
   });
 }
