@@ -14,6 +14,8 @@ declare module "autocannon" {
     method?: string;
     headers?: Record<string, string>;
     timeout?: number;
+    /** Each connection sends these in turn; `setupRequest` may rewrite a request before it is sent. */
+    requests?: { setupRequest?: (request: { headers?: Record<string, string> }) => unknown }[];
   }
   interface Result {
     duration: number;

@@ -77,23 +77,41 @@ export interface HttpCase {
   name: string;
   url: string;
   headers?: Record<string, string>;
+  /** `Authorization` values sent in turn, one per request, across all connections. */
+  authorizations?: readonly string[];
 }
 
 export interface LoadResult {
   name: string;
+  /** The median round's 2xx answers per second. */
   perSecond: number;
   /** Slowest and fastest round, req/s. */
   min: number;
   max: number;
-  /** Median of the rounds' medians, and the worst round's 99th percentile, in ms. */
+  /** Median of the rounds' medians and of their 99th percentiles, in ms. */
   p50: number;
   p99: number;
+}
+
+/** Each request takes the next of `authorizations`, whichever connection sends it. */
+function rotating(headers: Record<string, string>, authorizations: readonly string[]) {
+  let next = 0;
+  return [
+    {
+      setupRequest: (request: { headers?: Record<string, string> }) => {
+        const authorization = authorizations[next] as string;
+        next = (next + 1) % authorizations.length;
+        return { ...request, headers: { ...headers, authorization } };
+      },
+    },
+  ];
 }
 
 async function cannon(c: HttpCase, duration: number) {
   const result = await autocannon({
     url: c.url,
     headers: c.headers ?? {},
+    ...(c.authorizations ? { requests: rotating(c.headers ?? {}, c.authorizations) } : {}),
     connections: CONNECTIONS,
     timeout: 10,
     duration,
@@ -127,16 +145,21 @@ export async function loadInTurn(
   return cases.map((c, i) => {
     const done = rounds[i] ?? [];
     const rates = done.map((r) => r["2xx"] / r.duration);
-    const p50s = done.map((r) => r.latency.p50).sort((a, b) => a - b);
     return {
       name: c.name,
-      perSecond: done.reduce((sum, r) => sum + r["2xx"], 0) / done.reduce((sum, r) => sum + r.duration, 0),
+      perSecond: median(rates),
       min: Math.min(...rates),
       max: Math.max(...rates),
-      p50: p50s[Math.floor((p50s.length - 1) / 2)] ?? 0,
-      p99: Math.max(...done.map((r) => r.latency.p99)),
+      p50: median(done.map((r) => r.latency.p50)),
+      p99: median(done.map((r) => r.latency.p99)),
     };
   });
+}
+
+/** The middle value (the lower middle of an even count). */
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)] ?? 0;
 }
 
 export function integer(value: number, width: number): string {
