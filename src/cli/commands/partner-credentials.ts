@@ -7,7 +7,10 @@ import { type PartnerConnectionOptions, partnerClient, withPartnerOptions } from
 type Options = PartnerConnectionOptions & { json?: boolean };
 
 function show(credential: Credential | CreatedCredential, json: boolean | undefined): void {
-  if (json) return printJson(credential);
+  if (json) {
+    printJson(credential);
+    return;
+  }
   printTable(
     ["CREDENTIAL_ID", "TYPE", "ENV", "STATUS", "LAST_USED_AT", "DESCRIPTION"],
     [
