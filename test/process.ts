@@ -83,11 +83,15 @@ export async function startServerProcess(options: {
   dataDir: string;
   env?: Record<string, string>;
   viaNpm?: boolean;
+  /** Run the JavaScript `npm run build` emitted (`node dist/cli/main.js`). */
+  compiled?: boolean;
 }): Promise<ServerProcess> {
   const args = ["--port", String(options.port), "--data-dir", options.dataDir];
   const [command, commandArgs] = options.viaNpm
     ? ["npm", ["start", "--", ...args]]
-    : ["./bin/partnerctl", ["serve", ...args]];
+    : options.compiled
+      ? ["node", ["dist/cli/main.js", "serve", ...args]]
+      : ["./bin/partnerctl", ["serve", ...args]];
   const tlsPort = await freePort();
   const internalPort = Number(options.env?.INTERNAL_PORT ?? (await freePort()));
   const started = await startCli(
