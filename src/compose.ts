@@ -5,7 +5,7 @@ import type { PepperRing } from "./domain/secret-hash.ts";
 import { buildApp } from "./http/app.ts";
 import { buildInternalApp } from "./http/internal-app.ts";
 import type { App, AppOptions } from "./http/types.ts";
-import { Metrics } from "./metrics.ts";
+import { boundCounter, Metrics } from "./metrics.ts";
 import type { NamedOperator } from "./operator-tokens-file.ts";
 import { AccessPolicy } from "./services/access-policy.ts";
 import { AccountSecurityService } from "./services/account-security.ts";
@@ -105,6 +105,8 @@ export function composeAuthorization(parts: AuthorizationParts): AuthorizationSe
     runtime.clock,
   );
   const authGuard = new AuthFailureGuard(parts.counter, config.authFailureLimits);
+  const authentications = boundCounter(metrics.authentications);
+  const authorizations = boundCounter(metrics.authorizations);
   const authorizer = new RequestAuthorizer({
     authenticator,
     guard: authGuard,
@@ -117,9 +119,9 @@ export function composeAuthorization(parts: AuthorizationParts): AuthorizationSe
     brand: config.brand,
     mtlsRequirement: { requiredFor: config.mtlsRequiredFor, gracePeriodMs: config.mtlsGracePeriodMs },
     counters: {
-      authentication: (result) => metrics.authentications.inc({ result }),
+      authentication: (result) => authentications(result).inc(),
       rateLimitDenied: (category) => metrics.rateLimitDenials.inc({ category }),
-      decided: (entry, outcome) => metrics.authorizations.inc({ entry, outcome }),
+      decided: (entry, outcome) => authorizations(entry, outcome).inc(),
     },
   });
   return { accounts, authenticator, access, rateLimits, authGuard, authorizer };
@@ -133,8 +135,9 @@ export function cachedStore(
   store: Store,
   options: { config: Config; bus: InvalidationBus; clock: Clock; metrics: Metrics },
 ): { store: Store; verified: VerificationCache } {
-  const hits = options.metrics.cacheLookups.labels({ result: "hit" });
-  const misses = options.metrics.cacheLookups.labels({ result: "miss" });
+  const lookups = boundCounter(options.metrics.cacheLookups);
+  const hits = lookups("hit");
+  const misses = lookups("miss");
   const cache = new VerificationCache({
     ...options.config.cache,
     bus: options.bus,

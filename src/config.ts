@@ -375,7 +375,7 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
     cache: Object.freeze({
       ttlMs: duration(env, "VERIFICATION_CACHE_TTL", "PT5S", 0),
       fallbackTtlMs: duration(env, "CACHE_FALLBACK_TTL", "PT5S", 0),
-      maxEntries: positiveInteger(env, "VERIFICATION_CACHE_SIZE", 10_000),
+      maxEntries: positiveInteger(env, "VERIFICATION_CACHE_SIZE", 50_000),
     }),
     internal: Object.freeze({
       host: text(env, "INTERNAL_HOST", "127.0.0.1"),

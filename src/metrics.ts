@@ -60,3 +60,25 @@ export class Metrics {
     });
   }
 }
+
+/**
+ * A counter's child per label set, bound on first use and reused: counting a request then costs a
+ * map lookup, not the hashing of a label object. Label values come from a small fixed set (routes,
+ * methods, statuses, outcomes), so the map stays small.
+ */
+export function boundCounter<T extends string>(
+  counter: Counter<T>,
+): (...values: string[]) => { inc(): void } {
+  const children = new Map<string, { inc(): void }>();
+  const names = (counter as unknown as { labelNames: T[] }).labelNames;
+  return (...values) => {
+    const key = values.join("\u0000");
+    let child = children.get(key);
+    if (!child) {
+      const labels = Object.fromEntries(names.map((name, i) => [name, values[i] ?? ""])) as Record<T, string>;
+      child = counter.labels(labels);
+      children.set(key, child);
+    }
+    return child;
+  };
+}

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { lazyChildLogger } from "../logger.ts";
-import type { Metrics } from "../metrics.ts";
+import { boundCounter, type Metrics } from "../metrics.ts";
 import { clientError, frameworkError, registerErrorHandling } from "./plugins/error-handler.ts";
 import { registerRequestContext } from "./plugins/request-context.ts";
 import type { App } from "./types.ts";
@@ -92,36 +92,16 @@ export function createFastify(options: {
   app.removeContentTypeParser("text/plain");
   registerErrorHandling(app);
   registerRequestContext(app, { headerPrefix: options.headerPrefix });
-  const counted = requestCounter(options.metrics, options.listener);
+  const counted = boundCounter(options.metrics.requests);
+  const { listener } = options;
   app.addHook("onResponse", (request, reply, done) => {
-    counted(request.method, request.routeOptions.url ?? "unmatched", reply.statusCode).inc();
+    counted(
+      listener,
+      request.method,
+      request.routeOptions.url ?? "unmatched",
+      String(reply.statusCode),
+    ).inc();
     done();
   });
   return app;
-}
-
-/** The request counter's child for each method, route and status, bound once and reused. */
-function requestCounter(
-  metrics: Metrics,
-  listener: string,
-): (method: string, route: string, status: number) => { inc(): void } {
-  const bound = new Map<string, Map<string, Map<number, { inc(): void }>>>();
-  return (method, route, status) => {
-    let byRoute = bound.get(method);
-    if (!byRoute) {
-      byRoute = new Map();
-      bound.set(method, byRoute);
-    }
-    let byStatus = byRoute.get(route);
-    if (!byStatus) {
-      byStatus = new Map();
-      byRoute.set(route, byStatus);
-    }
-    let child = byStatus.get(status);
-    if (!child) {
-      child = metrics.requests.labels({ listener, method, route, status: String(status) });
-      byStatus.set(status, child);
-    }
-    return child;
-  };
 }

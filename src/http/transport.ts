@@ -68,6 +68,16 @@ export function clientAddressSource(options: TransportOptions): (request: Fastif
 }
 
 const LOOPBACK = allowListMatcher(["127.0.0.0/8", "::1/128", "::ffff:127.0.0.0/104"]);
+/** Whether a connection comes from loopback: asked once per connection, not per request. */
+const fromLoopback = new WeakMap<object, boolean>();
+function isLoopback(socket: { remoteAddress?: string | undefined }): boolean {
+  let known = fromLoopback.get(socket);
+  if (known === undefined) {
+    known = LOOPBACK(socket.remoteAddress ?? "");
+    fromLoopback.set(socket, known);
+  }
+  return known;
+}
 
 /**
  * Whether a request arrived encrypted, so that a credential may travel on it: over our own HTTPS
@@ -79,9 +89,8 @@ export function secureTransportSource(options: TransportOptions): (request: Fast
   return (request) => {
     const socket = request.raw.socket;
     if (socket instanceof TLSSocket) return true;
-    const peer = socket.remoteAddress ?? "";
-    if (LOOPBACK(peer)) return true;
-    if (options.trustedProxies.length === 0 || !trusted(peer)) return false;
+    if (isLoopback(socket)) return true;
+    if (options.trustedProxies.length === 0 || !trusted(socket.remoteAddress ?? "")) return false;
     const proto = request.headers["x-forwarded-proto"];
     return proto === undefined || (typeof proto === "string" && proto.split(",")[0]?.trim() === "https");
   };

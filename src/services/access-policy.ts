@@ -43,9 +43,26 @@ export class AccessPolicy {
     sourceIp: string;
     presentedCertificate: Buffer | string | null;
   }): Promise<AccessDecision> {
+    return (
+      this.evaluateWithoutCertificate(input) ??
+      this.#decide(input, await this.mtlsStatus(input.account, input.presentedCertificate))
+    );
+  }
+
+  /**
+   * The same decision when it needs no certificate lookup (the account has no mTLS set up), without
+   * a promise: the hot path of accounts that use neither mTLS nor anything that needs I/O. Null when
+   * the certificate must be looked up (then `evaluate`).
+   */
+  evaluateWithoutCertificate(input: { account: Account; sourceIp: string }): AccessDecision | null {
     const { security } = input.account;
-    const reportMtls = security.mtlsEnabled || security.mtlsEnforcedFrom !== null;
-    const mtlsStatus = reportMtls ? await this.mtlsStatus(input.account, input.presentedCertificate) : null;
+    if (security.mtlsEnabled || security.mtlsEnforcedFrom !== null) return null;
+    if (security.ipRestriction.mode === "NOT_ENABLED") return NO_RESTRICTION;
+    return this.#decide(input, null);
+  }
+
+  #decide(input: { account: Account; sourceIp: string }, mtlsStatus: MtlsStatus | null): AccessDecision {
+    const { security } = input.account;
     const { mode, allowedIps } = security.ipRestriction;
     const ipAllowed = mode === "NOT_ENABLED" || allowListMatcher(allowedIps)(input.sourceIp);
     const ipStatus = mode === "REPORTING" ? (ipAllowed ? "ALLOWED" : "DENIED") : null;
@@ -66,3 +83,6 @@ export class AccessPolicy {
     return { mtlsStatus, ipStatus, denial };
   }
 }
+
+/** No mTLS, no IP allow-list: nothing to report, nothing refused. */
+const NO_RESTRICTION: AccessDecision = Object.freeze({ mtlsStatus: null, ipStatus: null, denial: null });

@@ -115,6 +115,21 @@ describe("verified keys in the verification cache", () => {
     expect(counts).toEqual({ hit: 2, miss: 1 });
   });
 
+  it("reads a verified key's credential and account again once their entries are too old", async () => {
+    const { key, credentialId } = await insertKey();
+    expect((await authenticator.authenticate(key)).result).toBe("VALID");
+    await inner.disableActiveCredential({
+      accountId,
+      credentialId,
+      at: clock.now(),
+      reason: "PARTNER",
+      audit: audit("credential.disabled", credentialId),
+    });
+    now += 60_000;
+    expect((await authenticator.authenticate(key)).result).toBe("DISABLED");
+    expect(counts).toEqual({ hit: 0, miss: 2 });
+  });
+
   it("still refuses a wrong secret for the lookup id of a cached valid key", async () => {
     const { key, lookupId } = await insertKey();
     expect((await authenticator.authenticate(key)).result).toBe("VALID");

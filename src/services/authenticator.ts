@@ -15,16 +15,18 @@ export type AuthResult =
       credential: Credential;
     };
 
-/** Keys already verified, by digest, as long as what they were verified against is cached unchanged. */
+/** Keys already verified (by digest): the stored hash each matched, and the entries to judge it by. */
 export interface VerifiedKeys {
   verifiedKey(digest: string): { credential: Credential; account: Account } | undefined;
-  rememberVerified(digest: string, input: { lookupId: string; secretHash: string; accountId: string }): void;
+  matched(digest: string, lookupId: string, secretHash: string): boolean;
+  rememberVerified(digest: string, key: { lookupId: string; secretHash: string; accountId: string }): void;
 }
 
 /**
  * Verifies a presented API key: a tagged result, never an exception. Malformed keys and bad
  * checksums are rejected before any store read; unknown and known keys cost one HMAC each, except
- * a key found in `verified` (one SHA-256): its credential and account are judged again as cached.
+ * a key already verified against the same stored hash (`verified`, one SHA-256): its credential
+ * and account are still judged, as cached or read again.
  */
 export class Authenticator {
   readonly #runtime: ServiceRuntime;
@@ -44,28 +46,28 @@ export class Authenticator {
 
   /** Whether the key is genuine and usable; recording its use is left to whoever admits the request. */
   async authenticate(presented: string): Promise<AuthResult> {
-    const digest = this.#verified ? keyDigest(presented) : null;
-    const known = digest === null ? undefined : this.#verified?.verifiedKey(digest);
+    const verified = this.#verified;
+    const digest = verified ? keyDigest(presented) : "";
+    const known = verified?.verifiedKey(digest);
     if (known) return this.#judge(known.credential, () => known.account);
     const parsed = parseKey(this.#brand, presented);
     if (!parsed) return { result: "MALFORMED" };
     if (parsed.type !== "API") return { result: "NOT_AN_API_KEY" };
     const { store } = this.#runtime;
     const found = await store.findCredentialByLookupId(parsed.lookupId);
-    if (!verifySecret(this.#peppers, parsed.key, found?.secret ?? null) || !found) {
+    const stored = found?.secret ?? null;
+    const genuine =
+      (stored !== null && verified?.matched(digest, parsed.lookupId, stored.hash)) ||
+      verifySecret(this.#peppers, parsed.key, stored);
+    if (!genuine || !found || stored === null) {
       return found ? { result: "WRONG_SECRET", credential: found.credential } : { result: "UNKNOWN" };
     }
-    return this.#judge(found.credential, async () => {
-      const account = await store.findAccount(found.credential.accountId);
-      if (account && digest !== null && found.secret) {
-        this.#verified?.rememberVerified(digest, {
-          lookupId: parsed.lookupId,
-          secretHash: found.secret.hash,
-          accountId: account.accountId,
-        });
-      }
-      return account;
+    verified?.rememberVerified(digest, {
+      lookupId: parsed.lookupId,
+      secretHash: stored.hash,
+      accountId: found.credential.accountId,
     });
+    return this.#judge(found.credential, () => store.findAccount(found.credential.accountId));
   }
 
   /** The verdict on a genuine key: its credential's status and expiry, then its account's. */

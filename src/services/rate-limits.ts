@@ -63,13 +63,10 @@ export class RateLimitService {
     if (!family || !familyLimit) return own;
     const aggregate = await this.#counter.consume(`${category}:${family.accountId}`, familyLimit);
     const policies = memberLimit ? [memberLimit, familyLimit] : [familyLimit];
-    const reported = async (): Promise<RateDecision> => {
-      if (aggregate.allowed || !own || !memberLimit) return own ?? aggregate;
-      const used = memberLimit.points - own.remaining;
-      const share = familyLimit.points / (1 + (await this.#familySize(family.accountId)));
-      return used <= share ? own : aggregate;
-    };
-    return { ...(await reported()), policies };
+    if (aggregate.allowed || !own || !memberLimit) return { ...(own ?? aggregate), policies };
+    const used = memberLimit.points - own.remaining;
+    const share = familyLimit.points / (1 + (await this.#familySize(family.accountId)));
+    return { ...(used <= share ? own : aggregate), policies };
   }
 
   /** Partner Accounts of an Acquiring Partner, remembered for a minute (asked only when a family is busy). */

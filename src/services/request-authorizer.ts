@@ -208,15 +208,17 @@ export class RequestAuthorizer {
         new AppError("FORBIDDEN", `This key does not have the permission ${needed}`),
       );
     }
-    const access = await o.access.evaluate({
+    const accessInput = {
       account: caller,
       sourceIp: request.sourceIp,
       presentedCertificate: request.clientCertificate,
-    });
+    };
+    const access = o.access.evaluateWithoutCertificate(accessInput) ?? (await o.access.evaluate(accessInput));
+    const now = o.clock.now();
     const reported: ReportedStatus = {
       mtlsStatus: access.mtlsStatus,
       ipStatus: access.ipStatus,
-      mtlsDeadline: mtlsDeadline(caller, o.mtlsRequirement, o.clock.now()),
+      mtlsDeadline: mtlsDeadline(caller, o.mtlsRequirement, now),
       rate: null,
     };
     if (access.denial) {
@@ -224,7 +226,7 @@ export class RequestAuthorizer {
       return { ...reported, outcome: why, error: access.denial };
     }
     const deadline = reported.mtlsDeadline;
-    if (deadline !== null && deadline.getTime() <= o.clock.now().getTime() && !request.mtlsSetup) {
+    if (deadline !== null && deadline.getTime() <= now.getTime() && !request.mtlsSetup) {
       return {
         ...reported,
         outcome: "MTLS_REQUIRED",
@@ -234,7 +236,11 @@ export class RequestAuthorizer {
         ),
       };
     }
-    const target = await this.#target(request, caller, credential.environment);
+    // Most requests act on the caller's own account: no lookup, no promise.
+    const target =
+      request.pathAccountId === undefined && request.partnerAccount === undefined
+        ? null
+        : await this.#target(request, caller, credential.environment);
     if (target instanceof AppError) {
       return {
         ...reported,
@@ -272,7 +278,7 @@ export class RequestAuthorizer {
     // Only an admitted request is a use of the key (not one refused for its address or certificate).
     o.usage.record({
       credentialId: credential.credentialId,
-      usedAt: o.clock.now(),
+      usedAt: now,
       sourceIp: request.sourceIp,
     });
     return {

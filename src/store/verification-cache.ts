@@ -25,10 +25,11 @@ interface Entry<T> {
   at: number;
 }
 
-/** A key whose secret matched the stored hash, tied to the entries it was checked against. */
+/** A key whose secret matched a stored hash: as true as long as that hash is the stored one. */
 interface VerifiedKey {
-  credential: Entry<CredentialForAuth | null>;
-  account: Entry<Account | null>;
+  lookupId: string;
+  secretHash: string;
+  accountId: string;
 }
 
 /**
@@ -37,8 +38,9 @@ interface VerifiedKey {
  * and drops the entries it concerns, within the bus's delay; while the bus is down or absent,
  * entries live at most `fallbackTtlMs`. Negative results are cached for the fallback time only.
  *
- * A verified key is only as good as the two entries it was checked against: it is a hit only while
- * both are still the current, fresh entries, so it inherits their invalidation and their age.
+ * A verified key remembers which stored hash the presented key matched (a pure fact, kept until
+ * evicted): it answers from memory while its credential (still with that hash) and account entries
+ * are fresh, and spares the HMAC when they had to be read again.
  */
 export class VerificationCache implements VerifiedKeys {
   readonly #credentials: LRUCache<string, Entry<CredentialForAuth | null>>;
@@ -120,39 +122,30 @@ export class VerificationCache implements VerifiedKeys {
   }
 
   /**
-   * The credential and account a key with this digest (domain/secret-hash.ts `keyDigest`) was verified against, while both entries
-   * are still current and fresh; undefined otherwise (the caller verifies the key again).
+   * The credential and account a key with this digest (domain/secret-hash.ts `keyDigest`) was
+   * verified against, while both entries are fresh and the credential still has the hash the key
+   * matched; undefined otherwise (the caller reads them again).
    */
   verifiedKey(digest: string): { credential: Credential; account: Account } | undefined {
     const known = this.#keys.get(digest);
     if (!known) return undefined;
-    const { credential, account } = known;
+    const credential = this.#credentials.get(known.lookupId);
+    const account = this.#accounts.get(known.accountId);
+    if (!this.#fresh(credential) || !this.#fresh(account)) return undefined;
     const found = credential.value;
-    const owner = account.value;
-    if (
-      found === null ||
-      owner === null ||
-      this.#credentials.get(found.credential.lookupId) !== credential ||
-      this.#accounts.get(owner.accountId) !== account ||
-      !this.#fresh(credential) ||
-      !this.#fresh(account)
-    ) {
-      this.#keys.delete(digest);
-      return undefined;
-    }
+    if (found?.secret?.hash !== known.secretHash || account.value === null) return undefined;
     this.#counters.hit();
-    return { credential: found.credential, account: owner };
+    return { credential: found.credential, account: account.value };
   }
 
-  /**
-   * Remembers that the key with this digest matched `secretHash`, the stored hash of `lookupId`,
-   * as long as the cached entries of that credential (still with that hash) and of `accountId` last.
-   */
-  rememberVerified(digest: string, input: { lookupId: string; secretHash: string; accountId: string }): void {
-    const credential = this.#credentials.get(input.lookupId);
-    const account = this.#accounts.get(input.accountId);
-    if (!credential || !account || credential.value?.secret?.hash !== input.secretHash) return;
-    if (account.value?.accountId !== input.accountId) return;
-    this.#keys.set(digest, { credential, account });
+  /** Whether the key with this digest was verified against this stored hash of this lookup id. */
+  matched(digest: string, lookupId: string, secretHash: string): boolean {
+    const known = this.#keys.peek(digest);
+    return known !== undefined && known.lookupId === lookupId && known.secretHash === secretHash;
+  }
+
+  /** Remembers that the key with this digest matched `secretHash`, the stored hash of `lookupId`. */
+  rememberVerified(digest: string, key: VerifiedKey): void {
+    this.#keys.set(digest, { lookupId: key.lookupId, secretHash: key.secretHash, accountId: key.accountId });
   }
 }
