@@ -1,0 +1,73 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { ROOT } from "./process.ts";
+
+/**
+ * No Docker engine runs where the tests do, so the image is checked by what can be checked without
+ * one: the Dockerfile lints clean, and every setting the container files give names a setting the
+ * service reads, so a renamed variable cannot silently fall back to a default.
+ */
+const read = (file: string) => readFileSync(join(ROOT, file), "utf8");
+
+/** Every environment variable src/config.ts names (each is read through a string literal). */
+function configSettings(): Set<string> {
+  return new Set([...read("src/config.ts").matchAll(/"([A-Z][A-Z0-9_]+)"/g)].map((m) => m[1] ?? ""));
+}
+
+describe("container files", () => {
+  it("the Dockerfile lints clean and copies what exists", () => {
+    const lint = execFileSync(join(ROOT, "node_modules/.bin/dockerfile-utils"), ["lint", "Dockerfile"], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
+    expect(lint).toBe("");
+    const dockerfile = read("Dockerfile");
+    expect(dockerfile).toMatch(/^USER node$/m);
+    expect(dockerfile).toMatch(/^HEALTHCHECK .*\n.*\/healthz/m);
+    expect(dockerfile).toMatch(/^ENTRYPOINT \["node", "dist\/cli\/main\.js"\]$/m);
+    for (const [, sources] of dockerfile.matchAll(/^COPY --from=build (.+) \.\/?\S*$/gm)) {
+      for (const source of (sources ?? "").split(" ")) {
+        const path = source.replace(/^\/app\//, "");
+        // dist/ directories are what `npm run build` makes; everything else is in the repository.
+        if (!/(^|\/)dist$|node_modules|package\.json$/.test(path))
+          expect(existsSync(join(ROOT, path)), path).toBe(true);
+      }
+    }
+    const settings = configSettings();
+    const env = [...dockerfile.matchAll(/^\s+([A-Z_]+)=/gm), ...dockerfile.matchAll(/^ENV ([A-Z_]+)=/gm)]
+      .map((m) => m[1] ?? "")
+      .filter((name) => name !== "NODE_ENV");
+    expect(env.filter((name) => !settings.has(name))).toEqual([]);
+  });
+
+  it("compose runs two instances whose settings the service reads, behind nginx that forwards certificates", () => {
+    const compose = parse(read("compose.yaml"), { merge: true }) as {
+      services: Record<
+        string,
+        { environment?: Record<string, string>; secrets?: string[]; depends_on?: unknown }
+      >;
+      secrets: Record<string, { file: string }>;
+    };
+    const settings = configSettings();
+    const instances = Object.entries(compose.services).filter(
+      ([, service]) => service.environment?.DATABASE_URL,
+    );
+    expect(instances.map(([name]) => name)).toEqual(["api-a", "api-b"]);
+    for (const [name, service] of instances) {
+      const unknown = Object.keys(service.environment ?? {}).filter((key) => !settings.has(key));
+      expect(unknown, name).toEqual([]);
+      expect(service.environment?.INSTANCE_COUNT).toBe(String(instances.length));
+      for (const secret of service.secrets ?? []) expect(Object.keys(compose.secrets)).toContain(secret);
+    }
+    const nginx = read("deploy/nginx.conf");
+    const header = instances[0]?.[1].environment?.CLIENT_CERT_HEADER ?? "";
+    expect(nginx).toContain(
+      `proxy_set_header ${header.replace(/\b\w/g, (c) => c.toUpperCase())} $ssl_client_escaped_cert;`,
+    );
+    expect(nginx).toContain("proxy_set_header X-Forwarded-Proto https;");
+    for (const [name] of instances) expect(nginx).toContain(`server ${name}:8080;`);
+  });
+});
