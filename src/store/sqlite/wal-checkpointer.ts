@@ -58,6 +58,8 @@ export function startWalCheckpointer(
   return {
     stop: async () => {
       clearInterval(timer);
+      // Referenced again, so that waiting for it keeps the process up.
+      worker.ref();
       worker.postMessage("close");
       await exited;
     },
