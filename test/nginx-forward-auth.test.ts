@@ -30,12 +30,12 @@ const hasNginx = (() => {
 if (!hasNginx)
   process.stderr.write("nginx is not installed (apt-get install nginx-light): nginx suite skipped\n");
 
-/** The README's nginx snippet, verbatim, from its "Protecting your APIs" section. */
-function readmeNginxSnippet(): string {
-  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
-  const section = readme.slice(readme.indexOf("## Protecting your APIs"));
+/** The nginx configuration of the "Protecting your APIs" guide, verbatim. */
+function guideNginxConfiguration(): string {
+  const guide = readFileSync(join(ROOT, "docs/protecting-your-apis.md"), "utf8");
+  const section = guide.slice(guide.indexOf("### nginx"));
   const match = /```nginx\n([\s\S]*?)```/.exec(section);
-  if (!match?.[1]) throw new Error("no nginx snippet in the README's Protecting your APIs section");
+  if (!match?.[1]) throw new Error("no nginx configuration in the guide's nginx section");
   return match[1];
 }
 
@@ -68,7 +68,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, "api.crt"), nginxCert.certPem);
   writeFileSync(join(dir, "api.key"), nginxCert.keyPem);
   const port = await freePort();
-  const snippet = readmeNginxSnippet()
+  const snippet = guideNginxConfiguration()
     .replaceAll("127.0.0.1:8081", new URL(server.internalUrl).host)
     .replaceAll("127.0.0.1:9000", `127.0.0.1:${upstream.port}`)
     .replace("listen 443 ssl;", `listen 127.0.0.1:${port} ssl;`)
@@ -139,7 +139,7 @@ function call(options: {
 const body = (response: TlsResponse): Record<string, unknown> =>
   JSON.parse(response.body) as Record<string, unknown>;
 
-describe.skipIf(!hasNginx)("nginx auth_request in front of an API, configured as the README says", () => {
+describe.skipIf(!hasNginx)("nginx auth_request in front of an API, configured as the guide says", () => {
   it("lets a valid key through with the identity headers, never the key, and a verifiable identity", async () => {
     const before = upstream.seen.length;
     const response = await call({
