@@ -2,7 +2,8 @@ import { chainHash, GENESIS } from "../src/domain/audit-chain.ts";
 import { newAccountId } from "../src/domain/identifiers.ts";
 import type { Clock } from "../src/domain/runtime.ts";
 import { hashSecret } from "../src/domain/secret-hash.ts";
-import type { Account, AuditEvent } from "../src/domain/types.ts";
+import type { Account } from "../src/domain/types.ts";
+import { auditEvent } from "../src/services/audit.ts";
 import { mintCredential } from "../src/services/credential-factory.ts";
 import type { ServiceRuntime } from "../src/services/runtime.ts";
 import { accountToRow, auditToRow, credentialToRow, iso } from "../src/store/kysely/rows.ts";
@@ -10,6 +11,8 @@ import type { Database } from "../src/store/kysely/tables.ts";
 import { systemRandom } from "../src/system.ts";
 
 export const DAY_MS = 86_400_000;
+
+const OPERATOR = { actor: { kind: "operator" as const }, sourceIp: null };
 
 export interface SeedOptions {
   credentials: number;
@@ -136,19 +139,12 @@ export function* seedRows(
     } as Account;
     accountIds.push(account.accountId);
     yield { table: "accounts", row: accountToRow(account) };
-    const event: AuditEvent = {
-      eventId: `seed-${account.accountId}`,
+    const event = auditEvent(runtime, OPERATOR, {
       accountId: account.accountId,
       action: "account.created",
-      actor: "operator",
       targetType: "ACCOUNT",
       targetId: account.accountId,
-      sourceIp: null,
-      statusBefore: null,
-      statusAfter: null,
-      reason: null,
-      occurredAt: clock.now(),
-    };
+    });
     yield {
       table: "audit_events",
       row: { ...auditToRow(event), seq: 1, prev_hash: GENESIS, hash: chainHash(GENESIS, event) },
