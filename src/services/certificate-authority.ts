@@ -34,12 +34,13 @@ export interface PresentedCertificate {
 }
 
 function toPem(label: string, der: ArrayBuffer): string {
-  const body = Buffer.from(der).toString("base64").replace(/.{64}/g, "$&\n").trimEnd();
-  return `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
+  return `${x509.PemConverter.encode(der, label)}\n`;
 }
 
-function fromPem(pem: string): Buffer {
-  return Buffer.from(pem.replace(/-----[A-Z ]+-----/g, "").replace(/\s+/g, ""), "base64");
+function fromPem(pem: string): ArrayBuffer {
+  const [der] = x509.PemConverter.decode(pem);
+  if (!der) throw new Error("no PEM block");
+  return der;
 }
 
 export function fingerprintOf(der: Buffer | Uint8Array): string {
