@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac } from "node:crypto";
+import { jwtVerify, SignJWT } from "jose";
 import { AppError, invalidParameter } from "../domain/errors.ts";
 import { parseKey } from "../domain/key-format.ts";
 import { type RateDecision, type RateLimit, rateLimited } from "../domain/rate-limit.ts";
@@ -30,7 +31,7 @@ const UNAUTHORIZED = "Unknown or inactive Client ID";
 /**
  * Browser authentication with a Client ID: from an allowed origin only, the browser gets a
  * short-lived token bound to the Client ID, its account and environment, and that origin.
- * Tokens are `v1.<payload>.<HMAC-SHA-256>` under a key derived from the server secret.
+ * Tokens are JWTs (HS256, jose) under a key derived from the server secret.
  */
 export class ClientSessionService {
   readonly #runtime: ServiceRuntime;
@@ -107,7 +108,7 @@ export class ClientSessionService {
       issuedAt: now,
       expiresAt: new Date(now.getTime() + this.#ttlMs),
     };
-    return { token: this.#sign(claims), claims, rate };
+    return { token: await this.#sign(claims), claims, rate };
   }
 
   /**
@@ -135,22 +136,21 @@ export class ClientSessionService {
     const invalid = (): never => {
       throw new AppError("UNAUTHORIZED", "Invalid or expired client session token");
     };
-    const [version, payload, signature, extra] = token.split(".");
-    if (version !== "v1" || !payload || !signature || extra !== undefined) return invalid();
-    const expected = Buffer.from(this.#mac(payload));
-    const given = Buffer.from(signature);
-    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return invalid();
     let claims: ClientSessionClaims;
     try {
-      const raw = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as Record<string, string>;
+      const { payload } = await jwtVerify(token, this.#key, {
+        algorithms: ["HS256"],
+        currentDate: this.#runtime.clock.now(),
+        requiredClaims: ["sub", "iat", "exp"],
+      });
       claims = {
-        credentialId: String(raw.cid),
-        clientId: String(raw.client_id),
-        accountId: String(raw.acc),
-        environment: raw.env as Environment,
-        origin: String(raw.origin),
-        issuedAt: new Date(String(raw.iat)),
-        expiresAt: new Date(String(raw.exp)),
+        credentialId: String(payload.sub),
+        clientId: String(payload.client_id),
+        accountId: String(payload.acc),
+        environment: payload.env as Environment,
+        origin: String(payload.origin),
+        issuedAt: new Date(Number(payload.iat) * 1000),
+        expiresAt: new Date(Number(payload.exp) * 1000),
       };
     } catch {
       return invalid();
@@ -175,22 +175,17 @@ export class ClientSessionService {
     return parent ? [account, parent] : [account];
   }
 
-  #sign(claims: ClientSessionClaims): string {
-    const payload = Buffer.from(
-      JSON.stringify({
-        cid: claims.credentialId,
-        client_id: claims.clientId,
-        acc: claims.accountId,
-        env: claims.environment,
-        origin: claims.origin,
-        iat: claims.issuedAt.toISOString(),
-        exp: claims.expiresAt.toISOString(),
-      }),
-    ).toString("base64url");
-    return `v1.${payload}.${this.#mac(payload)}`;
-  }
-
-  #mac(payload: string): string {
-    return createHmac("sha256", this.#key).update(`v1.${payload}`).digest("base64url");
+  #sign(claims: ClientSessionClaims): Promise<string> {
+    return new SignJWT({
+      client_id: claims.clientId,
+      acc: claims.accountId,
+      env: claims.environment,
+      origin: claims.origin,
+    })
+      .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+      .setSubject(claims.credentialId)
+      .setIssuedAt(Math.floor(claims.issuedAt.getTime() / 1000))
+      .setExpirationTime(Math.floor(claims.expiresAt.getTime() / 1000))
+      .sign(this.#key);
   }
 }
