@@ -129,6 +129,24 @@ describe("loadConfig", () => {
     expect((error as Error).message).toContain(variable);
   });
 
+  it("reports every bad setting at once, not only the first", () => {
+    const error = failure({
+      PORT: "99999",
+      REDIS_URL: "http://cache",
+      ONBOARDING_LINK_TTL: "soon",
+      MTLS_REQUIRED_FOR: "everyone",
+      LOG_LEVEL: "info",
+    }) as ConfigError;
+    expect(error).toBeInstanceOf(ConfigError);
+    expect([...error.problems].map((p) => p.split(" ")[0]).sort()).toEqual([
+      "MTLS_REQUIRED_FOR",
+      "ONBOARDING_LINK_TTL",
+      "PORT",
+      "REDIS_URL",
+    ]);
+    expect(error.message).toMatch(/^Invalid configuration \(4 settings\):\n {2}PORT must be a port number/);
+  });
+
   it("rejects an out-of-range port override", () => {
     expect(() => loadConfig({}, { port: 70_000 })).toThrow(ConfigError);
   });

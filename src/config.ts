@@ -84,9 +84,21 @@ export interface ConfigOverrides {
 }
 
 export class ConfigError extends Error {
-  constructor(variable: string, problem: string) {
-    super(`Invalid configuration: ${variable} ${problem}`);
+  /** The setting at fault (the first one, when several are). */
+  readonly variable: string;
+  /** Every bad setting, as `VARIABLE problem`. */
+  readonly problems: readonly string[];
+
+  constructor(variable: string, problem: string, more: readonly ConfigError[] = []) {
+    const problems = [`${variable} ${problem}`, ...more.flatMap((error) => error.problems)];
+    super(
+      problems.length === 1
+        ? `Invalid configuration: ${problems[0]}`
+        : `Invalid configuration (${problems.length} settings):\n  ${problems.join("\n  ")}`,
+    );
     this.name = "ConfigError";
+    this.variable = variable;
+    this.problems = problems;
   }
 }
 
@@ -306,8 +318,33 @@ export function loadConfigFromEnvironment(overrides: ConfigOverrides = {}): Conf
   return loadConfig(process.env, overrides);
 }
 
-/** Reads and validates an environment once; command-line flags override it. */
+/**
+ * Reads and validates an environment once; command-line flags override it. Every bad setting is
+ * reported at once: after a bad one, the rest is read as if it were unset.
+ */
 export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = {}): Config {
+  const found: ConfigError[] = [];
+  let remaining: Env = env;
+  for (;;) {
+    try {
+      const config = readConfig(remaining, overrides);
+      if (found.length === 0) return config;
+      break;
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      found.push(error);
+      // A problem that unsetting cannot remove (a flag, or a rule between settings) ends the search.
+      if (remaining[error.variable] === undefined) break;
+      remaining = { ...remaining, [error.variable]: undefined };
+    }
+  }
+  const [first, ...rest] = found;
+  if (!first || rest.length === 0) throw first;
+  const problem = first.problems[0]?.slice(first.variable.length + 1) ?? "";
+  throw new ConfigError(first.variable, problem, rest);
+}
+
+function readConfig(env: Env, overrides: ConfigOverrides): Config {
   const host = overrides.host ?? text(env, "HOST", "127.0.0.1");
   const listenPort = port("PORT", overrides.port ?? text(env, "PORT", "8080"));
   const dataDir = resolve(overrides.dataDir ?? text(env, "DATA_DIR", "./data"));
