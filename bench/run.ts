@@ -3,8 +3,10 @@
  * same run on the same machine, so the ratios (not the absolute figures) are what compare across
  * machines.
  *   1. authentication hot path, in process (`app.inject`) ÷ one HMAC-SHA-256 of a key;
- *   2. authorization edge over HTTP (autocannon, servers in child processes): forward-auth ÷ a bare
- *      Fastify route (baseline A), gateway with authorization ÷ the same gateway without;
+ *   2. authorization edge over HTTP (autocannon, servers in child processes): every authenticated
+ *      route of `serve`, forward-auth and 20,000 hot keys ÷ a bare Fastify route (baseline A), on
+ *      SQLite and, with BENCH_DATABASE_URL and BENCH_REDIS_URL, on PostgreSQL + Redis; the gateway
+ *      with authorization ÷ the same gateway without;
  *   3. the in-process verifier's `verify()` ÷ one HMAC-SHA-256 of a key (baseline B);
  *   4. SQLite commits per second with synchronous = FULL (the default) ÷ NORMAL.
  * BENCH_SECONDS: seconds per case (default 2 in process, 6 over HTTP); BENCH_ROUNDS: the compared

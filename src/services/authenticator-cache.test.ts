@@ -105,6 +105,17 @@ async function insertKey(expiresAt: Date | null = null) {
   return { key: minted.apiKey ?? "", credentialId, lookupId };
 }
 
+/** Disables a credential through `target`: the caching store (announced) or the store under it (not). */
+async function disable(target: Store, credentialId: string): Promise<void> {
+  await target.disableActiveCredential({
+    accountId,
+    credentialId,
+    at: clock.now(),
+    reason: "PARTNER",
+    audit: audit("credential.disabled", credentialId),
+  });
+}
+
 describe("verified keys in the verification cache", () => {
   it("answers a repeated valid key from memory: no store read", async () => {
     const { key } = await insertKey();
@@ -118,13 +129,7 @@ describe("verified keys in the verification cache", () => {
   it("reads a verified key's credential and account again once their entries are too old", async () => {
     const { key, credentialId } = await insertKey();
     expect((await authenticator.authenticate(key)).result).toBe("VALID");
-    await inner.disableActiveCredential({
-      accountId,
-      credentialId,
-      at: clock.now(),
-      reason: "PARTNER",
-      audit: audit("credential.disabled", credentialId),
-    });
+    await disable(inner, credentialId);
     now += 60_000;
     expect((await authenticator.authenticate(key)).result).toBe("DISABLED");
     expect(counts).toEqual({ hit: 0, miss: 2 });
@@ -146,13 +151,7 @@ describe("verified keys in the verification cache", () => {
     const second = await insertKey();
     for (const { key } of [first, second])
       expect((await authenticator.authenticate(key)).result).toBe("VALID");
-    await store.disableActiveCredential({
-      accountId,
-      credentialId: first.credentialId,
-      at: clock.now(),
-      reason: "PARTNER",
-      audit: audit("credential.disabled", first.credentialId),
-    });
+    await disable(store, first.credentialId);
     expect((await authenticator.authenticate(first.key)).result).toBe("DISABLED");
     expect((await authenticator.authenticate(second.key)).result).toBe("VALID");
     await store.suspendAccount({
@@ -176,13 +175,7 @@ describe("verified keys in the verification cache", () => {
     expect((await authenticator.authenticate(key)).result).toBe("VALID");
     bus.down = true;
     // Changed by another instance whose announcement is lost: only the lifetime bounds staleness.
-    await inner.disableActiveCredential({
-      accountId,
-      credentialId,
-      at: clock.now(),
-      reason: "PARTNER",
-      audit: audit("credential.disabled", credentialId),
-    });
+    await disable(inner, credentialId);
     now += 4_999;
     expect((await authenticator.authenticate(key)).result).toBe("VALID");
     now += 1;
