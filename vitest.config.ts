@@ -29,6 +29,8 @@ const STORE_NEUTRAL_SUITES = [
 export default defineConfig({
   test: {
     pool: "forks",
+    // `partnerctl` runs the compiled JavaScript: build it before any test starts one.
+    globalSetup: ["./test/global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     reporters: ["default", "./test/summary-reporter.ts"],
