@@ -163,6 +163,18 @@ describe("verified keys in the verification cache", () => {
     expect((await authenticator.authenticate(second.key)).result).toBe("SUSPENDED");
   });
 
+  it("drops every cached key of an account when the account changes", async () => {
+    const keys = [await insertKey(), await insertKey(), await insertKey()];
+    for (const { key } of keys) expect((await authenticator.authenticate(key)).result).toBe("VALID");
+    await store.suspendAccount({
+      accountId,
+      at: clock.now(),
+      reason: null,
+      audit: audit("account.suspended"),
+    });
+    for (const { key } of keys) expect((await authenticator.authenticate(key)).result).toBe("SUSPENDED");
+  });
+
   it("refuses a cached key from the end of its overlap, without any announcement", async () => {
     const { key } = await insertKey(new Date(now + 1_000));
     expect((await authenticator.authenticate(key)).result).toBe("VALID");

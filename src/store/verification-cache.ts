@@ -69,9 +69,11 @@ export class VerificationCache implements VerifiedKeys {
       if (event.kind === "credential") this.#credentials.delete(event.lookupId);
       else {
         this.#accounts.delete(event.accountId);
+        const ofAccount: string[] = [];
         for (const [lookupId, entry] of this.#credentials.entries()) {
-          if (entry.value?.credential.accountId === event.accountId) this.#credentials.delete(lookupId);
+          if (entry.value?.credential.accountId === event.accountId) ofAccount.push(lookupId);
         }
+        for (const lookupId of ofAccount) this.#credentials.delete(lookupId);
       }
     });
     this.#bus.onReconnect(() => {
