@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
@@ -14,7 +15,7 @@ import type { Store } from "../src/store/port.ts";
 import { openPostgresStore } from "../src/store/postgres/postgres-store.ts";
 import { openSqliteStore } from "../src/store/sqlite/sqlite-store.ts";
 import { systemClock, systemRandom } from "../src/system.ts";
-import { type Child, freePort, startProcess } from "./processes.ts";
+import { type Child, freePort, ROOT, startProcess } from "./processes.ts";
 import type { SeedManifest } from "./seed-data.ts";
 import { DEFAULT_SQLITE_FILE, prepareDue, readManifest, type SeedTarget } from "./seed-store.ts";
 
@@ -188,6 +189,8 @@ const summary = (xs: number[]): string =>
   `worst ${ms(Math.max(...xs))}, p99 ${ms([...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.99)] ?? 0)} over ${xs.length} probes`;
 
 async function inServe(file: string): Promise<void> {
+  // `partnerctl` runs the compiled dist/: build it from the sources being measured.
+  execFileSync("npm", ["run", "-s", "build"], { cwd: ROOT, stdio: "inherit" });
   const manifest = readManifest({ kind: "sqlite", file });
   const dataDir = mkdtempSync(join(tmpdir(), "scale-serve-"));
   const copy = join(dataDir, "store.sqlite");
