@@ -266,7 +266,8 @@ describe("partnerctl admin: support undoes every lock-out", () => {
       ],
       { ...backend.env, ADMIN_TOKEN: ALICE_TOKEN },
     );
-    expect(result.code).toBe(1);
+    // partnerctl's exit code for "not found", for operators' commands as for partners'.
+    expect(result.code).toBe(4);
     expect(result.stderr).toContain("NOT_FOUND");
   });
 });
