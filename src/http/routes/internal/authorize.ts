@@ -92,11 +92,10 @@ export function authorize(
         .type("application/json; charset=utf-8")
         .send(body);
     }
+    const identity = await services.identity.sign(decision);
     return reply
       .code(200)
-      .headers(status)
-      .headers(identityHeaders(decision, prefix))
-      .header(names.identity, await services.identity.sign(decision))
+      .headers({ ...status, ...identityHeaders(decision, prefix), [names.identity]: identity })
       .send();
   };
 
