@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
-import { ApiError as PartnerApiError, TransportError } from "@partner-credentials/client";
+import { ApiError, TransportError } from "@partner-credentials/client";
 import { Command, CommanderError } from "commander";
-import { ApiError } from "../client/http.ts";
 import { ConfigError } from "../config.ts";
 import { adminAccountsCreateCommand } from "./commands/admin-accounts-create.ts";
 import { adminAccountsLimitsCommand } from "./commands/admin-accounts-limits.ts";
@@ -65,7 +64,7 @@ function allCommands(command: Command): Command[] {
 /** Exit codes scripts can branch on: 2 usage, 3 not authorized, 4 not found, 5 rate limited, 1 anything else. */
 export function exitCodeOf(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
-  const status = error instanceof ApiError || error instanceof PartnerApiError ? error.status : 0;
+  const status = error instanceof ApiError ? error.status : 0;
   if (status === 401 || status === 403) return 3;
   if (status === 404) return 4;
   if (status === 429) return 5;
@@ -73,7 +72,7 @@ export function exitCodeOf(error: unknown): number {
 }
 
 function describe(error: unknown): string {
-  if (error instanceof ApiError || error instanceof PartnerApiError) {
+  if (error instanceof ApiError) {
     const details = error.errors.map((v) => `\n  ${v.parameter}: ${v.errorMessage}`).join("");
     return `${error.errorCode}: ${error.message}${details}`;
   }

@@ -1,31 +1,7 @@
-/** The contract's error body, raised by the SDK for every non-2xx answer. */
-export class ApiError extends Error {
-  readonly status: number;
-  readonly errorType: string;
-  readonly errorCode: string;
-  readonly errorId: string | undefined;
-  /** With VALIDATION_ERROR: each invalid parameter (`errors` on the wire). */
-  readonly errors: { parameter: string; errorMessage: string; docUrl?: string }[];
-  /** Where the documentation explains this error, when the service says. */
-  readonly docUrl: string | undefined;
+import { ApiError, errorFor } from "@partner-credentials/client";
 
-  constructor(status: number, body: Record<string, unknown>) {
-    super(typeof body.error_message === "string" ? body.error_message : `HTTP ${status}`);
-    this.name = "ApiError";
-    this.status = status;
-    this.errorType = typeof body.error_type === "string" ? body.error_type : "TECHNICAL_ERROR";
-    this.errorCode = typeof body.error_code === "string" ? body.error_code : "UNKNOWN";
-    this.errorId = typeof body.error_id === "string" ? body.error_id : undefined;
-    this.docUrl = typeof body.doc_url === "string" ? body.doc_url : undefined;
-    this.errors = Array.isArray(body.errors)
-      ? (body.errors as { parameter?: unknown; error_message?: unknown; doc_url?: unknown }[]).map((e) => ({
-          parameter: String(e.parameter ?? ""),
-          errorMessage: String(e.error_message ?? ""),
-          ...(typeof e.doc_url === "string" ? { docUrl: e.doc_url } : {}),
-        }))
-      : [];
-  }
-}
+/** The operator API answers in the same error body as the partners' one: the SDK's typed errors. */
+export { ApiError };
 
 export interface RequestOptions {
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -57,6 +33,14 @@ export async function requestJson<T>(
   });
   const text = await response.text();
   const parsed: unknown = text ? JSON.parse(text) : undefined;
-  if (!response.ok) throw new ApiError(response.status, (parsed ?? {}) as Record<string, unknown>);
+  if (!response.ok) {
+    const retryAfter = Number(response.headers.get("retry-after") ?? Number.NaN);
+    throw errorFor(
+      response.status,
+      (parsed ?? {}) as Record<string, unknown>,
+      undefined,
+      Number.isFinite(retryAfter) ? retryAfter : undefined,
+    );
+  }
   return parsed as T;
 }

@@ -69,6 +69,7 @@ export class TransportError extends Error {
   }
 }
 
+/** The typed error of a non-2xx answer: its status picks the subclass. */
 export function errorFor(
   status: number,
   body: Record<string, unknown>,

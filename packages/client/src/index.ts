@@ -2,6 +2,7 @@ export {
   ApiError,
   AuthenticationError,
   ConflictError,
+  errorFor,
   type InvalidParameter,
   NotFoundError,
   PermissionError,
