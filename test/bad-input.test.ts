@@ -36,6 +36,8 @@ async function snapshot(): Promise<string> {
   return strip(credentials.body) + audit.body;
 }
 
+const operatorHeaders = () => ({ authorization: "Bearer test-operator-token-0123456789abcdef0123456789" });
+
 function expectContractError(
   response: { statusCode: number; body: string },
   status: number,
@@ -144,6 +146,28 @@ describe("bad input gets a contract error and changes nothing", () => {
           c.payload,
         ).toContain(c.parameter);
       }
+    }
+    expect(await snapshot()).toBe(before);
+  });
+
+  it("answers 400, not 500, to a body nested thousands of levels deep", async () => {
+    const deep = `{"description":${"[".repeat(5000)}${"]".repeat(5000)}}`;
+    const before = await snapshot();
+    for (const [app, url, headers] of [
+      [h.app, "/v1/account/credentials", basic(partner.apiKey)],
+      [
+        h.internal,
+        `/admin/v1/accounts/${partner.accountId}/credentials/${partner.credentialId}/disable`,
+        operatorHeaders(),
+      ],
+    ] as const) {
+      const response = await app.inject({
+        method: "POST",
+        url,
+        headers: { ...headers, "content-type": "application/json", "klarna-idempotency-key": "%" },
+        payload: deep,
+      });
+      expectContractError(response, 400, "VALIDATION_ERROR");
     }
     expect(await snapshot()).toBe(before);
   });
