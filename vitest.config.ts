@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 /** Suites that drive the service through the harness: they run again on PostgreSQL when it is there. */
@@ -29,6 +30,9 @@ const STORE_NEUTRAL_SUITES = [
 export default defineConfig({
   test: {
     pool: "forks",
+    // Vitest's default leaves one core free, which on a 2-core machine is a single worker: the
+    // suites spend much of their time waiting on child processes and sockets, so use two at least.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     // `partnerctl` runs the compiled JavaScript: build it before any test starts one.
     globalSetup: ["./test/global-setup.ts"],
     testTimeout: 30_000,

@@ -12,6 +12,7 @@ import { join } from "node:path";
 import pg from "pg";
 import { loadConfig } from "../src/config.ts";
 import { readSecretFile } from "../src/secret-files.ts";
+import { SCHEMA_CHANGE_LOCK } from "../src/store/postgres/schema-change-lock.ts";
 import { createVerifier } from "../src/verifier/index.ts";
 import { seedHotKeys } from "./hot-keys.ts";
 import { type HttpCase, type LoadResult, type LoopResult, loadInTurn, measureInTurn } from "./measure.ts";
@@ -256,6 +257,7 @@ async function postgresSchema(url: string): Promise<{ url: string; drop(): Promi
     async drop() {
       const client = new pg.Client({ connectionString: url });
       await client.connect();
+      await client.query("select pg_advisory_lock($1::bigint)", [SCHEMA_CHANGE_LOCK]);
       await client.query(`drop schema ${schema} cascade`);
       await client.end();
     },

@@ -313,6 +313,17 @@ function optionalFile(env: Env, name: string): string | null {
   return file === null ? null : resolve(file);
 }
 
+/** What the partner CLI takes from its environment: the key and the base URL, each optional. */
+export interface PartnerCliEnvironment {
+  apiKey: string | null;
+  baseUrl: string | null;
+}
+
+/** `PARTNER_API_KEY` and `PARTNER_API_URL`, for `partnerctl`'s partner commands (not the server). */
+export function partnerCliEnvironment(env: Env = process.env): PartnerCliEnvironment {
+  return { apiKey: optional(env, "PARTNER_API_KEY"), baseUrl: optional(env, "PARTNER_API_URL") };
+}
+
 /** The process environment, read here and nowhere else; command-line flags override it. */
 export function loadConfigFromEnvironment(overrides: ConfigOverrides = {}): Config {
   return loadConfig(process.env, overrides);

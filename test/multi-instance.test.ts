@@ -10,7 +10,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AdminClient } from "../src/client/index.ts";
 import { ADMIN_TOKEN, PEPPER } from "./harness.ts";
-import { TEST_DATABASE_URL } from "./postgres.ts";
+import { dropSchema, TEST_DATABASE_URL } from "./postgres.ts";
 import {
   freePort,
   partnerctl,
@@ -108,7 +108,7 @@ describe.skipIf(!enabled)("two instances sharing PostgreSQL and Redis", () => {
   });
   afterAll(async () => {
     await fleet?.stop();
-    await sql(`drop schema if exists ${schema} cascade`);
+    await dropSchema(schema);
   });
 
   it("holds one account's rate limit across both instances", async () => {
@@ -306,7 +306,7 @@ describe.skipIf(!(TEST_DATABASE_URL && hasRedisServer))("when Redis goes away", 
   afterAll(async () => {
     redis?.kill("SIGKILL");
     await fleet?.stop();
-    await sql(`drop schema if exists ${schema} cascade`);
+    await dropSchema(schema);
   });
 
   it("keeps answering with per-instance limits, and a disabled key is refused within the fallback bound", async () => {
@@ -433,7 +433,7 @@ describe.skipIf(!TEST_DATABASE_URL)("when PostgreSQL goes away", () => {
       await server.stop();
       await link.down();
       rmSync(dataDir, { recursive: true, force: true });
-      await sql(`drop schema if exists ${schema} cascade`);
+      await dropSchema(schema);
     }
   });
 });

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { openTestPostgresStore, TEST_DATABASE_URL } from "./postgres.ts";
+import { dropSchema, openTestPostgresStore, TEST_DATABASE_URL } from "./postgres.ts";
 import { storeContract } from "./store-contract.ts";
 
 describe.skipIf(!TEST_DATABASE_URL)("PostgreSQL (TEST_DATABASE_URL)", () => {
@@ -19,8 +19,8 @@ describe.skipIf(!TEST_DATABASE_URL)("PostgreSQL (TEST_DATABASE_URL)", () => {
       await expect(store.ping()).resolves.toBeUndefined();
       await store.close();
     } finally {
-      await client.query(`drop schema if exists ${decoy} cascade`);
       await client.end();
+      await dropSchema(decoy);
     }
   });
 });

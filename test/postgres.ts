@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import type { Store } from "../src/store/port.ts";
 import { openPostgresStore } from "../src/store/postgres/postgres-store.ts";
+import { SCHEMA_CHANGE_LOCK } from "../src/store/postgres/schema-change-lock.ts";
 
 /** Set (by .ci/run, or by hand) to run the PostgreSQL suites; without it they are skipped. */
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? "";
@@ -32,6 +33,21 @@ export async function dumpSchema(schema: string): Promise<Buffer> {
   }
 }
 
+/**
+ * Drops a test schema, taking turns with migrations: a store opening in another worker reads the
+ * catalog of every schema and would fail on one dropped under it.
+ */
+export async function dropSchema(schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await client.connect();
+  try {
+    await client.query("select pg_advisory_lock($1::bigint)", [SCHEMA_CHANGE_LOCK]);
+    await client.query(`drop schema if exists ${schema} cascade`);
+  } finally {
+    await client.end();
+  }
+}
+
 /** A store in a fresh schema of the test database; closing it drops the schema. */
 export async function openTestPostgresStore(
   schema = `test_${randomBytes(6).toString("hex")}`,
@@ -42,10 +58,7 @@ export async function openTestPostgresStore(
       if (property === "close") {
         return async () => {
           await target.close();
-          const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
-          await client.connect();
-          await client.query(`drop schema if exists ${schema} cascade`);
-          await client.end();
+          await dropSchema(schema);
         };
       }
       const value = Reflect.get(target, property, receiver);

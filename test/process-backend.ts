@@ -4,7 +4,7 @@ import pg from "pg";
 import type { Store } from "../src/store/port.ts";
 import { openPostgresStore } from "../src/store/postgres/postgres-store.ts";
 import { openSqliteStore } from "../src/store/sqlite/sqlite-store.ts";
-import { TEST_DATABASE_URL } from "./postgres.ts";
+import { dropSchema, TEST_DATABASE_URL } from "./postgres.ts";
 
 export interface ProcessBackend {
   /** Environment for server and CLI processes: nothing (SQLite in DATA_DIR) or a PostgreSQL schema. */
@@ -37,6 +37,6 @@ export async function processBackend(): Promise<ProcessBackend> {
   return {
     env: { DATABASE_URL: url.toString() },
     open: () => openPostgresStore(TEST_DATABASE_URL, { schema, poolSize: 2 }),
-    cleanup: () => run(`drop schema if exists ${schema} cascade`),
+    cleanup: () => dropSchema(schema),
   };
 }

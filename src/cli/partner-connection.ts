@@ -3,6 +3,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { PartnerClient } from "@partner-credentials/client";
 import type { Command } from "commander";
+import { partnerCliEnvironment } from "../config.ts";
 
 export interface PartnerConnectionOptions {
   url?: string;
@@ -49,11 +50,12 @@ function readProfile(file: string, explicit: boolean): Profile {
 export function partnerClient(options: PartnerConnectionOptions, withKey?: string): PartnerClient {
   const file = options.profile ?? join(homedir(), ".config", "partnerctl", "config.json");
   const profile = readProfile(file, options.profile !== undefined);
-  const apiKey = withKey || process.env.PARTNER_API_KEY || profile.api_key;
+  const env = partnerCliEnvironment();
+  const apiKey = withKey || env.apiKey || profile.api_key;
   if (!apiKey) {
     throw new Error(`No API key: set PARTNER_API_KEY, or put {"api_key": …} in ${file} (mode 0600)`);
   }
-  const baseUrl = options.url || process.env.PARTNER_API_URL || profile.base_url || "http://127.0.0.1:8080";
+  const baseUrl = options.url || env.baseUrl || profile.base_url || "http://127.0.0.1:8080";
   // Short waits: a command line should say "rate limited" rather than hang for a minute.
   const client = new PartnerClient({ baseUrl, apiKey, retries: { attempts: 2, maxDelayMs: 2000 } });
   return options.partnerAccount ? client.forPartnerAccount(options.partnerAccount) : client;

@@ -267,6 +267,7 @@ export async function migrateToLatest(
   const { error, results } = await new Migrator({ db, provider, ...options }).migrateToLatest();
   const failed = results?.find((r) => r.status === "Error");
   if (error || failed) {
-    throw new Error(`Database migration ${failed?.migrationName ?? ""} failed`, { cause: error });
+    const reason = error instanceof Error ? `: ${error.message}` : "";
+    throw new Error(`Database migration ${failed?.migrationName ?? ""} failed${reason}`, { cause: error });
   }
 }

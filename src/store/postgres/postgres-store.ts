@@ -5,11 +5,12 @@ import { migrateToLatest } from "../kysely/migrations.ts";
 import type { Database } from "../kysely/tables.ts";
 import type { Store } from "../port.ts";
 import { withNamedStatements } from "./named-statements.ts";
+import { withSchemaChangeLock } from "./schema-change-lock.ts";
 
 /**
- * The PostgreSQL store: the same Kysely implementation over a connection pool. Text columns use
- * the "C" collation where order matters (ids, ISO times), so keyset pages follow byte order as
- * on SQLite. A `schema` isolates one deployment (or one test run) inside a database.
+ * The PostgreSQL store: the same Kysely implementation over a connection pool. A `schema`
+ * isolates one deployment (or one test run) inside a database. Instances starting together
+ * migrate one at a time (see schema-change-lock.ts).
  */
 export async function openPostgresStore(
   url: string,
@@ -31,9 +32,11 @@ export async function openPostgresStore(
   // the next query opens a new one. Without this listener the 'error' event would end the process.
   pool.on("error", () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: withNamedStatements(pool) }) });
-  if (schema) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
-  // The schema this connection works in (the option, the URL's search_path, or public).
-  const current = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
-  await migrateToLatest(db as Kysely<unknown>, { migrationTableSchema: current.rows[0]?.schema ?? "public" });
+  await withSchemaChangeLock(db as Kysely<unknown>, async (connection) => {
+    if (schema) await sql`create schema if not exists ${sql.id(schema)}`.execute(connection);
+    // The schema this connection works in (the option, the URL's search_path, or public).
+    const current = await sql<{ schema: string }>`select current_schema() as schema`.execute(connection);
+    await migrateToLatest(connection, { migrationTableSchema: current.rows[0]?.schema ?? "public" });
+  });
   return new KyselyStore(db);
 }
