@@ -21,7 +21,6 @@ import { FailedAuthenticationAudit } from "./services/failed-authentications.ts"
 import { FailureThrottle } from "./services/failure-throttle.ts";
 import { IdempotencyService } from "./services/idempotency.ts";
 import { IdentitySigner } from "./services/identity-signer.ts";
-import { type InvalidationBus, LocalBus } from "./services/invalidation-bus.ts";
 import { LifecycleService } from "./services/lifecycle.ts";
 import { LifecycleScheduler } from "./services/lifecycle-scheduler.ts";
 import { OnboardingService } from "./services/onboarding.ts";
@@ -33,6 +32,7 @@ import type { ServiceRuntime } from "./services/runtime.ts";
 import { ServiceTokenService } from "./services/service-tokens.ts";
 import { UsageRecorder } from "./services/usage-recorder.ts";
 import { cachingStore } from "./store/caching-store.ts";
+import { type InvalidationBus, LocalBus } from "./store/invalidation-bus.ts";
 import type { Store } from "./store/port.ts";
 import { VerificationCache } from "./store/verification-cache.ts";
 

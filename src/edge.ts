@@ -5,14 +5,14 @@ import type { Config } from "./config.ts";
 import type { Clock, Random } from "./domain/runtime.ts";
 import { loadOrCreateIdentityKey } from "./identity-key-files.ts";
 import { Metrics } from "./metrics.ts";
+import { connectConfiguredRedis } from "./redis/shared-redis.ts";
 import { readSecretFile } from "./secret-files.ts";
 import { IdentitySigner } from "./services/identity-signer.ts";
-import { LocalBus } from "./services/invalidation-bus.ts";
 import { OnboardingService } from "./services/onboarding.ts";
 import { memoryRateCounter } from "./services/rate-limiter.ts";
 import type { RequestAuthorizer } from "./services/request-authorizer.ts";
 import { UsageRecorder } from "./services/usage-recorder.ts";
-import { connectConfiguredRedis } from "./shared-redis.ts";
+import { LocalBus } from "./store/invalidation-bus.ts";
 import { openStore } from "./store/open-store.ts";
 
 /** The authorization of `serve`, opened in another process: the gateway, or a verifier in an API. */

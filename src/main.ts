@@ -9,10 +9,10 @@ import type { App } from "./http/types.ts";
 import { loadOrCreateIdentityKey } from "./identity-key-files.ts";
 import { createLogger } from "./logger.ts";
 import { loadOperatorTokens } from "./operator-tokens-file.ts";
+import { connectConfiguredRedis } from "./redis/shared-redis.ts";
 import { resolveSecret } from "./secret-files.ts";
 import type { CertificateAuthority, PemPair } from "./services/certificate-authority.ts";
 import { IdentitySigner } from "./services/identity-signer.ts";
-import { connectConfiguredRedis } from "./shared-redis.ts";
 import { openStore } from "./store/open-store.ts";
 import { systemClock, systemRandom } from "./system.ts";
 

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Registry } from "prom-client";
-import type { BusState } from "./services/invalidation-bus.ts";
+import type { BusState } from "./store/invalidation-bus.ts";
 
 /** The service's Prometheus metrics, in a registry of its own. */
 export class Metrics {

@@ -7,13 +7,13 @@ import type { PepperRing } from "../domain/secret-hash.ts";
 import type { Account, AuditEvent } from "../domain/types.ts";
 import { DEFAULT_ACCOUNT_SECURITY } from "../domain/types.ts";
 import { cachingStore } from "../store/caching-store.ts";
+import { type BusState, LocalBus } from "../store/invalidation-bus.ts";
 import type { Store } from "../store/port.ts";
 import { openSqliteStore } from "../store/sqlite/sqlite-store.ts";
 import { VerificationCache } from "../store/verification-cache.ts";
 import { systemRandom } from "../system.ts";
 import { Authenticator } from "./authenticator.ts";
 import { mintCredential } from "./credential-factory.ts";
-import { type BusState, LocalBus } from "./invalidation-bus.ts";
 
 /** The authenticator over the real SQLite store behind the verification cache, on a test clock. */
 

@@ -1,11 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import {
-  type BusState,
-  type Invalidation,
-  type InvalidationBus,
-  LocalBus,
-} from "../services/invalidation-bus.ts";
 import { cachingStore } from "./caching-store.ts";
+import { type BusState, type Invalidation, type InvalidationBus, LocalBus } from "./invalidation-bus.ts";
 import type { CredentialForAuth, Store } from "./port.ts";
 
 /** A store whose single credential read the test controls (and counts). */

@@ -1,5 +1,5 @@
 import type { Clock } from "../domain/runtime.ts";
-import type { InvalidationBus } from "../services/invalidation-bus.ts";
+import type { InvalidationBus } from "./invalidation-bus.ts";
 import type { CredentialForAuth, Store } from "./port.ts";
 import { type CacheCounters, type CachingOptions, VerificationCache } from "./verification-cache.ts";
 

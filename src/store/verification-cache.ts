@@ -2,7 +2,7 @@ import { LRUCache } from "lru-cache";
 import type { Clock } from "../domain/runtime.ts";
 import type { Account, Credential } from "../domain/types.ts";
 import type { VerifiedKeys } from "../services/authenticator.ts";
-import type { InvalidationBus } from "../services/invalidation-bus.ts";
+import type { InvalidationBus } from "./invalidation-bus.ts";
 import type { CredentialForAuth } from "./port.ts";
 
 export interface CacheCounters {

@@ -31,7 +31,7 @@ export function lifecycleCommands(program: Command): void {
       const { LifecycleService } = await import("../../services/lifecycle.ts");
       const { systemClock, systemRandom } = await import("../../system.ts");
       // With Redis, every change is also announced so that running instances drop cached entries.
-      const shared = (await import("../../shared-redis.ts")).connectConfiguredRedis(
+      const shared = (await import("../../redis/shared-redis.ts")).connectConfiguredRedis(
         config,
         (await import("../../logger.ts")).createLogger({ level: "silent" }),
       );

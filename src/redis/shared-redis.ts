@@ -1,8 +1,8 @@
 import { Redis } from "ioredis";
 import type { Logger } from "pino";
-import type { Config } from "./config.ts";
-import { RedisBus } from "./services/invalidation-bus.ts";
-import { redisRateCounter } from "./services/redis-rate-counter.ts";
+import type { Config } from "../config.ts";
+import { RedisBus } from "./redis-bus.ts";
+import { redisRateCounter } from "./redis-rate-counter.ts";
 
 /** Redis for several instances: shared rate limits and the invalidation bus, each on its own connection. */
 export function connectSharedRedis(

@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import { RateLimiterMemory, RateLimiterRedis } from "rate-limiter-flexible";
-import { FlexibleRateCounter, type RateCounter } from "./rate-limiter.ts";
+import { FlexibleRateCounter, type RateCounter } from "../services/rate-limiter.ts";
 
 /**
  * Limits shared by every instance through Redis (one atomic script per consume). While Redis is
