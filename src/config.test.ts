@@ -1,6 +1,8 @@
 import { join, resolve } from "node:path";
-import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "./config.ts";
+import { describe, expect, expectTypeOf, it } from "vitest";
+import type { Earlier } from "./config/setting.ts";
+import type { SettingValues } from "./config/settings.ts";
+import { ConfigError, loadConfig, partnerCliEnvironment } from "./config.ts";
 
 const long = (char: string) => char.repeat(32);
 const STRONG_TOKEN = "Zq3vK8pW1xR7mN2bT6yH4jL9cF5dS0gA";
@@ -13,6 +15,16 @@ function failure(env: Record<string, string>): unknown {
     return error;
   }
   return undefined;
+}
+
+function failureWith(env: Record<string, string>, overrides: { port?: number } = {}): ConfigError {
+  try {
+    loadConfig(env, overrides);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
 }
 
 describe("loadConfig", () => {
@@ -147,6 +159,61 @@ describe("loadConfig", () => {
     expect(error.message).toMatch(/^Invalid configuration \(4 settings\):\n {2}PORT must be a port number/);
   });
 
+  it("reports a bad flag along with the bad variables", () => {
+    const error = failureWith({ BRAND: "Acme" }, { port: 70_000 });
+    expect(error.problems).toEqual([
+      'PORT must be a port number from 0 to 65535 (got "70000")',
+      "BRAND must be 1 to 20 lower-case letters or digits, starting with a letter",
+    ]);
+  });
+
+  it("reports a bad RATE_LIMIT_<CATEGORY> once, and the settings after it", () => {
+    const error = failureWith({ RATE_LIMIT_REPORTS: "lots", GATEWAY_PORT: "x" });
+    expect(error.problems).toEqual([
+      'RATE_LIMIT_REPORTS must be requests/window such as 50/1s, 1000/1m or 20000/1h (got "lots")',
+      'GATEWAY_PORT must be a port number from 0 to 65535 (got "x")',
+    ]);
+  });
+
+  it("checks a default derived from other settings, and what derives from it", () => {
+    expect(failureWith({ HOST: "a b", DOCS_URL: "docs" }).problems).toEqual([
+      'PUBLIC_URL must be an http(s) base URL without query (got "http://a b:8080")',
+      'DOCS_URL must be an http(s) URL without query or fragment, or off (got "docs")',
+    ]);
+    expect(loadConfig({ PUBLIC_URL: "https://x.example/" }).docsUrl).toBe("https://x.example/guide");
+  });
+
+  it("reports broken rules between settings with the bad values, in the reference's order", () => {
+    const error = failureWith({ TLS_KEY_FILE: "key.pem", INACTIVITY_DELETE_AFTER: "P1D", PORT: "x" });
+    expect(error.problems.map((problem) => problem.split(" ")[0])).toEqual([
+      "PORT",
+      "INACTIVITY_DELETE_AFTER",
+      "TLS_CERT_FILE",
+    ]);
+    expect(error.variable).toBe("PORT");
+  });
+
+  it("says what it got for a bad PEPPER_VERSION", () => {
+    expect(failureWith({ PEPPER_VERSION: "0" }).message).toBe(
+      'Invalid configuration: PEPPER_VERSION must be a positive integer (got "0")',
+    );
+  });
+
+  it("reads every RATE_LIMIT_<CATEGORY> as a category, after the three that always exist", () => {
+    const config = loadConfig({ RATE_LIMIT_ZED: "1/1s", RATE_LIMIT_ALPHA: "2/1m", RATE_LIMIT_API: "3/1h" });
+    expect([...config.rateLimits]).toEqual([
+      ["PARTNER_MANAGEMENT", { points: 50, windowSeconds: 1 }],
+      ["CLIENT_SESSIONS", { points: 100, windowSeconds: 1 }],
+      ["API", { points: 3, windowSeconds: 3600 }],
+      ["ALPHA", { points: 2, windowSeconds: 60 }],
+      ["ZED", { points: 1, windowSeconds: 1 }],
+    ]);
+  });
+
+  it("derives defaults only from settings of the same types", () => {
+    expectTypeOf<Pick<SettingValues, keyof Earlier>>().toEqualTypeOf<Earlier>();
+  });
+
   it("rejects an out-of-range port override", () => {
     expect(() => loadConfig({}, { port: 70_000 })).toThrow(ConfigError);
   });
@@ -158,5 +225,15 @@ describe("loadConfig", () => {
     expect(() => {
       (config as { port: number }).port = 1;
     }).toThrow(TypeError);
+  });
+});
+
+describe("partnerCliEnvironment", () => {
+  it("reads the key and the URL, each optional", () => {
+    expect(partnerCliEnvironment({})).toEqual({ apiKey: null, baseUrl: null });
+    expect(partnerCliEnvironment({ PARTNER_API_KEY: " key ", PARTNER_API_URL: "https://x" })).toEqual({
+      apiKey: "key",
+      baseUrl: "https://x",
+    });
   });
 });
