@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Duplex } from "node:stream";
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { AppError, ERROR_CODES, type ErrorCode, type ValidationIssue } from "../../domain/errors.ts";
+import { StoreUnavailableError } from "../../store/errors.ts";
 import { errorBody } from "../error-body.ts";
 import type { App } from "../types.ts";
 
@@ -64,38 +65,6 @@ export function validationIssues(error: FastifyError): ValidationIssue[] {
   return out;
 }
 
-/** Connection-level failures of the store: the request changed nothing and may be retried. */
-const UNAVAILABLE_CODES = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ETIMEDOUT",
-  "EPIPE",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EHOSTUNREACH",
-  "57014",
-  "53300",
-  "40P01",
-  "57P01",
-  "57P02",
-  "57P03",
-  "08000",
-  "08001",
-  "08003",
-  "08006",
-  "SQLITE_BUSY",
-]);
-
-function storeUnavailable(error: Error): boolean {
-  const code = (error as { code?: unknown }).code;
-  return (
-    (typeof code === "string" && UNAVAILABLE_CODES.has(code)) ||
-    /Connection terminated|connection timeout|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error/i.test(
-      error.message,
-    )
-  );
-}
-
 export function toAppError(error: FastifyError | AppError | Error): AppError | null {
   if (error instanceof AppError) return error;
   const fastifyError = error as FastifyError;
@@ -106,7 +75,8 @@ export function toAppError(error: FastifyError | AppError | Error): AppError | n
   }
   const known = fastifyError.code ? FRAMEWORK_CODES[fastifyError.code] : undefined;
   if (known) return new AppError(known.code, known.message);
-  if (storeUnavailable(error)) {
+  // The store's adapters raise this for every failure that passes by itself (see store/errors.ts).
+  if (error instanceof StoreUnavailableError) {
     return new AppError("SERVICE_UNAVAILABLE", "The service is temporarily unavailable; retry shortly");
   }
   const status = fastifyError.statusCode ?? 500;
