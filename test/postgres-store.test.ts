@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { dropSchema, openTestPostgresStore, TEST_DATABASE_URL } from "./postgres.ts";
-import { storeContract } from "./store-contract.ts";
+import { storeContract } from "./store-contract/index.ts";
 
 describe.skipIf(!TEST_DATABASE_URL)("PostgreSQL (TEST_DATABASE_URL)", () => {
   storeContract("PostgreSQL store", () => openTestPostgresStore());

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { DEFAULT_ACCOUNT_SECURITY } from "../src/domain/types.ts";
 import { MIGRATION_NAMES } from "../src/store/kysely/migrations.ts";
 import { openSqliteStore } from "../src/store/sqlite/sqlite-store.ts";
-import { storeContract } from "./store-contract.ts";
+import { storeContract } from "./store-contract/index.ts";
 
 const tempDirs: string[] = [];
 

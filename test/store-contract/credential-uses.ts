@@ -1,0 +1,58 @@
+import { expect, it } from "vitest";
+import type { Credential } from "../../src/domain/types.ts";
+import {
+  at,
+  HOUR,
+  MINUTE,
+  makeAccount,
+  makeClientCredential,
+  makeCredential,
+  makeSecret,
+} from "./fixtures.ts";
+import { contractArea } from "./harness.ts";
+
+/** The batched last-use write. */
+export const credentialUses = contractArea("credential-uses", "recordCredentialUses", (ctx) => {
+  const { store, addAccount, addCredential } = ctx;
+
+  it("sets last_used_at and never moves it backwards", async () => {
+    const account = await addAccount(makeAccount(1));
+    const c1 = await addCredential(makeCredential(1, account.accountId), makeSecret(1));
+    const c2 = await addCredential(makeClientCredential(2, account.accountId));
+    const c3 = await addCredential(makeCredential(3, account.accountId), makeSecret(3));
+    const lastUsed = async (c: Credential) =>
+      (await store.findCredential(c.accountId, c.credentialId))?.lastUsedAt ?? null;
+
+    await store.recordCredentialUses([
+      { credentialId: c1.credentialId, usedAt: at(HOUR), sourceIp: "203.0.113.7" },
+      { credentialId: c2.credentialId, usedAt: at(2 * HOUR), sourceIp: null },
+    ]);
+    expect(await lastUsed(c1)).toEqual(at(HOUR));
+    expect(await lastUsed(c2)).toEqual(at(2 * HOUR));
+    expect(await lastUsed(c3)).toBeNull();
+
+    await store.recordCredentialUses([
+      { credentialId: c1.credentialId, usedAt: at(30 * MINUTE), sourceIp: null },
+    ]);
+    expect(await lastUsed(c1)).toEqual(at(HOUR));
+
+    await store.recordCredentialUses([
+      { credentialId: c1.credentialId, usedAt: at(3 * HOUR), sourceIp: null },
+    ]);
+    expect(await lastUsed(c1)).toEqual(at(3 * HOUR));
+
+    await store.recordCredentialUses([
+      { credentialId: c2.credentialId, usedAt: at(5 * HOUR), sourceIp: null },
+      { credentialId: c2.credentialId, usedAt: at(4 * HOUR), sourceIp: null },
+    ]);
+    expect(await lastUsed(c2)).toEqual(at(5 * HOUR));
+    expect(await lastUsed(c1)).toEqual(at(3 * HOUR));
+  });
+
+  it("an empty batch is a no-op", async () => {
+    const account = await addAccount(makeAccount(1));
+    const credential = await addCredential(makeCredential(1, account.accountId, { lastUsedAt: at(HOUR) }));
+    await expect(store.recordCredentialUses([])).resolves.toBeUndefined();
+    expect(await store.findCredential(account.accountId, credential.credentialId)).toEqual(credential);
+  });
+});
