@@ -23,13 +23,26 @@ const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600 };
  * applying window as a policy, as the reference API does: `X-Ratelimit-Limit: 40, 40;w=1`.
  */
 export function rateLimitHeaders(decision: RateDecision): Record<string, string> {
-  const policies = [...new Set(decision.policies.map((p) => `${p.points};w=${p.windowSeconds}`))];
-  return {
-    "X-Ratelimit-Limit": [String(decision.limit), ...policies].join(", "),
+  const headers: Record<string, string> = {
+    "X-Ratelimit-Limit": limitHeader(decision),
     "X-Ratelimit-Remaining": String(decision.remaining),
     "X-Ratelimit-Reset": String(decision.resetSeconds),
-    ...(decision.allowed ? {} : { "Retry-After": String(decision.resetSeconds) }),
   };
+  if (!decision.allowed) headers["Retry-After"] = String(decision.resetSeconds);
+  return headers;
+}
+
+/** `40, 40;w=1`: the limit, then each distinct policy once. */
+function limitHeader(decision: RateDecision): string {
+  let text = String(decision.limit);
+  const seen: string[] = [];
+  for (const policy of decision.policies) {
+    const item = `${policy.points};w=${policy.windowSeconds}`;
+    if (seen.includes(item)) continue;
+    seen.push(item);
+    text += `, ${item}`;
+  }
+  return text;
 }
 
 export function rateLimited(decision: RateDecision, what: string): AppError {

@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { lazyChildLogger } from "../logger.ts";
 import { boundCounter, type Metrics } from "../metrics.ts";
+import { LIVENESS_PATH } from "./liveness.ts";
 import { clientError, frameworkError, registerErrorHandling } from "./plugins/error-handler.ts";
 import { registerRequestContext } from "./plugins/request-context.ts";
 import type { App } from "./types.ts";
@@ -95,6 +96,7 @@ export function createFastify(options: {
   const counted = boundCounter(options.metrics.requests);
   const { listener } = options;
   app.addHook("onResponse", (request, reply, done) => {
+    if (request.url === LIVENESS_PATH) return done();
     counted(
       listener,
       request.method,

@@ -1,16 +1,53 @@
 import { rateLimitHeaders } from "../domain/rate-limit.ts";
 import type { AllowedRequest as Allowed, ReportedStatus } from "./request-authorizer.ts";
 
+interface StatusHeaderNames {
+  mtlsStatus: string;
+  ipStatus: string;
+  mtlsEnforcement: string;
+  mtlsDeadline: string;
+}
+
+const namesByPrefix = new Map<string, StatusHeaderNames>();
+
+function statusHeaderNames(prefix: string): StatusHeaderNames {
+  let names = namesByPrefix.get(prefix);
+  if (!names) {
+    names = {
+      mtlsStatus: `${prefix}-Mtls-Verification-Status`,
+      ipStatus: `${prefix}-Ip-Validation-Status`,
+      mtlsEnforcement: `${prefix}-Mtls-Enforcement`,
+      mtlsDeadline: `${prefix}-Mtls-Enforcement-Deadline`,
+    };
+    namesByPrefix.set(prefix, names);
+  }
+  return names;
+}
+
+/** A deadline is the same instant on every call of an account: format it once. */
+const deadlineText = new Map<number, string>();
+
+function isoOf(instant: Date): string {
+  const ms = instant.getTime();
+  let text = deadlineText.get(ms);
+  if (text === undefined) {
+    if (deadlineText.size >= 10_000) deadlineText.clear();
+    text = instant.toISOString();
+    deadlineText.set(ms, text);
+  }
+  return text;
+}
+
 /** The status headers every answer carries: mTLS and IP validation, operator policy, rate limits. */
 export function statusHeaders(reported: ReportedStatus, prefix: string): Record<string, string> {
-  const headers: Record<string, string> = {};
-  if (reported.mtlsStatus) headers[`${prefix}-Mtls-Verification-Status`] = reported.mtlsStatus;
-  if (reported.ipStatus) headers[`${prefix}-Ip-Validation-Status`] = reported.ipStatus;
+  const names = statusHeaderNames(prefix);
+  const headers: Record<string, string> = reported.rate?.allowed ? rateLimitHeaders(reported.rate) : {};
+  if (reported.mtlsStatus) headers[names.mtlsStatus] = reported.mtlsStatus;
+  if (reported.ipStatus) headers[names.ipStatus] = reported.ipStatus;
   if (reported.mtlsDeadline) {
-    headers[`${prefix}-Mtls-Enforcement`] = "REQUIRED_NOT_ENFORCED";
-    headers[`${prefix}-Mtls-Enforcement-Deadline`] = reported.mtlsDeadline.toISOString();
+    headers[names.mtlsEnforcement] = "REQUIRED_NOT_ENFORCED";
+    headers[names.mtlsDeadline] = isoOf(reported.mtlsDeadline);
   }
-  if (reported.rate?.allowed) Object.assign(headers, rateLimitHeaders(reported.rate));
   return headers;
 }
 

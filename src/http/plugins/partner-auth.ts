@@ -29,6 +29,8 @@ export function registerPartnerAuth(app: App, options: PartnerAuthOptions): void
   app.decorateRequest("partner", null);
   app.addHook("onRequest", async (request, reply) => {
     const sourceIp = addressOf(request);
+    // A getter that builds an object on each read: read it once.
+    const route = request.routeOptions.url ?? "";
     const decision = await options.authorizer.authorize({
       entry: "api",
       authorization: request.headers.authorization,
@@ -37,8 +39,8 @@ export function registerPartnerAuth(app: App, options: PartnerAuthOptions): void
       clientCertificate: certificateOf(request),
       sourceIp,
       category: "PARTNER_MANAGEMENT",
-      permission: neededFor(request.method, request.routeOptions.url ?? ""),
-      mtlsSetup: isMtlsSetupRoute(request.method, request.routeOptions.url ?? ""),
+      permission: neededFor(request.method, route),
+      mtlsSetup: isMtlsSetupRoute(request.method, route),
     });
     reply.headers(statusHeaders(decision, options.headerPrefix));
     if (decision.outcome !== "ALLOWED") {

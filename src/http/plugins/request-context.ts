@@ -1,5 +1,6 @@
 import { TLSSocket } from "node:tls";
 import { AppError } from "../../domain/errors.ts";
+import { LIVENESS_PATH } from "../liveness.ts";
 import type { App } from "../types.ts";
 
 const MAX_HEADER_BYTES = 6 * 1024;
@@ -16,6 +17,7 @@ export function registerRequestContext(app: App, options: { headerPrefix: string
   const correlationHeader = `${options.headerPrefix}-Correlation-Id`;
 
   app.addHook("onRequest", (request, _reply, done) => {
+    if (request.url === LIVENESS_PATH) return done();
     const raw = request.raw.rawHeaders;
     let total = 0;
     for (let i = 0; i + 1 < raw.length; i += 2) {
@@ -34,6 +36,7 @@ export function registerRequestContext(app: App, options: { headerPrefix: string
   });
 
   app.addHook("onSend", (request, reply, payload, done) => {
+    if (request.url === LIVENESS_PATH) return done(null, payload);
     const headers: Record<string, string> = {
       [correlationHeader]: request.id,
       "X-Content-Type-Options": "nosniff",

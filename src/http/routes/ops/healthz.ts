@@ -1,9 +1,10 @@
 import { Type } from "typebox";
+import { LIVENESS_PATH } from "../../liveness.ts";
 import type { App } from "../../types.ts";
 
 export function healthz(app: App): void {
   app.get(
-    "/healthz",
+    LIVENESS_PATH,
     {
       schema: {
         operationId: "healthz",

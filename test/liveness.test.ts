@@ -1,0 +1,43 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { type Harness, json, startHarness } from "./harness.ts";
+
+let h: Harness | undefined;
+afterEach(async () => h?.close());
+
+/** One Prometheus series' value, or undefined when the series does not exist. */
+async function series(harness: Harness, name: string): Promise<number | undefined> {
+  const text = (await harness.internal.inject({ method: "GET", url: "/metrics" })).body;
+  const line = text.split("\n").find((l) => l.startsWith(`${name} `));
+  return line === undefined ? undefined : Number(line.slice(name.length + 1));
+}
+
+describe("the liveness probe", () => {
+  it("answers from the process alone, skipping the per-request conventions that readiness keeps", async () => {
+    h = await startHarness();
+    for (let i = 0; i < 3; i++) {
+      const live = await h.app.inject({ method: "GET", url: "/healthz" });
+      expect(live.statusCode).toBe(200);
+      expect(json(live)).toEqual({ status: "ok" });
+      expect(live.headers["klarna-correlation-id"]).toBeUndefined();
+    }
+    const ready = await h.app.inject({ method: "GET", url: "/readyz" });
+    expect(ready.statusCode).toBe(200);
+    expect(ready.headers["klarna-correlation-id"]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(ready.headers["cache-control"]).toBe("no-store");
+
+    const counted = (route: string) =>
+      series(
+        h as Harness,
+        `partner_credentials_http_requests_total{listener="public",method="GET",route="${route}",status="200"}`,
+      );
+    expect(await counted("/healthz")).toBeUndefined();
+    expect(await counted("/readyz")).toBe(1);
+  });
+
+  it("still gets the conventions when asked with a query string (only the exact probe is lean)", async () => {
+    h = await startHarness();
+    const live = await h.app.inject({ method: "GET", url: "/healthz?verbose=1" });
+    expect(live.statusCode).toBe(200);
+    expect(live.headers["klarna-correlation-id"]).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
