@@ -121,6 +121,40 @@ export const accounts = contractArea("accounts", "accounts", (ctx) => {
     expect(pages).toEqual([[pa4], [pa3]]);
   });
 
+  it("listAccounts filters by environment, with the other filters and across pages", async () => {
+    const live = await addAccount(makeAccount(1));
+    const test1 = await addAccount(makeAccount(2, { environment: "TEST" }));
+    const test2 = await addAccount(
+      makeAccount(3, { environment: "TEST", kind: "PARTNER_ACCOUNT", parentAccountId: test1.accountId }),
+    );
+    const list = (query: { environment?: Account["environment"]; kind?: Account["kind"] }) =>
+      store.listAccounts({ after: null, limit: 100, ...query });
+
+    expect(await list({ environment: "LIVE" })).toEqual([live]);
+    expect(await list({ environment: "TEST" })).toEqual([test2, test1]);
+    expect(await list({ environment: "TEST", kind: "ACQUIRING_PARTNER" })).toEqual([test1]);
+    expect(await list({ environment: "LIVE", kind: "PARTNER_ACCOUNT" })).toEqual([]);
+    const pages = await allPages(
+      1,
+      (page) => store.listAccounts({ ...page, environment: "TEST" }),
+      accountPosition,
+    );
+    expect(pages).toEqual([[test2], [test1]]);
+  });
+
+  it("createAccount refuses an account id already taken and changes nothing", async () => {
+    const first = await addAccount(makeAccount(1));
+    const eventsBefore = await auditOf(first.accountId);
+    const impostor = makeAccount(1, { name: "Impostor" });
+    const link = makeLink(1, first.accountId);
+    await expect(
+      store.createAccount({ account: impostor, link, audit: [makeAudit(first.accountId)] }),
+    ).rejects.toThrow();
+    expect(await store.findAccount(first.accountId)).toEqual(first);
+    expect(await store.findOnboardingLink(link.tokenHash)).toBeNull();
+    expect(await auditOf(first.accountId)).toEqual(eventsBefore);
+  });
+
   describe("countPartnerAccounts", () => {
     it("counts an Acquiring Partner's Partner Accounts only", async () => {
       const parent = await addAccount(makeAccount(1));

@@ -1,11 +1,21 @@
 import { describe, expect, it } from "vitest";
-import { accountId, at, credentialId, MINUTE, makeAccount, makeAudit, makeCredential } from "./fixtures.ts";
+import { GENESIS, verifyChain } from "../../src/domain/audit-chain.ts";
+import {
+  accountId,
+  at,
+  credentialId,
+  HOUR,
+  MINUTE,
+  makeAccount,
+  makeAudit,
+  makeCredential,
+} from "./fixtures.ts";
 import { contractArea } from "./harness.ts";
 import { allPages, auditPosition, expectPagesCover, newestFirst } from "./paging.ts";
 
-/** The audit trail: events of their own and the newest-first listing. */
+/** The audit trail: events of their own, the newest-first listing, and the hash chain in the order written. */
 export const audit = contractArea("audit", "audit trail", (ctx) => {
-  const { store, addAccount, addCredential, auditOf } = ctx;
+  const { store, addAccount, addCredential, auditOf, statusAudit } = ctx;
 
   describe("insertAuditEvent", () => {
     it("adds an event of its own, found with the account's others", async () => {
@@ -83,6 +93,65 @@ export const audit = contractArea("audit", "audit trail", (ctx) => {
       });
       await store.createAccount({ account, link: null, audit: [audit] });
       expect(await auditOf(account.accountId)).toEqual([audit]);
+    });
+  });
+
+  describe("readAuditChain", () => {
+    it("returns the account's events in the order they were written, each linked to the one before", async () => {
+      const account = makeAccount(1);
+      const created = [
+        makeAudit(account.accountId, { action: "account.created", occurredAt: at(HOUR) }),
+        makeAudit(account.accountId, { action: "onboarding_link.issued", occurredAt: at(HOUR) }),
+      ];
+      await store.createAccount({ account, link: null, audit: created });
+      const other = await addAccount(makeAccount(2));
+      // Written later, though it happened earlier: the chain keeps the order of writing.
+      const refused = makeAudit(account.accountId, {
+        action: "credential.authentication_failed",
+        occurredAt: at(0),
+      });
+      await store.insertAuditEvent(refused);
+      const credential = await addCredential(
+        makeCredential(1, account.accountId, { createdAt: at(2 * HOUR) }),
+      );
+
+      const chain = await store.readAuditChain(account.accountId);
+
+      expect(chain.map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+      expect(chain[0]?.prevHash).toBe(GENESIS);
+      expect(chain.slice(0, 3)).toMatchObject([...created, refused]);
+      expect(chain[3]).toMatchObject({ action: "credential.created", targetId: credential.credentialId });
+      expect(verifyChain(chain)).toEqual({ intact: true, checked: 4 });
+      expect((await store.readAuditChain(other.accountId)).map((e) => e.accountId)).toEqual([
+        other.accountId,
+      ]);
+      expect(await store.readAuditChain(accountId(99))).toEqual([]);
+      // The listing orders the same events by time instead.
+      expect((await auditOf(account.accountId)).map((e) => e.eventId)).toEqual(
+        [chain[3], chain[1], chain[0], chain[2]].map((e) => e?.eventId),
+      );
+    });
+
+    it("concurrent changes of one account each take their own place in an intact chain", async () => {
+      const account = await addAccount(makeAccount(1));
+      const credential = await addCredential(makeCredential(1, account.accountId));
+      await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          i % 2 === 0
+            ? store.insertAuditEvent(
+                makeAudit(account.accountId, { action: "credential.authentication_failed" }),
+              )
+            : store.updateCredentialDescription({
+                accountId: account.accountId,
+                credentialId: credential.credentialId,
+                description: `edit ${i}`,
+                audit: statusAudit(credential, "credential.updated", at(i * MINUTE)),
+              }),
+        ),
+      );
+      const chain = await store.readAuditChain(account.accountId);
+      expect(chain).toHaveLength(14);
+      expect(verifyChain(chain)).toEqual({ intact: true, checked: 14 });
     });
   });
 });

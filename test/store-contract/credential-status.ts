@@ -1,13 +1,6 @@
 import { expect, it } from "vitest";
 import type { Credential } from "../../src/domain/types.ts";
-import {
-  at,
-  HOUR,
-  makeAccount,
-  makeAudit,
-  makeCredential,
-  makeSecret,
-} from "./fixtures.ts";
+import { at, HOUR, makeAccount, makeAudit, makeCredential, makeSecret } from "./fixtures.ts";
 import { contractArea } from "./harness.ts";
 
 /** Guarded changes of one credential: disable, enable, describe. Each acts once and reports whether it did. */

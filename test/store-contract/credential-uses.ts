@@ -2,6 +2,8 @@ import { expect, it } from "vitest";
 import type { Credential } from "../../src/domain/types.ts";
 import {
   at,
+  credentialId,
+  DAY,
   HOUR,
   MINUTE,
   makeAccount,
@@ -11,7 +13,7 @@ import {
 } from "./fixtures.ts";
 import { contractArea } from "./harness.ts";
 
-/** The batched last-use write. */
+/** The batched last-use write, which also moves the inactivity clock. */
 export const credentialUses = contractArea("credential-uses", "recordCredentialUses", (ctx) => {
   const { store, addAccount, addCredential } = ctx;
 
@@ -54,5 +56,24 @@ export const credentialUses = contractArea("credential-uses", "recordCredentialU
     const credential = await addCredential(makeCredential(1, account.accountId, { lastUsedAt: at(HOUR) }));
     await expect(store.recordCredentialUses([])).resolves.toBeUndefined();
     expect(await store.findCredential(account.accountId, credential.credentialId)).toEqual(credential);
+  });
+
+  it("a use moves the inactivity clock forward, never back, and an unknown credential is ignored", async () => {
+    const account = await addAccount(makeAccount(1));
+    const credential = await addCredential(
+      makeCredential(1, account.accountId, { createdAt: at(0), activityAt: at(10 * DAY) }),
+    );
+    const found = () => store.findCredential(account.accountId, credential.credentialId);
+
+    await store.recordCredentialUses([
+      { credentialId: credential.credentialId, usedAt: at(DAY), sourceIp: null },
+      { credentialId: credentialId(99), usedAt: at(DAY), sourceIp: null },
+    ]);
+    expect(await found()).toEqual({ ...credential, lastUsedAt: at(DAY) });
+
+    await store.recordCredentialUses([
+      { credentialId: credential.credentialId, usedAt: at(20 * DAY), sourceIp: "198.51.100.7" },
+    ]);
+    expect(await found()).toEqual({ ...credential, lastUsedAt: at(20 * DAY), activityAt: at(20 * DAY) });
   });
 });

@@ -1,9 +1,12 @@
+import { type LifecycleThresholds, lifecycleThresholds } from "../../src/domain/lifecycle-policy.ts";
 import type {
   Account,
+  AllowedOrigin,
   AuditEvent,
   ClientCertificate,
   Credential,
   SecretHash,
+  ServiceToken,
 } from "../../src/domain/types.ts";
 import { DEFAULT_ACCOUNT_SECURITY } from "../../src/domain/types.ts";
 import type { IdempotencyRecord, OnboardingLink } from "../../src/store/port.ts";
@@ -32,6 +35,10 @@ export function credentialId(n: number): string {
 
 function linkId(n: number): string {
   return `0190a1b2-0000-7000-9000-${hex12(n)}`;
+}
+
+export function originId(n: number): string {
+  return `0190a1b2-0a0a-7000-8000-${hex12(n)}`;
 }
 
 let eventSequence = 0;
@@ -160,4 +167,35 @@ export function makeIdempotency(
     expiresAt: at(DAY),
     ...overrides,
   };
+}
+
+export function makeOrigin(n: number, owner: string, origin: string): AllowedOrigin {
+  return { originId: originId(n), accountId: owner, origin, scheme: "https", createdAt: at(n * MINUTE) };
+}
+
+export function makeServiceToken(n: number, overrides: Partial<ServiceToken> = {}): ServiceToken {
+  return {
+    serviceTokenId: `0190a1b2-5e5e-7000-8000-${hex12(n)}`,
+    name: `gateway-${n}`,
+    tokenHash: `${hex12(n)}`.padStart(64, "a"),
+    createdAt: at(n * MINUTE),
+    revokedAt: null,
+    ...overrides,
+  };
+}
+
+/**
+ * Lifecycle thresholds as of `now`, under the policy the lifecycle cases assume: warn after 80 days
+ * idle, disable after 90, delete after 180, and a rotation's old key retired after a quiet hour.
+ */
+export function thresholdsAt(now: Date): LifecycleThresholds {
+  return lifecycleThresholds(
+    {
+      disableAfterMs: 90 * DAY,
+      deleteAfterMs: 180 * DAY,
+      warnBeforeMs: 10 * DAY,
+      rotationQuietPeriodMs: HOUR,
+    },
+    now,
+  );
 }

@@ -1,8 +1,8 @@
-import { expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { at, DAY, HOUR, MINUTE, makeIdempotency } from "./fixtures.ts";
 import { contractArea } from "./harness.ts";
 
-/** Idempotency records: reserved, completed with the answer, released, replaced once expired. */
+/** Idempotency records: reserved, completed with the answer, released, replaced once expired or abandoned, purged. */
 export const idempotency = contractArea("idempotency", "idempotency keys", (ctx) => {
   const { store } = ctx;
 
@@ -76,5 +76,57 @@ export const idempotency = contractArea("idempotency", "idempotency keys", (ctx)
     expect(await store.reserveIdempotencyKey(replacement)).toBeNull();
     const probe = makeIdempotency("key-1", { createdAt: at(DAY + 1), expiresAt: at(3 * DAY) });
     expect(await store.reserveIdempotencyKey(probe)).toEqual(replacement);
+  });
+
+  it("a PENDING reservation made before abandonedBefore is replaced; an APPLIED or COMPLETE one never is", async () => {
+    await store.reserveIdempotencyKey(makeIdempotency("abandoned", { createdAt: at(0) }));
+    const takeOver = makeIdempotency("abandoned", {
+      requestHash: "request-hash-2",
+      createdAt: at(2 * MINUTE),
+    });
+    // Not yet abandoned: reserved at the very instant the cut-off names.
+    expect(await store.reserveIdempotencyKey(takeOver, at(0))).toMatchObject({ createdAt: at(0) });
+    expect(await store.reserveIdempotencyKey(takeOver, at(MINUTE))).toBeNull();
+    expect(await store.reserveIdempotencyKey(makeIdempotency("abandoned", { createdAt: at(HOUR) }))).toEqual(
+      takeOver,
+    );
+
+    await store.reserveIdempotencyKey(makeIdempotency("answered", { createdAt: at(0) }));
+    await store.completeIdempotencyKey({ keyHash: "answered", responseStatus: 201, responseCiphertext: "c" });
+    const late = makeIdempotency("answered", { createdAt: at(2 * MINUTE) });
+    expect(await store.reserveIdempotencyKey(late, at(MINUTE))).toMatchObject({
+      state: "COMPLETE",
+      createdAt: at(0),
+    });
+  });
+
+  it("completing or releasing an unknown key changes nothing", async () => {
+    await store.completeIdempotencyKey({ keyHash: "unknown", responseStatus: 200, responseCiphertext: "c" });
+    expect(await store.reserveIdempotencyKey(makeIdempotency("unknown"))).toBeNull();
+  });
+
+  describe("deleteExpiredIdempotencyKeys", () => {
+    it("removes every record expired by now, in any state, and says how many", async () => {
+      await store.reserveIdempotencyKey(makeIdempotency("pending-expired", { expiresAt: at(HOUR) }));
+      await store.reserveIdempotencyKey(makeIdempotency("complete-expired", { expiresAt: at(2 * HOUR) }));
+      await store.completeIdempotencyKey({
+        keyHash: "complete-expired",
+        responseStatus: 201,
+        responseCiphertext: "c",
+      });
+      const live = makeIdempotency("live", { expiresAt: at(2 * HOUR + 1) });
+      await store.reserveIdempotencyKey(live);
+
+      expect(await store.deleteExpiredIdempotencyKeys(at(HOUR - 1))).toBe(0);
+      expect(await store.deleteExpiredIdempotencyKeys(at(2 * HOUR))).toBe(2);
+      expect(await store.deleteExpiredIdempotencyKeys(at(2 * HOUR))).toBe(0);
+
+      // Reserving at the base instant (before any expiry) shows what is still held.
+      const probe = (keyHash: string) =>
+        store.reserveIdempotencyKey(makeIdempotency(keyHash, { requestHash: "probe" }));
+      expect(await probe("live")).toEqual(live);
+      expect(await probe("pending-expired")).toBeNull();
+      expect(await probe("complete-expired")).toBeNull();
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { expect } from "vitest";
 import type { PagePosition } from "../../src/domain/page-token.ts";
-import type { Account, AuditEvent, Credential } from "../../src/domain/types.ts";
+import type { Account, AuditEvent, ClientCertificate, Credential } from "../../src/domain/types.ts";
 import type { Page } from "../../src/store/port.ts";
 
 /** Newest first, ties broken by id descending: the order every list method promises. */
@@ -25,6 +25,10 @@ export const credentialPosition = (c: Credential): PagePosition => ({
 export const auditPosition = (e: AuditEvent): PagePosition => ({
   at: e.occurredAt.toISOString(),
   id: e.eventId,
+});
+export const certificatePosition = (c: ClientCertificate): PagePosition => ({
+  at: c.createdAt.toISOString(),
+  id: c.certificateId,
 });
 
 /** Walks every page, continuing after the last item of each, until a page comes back empty. */
