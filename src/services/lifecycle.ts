@@ -1,6 +1,6 @@
 import { type LifecyclePolicy, lifecycleThresholds } from "../domain/lifecycle-policy.ts";
+import { LIFECYCLE_RULES, LIFECYCLE_TABLE, type LifecycleRule } from "../domain/lifecycle-rules.ts";
 import type { Credential, CredentialStatus } from "../domain/types.ts";
-import { LIFECYCLE_RULES, type LifecycleRule } from "../store/port.ts";
 import { auditEvent } from "./audit.ts";
 import type { RequestContext, ServiceRuntime } from "./runtime.ts";
 
@@ -21,18 +21,9 @@ export interface SweepReport {
   transitions: Transition[];
 }
 
-export const ROTATION_RULES: readonly LifecycleRule[] = ["ROTATION_EXPIRED", "ROTATION_OLD_KEY_IDLE"];
+export { ROTATION_RULES } from "../domain/lifecycle-rules.ts";
 
 const SYSTEM: RequestContext = { actor: { kind: "system" }, sourceIp: null };
-
-/** What each rule does to a credential, for reports and audit events. */
-const EFFECT: Record<LifecycleRule, { action: string; to: CredentialStatus | null; reason: string }> = {
-  ROTATION_EXPIRED: { action: "credential.disabled", to: "DISABLED", reason: "ROTATED" },
-  ROTATION_OLD_KEY_IDLE: { action: "credential.disabled", to: "DISABLED", reason: "ROTATED" },
-  INACTIVITY_WARNING: { action: "credential.inactivity_warning", to: null, reason: "INACTIVITY" },
-  INACTIVITY_DISABLE: { action: "credential.disabled", to: "DISABLED", reason: "INACTIVITY" },
-  INACTIVITY_DELETE: { action: "credential.deleted", to: "DELETED", reason: "INACTIVITY" },
-};
 
 /**
  * The credential lifecycle of DESIGN §5: rotation overlaps end, idle credentials are warned,
@@ -64,7 +55,7 @@ export class LifecycleService {
     const transitions: Transition[] = [];
     const stopped = (): boolean => options.signal?.aborted === true;
     for (const rule of options.rules ?? LIFECYCLE_RULES) {
-      const effect = EFFECT[rule];
+      const { effect, auditAction } = LIFECYCLE_TABLE[rule];
       let after: Credential | null = null;
       while (!stopped()) {
         const batch: Credential[] = await this.#runtime.store.findLifecycleCandidates({
@@ -82,7 +73,7 @@ export class LifecycleService {
                 credentialId: candidate.credentialId,
                 audit: auditEvent(this.#runtime, SYSTEM, {
                   accountId: candidate.accountId,
-                  action: effect.action,
+                  action: auditAction,
                   targetType: "CREDENTIAL",
                   targetId: candidate.credentialId,
                   statusBefore: candidate.status,

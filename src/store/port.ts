@@ -1,6 +1,7 @@
 import type { ChainedAuditEvent } from "../domain/audit-chain.ts";
 import type { IpRestriction } from "../domain/ip-allow-list.ts";
 import type { LifecycleThresholds } from "../domain/lifecycle-policy.ts";
+import type { LifecycleRule } from "../domain/lifecycle-rules.ts";
 import type { PagePosition } from "../domain/page-token.ts";
 import type {
   Account,
@@ -78,15 +79,8 @@ export type ClaimOutcome =
   | { outcome: "CLAIMED" }
   | { outcome: "NOT_FOUND" | "ALREADY_USED" | "EXPIRED" | "SUPERSEDED" };
 
-/** The lifecycle rules of DESIGN §5, each applied as one guarded update per credential. */
-export const LIFECYCLE_RULES = [
-  "ROTATION_EXPIRED",
-  "ROTATION_OLD_KEY_IDLE",
-  "INACTIVITY_WARNING",
-  "INACTIVITY_DISABLE",
-  "INACTIVITY_DELETE",
-] as const;
-export type LifecycleRule = (typeof LIFECYCLE_RULES)[number];
+/** The lifecycle rules of DESIGN §5 (see the table in domain/), each applied as guarded updates. */
+export { LIFECYCLE_RULES, type LifecycleRule } from "../domain/lifecycle-rules.ts";
 
 export interface Rotation {
   accountId: string;
