@@ -98,12 +98,7 @@ export function composeAuthorization(parts: AuthorizationParts): AuthorizationSe
     verified: parts.verified ?? null,
   });
   const access = new AccessPolicy(runtime, parts.ca);
-  const rateLimits = new RateLimitService(
-    parts.counter,
-    config.rateLimits,
-    (id) => runtime.store.countPartnerAccounts(id),
-    runtime.clock,
-  );
+  const rateLimits = new RateLimitService(runtime, { counter: parts.counter, defaults: config.rateLimits });
   const authGuard = new AuthFailureGuard(parts.counter, config.authFailureLimits);
   const authentications = boundCounter(metrics.authentications);
   const authorizations = boundCounter(metrics.authorizations);

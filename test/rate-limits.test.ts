@@ -172,6 +172,64 @@ describe("per-account rate limits", () => {
     expect(sibling).toEqual([200, 200, 200, 200, 200]);
   });
 
+  it("two operators changing different categories at once both keep their change", async () => {
+    // Both changes reach the store before either is made: each must be made to what the other left.
+    let arrived = 0;
+    let release = (): void => undefined;
+    const bothArrived = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const meeting = (inner: Store): Store =>
+      new Proxy(inner, {
+        get(target, property, receiver) {
+          const value = Reflect.get(target, property, receiver);
+          if (property === "changeRateLimits" && typeof value === "function") {
+            return async (...args: unknown[]) => {
+              arrived++;
+              if (arrived === 2) release();
+              await Promise.race([bothArrived, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+              return value.apply(target, args);
+            };
+          }
+          return typeof value === "function" ? value.bind(target) : value;
+        },
+      });
+    h = await startHarness(BEHIND_TLS_PROXY, { wrapStore: meeting });
+    const partner = await onboardAcquiringPartner(h);
+    const put = (limits: Record<string, string | null>) =>
+      h.internal.inject({
+        method: "PUT",
+        url: `/admin/v1/accounts/${partner.accountId}/rate-limits`,
+        headers: operator,
+        payload: { limits },
+      });
+    const [first, second] = await Promise.all([
+      put({ PARTNER_MANAGEMENT: "30/60s" }),
+      put({ CLIENT_SESSIONS: "40/60s" }),
+    ]);
+    expect([first?.statusCode, second?.statusCode]).toEqual([200, 200]);
+    expect(arrived).toBe(2);
+    const limits = await h.internal.inject({
+      method: "GET",
+      url: `/admin/v1/accounts/${partner.accountId}/rate-limits`,
+      headers: operator,
+    });
+    expect(json(limits)).toMatchObject({
+      limits: {
+        PARTNER_MANAGEMENT: { limit: "30/60s", source: "override" },
+        CLIENT_SESSIONS: { limit: "40/60s", source: "override" },
+      },
+    });
+    // And a later change of one category leaves the other's override alone.
+    await put({ PARTNER_MANAGEMENT: null });
+    expect(json(await put({}))).toMatchObject({
+      limits: {
+        PARTNER_MANAGEMENT: { source: "default" },
+        CLIENT_SESSIONS: { limit: "40/60s", source: "override" },
+      },
+    });
+  });
+
   it("rejects bad overrides and unknown categories", async () => {
     h = await startHarness(BEHIND_TLS_PROXY);
     const partner = await onboardAcquiringPartner(h);

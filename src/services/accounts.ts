@@ -125,24 +125,6 @@ export class AccountService {
     return target;
   }
 
-  /** Operator overrides of the default rate limits (already validated). */
-  setRateLimits(
-    account: Account,
-    context: RequestContext,
-    rateLimits: Record<string, string>,
-  ): Promise<Account> {
-    return this.#runtime.store.setRateLimits({
-      accountId: account.accountId,
-      rateLimits,
-      audit: auditEvent(this.#runtime, context, {
-        accountId: account.accountId,
-        action: "rate_limits.updated",
-        targetType: "ACCOUNT",
-        targetId: account.accountId,
-      }),
-    });
-  }
-
   /**
    * Operator: every key of the account is refused (401, like any bad key) until it is resumed.
    * Credential statuses are left alone. Suspending a suspended account changes nothing (its first

@@ -1,7 +1,10 @@
+import { AppError, notFound } from "../domain/errors.ts";
 import { parseRateLimit, type RateDecision, type RateLimit } from "../domain/rate-limit.ts";
-import type { Clock } from "../domain/runtime.ts";
+import { assertRateLimitChanges, type RateLimitChanges } from "../domain/rate-limit-overrides.ts";
 import type { Account } from "../domain/types.ts";
+import { auditEvent } from "./audit.ts";
 import type { RateCounter } from "./rate-limiter.ts";
+import type { RequestContext, ServiceRuntime } from "./runtime.ts";
 
 /**
  * Per-account budgets by category (DESIGN §6): never per credential, so more credentials buy no
@@ -9,22 +12,19 @@ import type { RateCounter } from "./rate-limiter.ts";
  * Account and its Acquiring Partner.
  */
 export class RateLimitService {
+  readonly #runtime: ServiceRuntime;
   readonly #counter: RateCounter;
   readonly #defaults: ReadonlyMap<string, RateLimit>;
-  readonly #countMembers: (accountId: string) => Promise<number>;
-  readonly #clock: Clock;
   readonly #sizes = new Map<string, { size: number; at: number }>();
 
+  /** `defaults`: the limit of each category (configured), which operators may override per account. */
   constructor(
-    counter: RateCounter,
-    defaults: ReadonlyMap<string, RateLimit>,
-    countMembers: (acquiringPartnerId: string) => Promise<number>,
-    clock: Clock,
+    runtime: ServiceRuntime,
+    options: { counter: RateCounter; defaults: ReadonlyMap<string, RateLimit> },
   ) {
-    this.#clock = clock;
-    this.#counter = counter;
-    this.#defaults = defaults;
-    this.#countMembers = countMembers;
+    this.#runtime = runtime;
+    this.#counter = options.counter;
+    this.#defaults = options.defaults;
   }
 
   get categories(): string[] {
@@ -34,6 +34,38 @@ export class RateLimitService {
   /** Whether the category has a default limit (upper case, as configured). */
   hasCategory(category: string): boolean {
     return this.#defaults.has(category);
+  }
+
+  /**
+   * Operator: changes the account's overrides by category (null returns a category to its
+   * default). Categories not named keep theirs: the store makes the changes to the overrides it
+   * holds under the account's lock, so operators changing different categories at once both keep
+   * their change.
+   */
+  async changeOverrides(
+    account: Account,
+    context: RequestContext,
+    changes: RateLimitChanges,
+  ): Promise<Account> {
+    assertRateLimitChanges(changes, this.categories);
+    const changed = await this.#runtime.store.changeRateLimits({
+      accountId: account.accountId,
+      changes,
+      audit: auditEvent(this.#runtime, context, {
+        accountId: account.accountId,
+        action: "rate_limits.updated",
+        targetType: "ACCOUNT",
+        targetId: account.accountId,
+      }),
+    });
+    switch (changed.outcome) {
+      case "CHANGED":
+        return changed.account;
+      case "TOO_MANY":
+        throw new AppError("VALIDATION_ERROR", "Too many overrides");
+      case "NOT_FOUND":
+        throw notFound("Account");
+    }
   }
 
   limitFor(account: Account, category: string): RateLimit | null {
@@ -71,10 +103,10 @@ export class RateLimitService {
 
   /** Partner Accounts of an Acquiring Partner, remembered for a minute (asked only when a family is busy). */
   async #familySize(accountId: string): Promise<number> {
-    const now = this.#clock.now().getTime();
+    const now = this.#runtime.clock.now().getTime();
     const cached = this.#sizes.get(accountId);
     if (cached && now - cached.at < 60_000) return cached.size;
-    const size = await this.#countMembers(accountId);
+    const size = await this.#runtime.store.countPartnerAccounts(accountId);
     if (this.#sizes.size > 10_000) this.#sizes.clear();
     this.#sizes.set(accountId, { size, at: now });
     return size;

@@ -71,10 +71,10 @@ export function cachingStore(
       accountChanged(input.accountId);
       return account;
     },
-    async setRateLimits(input) {
-      const account = await inner.setRateLimits(input);
+    async changeRateLimits(input) {
+      const changed = await inner.changeRateLimits(input);
       accountChanged(input.accountId);
-      return account;
+      return changed;
     },
     async insertClientCertificate(input) {
       await inner.insertClientCertificate(input);

@@ -3,6 +3,7 @@ import type { IpRestriction } from "../domain/ip-allow-list.ts";
 import type { LifecycleThresholds } from "../domain/lifecycle-policy.ts";
 import type { LifecycleRule } from "../domain/lifecycle-rules.ts";
 import type { PagePosition } from "../domain/page-token.ts";
+import type { RateLimitChanges } from "../domain/rate-limit-overrides.ts";
 import type {
   Account,
   AccountKind,
@@ -81,6 +82,13 @@ export type ClaimOutcome =
 
 /** The lifecycle rules of DESIGN §5 (see the table in domain/), each applied as guarded updates. */
 export { LIFECYCLE_RULES, type LifecycleRule } from "../domain/lifecycle-rules.ts";
+
+/** What changing an account's rate-limit overrides did. */
+export type RateLimitsChange =
+  | { outcome: "CHANGED"; account: Account }
+  /** Refused: the account would have more overrides than allowed; nothing changed. */
+  | { outcome: "TOO_MANY" }
+  | { outcome: "NOT_FOUND" };
 
 export interface Rotation {
   accountId: string;
@@ -225,11 +233,16 @@ export interface Store {
   deleteAllowedOrigin(input: { accountId: string; originId: string; audit: AuditEvent }): Promise<boolean>;
   /** Registrations (of any account) equal to one of the candidates: used to answer CORS preflights. */
   findAllowedOrigins(candidates: string[]): Promise<AllowedOrigin[]>;
-  setRateLimits(input: {
+  /**
+   * Makes the changes (see `applyRateLimitChanges`) to the overrides the account holds, under the
+   * account's lock, with the audit event: operators changing different categories at once each
+   * keep their change.
+   */
+  changeRateLimits(input: {
     accountId: string;
-    rateLimits: Record<string, string>;
+    changes: RateLimitChanges;
     audit: AuditEvent;
-  }): Promise<Account>;
+  }): Promise<RateLimitsChange>;
 
   updateIpRestriction(input: {
     accountId: string;

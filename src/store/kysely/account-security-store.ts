@@ -1,5 +1,6 @@
 import type { IpRestriction } from "../../domain/ip-allow-list.ts";
 import { certificateUsable, revocationLocksOut } from "../../domain/mtls-lockout.ts";
+import { applyRateLimitChanges, type RateLimitChanges } from "../../domain/rate-limit-overrides.ts";
 import {
   type Account,
   type AllowedOrigin,
@@ -8,7 +9,7 @@ import {
   CREDENTIAL_STATUSES,
   type CredentialStatus,
 } from "../../domain/types.ts";
-import type { CertificateRevocation, IdempotencyMark, Page } from "../port.ts";
+import type { CertificateRevocation, IdempotencyMark, Page, RateLimitsChange } from "../port.ts";
 import { appendAudit } from "./audit-chain.ts";
 import { markApplied } from "./idempotency-mark.ts";
 import { KyselyIdempotencyStore } from "./idempotency-store.ts";
@@ -86,16 +87,33 @@ export class KyselyAccountSecurityStore extends KyselyIdempotencyStore {
     return rows.map(rowToOrigin);
   }
 
-  async setRateLimits(input: {
+  async changeRateLimits(input: {
     accountId: string;
-    rateLimits: Record<string, string>;
+    changes: RateLimitChanges;
     audit: AuditEvent;
-  }): Promise<Account> {
-    return this.updateAccount(
-      input.accountId,
-      { rate_limits: JSON.stringify(input.rateLimits) },
-      input.audit,
-    );
+  }): Promise<RateLimitsChange> {
+    return this.db.transaction().execute(async (trx): Promise<RateLimitsChange> => {
+      // Touching the account row first takes its lock: changes of one account's overrides run
+      // one after the other, each made to what the one before left.
+      const locked = await trx
+        .updateTable("accounts")
+        .set((eb) => ({ account_id: eb.ref("account_id") }))
+        .where("account_id", "=", input.accountId)
+        .returning("rate_limits")
+        .executeTakeFirst();
+      if (!locked) return { outcome: "NOT_FOUND" };
+      const current = JSON.parse(locked.rate_limits) as Record<string, string>;
+      const next = applyRateLimitChanges(current, input.changes);
+      if (next === null) return { outcome: "TOO_MANY" };
+      const row = await trx
+        .updateTable("accounts")
+        .set({ rate_limits: JSON.stringify(next) })
+        .where("account_id", "=", input.accountId)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await appendAudit(trx, input.audit);
+      return { outcome: "CHANGED", account: rowToAccount(row) };
+    });
   }
 
   async updateIpRestriction(input: {

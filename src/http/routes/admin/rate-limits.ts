@@ -1,6 +1,6 @@
 import { Type } from "typebox";
-import { AppError, invalidParameter, notFound } from "../../../domain/errors.ts";
-import { formatRateLimit, parseRateLimit } from "../../../domain/rate-limit.ts";
+import { notFound } from "../../../domain/errors.ts";
+import { formatRateLimit } from "../../../domain/rate-limit.ts";
 import type { Account } from "../../../domain/types.ts";
 import { AccountIdParam, errorResponses } from "../../schemas/common.ts";
 import type { App, AppServices } from "../../types.ts";
@@ -86,24 +86,11 @@ export function putRateLimits(app: App, services: AppServices): void {
     },
     async (request) => {
       const account = await accountOf(services, request.params.account_id);
-      const next: Record<string, string> = { ...account.security.rateLimits };
-      for (const [category, value] of Object.entries(request.body.limits)) {
-        if (!services.rateLimits.categories.includes(category)) {
-          throw invalidParameter(
-            `limits.${category}`,
-            `is not a category (${services.rateLimits.categories.join(", ")})`,
-          );
-        }
-        if (value === null) delete next[category];
-        else if (!parseRateLimit(value)) {
-          throw invalidParameter(
-            `limits.${category}`,
-            "must be requests/window such as 100/1s, 1000/1m or 20000/1h",
-          );
-        } else next[category] = value;
-      }
-      if (Object.keys(next).length > 32) throw new AppError("VALIDATION_ERROR", "Too many overrides");
-      const updated = await services.accounts.setRateLimits(account, operatorContext(request), next);
+      const updated = await services.rateLimits.changeOverrides(
+        account,
+        operatorContext(request),
+        request.body.limits,
+      );
       return present(services, updated);
     },
   );
