@@ -1,6 +1,6 @@
 import { Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";
-import { KyselyStore } from "../kysely/kysely-store.ts";
+import { kyselyStore } from "../kysely/kysely-store.ts";
 import { migrateToLatest } from "../kysely/migrations.ts";
 import type { Database } from "../kysely/tables.ts";
 import type { Store } from "../port.ts";
@@ -38,5 +38,5 @@ export async function openPostgresStore(
     const current = await sql<{ schema: string }>`select current_schema() as schema`.execute(connection);
     await migrateToLatest(connection, { migrationTableSchema: current.rows[0]?.schema ?? "public" });
   });
-  return new KyselyStore(db);
+  return kyselyStore(db);
 }

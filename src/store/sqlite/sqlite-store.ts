@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import SQLite from "better-sqlite3";
 import { Kysely, SqliteDialect } from "kysely";
-import { KyselyStore } from "../kysely/kysely-store.ts";
+import { kyselyStore } from "../kysely/kysely-store.ts";
 import { migrateToLatest } from "../kysely/migrations.ts";
 import type { Database } from "../kysely/tables.ts";
 import type { Store } from "../port.ts";
@@ -29,5 +29,5 @@ export async function openSqliteStore(
   const checkpointer = file === ":memory:" ? null : startWalCheckpointer(database, file);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   await migrateToLatest(db as Kysely<unknown>);
-  return new KyselyStore(db, { afterClose: async () => checkpointer?.stop() });
+  return kyselyStore(db, { afterClose: async () => checkpointer?.stop() });
 }

@@ -1,0 +1,218 @@
+import { type Kysely, sql } from "kysely";
+import { CREDENTIAL_STATUSES, type CredentialStatus } from "../../domain/types.ts";
+import type { Store } from "../port.ts";
+import { appendAudit } from "./audit-chain.ts";
+import { markApplied } from "./idempotency-mark.ts";
+import { keysetPage } from "./keyset.ts";
+import { credentialToRow, iso, rowToCredential } from "./rows.ts";
+import type { Database } from "./tables.ts";
+
+export type CredentialStore = Pick<
+  Store,
+  | "insertCredential"
+  | "findCredentialByLookupId"
+  | "findCredential"
+  | "listCredentials"
+  | "countCredentialsByStatus"
+  | "updateCredentialDescription"
+  | "disableActiveCredential"
+  | "enableDisabledCredential"
+  | "rotateCredential"
+  | "recordCredentialUses"
+>;
+
+/**
+ * Credentials: creation under the account's cap, the lookup of every authentication, listing, the
+ * guarded status changes, rotation, and the batched last-use write.
+ */
+export function credentialStore(db: Kysely<Database>): CredentialStore {
+  return {
+    async insertCredential(input) {
+      const { credential } = input;
+      return db
+        .transaction()
+        .execute(async (trx) => {
+          // The audit append locks the account row first, so concurrent creations count one at a time.
+          await appendAudit(trx, input.audit);
+          if (input.activeAtMost !== undefined) {
+            const { active } = await trx
+              .selectFrom("credentials")
+              .select((eb) => eb.fn.countAll<number>().as("active"))
+              .where("account_id", "=", credential.accountId)
+              .where("type", "=", credential.type)
+              .where("environment", "=", credential.environment)
+              .where("status", "=", "ACTIVE")
+              .executeTakeFirstOrThrow();
+            // Rolls the audit event back with it.
+            if (Number(active) >= input.activeAtMost) throw new CapReached();
+          }
+          await trx.insertInto("credentials").values(credentialToRow(credential, input.secret)).execute();
+          await markApplied(trx, input.idempotency);
+          return true;
+        })
+        .catch((error: unknown) => {
+          if (error instanceof CapReached) return false;
+          throw error;
+        });
+    },
+
+    async findCredentialByLookupId(lookupId) {
+      const row = await db
+        .selectFrom("credentials")
+        .selectAll()
+        .where("lookup_id", "=", lookupId)
+        .executeTakeFirst();
+      if (!row) return null;
+      const secret =
+        row.secret_hash !== null && row.pepper_version !== null
+          ? { hash: row.secret_hash, pepperVersion: row.pepper_version }
+          : null;
+      return { credential: rowToCredential(row), secret };
+    },
+
+    async findCredential(accountId, credentialId) {
+      const row = await db
+        .selectFrom("credentials")
+        .selectAll()
+        .where("account_id", "=", accountId)
+        .where("credential_id", "=", credentialId)
+        .executeTakeFirst();
+      return row ? rowToCredential(row) : null;
+    },
+
+    async listCredentials(query) {
+      let q = db.selectFrom("credentials").selectAll().where("account_id", "=", query.accountId);
+      if (query.type) q = q.where("type", "=", query.type);
+      if (query.environment) q = q.where("environment", "=", query.environment);
+      if (query.status) q = q.where("status", "=", query.status);
+      else if (!query.includeDeleted) q = q.where("status", "!=", "DELETED");
+      const rows = await keysetPage(q, { at: "created_at", id: "credential_id" }, query).execute();
+      return rows.map(rowToCredential);
+    },
+
+    async countCredentialsByStatus(accountId) {
+      const rows = await db
+        .selectFrom("credentials")
+        .select(["status", (eb) => eb.fn.countAll<number>().as("n")])
+        .where("account_id", "=", accountId)
+        .groupBy("status")
+        .execute();
+      const counts = Object.fromEntries(CREDENTIAL_STATUSES.map((status) => [status, 0])) as Record<
+        CredentialStatus,
+        number
+      >;
+      for (const row of rows) {
+        if ((CREDENTIAL_STATUSES as readonly string[]).includes(row.status)) {
+          counts[row.status as CredentialStatus] = Number(row.n);
+        }
+      }
+      return counts;
+    },
+
+    async updateCredentialDescription(input) {
+      return db.transaction().execute(async (trx) => {
+        const row = await trx
+          .updateTable("credentials")
+          .set({ description: input.description })
+          .where("account_id", "=", input.accountId)
+          .where("credential_id", "=", input.credentialId)
+          .where("status", "!=", "DELETED")
+          .returningAll()
+          .executeTakeFirst();
+        if (!row) return null;
+        await appendAudit(trx, input.audit);
+        return rowToCredential(row);
+      });
+    },
+
+    async disableActiveCredential(input) {
+      return db.transaction().execute(async (trx) => {
+        const row = await trx
+          .updateTable("credentials")
+          .set({ status: "DISABLED", status_reason: input.reason, disabled_at: iso(input.at) })
+          .where("account_id", "=", input.accountId)
+          .where("credential_id", "=", input.credentialId)
+          .where("status", "=", "ACTIVE")
+          .returningAll()
+          .executeTakeFirst();
+        if (!row) return null;
+        await appendAudit(trx, input.audit);
+        return rowToCredential(row);
+      });
+    },
+
+    async enableDisabledCredential(input) {
+      return db.transaction().execute(async (trx) => {
+        const row = await trx
+          .updateTable("credentials")
+          .set({
+            status: "ACTIVE",
+            status_reason: null,
+            disabled_at: null,
+            expires_at: null,
+            rotation_end: null,
+            activity_at: iso(input.at),
+            inactivity_warned_at: null,
+          })
+          .where("account_id", "=", input.accountId)
+          .where("credential_id", "=", input.credentialId)
+          .where("status", "=", "DISABLED")
+          .returningAll()
+          .executeTakeFirst();
+        if (!row) return null;
+        await appendAudit(trx, input.audit);
+        return rowToCredential(row);
+      });
+    },
+
+    async rotateCredential(rotation) {
+      return db.transaction().execute(async (trx) => {
+        const at = iso(rotation.at);
+        const old = await trx
+          .updateTable("credentials")
+          .set({
+            rotated_to: rotation.successor.credential.credentialId,
+            expires_at: iso(rotation.expiresAt),
+            rotation_end: rotation.rotationEnd,
+            ...(rotation.disableNow ? { status: "DISABLED", status_reason: "ROTATED", disabled_at: at } : {}),
+          })
+          .where("account_id", "=", rotation.accountId)
+          .where("credential_id", "=", rotation.credentialId)
+          .where("status", "=", "ACTIVE")
+          .where("expires_at", "is", null)
+          .returningAll()
+          .executeTakeFirst();
+        if (!old) return null;
+        await trx
+          .insertInto("credentials")
+          .values(credentialToRow(rotation.successor.credential, rotation.successor.secret))
+          .execute();
+        await appendAudit(trx, rotation.audit);
+        await markApplied(trx, rotation.idempotency);
+        return rowToCredential(old);
+      });
+    },
+
+    async recordCredentialUses(uses) {
+      if (uses.length === 0) return;
+      await db.transaction().execute(async (trx) => {
+        for (const use of uses) {
+          const at = iso(use.usedAt);
+          await trx
+            .updateTable("credentials")
+            .set({
+              last_used_at: at,
+              last_used_ip: use.sourceIp,
+              activity_at: sql<string>`case when activity_at < ${at} then ${at} else activity_at end`,
+            })
+            .where("credential_id", "=", use.credentialId)
+            .where((eb) => eb.or([eb("last_used_at", "is", null), eb("last_used_at", "<", at)]))
+            .execute();
+        }
+      });
+    },
+  };
+}
+
+/** Unwinds a credential insert whose account already holds its cap of ACTIVE credentials. */
+class CapReached extends Error {}
