@@ -8,10 +8,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { crc32 } from "node:zlib";
-import { compose } from "../src/compose.ts";
+import { buildApps } from "../src/apps.ts";
+import { buildServices } from "../src/compose.ts";
 import { loadConfig } from "../src/config.ts";
 import { encodeBase62 } from "../src/domain/base62.ts";
 import { generateKey } from "../src/domain/key-format.ts";
+import { pepperRing } from "../src/domain/secret-hash.ts";
+import { startJobs } from "../src/jobs.ts";
 import { createLogger } from "../src/logger.ts";
 import { CertificateAuthority } from "../src/services/certificate-authority.ts";
 import { openSqliteStore } from "../src/store/sqlite/sqlite-store.ts";
@@ -28,22 +31,31 @@ export interface HotPathResults {
 export async function runHotPath(progress: (line: string) => void): Promise<HotPathResults> {
   const dataDir = mkdtempSync(join(tmpdir(), "partner-credentials-bench-"));
   const pepper = "b".repeat(43);
-  const { app, internal } = await compose({
-    config: loadConfig({
+  const services = await buildServices(
+    loadConfig({
       DATA_DIR: dataDir,
       USAGE_FLUSH_INTERVAL: "PT1S",
       RATE_LIMIT_PARTNER_MANAGEMENT: "100000000/1s",
       AUTH_FAILURES_PER_IP: "100000000/1m",
       AUTH_FAILURES_PER_KEY: "100000000/1m",
     }),
-    store: await openSqliteStore(join(dataDir, "bench.sqlite")),
-    logger: createLogger({ level: "silent" }),
-    clock: systemClock,
-    random: systemRandom,
+    {
+      store: await openSqliteStore(join(dataDir, "bench.sqlite")),
+      logger: createLogger({ level: "silent" }),
+      clock: systemClock,
+      random: systemRandom,
+      keys: {
+        peppers: pepperRing({ version: 1, secret: pepper }, new Map()),
+        ca: await CertificateAuthority.ephemeral({ now: new Date(), random: systemRandom }),
+      },
+    },
+  );
+  const { app, internal } = await buildApps(services, {
     adminToken: "a".repeat(43),
-    pepper,
-    ca: await CertificateAuthority.ephemeral({ now: new Date(), random: systemRandom }),
+    sessionSecret: "s".repeat(43),
   });
+  // As in `serve`: last-use records are flushed while the loops run.
+  const jobs = startJobs(services);
   try {
     await app.ready();
     await internal.ready();
@@ -113,7 +125,9 @@ export async function runHotPath(progress: (line: string) => void): Promise<HotP
     ];
     return { baseline, cases };
   } finally {
-    await app.close();
+    await Promise.all([app.close(), internal.close()]);
+    await jobs.stop();
+    await services.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -2,11 +2,8 @@ import type { Logger } from "pino";
 import type { Config } from "./config.ts";
 import type { Clock, Random } from "./domain/runtime.ts";
 import type { PepperRing } from "./domain/secret-hash.ts";
-import { buildApp } from "./http/app.ts";
-import { buildInternalApp } from "./http/internal-app.ts";
-import type { App, AppOptions } from "./http/types.ts";
+import type { AppServices } from "./http/types.ts";
 import { boundCounter, Metrics } from "./metrics.ts";
-import type { NamedOperator } from "./operator-tokens-file.ts";
 import { AccessPolicy } from "./services/access-policy.ts";
 import { AccountSecurityService } from "./services/account-security.ts";
 import { AccountService } from "./services/accounts.ts";
@@ -15,14 +12,12 @@ import { AuditService } from "./services/audit.ts";
 import { AuthFailureGuard } from "./services/auth-failure-guard.ts";
 import { Authenticator, type VerifiedKeys } from "./services/authenticator.ts";
 import type { CertificateAuthority } from "./services/certificate-authority.ts";
-import { ClientSessionService } from "./services/client-sessions.ts";
 import { CredentialService } from "./services/credentials.ts";
 import { FailedAuthenticationAudit } from "./services/failed-authentications.ts";
 import { FailureThrottle } from "./services/failure-throttle.ts";
 import { IdempotencyService } from "./services/idempotency.ts";
 import { IdentitySigner } from "./services/identity-signer.ts";
 import { LifecycleService } from "./services/lifecycle.ts";
-import { LifecycleScheduler } from "./services/lifecycle-scheduler.ts";
 import { OnboardingService } from "./services/onboarding.ts";
 import type { RateCounter } from "./services/rate-limiter.ts";
 import { memoryRateCounter } from "./services/rate-limiter.ts";
@@ -36,31 +31,71 @@ import { type InvalidationBus, LocalBus } from "./store/invalidation-bus.ts";
 import type { Store } from "./store/port.ts";
 import { VerificationCache } from "./store/verification-cache.ts";
 
-export interface ComposeInput {
-  config: Config;
+/** Shared infrastructure (Redis) for several instances: limits and invalidations of the fleet. */
+export interface SharedInfrastructure {
+  bus: InvalidationBus;
+  counter: RateCounter;
+  redisUp: () => boolean;
+  close(): Promise<void>;
+}
+
+/** What the services are built over; the caller opens them, and `close()` of the services closes them. */
+export interface ServiceDeps {
   store: Store;
-  /** Shared infrastructure (Redis) when several instances run; in-process by default. */
-  shared?: { bus: InvalidationBus; counter: RateCounter; redisUp: () => boolean; close(): Promise<void> };
+  /** Redis, when several instances run; in-process limits and invalidations otherwise. */
+  shared?: SharedInfrastructure | undefined;
   logger: Logger;
   clock: Clock;
   random: Random;
-  adminToken: string;
-  /** Named operator tokens (ADMIN_TOKENS_FILE), besides `adminToken`. */
-  operators?: readonly NamedOperator[];
-  pepper: string;
+}
+
+/**
+ * The key material of the services that authenticate and issue: without it (`lifecycle sweep`),
+ * only the services that need none are built.
+ */
+export interface ServiceKeys {
+  /** Hashes API keys, and only that: PEPPER with its earlier versions (`pepperRing`). */
+  peppers: PepperRing;
+  /** Issues client certificates and checks presented ones. */
   ca: CertificateAuthority;
   /** Signs identity tokens; a key of this process's own when absent. */
   identity?: IdentitySigner;
 }
 
-export interface Composed {
-  /** The partners' application: Partner Management API, onboarding pages, browser sessions, docs. */
-  app: App;
-  /** The operator's and the provider's: `/admin/*`, `/internal/*`, `/metrics`. Closed with `app`. */
-  internal: App;
+/** The services every entry point has: the store (behind the verification cache) and the work over it. */
+export interface CoreServices {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  random: Random;
+  /** The store behind the verification cache: every change is announced on the invalidation bus. */
+  store: Store;
   metrics: Metrics;
   usage: UsageRecorder;
   lifecycle: LifecycleService;
+  idempotency: IdempotencyService;
+  /** Whether invalidations and rate limits are shared between instances right now. */
+  sharing: AppServices["sharing"];
+  /**
+   * Writes the last-use records still pending, then closes Redis and the store. Call it last:
+   * after the apps are closed and the jobs (`startJobs`) have stopped.
+   */
+  close(): Promise<void>;
+}
+
+/** Every service: the core and those that authenticate, authorize and issue. */
+export interface Services extends CoreServices, AuthorizationServices {
+  ca: CertificateAuthority;
+  identity: IdentitySigner;
+  counter: RateCounter;
+  onboarding: OnboardingService;
+  credentials: CredentialService;
+  audit: AuditService;
+  origins: AllowedOriginService;
+  serviceTokens: ServiceTokenService;
+  security: AccountSecurityService;
+  operatorGuard: FailureThrottle;
+  linkGuard: FailureThrottle;
 }
 
 /** What every authorization needs, wherever it runs: `serve`, the gateway, or the in-process verifier. */
@@ -142,15 +177,6 @@ export function cachedStore(
   return { store: cachingStore(store, { cache, bus: options.bus }), verified: cache };
 }
 
-export function pepperRing(config: Config, pepper: string): PepperRing {
-  const current = { version: config.pepperVersion, secret: pepper };
-  const byVersion = new Map(
-    [...config.previousPeppers].map(([version, secret]) => [version, { version, secret }]),
-  );
-  byVersion.set(current.version, current);
-  return { current, byVersion };
-}
-
 /**
  * Rows per write transaction of the background jobs (sweep batches, last-use flush slices). On
  * SQLite a transaction runs on the event loop from start to commit, so it stays short enough for
@@ -160,121 +186,100 @@ function writeBatch(config: Config): number {
   return config.database.kind === "sqlite" ? 100 : 500;
 }
 
-/** Wires services over the store into the HTTP app; closing the app flushes usage and closes the store. */
-export async function compose(input: ComposeInput): Promise<Composed> {
-  const { config } = input;
-  const bus = input.shared?.bus ?? new LocalBus();
-  const metrics = new Metrics({
-    busState: () => bus.state(),
-    redisUp: () => input.shared?.redisUp() ?? null,
-  });
-  const { store, verified } = cachedStore(input.store, { config, bus, clock: input.clock, metrics });
-  const runtime: ServiceRuntime = { store, clock: input.clock, random: input.random };
-  const peppers = pepperRing(config, input.pepper);
-  const keys = { brand: config.brand, peppers };
+/**
+ * Builds the services over an open store, and nothing else: no timer, no listener, no connection
+ * of its own; nothing runs once it returns. `startJobs` starts the periodic work, `buildApps` the
+ * HTTP apps. Without `keys`, only the core is built (what `lifecycle sweep` needs).
+ */
+export async function buildServices(
+  config: Config,
+  deps: ServiceDeps & { keys: ServiceKeys },
+): Promise<Services>;
+export async function buildServices(config: Config, deps: ServiceDeps): Promise<CoreServices>;
+export async function buildServices(
+  config: Config,
+  deps: ServiceDeps & { keys?: ServiceKeys },
+): Promise<CoreServices | Services> {
+  const { shared, logger, clock, random } = deps;
+  const bus = shared?.bus ?? new LocalBus();
+  const metrics = new Metrics({ busState: () => bus.state(), redisUp: () => shared?.redisUp() ?? null });
+  const { store, verified } = cachedStore(deps.store, { config, bus, clock, metrics });
+  const runtime: ServiceRuntime = { store, clock, random };
   const usage = new UsageRecorder(store, { sliceSize: writeBatch(config) });
-  const idempotency = new IdempotencyService(runtime);
+  const core: CoreServices = {
+    config,
+    logger,
+    clock,
+    random,
+    store,
+    metrics,
+    usage,
+    lifecycle: new LifecycleService(runtime, config.lifecycle, { batchSize: writeBatch(config) }),
+    idempotency: new IdempotencyService(runtime),
+    sharing: () => ({
+      invalidation_bus: bus.state(),
+      rate_limits: shared ? (shared.redisUp() ? "SHARED" : "PER_INSTANCE") : "LOCAL",
+    }),
+    close: async () => {
+      try {
+        await usage.flush();
+      } finally {
+        try {
+          await shared?.close();
+        } finally {
+          await store.close();
+        }
+      }
+    },
+  };
+  const { keys } = deps;
+  if (!keys) return core;
+
+  const { peppers, ca } = keys;
   const onboarding = new OnboardingService(runtime, {
-    ...keys,
+    brand: config.brand,
+    peppers,
     publicUrl: config.publicUrl,
     linkTtlMs: config.onboardingLinkTtlMs,
   });
-  const counter = input.shared?.counter ?? memoryRateCounter();
+  const counter = shared?.counter ?? memoryRateCounter();
   const authorization = composeAuthorization({
     runtime,
     config,
     peppers,
     usage,
     counter,
-    ca: input.ca,
+    ca,
     metrics,
     onboarding,
-    onBackgroundError: (error) => input.logger.error({ err: error }, "background write failed"),
+    onBackgroundError: (error) => logger.error({ err: error }, "background write failed"),
     verified,
   });
-  const { access, rateLimits } = authorization;
-  const origins = new AllowedOriginService(runtime);
-  const options = {
-    brand: config.brand,
-    docsUrl: config.docsUrl,
-    publicUrl: config.publicUrl,
-    internalAddress: `${config.internal.host.includes(":") ? `[${config.internal.host}]` : config.internal.host}:${config.internal.port}`,
-    timeouts: config.timeouts,
-    metrics,
-    transport: {
-      trustedProxies: config.trustedProxies,
-      clientCertHeader: config.clientCertHeader,
-    },
-    mtlsRequiredFor: config.mtlsRequiredFor,
-    adminToken: input.adminToken,
-    operators: input.operators ?? [],
-    logger: input.logger,
-    services: {
-      ...authorization,
-      credentials: new CredentialService(
-        runtime,
-        { ...keys, categoryExists: (category) => config.rateLimits.has(category.toUpperCase()) },
-        { clientIdsPerAccount: config.clientIdsPerAccount },
-      ),
-      onboarding,
-      audit: new AuditService(runtime),
-      idempotency,
-      origins,
-      serviceTokens: new ServiceTokenService(runtime, { cacheTtlMs: config.cache.fallbackTtlMs }),
-      operatorGuard: new FailureThrottle(counter, config.operatorFailuresPerIp, "operator-fail-ip"),
-      linkGuard: new FailureThrottle(counter, config.linkFailuresPerIp, "link-fail-ip"),
-      identity: input.identity ?? (await IdentitySigner.ephemeral(input.clock)),
-      sessions: new ClientSessionService(runtime, {
-        origins,
-        usage,
-        rateLimits,
-        perSource: { counter, ...config.clientSessionSourceLimits },
+  return {
+    ...core,
+    ...authorization,
+    ca,
+    identity: keys.identity ?? (await IdentitySigner.ephemeral(clock)),
+    counter,
+    onboarding,
+    credentials: new CredentialService(
+      runtime,
+      {
         brand: config.brand,
-        serverSecret: input.pepper,
-        ttlMs: config.clientSessionTtlMs,
-      }),
-      security: new AccountSecurityService(runtime, {
-        ca: input.ca,
-        access,
-        certificateValidityMs: config.clientCertificateValidityMs,
-      }),
-      caCertificatePem: input.ca.certificatePem,
-      ping: () => store.ping(),
-      sharing: () => ({
-        invalidation_bus: bus.state(),
-        rate_limits: input.shared ? (input.shared.redisUp() ? "SHARED" : "PER_INSTANCE") : "LOCAL",
-      }),
-      now: () => input.clock.now(),
-    },
-  } satisfies AppOptions;
-  const app = await buildApp(options);
-  const internal = await buildInternalApp(options);
-  const lifecycle = new LifecycleService(runtime, config.lifecycle, { batchSize: writeBatch(config) });
-  const scheduler = new LifecycleScheduler(lifecycle, {
-    sweepIntervalMs: config.lifecycleSweepIntervalMs,
-    rotationIntervalMs: config.rotationCheckIntervalMs,
-    onReport: (report) => {
-      for (const t of report.transitions) metrics.lifecycleTransitions.inc({ rule: t.rule });
-      input.logger.info({ transitions: report.transitions.length, as_of: report.asOf }, "lifecycle sweep");
-    },
-    onError: (error) => input.logger.error({ err: error }, "lifecycle sweep failed"),
-    housekeeping: async () => {
-      await idempotency.purgeExpired();
-    },
-  });
-  usage.start(config.usageFlushIntervalMs, (error) =>
-    input.logger.error({ err: error }, "last-use flush failed"),
-  );
-  scheduler.start();
-  app.addHook("onClose", async () => {
-    try {
-      await internal.close();
-      await scheduler.stop();
-      await usage.stop();
-    } finally {
-      await input.shared?.close();
-      await store.close();
-    }
-  });
-  return { app, internal, usage, lifecycle, metrics };
+        peppers,
+        categoryExists: (category) => config.rateLimits.has(category.toUpperCase()),
+      },
+      { clientIdsPerAccount: config.clientIdsPerAccount },
+    ),
+    audit: new AuditService(runtime),
+    origins: new AllowedOriginService(runtime),
+    serviceTokens: new ServiceTokenService(runtime, { cacheTtlMs: config.cache.fallbackTtlMs }),
+    security: new AccountSecurityService(runtime, {
+      ca,
+      access: authorization.access,
+      certificateValidityMs: config.clientCertificateValidityMs,
+    }),
+    operatorGuard: new FailureThrottle(counter, config.operatorFailuresPerIp, "operator-fail-ip"),
+    linkGuard: new FailureThrottle(counter, config.linkFailuresPerIp, "link-fail-ip"),
+  };
 }

@@ -1,19 +1,18 @@
 import type { Logger } from "pino";
 import { loadOrCreateCa } from "./ca-files.ts";
-import { cachedStore, composeAuthorization, pepperRing } from "./compose.ts";
+import { buildServices } from "./compose.ts";
 import type { Config } from "./config.ts";
 import type { Clock, Random } from "./domain/runtime.ts";
+import { pepperRing } from "./domain/secret-hash.ts";
 import { loadOrCreateIdentityKey } from "./identity-key-files.ts";
-import { Metrics } from "./metrics.ts";
+import { startJobs } from "./jobs.ts";
+import type { Metrics } from "./metrics.ts";
 import { connectConfiguredRedis } from "./redis/shared-redis.ts";
 import { readSecretFile } from "./secret-files.ts";
 import { IdentitySigner } from "./services/identity-signer.ts";
-import { OnboardingService } from "./services/onboarding.ts";
-import { memoryRateCounter } from "./services/rate-limiter.ts";
 import type { RequestAuthorizer } from "./services/request-authorizer.ts";
-import { UsageRecorder } from "./services/usage-recorder.ts";
-import { LocalBus } from "./store/invalidation-bus.ts";
 import { openStore } from "./store/open-store.ts";
+import type { Store } from "./store/port.ts";
 
 /** The authorization of `serve`, opened in another process: the gateway, or a verifier in an API. */
 export interface AuthorizationEdge {
@@ -27,7 +26,8 @@ export interface AuthorizationEdge {
 /**
  * Opens the same store (`DATABASE_URL`), Redis (`REDIS_URL`: shared limits and the invalidation
  * bus), pepper, CA and identity key as `serve`, with the same verification cache. Nothing is
- * created: a process that only verifies must never invent a pepper or a CA of its own.
+ * created: a process that only verifies must never invent a pepper or a CA of its own. Neither the
+ * session secret nor the operator token is read: what only verifies cannot sign a browser session.
  */
 export async function openAuthorizationEdge(
   config: Config,
@@ -42,43 +42,39 @@ export async function openAuthorizationEdge(
   }
   const { ca } = await loadOrCreateCa(config, clock, random, { create: false });
   const identityKey = loadOrCreateIdentityKey(config, { create: false });
+  const identity = await IdentitySigner.fromPem(identityKey.privateKeyPem, clock);
   const shared = connectConfiguredRedis(config, logger);
-  await shared?.ready(2_000);
-  const bus = shared?.bus ?? new LocalBus();
-  const metrics = new Metrics({ busState: () => bus.state(), redisUp: () => shared?.redisUp() ?? null });
-  const inner = await openStore(config.database);
-  const { store, verified } = cachedStore(inner, { config, bus, clock, metrics });
-  const services = { store, clock, random };
-  const usage = new UsageRecorder(store);
-  usage.start(config.usageFlushIntervalMs, (error) => logger.error({ err: error }, "last-use flush failed"));
-  const onboarding = new OnboardingService(services, {
-    brand: config.brand,
-    peppers: pepperRing(config, pepper),
-    publicUrl: config.publicUrl,
-    linkTtlMs: config.onboardingLinkTtlMs,
+  let store: Store;
+  try {
+    await shared?.ready(2_000);
+    store = await openStore(config.database);
+  } catch (error) {
+    await shared?.close();
+    throw error;
+  }
+  const services = await buildServices(config, {
+    store,
+    shared,
+    logger,
+    clock,
+    random,
+    keys: {
+      peppers: pepperRing({ version: config.pepperVersion, secret: pepper }, config.previousPeppers),
+      ca,
+      identity,
+    },
   });
-  const { authorizer } = composeAuthorization({
-    runtime: services,
-    config,
-    peppers: pepperRing(config, pepper),
-    usage,
-    counter: shared?.counter ?? memoryRateCounter(),
-    ca,
-    metrics,
-    onboarding,
-    onBackgroundError: (error) => logger.error({ err: error }, "background write failed"),
-    verified,
-  });
+  // Its last-use records, like those of `serve`; the lifecycle jobs are the server's.
+  const jobs = startJobs(services, { only: ["usage-flush"] });
   return {
-    authorizer,
-    identity: await IdentitySigner.fromPem(identityKey.privateKeyPem, clock),
-    metrics,
+    authorizer: services.authorizer,
+    identity: services.identity,
+    metrics: services.metrics,
     close: async () => {
       try {
-        await usage.stop();
+        await jobs.stop();
       } finally {
-        await shared?.close();
-        await store.close();
+        await services.close();
       }
     },
   };

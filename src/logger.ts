@@ -15,6 +15,8 @@ const REDACT_PATHS = [
   "*.pepper",
   "adminToken",
   "*.adminToken",
+  "sessionSecret",
+  "*.sessionSecret",
 ];
 
 /**

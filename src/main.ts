@@ -1,18 +1,22 @@
 import { createServer } from "node:https";
 import type { Logger } from "pino";
+import { type Apps, buildApps } from "./apps.ts";
 import { loadOrCreateCa, serverCertificate } from "./ca-files.ts";
-import { compose } from "./compose.ts";
+import { buildServices } from "./compose.ts";
 import type { Config } from "./config.ts";
 import type { Clock, Random } from "./domain/runtime.ts";
+import { pepperRing } from "./domain/secret-hash.ts";
 import { serverTimeouts } from "./http/fastify.ts";
 import type { App } from "./http/types.ts";
 import { loadOrCreateIdentityKey } from "./identity-key-files.ts";
+import { startJobs } from "./jobs.ts";
 import { createLogger } from "./logger.ts";
 import { loadOperatorTokens } from "./operator-tokens-file.ts";
 import { connectConfiguredRedis } from "./redis/shared-redis.ts";
-import { resolveSecret } from "./secret-files.ts";
+import { readSecretFile, resolveSecret, SESSION_SECRET_FILE } from "./secret-files.ts";
 import type { CertificateAuthority, PemPair } from "./services/certificate-authority.ts";
 import { IdentitySigner } from "./services/identity-signer.ts";
+import type { Ticker } from "./services/periodic-jobs.ts";
 import { openStore } from "./store/open-store.ts";
 import { systemClock, systemRandom } from "./system.ts";
 
@@ -67,70 +71,108 @@ async function listenTls(
   };
 }
 
-/** Composition root: config → logger → secrets → store → services → app → listen. */
-export async function startServer(
+/**
+ * The secrets of `serve`, each with one purpose: from the environment, or generated into DATA_DIR
+ * on first start. A session secret generated here would be this instance's alone, so with several
+ * instances it must be given (SESSION_SECRET) or already be there.
+ */
+function resolveServeSecrets(
   config: Config,
-  logger: Logger = createLogger({ level: config.logLevel }),
-  runtime: { clock: Clock; random: Random } = { clock: systemClock, random: systemRandom },
-): Promise<RunningServer> {
-  const { clock, random } = runtime;
+  logger: Logger,
+): { adminToken: string; pepper: string; sessionSecret: string } {
+  if (
+    config.sessionSecret === null &&
+    config.instanceCount > 1 &&
+    readSecretFile(config.dataDir, SESSION_SECRET_FILE) === null
+  ) {
+    throw new Error(
+      `INSTANCE_COUNT is ${config.instanceCount}: set SESSION_SECRET, the same on every instance (a ${SESSION_SECRET_FILE} generated in ${config.dataDir} would be this instance's alone, and the others would refuse its browser sessions)`,
+    );
+  }
   const adminToken = resolveSecret(config.dataDir, "admin-token", config.adminToken);
   const pepper = resolveSecret(config.dataDir, "pepper", config.pepper);
-  for (const created of [adminToken.createdFile, pepper.createdFile]) {
+  const sessionSecret = resolveSecret(config.dataDir, SESSION_SECRET_FILE, config.sessionSecret);
+  for (const created of [adminToken.createdFile, pepper.createdFile, sessionSecret.createdFile]) {
     if (created)
       logger.warn({ file: created }, "generated a new secret file (mode 0600); keep it and back it up");
   }
   if (config.adminToken === null)
     logger.info({ file: `${config.dataDir}/admin-token` }, "operator token file");
+  return { adminToken: adminToken.value, pepper: pepper.value, sessionSecret: sessionSecret.value };
+}
+
+/** Composition root: config → logger → secrets → store → services → apps → listen → jobs. */
+export async function startServer(
+  config: Config,
+  logger: Logger = createLogger({ level: config.logLevel }),
+  runtime: { clock: Clock; random: Random; ticker?: Ticker } = { clock: systemClock, random: systemRandom },
+): Promise<RunningServer> {
+  const { clock, random } = runtime;
+  const secrets = resolveServeSecrets(config, logger);
   const { ca, createdFile } = await loadOrCreateCa(config, clock, random);
   if (createdFile)
     logger.warn({ file: createdFile }, "created the client-certificate CA (key mode 0600); back it up");
-  const store = await openStore(config.database);
-  const shared = connectConfiguredRedis(config, logger);
   const identityKey = loadOrCreateIdentityKey(config);
   if (identityKey.createdFile)
     logger.warn(
       { file: identityKey.createdFile },
       "created the identity signing key (mode 0600); back it up",
     );
-  const { app, internal } = await compose({
-    shared,
-    config,
+  const identity = await IdentitySigner.fromPem(identityKey.privateKeyPem, clock);
+  const operators = loadOperatorTokens(config.adminTokensFile);
+  const store = await openStore(config.database);
+  const services = await buildServices(config, {
     store,
+    shared: connectConfiguredRedis(config, logger),
     logger,
     clock,
     random,
-    adminToken: adminToken.value,
-    operators: loadOperatorTokens(config.adminTokensFile),
-    pepper: pepper.value,
-    ca,
-    identity: await IdentitySigner.fromPem(identityKey.privateKeyPem, clock),
+    keys: {
+      peppers: pepperRing({ version: config.pepperVersion, secret: secrets.pepper }, config.previousPeppers),
+      ca,
+      identity,
+    },
   });
+  let apps: Apps | null = null;
   let internalUrl: string;
   let url: string;
   let tls: Awaited<ReturnType<typeof listenTls>> | null;
   try {
-    internalUrl = await internal.listen({ host: config.internal.host, port: config.internal.port });
+    apps = await buildApps(services, {
+      adminToken: secrets.adminToken,
+      operators,
+      sessionSecret: secrets.sessionSecret,
+    });
+    internalUrl = await apps.internal.listen({ host: config.internal.host, port: config.internal.port });
     logger.info({ url: internalUrl }, "internal listener (admin, internal, metrics)");
-    url = await app.listen({ host: config.host, port: config.port });
+    url = await apps.app.listen({ host: config.host, port: config.port });
     tls =
       config.tls.port === null
         ? null
-        : await listenTls(app, config, await serverCertificate(config, ca, clock), ca);
+        : await listenTls(apps.app, config, await serverCertificate(config, ca, clock), ca);
   } catch (error) {
-    // A port in use must end the process, not leave the other listeners, sweeps and store open.
-    await app.close();
+    // A port in use must end the process, not leave the other listeners and the store open.
+    await Promise.all([apps?.app.close(), apps?.internal.close()]);
+    await services.close();
     throw error;
   }
   if (tls) logger.info({ url: tls.url }, "HTTPS listening (client certificates requested, not required)");
+  const { app, internal } = apps;
+  const jobs = startJobs(services, { ticker: runtime.ticker });
   return {
     app,
     url,
     internalUrl,
     tlsUrl: tls?.url ?? null,
-    // Both listeners stop accepting first; the app then finishes in-flight work and closes the store.
+    // The listeners stop accepting and finish in-flight requests; then the jobs end (a running sweep
+    // after its current batch), the last-use records are written and the store is closed.
     close: async () => {
-      await Promise.all([tls?.close(), app.close()]);
+      try {
+        await Promise.all([tls?.close(), app.close(), internal.close()]);
+        await jobs.stop();
+      } finally {
+        await services.close();
+      }
     },
   };
 }

@@ -2,6 +2,12 @@ import { randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
+/**
+ * The root of the keys `serve` signs its own tokens with (browser sessions), apart from the pepper
+ * so that rotating the pepper never ends a session: `SESSION_SECRET`, or this file in DATA_DIR.
+ */
+export const SESSION_SECRET_FILE = "session-secret";
+
 export interface ResolvedSecret {
   value: string;
   /** Set when the secret was generated just now: where it was written (never the value). */

@@ -4,15 +4,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import type { LightMyRequestResponse } from "fastify";
-import { compose } from "../src/compose.ts";
-import { loadConfig } from "../src/config.ts";
+import { buildApps } from "../src/apps.ts";
+import { buildServices, type Services } from "../src/compose.ts";
+import { type Config, loadConfig } from "../src/config.ts";
 import type { Clock } from "../src/domain/runtime.ts";
+import { pepperRing } from "../src/domain/secret-hash.ts";
 import type { App } from "../src/http/types.ts";
+import { type JobName, type Jobs, startJobs } from "../src/jobs.ts";
 import { createLogger } from "../src/logger.ts";
 import { loadOperatorTokens } from "../src/operator-tokens-file.ts";
 import { connectSharedRedis } from "../src/redis/shared-redis.ts";
 import { CertificateAuthority } from "../src/services/certificate-authority.ts";
 import type { LifecycleService } from "../src/services/lifecycle.ts";
+import type { Ticker } from "../src/services/periodic-jobs.ts";
 import type { UsageRecorder } from "../src/services/usage-recorder.ts";
 import type { Store } from "../src/store/port.ts";
 import { openSqliteStore } from "../src/store/sqlite/sqlite-store.ts";
@@ -21,6 +25,7 @@ import { dumpSchema, openTestPostgresStore } from "./postgres.ts";
 
 export const ADMIN_TOKEN = "test-operator-token-0123456789abcdef0123456789";
 export const PEPPER = "test-pepper-0123456789abcdef0123456789abcdef";
+export const SESSION_SECRET = "test-session-secret-0123456789abcdef01234567";
 
 /** A clock the test moves by hand. */
 export class ManualClock implements Clock {
@@ -42,6 +47,28 @@ export class ManualClock implements Clock {
 export const DAY_MS = 86_400_000;
 
 /**
+ * A ticker the test moves by hand: `fire(job)` is one tick of that job, and resolves when the run it
+ * started has ended. A job that was never started (or was stopped) does nothing.
+ */
+export class ManualTicker implements Ticker {
+  readonly #ticks = new Map<string, () => Promise<void>>();
+
+  every(name: string, _intervalMs: number, tick: () => Promise<void>): { cancel(): void } {
+    this.#ticks.set(name, tick);
+    return { cancel: () => this.#ticks.delete(name) };
+  }
+
+  /** The jobs running on this ticker. */
+  get started(): string[] {
+    return [...this.#ticks.keys()];
+  }
+
+  fire(job: JobName): Promise<void> {
+    return this.#ticks.get(job)?.() ?? Promise.resolve();
+  }
+}
+
+/**
  * Clients at the documentation addresses (RFC 5737, RFC 3849) reach the service through a TLS-terminating
  * proxy there, so their plain-HTTP requests count as HTTPS (a direct plain-HTTP client is refused).
  */
@@ -53,19 +80,32 @@ export interface Harness {
   app: App;
   /** The internal listener's app: `/admin/*`, `/internal/*`, `/metrics`. */
   internal: App;
+  /** The store as opened (without the verification cache in front). */
   store: Store;
+  /** Everything `buildServices` built: nothing runs until `startJobs`. */
+  services: Services;
   usage: UsageRecorder;
   lifecycle: LifecycleService;
   ca: CertificateAuthority;
   clock: ManualClock;
+  /** What the jobs of `startJobs` run on. */
+  ticker: ManualTicker;
   dataDir: string;
   /** Which store backs this run: SQLite files, or PostgreSQL with TEST_STORE=postgres. */
   backend: "sqlite" | "postgres";
+  /** Starts the jobs as `serve` does (all of them by default), on `ticker`; `close` stops them. */
+  startJobs(options?: { only?: readonly JobName[] }): Jobs;
+  /**
+   * Another instance of the service over the same store, with these settings besides the harness's
+   * (a rotated pepper, say). Its `close` leaves the store to this harness.
+   */
+  anotherInstance(env: Record<string, string>): Promise<{ app: App; internal: App; close(): Promise<void> }>;
   /** Everything the store holds, as bytes (files on SQLite, every row on PostgreSQL); call before close. */
   storedBytes(): Promise<Buffer>;
   /** Every log line written so far. */
   logs(): string;
-  close(): Promise<void>;
+  /** Closes the apps, stops the jobs, closes the services and the store; then deletes the data unless `keepData`. */
+  close(options?: { keepData?: boolean }): Promise<void>;
 }
 
 /** The whole service over a fresh SQLite file, with an injectable clock and captured logs. */
@@ -85,12 +125,8 @@ export async function startHarness(
     CLIENT_SESSIONS_PER_IP: "1000000/1s",
     CLIENT_SESSIONS_PER_CLIENT_ID: "1000000/1s",
   };
-  const config = loadConfig({
-    DATA_DIR: dataDir,
-    PUBLIC_URL: "https://partners.example",
-    ...generous,
-    ...env,
-  });
+  const settings = { DATA_DIR: dataDir, PUBLIC_URL: "https://partners.example", ...generous, ...env };
+  const config = loadConfig(settings);
   const lines: string[] = [];
   const destination = new Writable({
     write(chunk, _encoding, callback) {
@@ -100,6 +136,7 @@ export async function startHarness(
   });
   const logger = createLogger({ level: "debug", destination });
   const clock = new ManualClock();
+  const ticker = new ManualTicker();
   const dbFile = join(dataDir, "test.sqlite");
   const backend = process.env.TEST_STORE === "postgres" ? "postgres" : "sqlite";
   const schema = `test_${randomBytes(6).toString("hex")}`;
@@ -119,30 +156,65 @@ export async function startHarness(
         })
       : undefined;
   await shared?.ready(2_000);
-  const { app, internal, usage, lifecycle } = await compose({
-    shared,
-    config,
-    store,
-    logger,
-    clock,
-    random: systemRandom,
-    adminToken: ADMIN_TOKEN,
-    operators: loadOperatorTokens(config.adminTokensFile),
-    pepper: PEPPER,
-    ca,
-  });
-  await app.ready();
-  await internal.ready();
+  /** The service as `serve` builds it, over `over`, with the harness's secrets unless `config` names others. */
+  const build = async (config: Config, over: Store, sharedHere: typeof shared) => {
+    const services = await buildServices(config, {
+      store: over,
+      shared: sharedHere,
+      logger,
+      clock,
+      random: systemRandom,
+      keys: {
+        peppers: pepperRing(
+          { version: config.pepperVersion, secret: config.pepper ?? PEPPER },
+          config.previousPeppers,
+        ),
+        ca,
+      },
+    });
+    const apps = await buildApps(services, {
+      adminToken: ADMIN_TOKEN,
+      operators: loadOperatorTokens(config.adminTokensFile),
+      sessionSecret: config.sessionSecret ?? SESSION_SECRET,
+    });
+    await apps.app.ready();
+    await apps.internal.ready();
+    return { services, ...apps };
+  };
+  const { services, app, internal } = await build(config, store, shared);
+  let jobs: Jobs | null = null;
+  const others: { close(): Promise<void> }[] = [];
   return {
     app,
     internal,
     store,
-    usage,
-    lifecycle,
+    services,
+    usage: services.usage,
+    lifecycle: services.lifecycle,
     ca,
     clock,
+    ticker,
     dataDir,
     backend,
+    startJobs: (jobOptions = {}) => {
+      if (jobs) throw new Error("The jobs are started already");
+      jobs = startJobs(services, { ...jobOptions, ticker });
+      return jobs;
+    },
+    anotherInstance: async (more) => {
+      // The store stays open: it is this harness's to close.
+      const borrowed = new Proxy(store, {
+        get: (target, property, receiver) =>
+          property === "close" ? async () => undefined : Reflect.get(target, property, receiver),
+      });
+      const other = await build(loadConfig({ ...settings, ...more }), borrowed, undefined);
+      const close = async (): Promise<void> => {
+        await Promise.all([other.app.close(), other.internal.close()]);
+        await other.services.close();
+      };
+      others.push({ close });
+      return { app: other.app, internal: other.internal, close };
+    },
     storedBytes: async () =>
       backend === "postgres"
         ? dumpSchema(schema)
@@ -152,9 +224,14 @@ export async function startHarness(
               .map((file) => readFileSync(join(dataDir, file))),
           ),
     logs: () => lines.join(""),
-    close: async () => {
-      await app.close();
-      rmSync(dataDir, { recursive: true, force: true });
+    close: async (closeOptions = {}) => {
+      try {
+        await Promise.all([app.close(), internal.close(), ...others.splice(0).map((o) => o.close())]);
+        await jobs?.stop();
+      } finally {
+        await services.close();
+        if (!closeOptions.keepData) rmSync(dataDir, { recursive: true, force: true });
+      }
     },
   };
 }

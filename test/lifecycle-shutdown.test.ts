@@ -25,13 +25,9 @@ describe("shutdown during a lifecycle sweep", () => {
     const inSweep = new Promise<void>((resolve) => {
       entered = resolve;
     });
-    let checked = (): void => undefined;
-    const rotationCheckMeanwhile = new Promise<void>((resolve) => {
-      checked = resolve;
-    });
     // The real store; the sweep's disabling batch waits at the gate, and every call is recorded.
     const h = await startHarness(
-      { LIFECYCLE_SWEEP_INTERVAL: "PT1S", ROTATION_CHECK_INTERVAL: "PT1S" },
+      {},
       {
         wrapStore: (inner) =>
           new Proxy(inner, {
@@ -42,12 +38,6 @@ describe("shutdown during a lifecycle sweep", () => {
                 if (order.includes("close")) order.push(`after close: ${String(property)}`);
                 if (property === "close") order.push("close");
                 const input = args[0] as { rule?: string } | undefined;
-                if (
-                  property === "findLifecycleCandidates" &&
-                  input?.rule === "ROTATION_EXPIRED" &&
-                  order.length > 0
-                )
-                  checked();
                 if (property === "applyLifecycleRule" && input?.rule === "INACTIVITY_DISABLE") {
                   order.push("batch held");
                   entered();
@@ -63,14 +53,17 @@ describe("shutdown during a lifecycle sweep", () => {
       },
     );
     const partner = await onboardAcquiringPartner(h);
+    h.startJobs();
     h.clock.advance(61 * DAY_MS);
-    // As in production: the rotation check starts again while the full sweep is still running.
+    const sweep = h.ticker.fire("lifecycle-sweep");
     await inSweep;
-    await rotationCheckMeanwhile;
-    const closed = h.app.close();
+    // As in production: the rotation check runs again while the full sweep is still running.
+    await h.ticker.fire("rotation-check");
+    const closed = h.close({ keepData: true });
     // The gate opens a moment later; without waiting for the sweep, close() would be long done.
     setTimeout(release, 200);
     await closed;
+    await sweep;
     expect(order).toEqual(["batch held", "batch done", "close"]);
     expect(h.logs()).not.toMatch(/sweep failed|flush failed/);
     const store = await openSqliteStore(join(h.dataDir, "test.sqlite"));

@@ -9,7 +9,7 @@ import { PartnerClient } from "@partner-credentials/client";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AdminClient } from "../src/client/index.ts";
-import { ADMIN_TOKEN, PEPPER } from "./harness.ts";
+import { ADMIN_TOKEN, PEPPER, SESSION_SECRET } from "./harness.ts";
 import { dropSchema, TEST_DATABASE_URL } from "./postgres.ts";
 import {
   freePort,
@@ -61,6 +61,7 @@ async function startFleet(
     INSTANCE_COUNT: "2",
     ADMIN_TOKEN,
     PEPPER,
+    SESSION_SECRET,
     TLS_PORT: "off",
     LIFECYCLE_SWEEP_INTERVAL: "PT1H",
     ...env,
@@ -319,7 +320,7 @@ describe.skipIf(!(TEST_DATABASE_URL && hasRedisServer))("when Redis goes away", 
     const ready = (await (await fetch(`${fleet.b.url}/readyz`)).json()) as Record<string, string>;
     expect(ready).toMatchObject({ status: "ready", invalidation_bus: "DOWN", rate_limits: "PER_INSTANCE" });
     const metrics = await (await fetch(`${fleet.b.internalUrl}/metrics`)).text();
-    expect(metrics).toMatch(/partner_credentials_shared_rate_limits_up 0/);
+    expect(metrics).toMatch(/^partner_credentials_shared_rate_limits_up 0$/m);
 
     // Each instance now keeps half of the 40/60s budget.
     const onB: number[] = [];

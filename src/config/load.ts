@@ -66,6 +66,7 @@ function toConfig(v: SettingValues): Config {
     pepper: v.PEPPER,
     pepperVersion: v.PEPPER_VERSION,
     previousPeppers: v.PREVIOUS_PEPPERS ?? new Map<number, string>(),
+    sessionSecret: v.SESSION_SECRET,
     brand: v.BRAND,
     publicUrl: v.PUBLIC_URL,
     onboardingLinkTtlMs: v.ONBOARDING_LINK_TTL,

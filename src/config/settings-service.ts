@@ -105,6 +105,13 @@ export const secrets = {
     parse: versionedSecrets,
     description: "`VERSION:SECRET,…`: older peppers that still verify keys hashed under them",
   },
+  SESSION_SECRET: {
+    fallback: null,
+    shownDefault: "generated into `DATA_DIR/session-secret` (0600)",
+    parse: secret,
+    description:
+      "root of the key that signs browser session tokens, and of nothing else, ≥ 32 characters; with `INSTANCE_COUNT` above 1, the same on every instance (`serve` refuses to generate one); rotating it ends the sessions, rotating `PEPPER` does not",
+  },
   IDENTITY_KEY_FILE: {
     fallback: null,
     shownDefault: "`DATA_DIR/identity-key.pem` (generated, 0600)",

@@ -21,6 +21,8 @@ export interface Config {
   readonly pepperVersion: number;
   /** Earlier peppers (`VERSION:SECRET,…`) that still verify keys hashed under them. */
   readonly previousPeppers: ReadonlyMap<number, string>;
+  /** Root of the browser sessions' signing key; null means "use or create `<dataDir>/session-secret`". */
+  readonly sessionSecret: string | null;
   readonly brand: string;
   readonly publicUrl: string;
   readonly onboardingLinkTtlMs: number;

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { hashSecret, type Pepper, type PepperRing, verifySecret } from "./secret-hash.ts";
+import {
+  deriveKey,
+  hashSecret,
+  type Pepper,
+  type PepperRing,
+  pepperRing,
+  verifySecret,
+} from "./secret-hash.ts";
 
 const v1: Pepper = { version: 1, secret: "a".repeat(32) };
 const v2: Pepper = { version: 2, secret: "b".repeat(32) };
@@ -50,5 +57,24 @@ describe("verifySecret", () => {
 
   it("rejects a stored hash of another length", () => {
     expect(verifySecret(ring, secret, { hash: "short", pepperVersion: 2 })).toBe(false);
+  });
+});
+
+describe("pepperRing", () => {
+  it("signs with the current pepper and still knows the earlier versions", () => {
+    const built = pepperRing(v2, new Map([[1, v1.secret]]));
+    expect(built.current).toEqual(v2);
+    expect([...built.byVersion.values()]).toEqual([v1, v2]);
+    expect(verifySecret(built, secret, hashSecret(v1, secret))).toBe(true);
+  });
+});
+
+describe("deriveKey", () => {
+  it("gives a 256-bit key per secret, the same each time", () => {
+    const key = deriveKey("s".repeat(32), "client-session/v1");
+    expect(key).toHaveLength(32);
+    expect(deriveKey("s".repeat(32), "client-session/v1")).toEqual(key);
+    expect(deriveKey("t".repeat(32), "client-session/v1")).not.toEqual(key);
+    expect(Buffer.from(key).toString("latin1")).not.toContain("s".repeat(8));
   });
 });

@@ -1,4 +1,4 @@
-import { createHmac, hash, timingSafeEqual } from "node:crypto";
+import { createHmac, hash, hkdfSync, timingSafeEqual } from "node:crypto";
 import type { SecretHash } from "./types.ts";
 
 export interface Pepper {
@@ -10,6 +10,16 @@ export interface Pepper {
 export interface PepperRing {
   current: Pepper;
   byVersion: ReadonlyMap<number, Pepper>;
+}
+
+/**
+ * The ring of the pepper settings: `current` (PEPPER, PEPPER_VERSION) and the earlier versions
+ * (PREVIOUS_PEPPERS) that still verify hashes made under them.
+ */
+export function pepperRing(current: Pepper, previous: ReadonlyMap<number, string>): PepperRing {
+  const byVersion = new Map([...previous].map(([version, secret]) => [version, { version, secret }]));
+  byVersion.set(current.version, current);
+  return { current, byVersion };
 }
 
 export function hashSecret(pepper: Pepper, secret: string): SecretHash {
@@ -37,4 +47,18 @@ export function verifySecret(ring: PepperRing, secret: string, stored: SecretHas
  */
 export function keyDigest(presented: string): string {
   return hash("sha256", presented, "base64url");
+}
+
+/**
+ * What a derived key is for. Each purpose has its own HKDF `info` label, so no two purposes ever
+ * share a key, and a new version of a purpose (a new label) is a new key.
+ */
+export type KeyPurpose = "client-session/v1";
+
+/**
+ * A 256-bit key for one purpose, derived with HKDF-SHA-256 from a secret of the service (the
+ * session secret; never the pepper, whose one purpose is hashing API keys).
+ */
+export function deriveKey(secret: string, purpose: KeyPurpose): Uint8Array {
+  return new Uint8Array(hkdfSync("sha256", secret, "", `partner-credentials ${purpose}`, 32));
 }

@@ -1,4 +1,3 @@
-import { createHmac } from "node:crypto";
 import { jwtVerify, SignJWT } from "jose";
 import { AppError, invalidParameter } from "../domain/errors.ts";
 import { parseKey } from "../domain/key-format.ts";
@@ -31,14 +30,14 @@ const UNAUTHORIZED = "Unknown or inactive Client ID";
 /**
  * Browser authentication with a Client ID: from an allowed origin only, the browser gets a
  * short-lived token bound to the Client ID, its account and environment, and that origin.
- * Tokens are JWTs (HS256, jose) under a key derived from the server secret.
+ * Tokens are JWTs (HS256, jose) under a key of their own, derived from the session secret.
  */
 export class ClientSessionService {
   readonly #runtime: ServiceRuntime;
   readonly #origins: AllowedOriginService;
   readonly #usage: UsageRecorder;
   readonly #brand: string;
-  readonly #key: Buffer;
+  readonly #key: Uint8Array;
   readonly #ttlMs: number;
   readonly #rateLimits: RateLimitService;
   readonly #perSource: { counter: RateCounter; perIp: RateLimit; perClientId: RateLimit };
@@ -52,7 +51,8 @@ export class ClientSessionService {
       /** Budgets of anonymous session traffic per source address and per Client ID. */
       perSource: { counter: RateCounter; perIp: RateLimit; perClientId: RateLimit };
       brand: string;
-      serverSecret: string;
+      /** The HS256 key of session tokens, for this purpose alone (`deriveKey(…, "client-session/v1")`). */
+      key: Uint8Array;
       ttlMs: number;
     },
   ) {
@@ -62,7 +62,7 @@ export class ClientSessionService {
     this.#origins = options.origins;
     this.#usage = options.usage;
     this.#brand = options.brand;
-    this.#key = createHmac("sha256", options.serverSecret).update("client-session/v1").digest();
+    this.#key = options.key;
     this.#ttlMs = options.ttlMs;
   }
 

@@ -65,15 +65,13 @@ describe("UsageRecorder", () => {
     expect(calls).toEqual([[use("cred-a", 1)], [use("cred-a", 2)]]);
   });
 
-  it("flushes on stop", async () => {
+  it("writes everything pending in one batch, and nothing once it is written", async () => {
     const { store, calls } = fakeStore();
     const recorder = new UsageRecorder(store);
-    recorder.start(60_000, (error) => {
-      throw error;
-    });
     recorder.record(use("cred-a", 5));
     recorder.record(use("cred-b", 6));
-    await recorder.stop();
+    await recorder.flush();
+    await recorder.flush();
     expect(calls).toHaveLength(1);
     expect(calls[0]).toHaveLength(2);
     expect(recorder.pendingCount).toBe(0);

@@ -2,12 +2,12 @@ import type { CredentialUse, Store } from "../store/port.ts";
 
 /**
  * Coalesces last-use updates in memory so that authentication never waits for a write:
- * at most one write per credential per flush, flushed on an interval and on shutdown.
+ * at most one write per credential per flush. The `usage-flush` job flushes on an interval, and
+ * closing the services flushes what is left.
  */
 export class UsageRecorder {
   readonly #store: Store;
   readonly #pending = new Map<string, CredentialUse>();
-  #timer: NodeJS.Timeout | null = null;
   #flushing: Promise<void> = Promise.resolve();
 
   readonly #sliceSize: number;
@@ -54,18 +54,5 @@ export class UsageRecorder {
       });
     this.#flushing = run;
     return run;
-  }
-
-  start(intervalMs: number, onError: (error: unknown) => void): void {
-    this.#timer ??= setInterval(() => {
-      this.flush().catch(onError);
-    }, intervalMs);
-    this.#timer.unref();
-  }
-
-  async stop(): Promise<void> {
-    if (this.#timer) clearInterval(this.#timer);
-    this.#timer = null;
-    await this.flush();
   }
 }

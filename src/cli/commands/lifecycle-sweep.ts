@@ -28,29 +28,23 @@ export function lifecycleCommands(program: Command): void {
       const asOf = options.asOf === undefined ? undefined : parseAsOf(options.asOf);
       const config = loadConfigFromEnvironment({ dataDir: options.dataDir });
       const { openStore } = await import("../../store/open-store.ts");
-      const { LifecycleService } = await import("../../services/lifecycle.ts");
+      const { buildServices } = await import("../../compose.ts");
+      const { createLogger } = await import("../../logger.ts");
       const { systemClock, systemRandom } = await import("../../system.ts");
+      const logger = createLogger({ level: "silent" });
       // With Redis, every change is also announced so that running instances drop cached entries.
-      const shared = (await import("../../redis/shared-redis.ts")).connectConfiguredRedis(
-        config,
-        (await import("../../logger.ts")).createLogger({ level: "silent" }),
-      );
+      const shared = (await import("../../redis/shared-redis.ts")).connectConfiguredRedis(config, logger);
       await shared?.ready(2_000);
-      const opened = await openStore(config.database);
-      const store = shared
-        ? (await import("../../store/caching-store.ts")).cachingStore(opened, {
-            ...config.cache,
-            bus: shared.bus,
-            clock: systemClock,
-            counters: { hit: () => undefined, miss: () => undefined },
-          })
-        : opened;
+      // The core services only: a sweep needs neither the pepper nor the CA, nor starts any job.
+      const services = await buildServices(config, {
+        store: await openStore(config.database),
+        shared,
+        logger,
+        clock: systemClock,
+        random: systemRandom,
+      });
       try {
-        const service = new LifecycleService(
-          { store, clock: systemClock, random: systemRandom },
-          config.lifecycle,
-        );
-        const report = await service.sweep({ asOf, dryRun: options.dryRun ?? false });
+        const report = await services.lifecycle.sweep({ asOf, dryRun: options.dryRun ?? false });
         if (options.json) {
           printJson({
             as_of: report.asOf.toISOString(),
@@ -78,8 +72,7 @@ export function lifecycleCommands(program: Command): void {
           `${report.transitions.length} transitions ${verb} as of ${report.asOf.toISOString()}\n`,
         );
       } finally {
-        await store.close();
-        await shared?.close();
+        await services.close();
       }
     });
 }

@@ -1,0 +1,70 @@
+import type { CoreServices } from "./compose.ts";
+import { lifecycleJobs } from "./services/lifecycle-jobs.ts";
+import { type PeriodicJob, PeriodicJobs, type Ticker } from "./services/periodic-jobs.ts";
+
+/** The periodic work of the service, each its own job with its own interval. */
+export type JobName = "usage-flush" | "lifecycle-sweep" | "rotation-check" | "idempotency-purge";
+
+export const JOB_NAMES: readonly JobName[] = [
+  "usage-flush",
+  "lifecycle-sweep",
+  "rotation-check",
+  "idempotency-purge",
+];
+
+export interface Jobs {
+  /**
+   * Stops every job: no run starts any more, a running sweep stops after its current batch, and it
+   * resolves once every run in flight has ended. Then the services may be closed.
+   */
+  stop(): Promise<void>;
+}
+
+export interface JobOptions {
+  /** Only these jobs (the gateway and the verifier only flush last-use records); default: all. */
+  only?: readonly JobName[];
+  /** What drives the intervals; `setInterval` by default. */
+  ticker?: Ticker;
+}
+
+/**
+ * Starts the periodic work over the services: last-use flushes (`USAGE_FLUSH_INTERVAL`), the
+ * lifecycle sweep (`LIFECYCLE_SWEEP_INTERVAL`), the rotation check (`ROTATION_CHECK_INTERVAL`) and
+ * the purge of expired idempotency records (with the sweep's interval). `serve` starts them all.
+ */
+export function startJobs(services: CoreServices, options: JobOptions = {}): Jobs {
+  const { config, logger, metrics } = services;
+  const { sweep, rotation } = lifecycleJobs(services.lifecycle, {
+    sweepIntervalMs: config.lifecycleSweepIntervalMs,
+    rotationIntervalMs: config.rotationCheckIntervalMs,
+    onReport: (report) => {
+      for (const t of report.transitions) metrics.lifecycleTransitions.inc({ rule: t.rule });
+      logger.info({ transitions: report.transitions.length, as_of: report.asOf }, "lifecycle sweep");
+    },
+    onError: (error) => logger.error({ err: error }, "lifecycle sweep failed"),
+  });
+  const all: Record<JobName, PeriodicJob> = {
+    "usage-flush": {
+      name: "usage-flush",
+      intervalMs: config.usageFlushIntervalMs,
+      run: () => services.usage.flush(),
+      onError: (error) => logger.error({ err: error }, "last-use flush failed"),
+    },
+    "lifecycle-sweep": sweep,
+    "rotation-check": rotation,
+    "idempotency-purge": {
+      name: "idempotency-purge",
+      intervalMs: config.lifecycleSweepIntervalMs,
+      run: async () => {
+        const purged = await services.idempotency.purgeExpired();
+        if (purged > 0) logger.debug({ purged }, "expired idempotency records purged");
+      },
+      onError: (error) => logger.error({ err: error }, "idempotency purge failed"),
+    },
+  };
+  const jobs = new PeriodicJobs(options.ticker);
+  for (const name of options.only ?? JOB_NAMES) {
+    jobs.add(all[name]);
+  }
+  return { stop: () => jobs.stop() };
+}
