@@ -240,10 +240,10 @@ describe("forward-auth", () => {
     expect(bad.statusCode).toBe(400);
     const metrics = (await h.internal.inject({ method: "GET", url: "/metrics" })).body;
     expect(metrics).toMatch(
-      /partner_credentials_authorizations_total\{entry="forward_auth",outcome="WRONG_ENVIRONMENT"\} 2/,
+      /partner_credentials_authorizations_total\{entry="forward_auth",outcome="WRONG_ENVIRONMENT"\} 2$/m,
     );
     expect(metrics).toMatch(
-      /partner_credentials_authorizations_total\{entry="forward_auth",outcome="ALLOWED"\} 1/,
+      /partner_credentials_authorizations_total\{entry="forward_auth",outcome="ALLOWED"\} 1$/m,
     );
   });
 
