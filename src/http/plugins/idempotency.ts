@@ -1,4 +1,4 @@
-import type { FastifyRequest } from "fastify";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import { canonicalJson } from "../../domain/canonical-json.ts";
 import { invalidParameter } from "../../domain/errors.ts";
 import { IDEMPOTENCY_KEY_PATTERN, type IdempotencyService, requestHash } from "../../services/idempotency.ts";
@@ -28,10 +28,12 @@ export function registerIdempotency(
   const started = new WeakMap<FastifyRequest, { keyHash: string; reservedAt: Date }>();
   app.decorateRequest("idempotencyReservation", null);
 
-  app.addHook("preHandler", async (request, reply) => {
-    if (request.method !== "POST" && request.method !== "PATCH") return;
-    const key = request.headers[header];
-    if (key === undefined) return;
+  /** Reserves the key, or answers with the recorded result: true when it has answered. */
+  const reserveOrReplay = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    key: unknown,
+  ): Promise<boolean> => {
     if (typeof key !== "string" || !IDEMPOTENCY_KEY_PATTERN.test(key)) {
       throw invalidParameter(
         headerName,
@@ -46,19 +48,23 @@ export function registerIdempotency(
     if (outcome.kind === "NEW") {
       started.set(request, outcome);
       request.idempotencyReservation = { keyHash: outcome.keyHash, reservedAt: outcome.reservedAt };
-      return;
+      return false;
     }
     reply
       .code(outcome.response.status)
       .header(`${options.headerPrefix}-Idempotent-Replayed`, "true")
-      .type("application/json; charset=utf-8");
-    return reply.send(outcome.response.body);
-  });
+      .type("application/json; charset=utf-8")
+      .send(outcome.response.body);
+    return true;
+  };
 
-  app.addHook("onSend", async (request, reply, payload) => {
-    const start = started.get(request);
-    if (!start) return payload;
-    started.delete(request);
+  /** Records the answer under the key (or lets the key go when the change failed). */
+  const record = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    start: { keyHash: string; reservedAt: Date },
+    payload: unknown,
+  ): Promise<void> => {
     const succeeded = reply.statusCode >= 200 && reply.statusCode < 300 && typeof payload === "string";
     try {
       if (succeeded) await options.service.complete(start, { status: reply.statusCode, body: payload });
@@ -68,6 +74,25 @@ export function registerIdempotency(
       request.log.error({ err: error }, "could not record the idempotent result");
       await options.service.abandon(start).catch(() => undefined);
     }
-    return payload;
+  };
+
+  // Callback-style hooks: requests without a key (every read) pass without a promise.
+  app.addHook("preHandler", (request, reply, done) => {
+    if (request.method !== "POST" && request.method !== "PATCH") return done();
+    const key = request.headers[header];
+    if (key === undefined) return done();
+    reserveOrReplay(request, reply, key).then((answered) => {
+      if (!answered) done();
+    }, done);
+  });
+
+  app.addHook("onSend", (request, reply, payload, done) => {
+    const start = started.get(request);
+    if (!start) return done(null, payload);
+    started.delete(request);
+    record(request, reply, start, payload).then(
+      () => done(null, payload),
+      (error: Error) => done(error),
+    );
   });
 }

@@ -12,7 +12,7 @@ export const TLS_REQUIRED_MESSAGE =
  */
 export function registerTlsRequirement(app: App, transport: TransportOptions): void {
   const secure = secureTransportSource(transport);
-  app.addHook("onRequest", async (request) => {
-    if (!secure(request)) throw new AppError("TLS_REQUIRED", TLS_REQUIRED_MESSAGE);
+  app.addHook("onRequest", (request, _reply, done) => {
+    done(secure(request) ? undefined : new AppError("TLS_REQUIRED", TLS_REQUIRED_MESSAGE));
   });
 }
