@@ -1,7 +1,7 @@
-import { notFound } from "../../../domain/errors.ts";
 import { AdminAccountSchema, presentAdminAccount } from "../../schemas/admin-account.ts";
 import { AccountIdParam, errorResponses } from "../../schemas/common.ts";
 import type { App, AppServices } from "../../types.ts";
+import { accountOf } from "./account-of.ts";
 import { effectiveRateLimits } from "./rate-limits.ts";
 
 export function adminGetAccount(app: App, services: AppServices): void {
@@ -19,8 +19,7 @@ export function adminGetAccount(app: App, services: AppServices): void {
       },
     },
     async (request) => {
-      const account = await services.accounts.get(request.params.account_id);
-      if (!account) throw notFound("Account");
+      const account = await accountOf(services, request.params.account_id);
       const [validCertificates, credentials] = await Promise.all([
         services.security.countUsableCertificates(account),
         services.credentials.countByStatus(account),

@@ -1,9 +1,9 @@
 import { Type } from "typebox";
-import { notFound } from "../../../domain/errors.ts";
 import { formatRateLimit } from "../../../domain/rate-limit.ts";
 import type { Account } from "../../../domain/types.ts";
 import { AccountIdParam, errorResponses } from "../../schemas/common.ts";
 import type { App, AppServices } from "../../types.ts";
+import { accountOf } from "./account-of.ts";
 import { operatorContext } from "./operator.ts";
 
 const LimitsSchema = Type.Object({
@@ -37,12 +37,6 @@ export function effectiveRateLimits(
 
 function present(services: AppServices, account: Account) {
   return { account_id: account.accountId, limits: effectiveRateLimits(services, account) };
-}
-
-async function accountOf(services: AppServices, accountId: string): Promise<Account> {
-  const account = await services.accounts.get(accountId);
-  if (!account) throw notFound("Account");
-  return account;
 }
 
 export function getRateLimits(app: App, services: AppServices): void {

@@ -1,8 +1,8 @@
-import { notFound } from "../../../domain/errors.ts";
 import { presentIpRestriction } from "../../presenters.ts";
 import { AccountIdParam, errorResponses } from "../../schemas/common.ts";
 import { IpRestrictionSchema } from "../../schemas/security.ts";
 import type { App, AppServices } from "../../types.ts";
+import { accountOf } from "./account-of.ts";
 import { operatorContext } from "./operator.ts";
 
 export function adminResetIpRestriction(app: App, services: AppServices): void {
@@ -20,8 +20,7 @@ export function adminResetIpRestriction(app: App, services: AppServices): void {
       },
     },
     async (request) => {
-      const account = await services.accounts.get(request.params.account_id);
-      if (!account) throw notFound("Account");
+      const account = await accountOf(services, request.params.account_id);
       return presentIpRestriction(
         await services.security.resetIpRestriction(account, operatorContext(request)),
       );

@@ -1,43 +1,13 @@
-import { Type } from "typebox";
-import { notFound } from "../../../domain/errors.ts";
-import {
-  AccountSuspensionSchema,
-  presentSuspension,
-  SUSPENSION_REASON_SCHEMA,
-} from "../../schemas/admin-account.ts";
-import { AccountIdParam, errorResponses } from "../../schemas/common.ts";
 import type { App, AppServices } from "../../types.ts";
-import { operatorContext } from "./operator.ts";
+import { accountSuspensionRoute } from "./account-suspension.ts";
 
 export function suspendAccount(app: App, services: AppServices): void {
-  app.post(
-    "/admin/v1/accounts/:account_id/suspend",
-    {
-      schema: {
-        operationId: "adminSuspendAccount",
-        tags: ["Operator"],
-        summary:
-          "Support: suspend an account: every key of it gets 401 at once, credential statuses stay as they are (idempotent)",
-        security: [{ operatorToken: [] }],
-        params: AccountIdParam,
-        body: Type.Optional(
-          Type.Object({ reason: Type.Optional(SUSPENSION_REASON_SCHEMA) }, { additionalProperties: false }),
-        ),
-        response: { 200: AccountSuspensionSchema, ...errorResponses },
-      },
-      // The body is optional: a bare POST suspends without a reason.
-      preValidation: async (request) => {
-        request.body ??= {};
-      },
-    },
-    async (request) => {
-      const account = await services.accounts.get(request.params.account_id);
-      if (!account) throw notFound("Account");
-      const outcome = await services.accounts.suspend(account, operatorContext(request), {
-        reason: request.body?.reason ?? null,
-      });
-      request.log.info({ account_id: account.accountId, changed: outcome.changed }, "account suspended");
-      return presentSuspension(outcome.account, outcome.changed);
-    },
-  );
+  accountSuspensionRoute(app, services, {
+    action: "suspend",
+    operationId: "adminSuspendAccount",
+    summary:
+      "Support: suspend an account: every key of it gets 401 at once, credential statuses stay as they are (idempotent)",
+    logMessage: "account suspended",
+    change: (account, context, input) => services.accounts.suspend(account, context, input),
+  });
 }

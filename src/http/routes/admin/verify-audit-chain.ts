@@ -1,7 +1,7 @@
 import { Type } from "typebox";
-import { notFound } from "../../../domain/errors.ts";
 import { AccountIdParam, errorResponses } from "../../schemas/common.ts";
 import type { App, AppServices } from "../../types.ts";
+import { accountOf } from "./account-of.ts";
 
 export function verifyAuditChain(app: App, services: AppServices): void {
   app.get(
@@ -27,8 +27,7 @@ export function verifyAuditChain(app: App, services: AppServices): void {
       },
     },
     async (request) => {
-      const accountId = request.params.account_id;
-      if (!(await services.accounts.get(accountId))) throw notFound("Account");
+      const { accountId } = await accountOf(services, request.params.account_id);
       const check = await services.audit.verifyChain(accountId);
       return {
         account_id: accountId,
