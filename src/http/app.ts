@@ -1,4 +1,4 @@
-import { createFastify } from "./fastify.ts";
+import { createListenerFastify } from "./fastify.ts";
 import { registerOpenApi } from "./openapi.ts";
 import { clientSessionRoutes } from "./route-groups/client.ts";
 import { onboardingRoutes } from "./route-groups/onboarding.ts";
@@ -13,15 +13,7 @@ import { type App, type AppOptions, headerPrefix } from "./types.ts";
  */
 export async function buildApp(options: AppOptions): Promise<App> {
   const prefix = headerPrefix(options.brand);
-  const app = createFastify({
-    logger: options.logger,
-    trustedProxies: options.transport.trustedProxies,
-    headerPrefix: prefix,
-    metrics: options.metrics,
-    listener: "public",
-    timeouts: options.timeouts,
-    docsUrl: options.docsUrl,
-  });
+  const app = createListenerFastify(options, "public");
 
   await registerOpenApi(app, {
     title: "Partner credentials: Partner Management API",

@@ -1,12 +1,13 @@
 import { randomUUID } from "node:crypto";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import { headerPrefix } from "../domain/brand.ts";
 import { lazyChildLogger } from "../logger.ts";
 import { boundCounter, type Metrics } from "../metrics.ts";
 import { LIVENESS_PATH } from "./liveness.ts";
 import { clientError, frameworkError, registerErrorHandling } from "./plugins/error-handler.ts";
 import { registerRequestContext } from "./plugins/request-context.ts";
-import type { App } from "./types.ts";
+import type { App, AppOptions } from "./types.ts";
 import { schemaController } from "./validation.ts";
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -106,4 +107,17 @@ export function createFastify(options: {
     done();
   });
   return app;
+}
+
+/** A Fastify instance for the partners' or the internal listener, configured from the app's options. */
+export function createListenerFastify(options: AppOptions, listener: "public" | "internal"): App {
+  return createFastify({
+    logger: options.logger,
+    trustedProxies: options.transport.trustedProxies,
+    headerPrefix: headerPrefix(options.brand),
+    metrics: options.metrics,
+    listener,
+    timeouts: options.timeouts,
+    docsUrl: options.docsUrl,
+  });
 }

@@ -1,4 +1,4 @@
-import { createFastify } from "./fastify.ts";
+import { createListenerFastify } from "./fastify.ts";
 import { registerOpenApi } from "./openapi.ts";
 import { internalRoutes } from "./route-groups/internal.ts";
 import { operatorRoutes } from "./route-groups/operator.ts";
@@ -12,15 +12,7 @@ import { type App, type AppOptions, headerPrefix } from "./types.ts";
  */
 export async function buildInternalApp(options: AppOptions): Promise<App> {
   const prefix = headerPrefix(options.brand);
-  const app = createFastify({
-    logger: options.logger,
-    trustedProxies: options.transport.trustedProxies,
-    headerPrefix: prefix,
-    metrics: options.metrics,
-    listener: "internal",
-    timeouts: options.timeouts,
-    docsUrl: options.docsUrl,
-  });
+  const app = createListenerFastify(options, "internal");
   await registerOpenApi(app, {
     title: "Partner credentials: operator and internal API",
     description:
