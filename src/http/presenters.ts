@@ -1,8 +1,11 @@
-import type { Static } from "typebox";
+import type { Static, TObject } from "typebox";
+import { mtlsEnforcementStatus } from "../domain/mtls-lockout.ts";
 import type { Account, AllowedOrigin, AuditEvent, ClientCertificate, Credential } from "../domain/types.ts";
-import type { AccountSchema } from "./schemas/account.ts";
+import type { Paged } from "../services/paging.ts";
+import { nextPageField } from "./paging.ts";
+import type { AccountProfileFields, AccountSchema } from "./schemas/account.ts";
 import type { AuditEventSchema } from "./schemas/audit-event.ts";
-import type { CredentialSchema } from "./schemas/credential.ts";
+import type { CredentialPageSchema, CredentialSchema } from "./schemas/credential.ts";
 import type {
   AllowedOriginSchema,
   ClientCertificateSchema,
@@ -36,15 +39,26 @@ export function presentCredential(c: Credential): Static<typeof CredentialSchema
   };
 }
 
-export function presentAccount(a: Account): Static<typeof AccountSchema> {
+export function presentCredentialPage(page: Paged<Credential>): Static<typeof CredentialPageSchema> {
+  return { credentials: page.items.map(presentCredential), ...nextPageField(page) };
+}
+
+/** The fields every view of an account shows after its id (`AccountProfileFields`). */
+export function presentAccountProfile(a: Account): Static<TObject<typeof AccountProfileFields>> {
   return {
-    account_id: a.accountId,
     name: a.name,
     type: a.kind,
     environment: a.environment,
     parent_account_id: present(a.parentAccountId),
     partner_account_reference: present(a.partnerAccountReference),
     created_at: a.createdAt.toISOString(),
+  };
+}
+
+export function presentAccount(a: Account): Static<typeof AccountSchema> {
+  return {
+    account_id: a.accountId,
+    ...presentAccountProfile(a),
     mtls_enforced_from: time(a.security.mtlsEnforcedFrom),
   };
 }
@@ -58,8 +72,11 @@ export function presentIpRestriction(a: Account): Static<typeof IpRestrictionSch
 
 export function presentMtlsEnforcement(a: Account, now: Date): Static<typeof MtlsEnforcementSchema> {
   const from = a.security.mtlsEnforcedFrom;
-  const status = from === null ? "NOT_ENFORCED" : from.getTime() <= now.getTime() ? "ENFORCED" : "SCHEDULED";
-  return { status, enforced_from: time(from), mtls_enabled: a.security.mtlsEnabled };
+  return {
+    status: mtlsEnforcementStatus(from, now),
+    enforced_from: time(from),
+    mtls_enabled: a.security.mtlsEnabled,
+  };
 }
 
 export function presentCertificate(c: ClientCertificate, now: Date): Static<typeof ClientCertificateSchema> {

@@ -1,12 +1,9 @@
 import { type Static, Type } from "typebox";
 import { mtlsEnforcementStatus } from "../../domain/mtls-lockout.ts";
-import {
-  ACCOUNT_KINDS,
-  type Account,
-  CREDENTIAL_STATUSES,
-  type CredentialStatus,
-} from "../../domain/types.ts";
-import { EnvironmentSchema, Timestamp } from "./common.ts";
+import { type Account, CREDENTIAL_STATUSES, type CredentialStatus } from "../../domain/types.ts";
+import { presentAccountProfile, presentIpRestriction } from "../presenters.ts";
+import { AccountProfileFields } from "./account.ts";
+import { Timestamp } from "./common.ts";
 import { IpRestrictionSchema } from "./security.ts";
 
 export const SUSPENSION_REASON_SCHEMA = Type.String({
@@ -47,12 +44,7 @@ export const RateLimitsByCategory = Type.Record(
 export const AdminAccountSchema = Type.Object(
   {
     account_id: Type.String(),
-    name: Type.String(),
-    type: Type.Enum(ACCOUNT_KINDS),
-    environment: EnvironmentSchema,
-    parent_account_id: Type.Optional(Type.String()),
-    partner_account_reference: Type.Optional(Type.String()),
-    created_at: Timestamp,
+    ...AccountProfileFields,
     created_by: Type.String(),
     ...SuspensionFields,
     mtls: Type.Object(
@@ -116,14 +108,7 @@ export function presentAdminAccount(
   const status = mtlsEnforcementStatus(from, facts.now);
   return {
     account_id: account.accountId,
-    name: account.name,
-    type: account.kind,
-    environment: account.environment,
-    ...(account.parentAccountId ? { parent_account_id: account.parentAccountId } : {}),
-    ...(account.partnerAccountReference
-      ? { partner_account_reference: account.partnerAccountReference }
-      : {}),
-    created_at: account.createdAt.toISOString(),
+    ...presentAccountProfile(account),
     created_by: account.createdBy,
     ...suspensionOf(account),
     mtls: {
@@ -134,10 +119,7 @@ export function presentAdminAccount(
       scheduled: status === "SCHEDULED",
       valid_certificates: facts.validCertificates,
     },
-    ip_restriction: {
-      enforcement_mode: account.security.ipRestriction.mode,
-      allowed_ips: [...account.security.ipRestriction.allowedIps],
-    },
+    ip_restriction: presentIpRestriction(account),
     rate_limits: facts.rateLimits,
     credentials: facts.credentials,
   };

@@ -39,6 +39,9 @@ export const PageQuery = {
   page_token: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
 };
 
+/** The field of every list answer that leads to the next page; absent on the last one. */
+export const NextPageToken = { next_page_token: Type.Optional(Type.String()) };
+
 export const AccountIdParam = Type.Object({
   account_id: Type.String({
     pattern: "^krn:partner:global:account:(live|test):[A-Z0-9]{8}$",

@@ -1,7 +1,7 @@
 import { Type } from "typebox";
 import { DESCRIPTION_PATTERN } from "../../domain/credential-rules.ts";
 import { CREDENTIAL_STATUSES, CREDENTIAL_TYPES, STATUS_REASONS } from "../../domain/types.ts";
-import { EnvironmentSchema, Timestamp } from "./common.ts";
+import { EnvironmentSchema, NextPageToken, Timestamp } from "./common.ts";
 import { shared } from "./shared.ts";
 
 export const DESCRIPTION_SCHEMA = Type.String({
@@ -54,3 +54,18 @@ export const CreatedCredentialSchema = shared(
 export const CredentialIdParam = {
   credential_id: Type.String({ format: "uuid" }),
 };
+
+/** `?status=`: one status; DELETED lists the tombstones. */
+export const CredentialStatusFilter = Type.Optional(Type.Enum(CREDENTIAL_STATUSES));
+
+/** The filters of a partner's credential list (v1 adds `type`; v2 names it in the path). */
+export const CredentialListFilters = {
+  environment: Type.Optional(EnvironmentSchema),
+  status: CredentialStatusFilter,
+};
+
+/** One page of a credential list, newest first. */
+export const CredentialPageSchema = Type.Object({
+  credentials: Type.Array(CredentialSchema),
+  ...NextPageToken,
+});

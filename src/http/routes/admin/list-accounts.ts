@@ -1,7 +1,8 @@
 import { Type } from "typebox";
+import { nextPageField, pageRequest } from "../../paging.ts";
 import { presentAccount } from "../../presenters.ts";
 import { AccountObject } from "../../schemas/account.ts";
-import { errorResponses, PageQuery } from "../../schemas/common.ts";
+import { errorResponses, NextPageToken, PageQuery } from "../../schemas/common.ts";
 import type { App, AppServices } from "../../types.ts";
 
 export function listAccounts(
@@ -28,17 +29,14 @@ export function listAccounts(
                 }),
               }),
             ),
-            next_page_token: Type.Optional(Type.String()),
+            ...NextPageToken,
           }),
           ...errorResponses,
         },
       },
     },
     async (request) => {
-      const page = await services.accounts.listAll({
-        pageSize: request.query.page_size ?? 50,
-        pageToken: request.query.page_token,
-      });
+      const page = await services.accounts.listAll(pageRequest(request.query));
       return {
         accounts: page.items.map((account) => ({
           ...presentAccount(account),
@@ -47,7 +45,7 @@ export function listAccounts(
             account.kind === "ACQUIRING_PARTNER" &&
             account.security.mtlsEnforcedFrom === null,
         })),
-        ...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {}),
+        ...nextPageField(page),
       };
     },
   );

@@ -1,10 +1,10 @@
 import { Type } from "typebox";
-import { notFound } from "../../../domain/errors.ts";
-import { CREDENTIAL_STATUSES } from "../../../domain/types.ts";
-import { presentCredential } from "../../presenters.ts";
+import { credentialListRequest } from "../../credential-list.ts";
+import { presentCredentialPage } from "../../presenters.ts";
 import { AccountIdParam, errorResponses, PageQuery } from "../../schemas/common.ts";
-import { CredentialSchema } from "../../schemas/credential.ts";
+import { CredentialPageSchema, CredentialStatusFilter } from "../../schemas/credential.ts";
 import type { App, AppServices } from "../../types.ts";
+import { accountOf } from "./account-of.ts";
 
 export function adminListCredentials(app: App, services: AppServices): void {
   app.get(
@@ -18,30 +18,16 @@ export function adminListCredentials(app: App, services: AppServices): void {
         security: [{ operatorToken: [] }],
         params: AccountIdParam,
         querystring: Type.Object(
-          { ...PageQuery, status: Type.Optional(Type.Enum(CREDENTIAL_STATUSES)) },
+          { ...PageQuery, status: CredentialStatusFilter },
           { additionalProperties: false },
         ),
-        response: {
-          200: Type.Object({
-            credentials: Type.Array(CredentialSchema),
-            next_page_token: Type.Optional(Type.String()),
-          }),
-          ...errorResponses,
-        },
+        response: { 200: CredentialPageSchema, ...errorResponses },
       },
     },
     async (request) => {
-      const account = await services.accounts.get(request.params.account_id);
-      if (!account) throw notFound("Account");
-      const page = await services.credentials.listAllForOperator(
-        account,
-        request.query.status ? { status: request.query.status } : {},
-        { pageSize: request.query.page_size ?? 50, pageToken: request.query.page_token },
-      );
-      return {
-        credentials: page.items.map(presentCredential),
-        ...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {}),
-      };
+      const account = await accountOf(services, request.params.account_id);
+      const { filters, page } = credentialListRequest(request.query);
+      return presentCredentialPage(await services.credentials.listAllForOperator(account, filters, page));
     },
   );
 }

@@ -1,8 +1,9 @@
 import { Type } from "typebox";
+import { nextPageField, pageRequest } from "../../paging.ts";
 import { partnerOf } from "../../plugins/partner-auth.ts";
 import { presentAuditEvent } from "../../presenters.ts";
 import { AuditEventSchema } from "../../schemas/audit-event.ts";
-import { errorResponses, PageQuery } from "../../schemas/common.ts";
+import { errorResponses, NextPageToken, PageQuery } from "../../schemas/common.ts";
 import type { App, AppServices } from "../../types.ts";
 import { ACCOUNT_SCOPES, contextOf, targetAccount } from "./scopes.ts";
 
@@ -20,7 +21,7 @@ export function listAuditEvents(app: App, services: AppServices): void {
           response: {
             200: Type.Object({
               audit_events: Type.Array(AuditEventSchema),
-              next_page_token: Type.Optional(Type.String()),
+              ...NextPageToken,
             }),
             ...errorResponses,
           },
@@ -30,13 +31,13 @@ export function listAuditEvents(app: App, services: AppServices): void {
         const account = targetAccount(request);
         const page = await services.audit.list(
           account.accountId,
-          { pageSize: request.query.page_size ?? 50, pageToken: request.query.page_token },
+          pageRequest(request.query),
           partnerOf(request).account,
           contextOf(request).environments,
         );
         return {
           audit_events: page.items.map(presentAuditEvent),
-          ...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {}),
+          ...nextPageField(page),
         };
       },
     );

@@ -1,6 +1,7 @@
 import { Type } from "typebox";
+import { nextPageField, pageRequest } from "../../paging.ts";
 import { presentCertificate } from "../../presenters.ts";
-import { errorResponses, PageQuery } from "../../schemas/common.ts";
+import { errorResponses, NextPageToken, PageQuery } from "../../schemas/common.ts";
 import { ClientCertificateSchema } from "../../schemas/security.ts";
 import type { App, AppServices } from "../../types.ts";
 import { ACCOUNT_SCOPES, targetAccount } from "./scopes.ts";
@@ -19,7 +20,7 @@ export function listClientCertificates(app: App, services: AppServices): void {
           response: {
             200: Type.Object({
               client_certificates: Type.Array(ClientCertificateSchema),
-              next_page_token: Type.Optional(Type.String()),
+              ...NextPageToken,
             }),
             ...errorResponses,
           },
@@ -27,14 +28,11 @@ export function listClientCertificates(app: App, services: AppServices): void {
       },
       async (request) => {
         const account = targetAccount(request);
-        const page = await services.security.listCertificates(account, {
-          pageSize: request.query.page_size ?? 50,
-          pageToken: request.query.page_token,
-        });
+        const page = await services.security.listCertificates(account, pageRequest(request.query));
         const now = services.now();
         return {
           client_certificates: page.items.map((c) => presentCertificate(c, now)),
-          ...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {}),
+          ...nextPageField(page),
         };
       },
     );

@@ -1,7 +1,8 @@
 import { Type } from "typebox";
+import { nextPageField, pageRequest } from "../../paging.ts";
 import { presentAccount } from "../../presenters.ts";
 import { AccountSchema } from "../../schemas/account.ts";
-import { errorResponses, PageQuery } from "../../schemas/common.ts";
+import { errorResponses, NextPageToken, PageQuery } from "../../schemas/common.ts";
 import type { App, AppServices } from "../../types.ts";
 import { contextOf, targetAccount } from "./scopes.ts";
 
@@ -17,7 +18,7 @@ export function listPartnerAccounts(app: App, services: AppServices): void {
         response: {
           200: Type.Object({
             accounts: Type.Array(AccountSchema),
-            next_page_token: Type.Optional(Type.String()),
+            ...NextPageToken,
           }),
           ...errorResponses,
         },
@@ -26,12 +27,12 @@ export function listPartnerAccounts(app: App, services: AppServices): void {
     async (request) => {
       const page = await services.accounts.listPartnerAccounts(
         targetAccount(request),
-        { pageSize: request.query.page_size ?? 50, pageToken: request.query.page_token },
+        pageRequest(request.query),
         contextOf(request).environments,
       );
       return {
         accounts: page.items.map(presentAccount),
-        ...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {}),
+        ...nextPageField(page),
       };
     },
   );

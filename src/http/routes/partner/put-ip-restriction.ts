@@ -1,10 +1,9 @@
 import { Type } from "typebox";
-import { partnerOf } from "../../plugins/partner-auth.ts";
-import { presentIpRestriction } from "../../presenters.ts";
+import { changeIpRestriction, IP_LOCK_OUT_DESCRIPTION } from "../../ip-restriction.ts";
 import { errorResponses } from "../../schemas/common.ts";
 import { IpRestrictionObject, IpRestrictionSchema } from "../../schemas/security.ts";
 import type { App, AppServices } from "../../types.ts";
-import { ACCOUNT_SCOPES, contextOf, targetAccount } from "./scopes.ts";
+import { ACCOUNT_SCOPES } from "./scopes.ts";
 
 export function putIpRestriction(app: App, services: AppServices): void {
   for (const scope of ACCOUNT_SCOPES) {
@@ -15,8 +14,7 @@ export function putIpRestriction(app: App, services: AppServices): void {
           operationId: scope.operationId("putIpRestriction"),
           tags: [scope.tag],
           summary: "Set the IP allow-list: NOT_ENABLED, REPORTING (header only) or ENFORCED (403 elsewhere)",
-          description:
-            "Moving your own account to ENFORCED is refused when your current address is not in the list, unless force is true.",
+          description: IP_LOCK_OUT_DESCRIPTION,
           params: scope.params({}),
           body: Type.Object(
             {
@@ -28,22 +26,12 @@ export function putIpRestriction(app: App, services: AppServices): void {
           response: { 200: IpRestrictionSchema, ...errorResponses },
         },
       },
-      async (request) => {
-        const account = targetAccount(request);
-        const own = account.accountId === partnerOf(request).account.accountId;
-        const updated = await services.security.setIpRestriction(
-          account,
-          contextOf(request),
-          { sourceIp: partnerOf(request).sourceIp, presentedCertificate: null },
-          {
-            mode: request.body.enforcement_mode,
-            allowedIps: request.body.allowed_ips,
-            // Only the caller's own account can lock the caller out.
-            force: (request.body.force ?? false) || !own,
-          },
-        );
-        return presentIpRestriction(updated);
-      },
+      async (request) =>
+        changeIpRestriction(services, request, {
+          mode: request.body.enforcement_mode,
+          allowedIps: request.body.allowed_ips,
+          force: request.body.force ?? false,
+        }),
     );
   }
 }
