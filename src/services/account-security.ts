@@ -3,6 +3,7 @@ import { accountShortId, newUuidV7 } from "../domain/identifiers.ts";
 import {
   allowListMatcher,
   type IpEnforcementMode,
+  type IpRestriction,
   NO_IP_RESTRICTION,
   parseAllowedIps,
 } from "../domain/ip-allow-list.ts";
@@ -10,6 +11,7 @@ import {
   certificateUsable,
   enforcementAuditStatus,
   FORCED_LOCKOUT_REASON,
+  type MtlsEnforcementStatus,
   mtlsEnforcementStatus,
   revocationLocksOut,
 } from "../domain/mtls-lockout.ts";
@@ -58,21 +60,9 @@ export class AccountSecurityService {
         `Your current address ${caller.sourceIp} is not in allowed_ips; enforcing would lock you out. Add it, or send "force": true`,
       );
     }
-    return this.#runtime.store.updateIpRestriction({
-      accountId: account.accountId,
-      restriction: { mode: input.mode, allowedIps },
-      audit: auditEvent(this.#runtime, context, {
-        accountId: account.accountId,
-        action: "ip_restriction.updated",
-        targetType: "ACCOUNT",
-        targetId: account.accountId,
-        statusBefore: account.security.ipRestriction.mode,
-        statusAfter: input.mode,
-      }),
-    });
+    return this.#writeIpRestriction(account, context, { mode: input.mode, allowedIps }, null);
   }
 
-  /** Enforcement needs a valid certificate on the account, and is never set in the past. */
   /**
    * Enforcement needs a valid certificate on the account, and is never set in the past. Enforcing
    * the caller's own account at once is refused unless this very request presents a valid
@@ -104,18 +94,12 @@ export class AccountSecurityService {
     }
     // A time ahead is SCHEDULED, and the event names it: nothing is enforced yet.
     const after = enforcementAuditStatus(enforcedFrom, now);
-    return this.#runtime.store.setMtlsEnforcement({
-      accountId: account.accountId,
+    return this.#writeMtlsEnforcement(account, context, {
       enforcedFrom,
-      audit: auditEvent(this.#runtime, context, {
-        accountId: account.accountId,
-        action: "mtls_enforcement.set",
-        targetType: "ACCOUNT",
-        targetId: account.accountId,
-        statusBefore: mtlsEnforcementStatus(account.security.mtlsEnforcedFrom, now),
-        statusAfter: after.status,
-        reason: after.reason,
-      }),
+      action: "mtls_enforcement.set",
+      statusBefore: mtlsEnforcementStatus(account.security.mtlsEnforcedFrom, now),
+      statusAfter: after.status,
+      reason: after.reason,
     });
   }
 
@@ -129,18 +113,7 @@ export class AccountSecurityService {
         "Lifting enforced mTLS requires a request with a valid client certificate",
       );
     }
-    return this.#runtime.store.setMtlsEnforcement({
-      accountId: account.accountId,
-      enforcedFrom: null,
-      audit: auditEvent(this.#runtime, context, {
-        accountId: account.accountId,
-        action: "mtls_enforcement.lifted",
-        targetType: "ACCOUNT",
-        targetId: account.accountId,
-        statusBefore: before,
-        statusAfter: "NOT_ENFORCED",
-      }),
-    });
+    return this.#lift(account, context, before, null);
   }
 
   /**
@@ -151,19 +124,7 @@ export class AccountSecurityService {
   async liftMtlsForOperator(account: Account, context: RequestContext): Promise<Account> {
     const before = mtlsEnforcementStatus(account.security.mtlsEnforcedFrom, this.#runtime.clock.now());
     if (before === "NOT_ENFORCED") return account;
-    return this.#runtime.store.setMtlsEnforcement({
-      accountId: account.accountId,
-      enforcedFrom: null,
-      audit: auditEvent(this.#runtime, context, {
-        accountId: account.accountId,
-        action: "mtls_enforcement.lifted",
-        targetType: "ACCOUNT",
-        targetId: account.accountId,
-        statusBefore: before,
-        statusAfter: "NOT_ENFORCED",
-        reason: "operator recovery; client certificates kept",
-      }),
-    });
+    return this.#lift(account, context, before, "operator recovery; client certificates kept");
   }
 
   /**
@@ -173,19 +134,12 @@ export class AccountSecurityService {
   async resetIpRestriction(account: Account, context: RequestContext): Promise<Account> {
     const current = account.security.ipRestriction;
     if (current.mode === NO_IP_RESTRICTION.mode && current.allowedIps.length === 0) return account;
-    return this.#runtime.store.updateIpRestriction({
-      accountId: account.accountId,
-      restriction: NO_IP_RESTRICTION,
-      audit: auditEvent(this.#runtime, context, {
-        accountId: account.accountId,
-        action: "ip_restriction.updated",
-        targetType: "ACCOUNT",
-        targetId: account.accountId,
-        statusBefore: current.mode,
-        statusAfter: NO_IP_RESTRICTION.mode,
-        reason: `operator reset; ${current.allowedIps.length} allowed address(es) removed`,
-      }),
-    });
+    return this.#writeIpRestriction(
+      account,
+      context,
+      NO_IP_RESTRICTION,
+      `operator reset; ${current.allowedIps.length} allowed address(es) removed`,
+    );
   }
 
   /** Certificates of the account that requests can present now (not revoked, within validity). */
@@ -284,6 +238,71 @@ export class AccountSecurityService {
       }),
     });
     if (revocation.outcome === "WOULD_LOCK_OUT") throw lockOutRefusal(account, now);
+  }
+
+  /** Writes the account's IP allow-list with its `ip_restriction.updated` event. */
+  #writeIpRestriction(
+    account: Account,
+    context: RequestContext,
+    restriction: IpRestriction,
+    reason: string | null,
+  ): Promise<Account> {
+    return this.#runtime.store.updateIpRestriction({
+      accountId: account.accountId,
+      restriction,
+      audit: auditEvent(this.#runtime, context, {
+        accountId: account.accountId,
+        action: "ip_restriction.updated",
+        targetType: "ACCOUNT",
+        targetId: account.accountId,
+        statusBefore: account.security.ipRestriction.mode,
+        statusAfter: restriction.mode,
+        reason,
+      }),
+    });
+  }
+
+  /** Lifts mTLS enforcement (`before` is what it was) with its `mtls_enforcement.lifted` event. */
+  #lift(
+    account: Account,
+    context: RequestContext,
+    before: MtlsEnforcementStatus,
+    reason: string | null,
+  ): Promise<Account> {
+    return this.#writeMtlsEnforcement(account, context, {
+      enforcedFrom: null,
+      action: "mtls_enforcement.lifted",
+      statusBefore: before,
+      statusAfter: "NOT_ENFORCED",
+      reason,
+    });
+  }
+
+  /** Writes the account's mTLS enforcement with the audit event that names the change. */
+  #writeMtlsEnforcement(
+    account: Account,
+    context: RequestContext,
+    change: {
+      enforcedFrom: Date | null;
+      action: "mtls_enforcement.set" | "mtls_enforcement.lifted";
+      statusBefore: MtlsEnforcementStatus;
+      statusAfter: MtlsEnforcementStatus;
+      reason: string | null;
+    },
+  ): Promise<Account> {
+    return this.#runtime.store.setMtlsEnforcement({
+      accountId: account.accountId,
+      enforcedFrom: change.enforcedFrom,
+      audit: auditEvent(this.#runtime, context, {
+        accountId: account.accountId,
+        action: change.action,
+        targetType: "ACCOUNT",
+        targetId: account.accountId,
+        statusBefore: change.statusBefore,
+        statusAfter: change.statusAfter,
+        reason: change.reason,
+      }),
+    });
   }
 }
 
