@@ -22,6 +22,20 @@ export function cachingStore(
     if (credential) bus.publish({ kind: "credential", lookupId: credential.lookupId });
   };
   const accountChanged = (accountId: string) => bus.publish({ kind: "account", accountId });
+  /** A change to an account's settings, announced once it is written. */
+  const accountWritten = async <T>(accountId: string, change: () => Promise<T>): Promise<T> => {
+    const result = await change();
+    accountChanged(accountId);
+    return result;
+  };
+  /** A change that refuses or restores every key of the account: announced whatever its outcome. */
+  const accountAnnounced = async <T>(accountId: string, change: () => Promise<T>): Promise<T> => {
+    try {
+      return await change();
+    } finally {
+      accountChanged(accountId);
+    }
+  };
   /**
    * A status change is announced whatever its outcome: a retry that finds the change already made,
    * or a commit whose reply was lost, must still make every instance drop what it cached.
@@ -61,44 +75,26 @@ export function cachingStore(
       for (const credential of changed) credentialChanged(credential);
       return changed;
     },
-    async updateIpRestriction(input) {
-      const account = await inner.updateIpRestriction(input);
-      accountChanged(input.accountId);
-      return account;
+    updateIpRestriction(input) {
+      return accountWritten(input.accountId, () => inner.updateIpRestriction(input));
     },
-    async setMtlsEnforcement(input) {
-      const account = await inner.setMtlsEnforcement(input);
-      accountChanged(input.accountId);
-      return account;
+    setMtlsEnforcement(input) {
+      return accountWritten(input.accountId, () => inner.setMtlsEnforcement(input));
     },
-    async changeRateLimits(input) {
-      const changed = await inner.changeRateLimits(input);
-      accountChanged(input.accountId);
-      return changed;
+    changeRateLimits(input) {
+      return accountWritten(input.accountId, () => inner.changeRateLimits(input));
     },
-    async insertClientCertificate(input) {
-      await inner.insertClientCertificate(input);
-      accountChanged(input.certificate.accountId);
+    insertClientCertificate(input) {
+      return accountWritten(input.certificate.accountId, () => inner.insertClientCertificate(input));
     },
-    async revokeClientCertificate(input) {
-      const revoked = await inner.revokeClientCertificate(input);
-      accountChanged(input.accountId);
-      return revoked;
+    revokeClientCertificate(input) {
+      return accountWritten(input.accountId, () => inner.revokeClientCertificate(input));
     },
-    // A suspension refuses every key of the account: announced whatever the outcome, as above.
-    async suspendAccount(input) {
-      try {
-        return await inner.suspendAccount(input);
-      } finally {
-        accountChanged(input.accountId);
-      }
+    suspendAccount(input) {
+      return accountAnnounced(input.accountId, () => inner.suspendAccount(input));
     },
-    async resumeAccount(input) {
-      try {
-        return await inner.resumeAccount(input);
-      } finally {
-        accountChanged(input.accountId);
-      }
+    resumeAccount(input) {
+      return accountAnnounced(input.accountId, () => inner.resumeAccount(input));
     },
   };
 
