@@ -4,6 +4,7 @@ import {
   adminClient,
   type ConnectionOptions,
   printJson,
+  printTable,
   withConnectionOptions,
 } from "../admin-connection.ts";
 
@@ -27,14 +28,6 @@ export function adminAccountsListCommand(accounts: Command): void {
       a.mtls_enforced_from ? `from ${a.mtls_enforced_from}` : a.mtls_enforcement_missing ? "MISSING" : "-";
     const rows = all.map((a) => [a.account_id, a.type, a.environment, mtls(a), a.created_at, a.name]);
     const header = ["ACCOUNT_ID", "TYPE", "ENVIRONMENT", "MTLS_ENFORCED", "CREATED_AT", "NAME"];
-    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-    for (const row of [header, ...rows]) {
-      process.stdout.write(
-        `${row
-          .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-          .join("  ")
-          .trimEnd()}\n`,
-      );
-    }
+    printTable(header, rows);
   });
 }
