@@ -25,14 +25,18 @@ export interface CreatedCredential extends Credential {
   api_key?: string;
 }
 
-export interface Account {
-  account_id: string;
+/** What every view of an account (the partner's, the operator's) shows besides its id. */
+export interface AccountProfile {
   name: string;
   type: "ACQUIRING_PARTNER" | "PARTNER_ACCOUNT";
   environment: Environment;
   parent_account_id?: string;
   partner_account_reference?: string;
   created_at: string;
+}
+
+export interface Account extends AccountProfile {
+  account_id: string;
   mtls_enforced_from?: string;
   /** Admin list only: the operator's mTLS policy names this account and it has not enforced mTLS. */
   mtls_enforcement_missing?: boolean;
@@ -100,31 +104,26 @@ export interface IpRestriction {
   allowed_ips: string[];
 }
 
-/** Whether an account is suspended; `changed` is false when it already was as asked. */
-export interface AccountSuspension {
-  account_id: string;
+/** Whether an account is suspended, since when and why. */
+export interface SuspensionState {
   status: "ACTIVE" | "SUSPENDED";
   suspended_at?: string;
   suspended_reason?: string;
+}
+
+/** Whether an account is suspended; `changed` is false when it already was as asked. */
+export interface AccountSuspension extends SuspensionState {
+  account_id: string;
   changed: boolean;
 }
 
 /** An account's settings as support sees them (`partnerctl admin accounts show`). */
-export interface AdminAccount {
+export interface AdminAccount extends AccountProfile, SuspensionState {
   account_id: string;
-  name: string;
-  type: "ACQUIRING_PARTNER" | "PARTNER_ACCOUNT";
-  environment: Environment;
-  parent_account_id?: string;
-  partner_account_reference?: string;
-  created_at: string;
   created_by: string;
-  status: "ACTIVE" | "SUSPENDED";
-  suspended_at?: string;
-  suspended_reason?: string;
   mtls: {
     enabled: boolean;
-    status: "NOT_ENFORCED" | "SCHEDULED" | "ENFORCED";
+    status: MtlsEnforcement["status"];
     enforced_from?: string;
     enforced_now: boolean;
     scheduled: boolean;
