@@ -4,34 +4,22 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { encodeBase62 } from "../domain/base62.ts";
 import { generateKey } from "../domain/key-format.ts";
 import type { PepperRing } from "../domain/secret-hash.ts";
-import type { Account, AuditEvent } from "../domain/types.ts";
-import { DEFAULT_ACCOUNT_SECURITY } from "../domain/types.ts";
+import type { AuditEvent } from "../domain/types.ts";
 import { cachingStore } from "../store/caching-store.ts";
 import { type BusState, LocalBus } from "../store/invalidation-bus.ts";
 import type { Store } from "../store/port.ts";
-import { openSqliteStore } from "../store/sqlite/sqlite-store.ts";
 import { VerificationCache } from "../store/verification-cache.ts";
 import { systemRandom } from "../system.ts";
 import { Authenticator } from "./authenticator.ts";
 import { mintCredential } from "./credential-factory.ts";
+import { storeWithAccount, testAccount } from "./test-fixtures.ts";
 
 /** The authenticator over the real SQLite store behind the verification cache, on a test clock. */
 
 const pepper = { version: 1, secret: "p".repeat(32) };
 const peppers: PepperRing = { current: pepper, byVersion: new Map([[1, pepper]]) };
 const accountId = "krn:partner:global:account:live:CACHE001";
-const account: Account = {
-  accountId,
-  name: "Cache Test",
-  kind: "PARTNER_ACCOUNT",
-  environment: "LIVE",
-  parentAccountId: null,
-  partnerAccountReference: null,
-  createdAt: new Date("2026-01-01T00:00:00Z"),
-  createdBy: "operator",
-  security: DEFAULT_ACCOUNT_SECURITY,
-  suspension: null,
-};
+const account = testAccount({ accountId, name: "Cache Test", kind: "PARTNER_ACCOUNT" });
 
 class TestBus extends LocalBus {
   down = false;
@@ -84,8 +72,7 @@ function setUp(maxEntries: number) {
 
 beforeEach(async () => {
   now = Date.parse("2026-06-01T00:00:00Z");
-  inner = await openSqliteStore(":memory:");
-  await inner.createAccount({ account, link: null, audit: [audit("account.created")] });
+  inner = await storeWithAccount(account);
   setUp(100);
 });
 afterEach(async () => inner.close());

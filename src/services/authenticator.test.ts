@@ -1,14 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { generateKey } from "../domain/key-format.ts";
 import type { PepperRing } from "../domain/secret-hash.ts";
-import type { Account } from "../domain/types.ts";
-import { DEFAULT_ACCOUNT_SECURITY } from "../domain/types.ts";
 import type { Store } from "../store/port.ts";
-import { openSqliteStore } from "../store/sqlite/sqlite-store.ts";
 import { systemClock, systemRandom } from "../system.ts";
 import { Authenticator } from "./authenticator.ts";
 import { mintCredential } from "./credential-factory.ts";
 import type { ServiceRuntime } from "./runtime.ts";
+import { storeWithAccount, testAccount } from "./test-fixtures.ts";
 
 const peppers: PepperRing = (() => {
   const current = { version: 2, secret: "p".repeat(32) };
@@ -22,18 +20,11 @@ const peppers: PepperRing = (() => {
   };
 })();
 
-const account: Account = {
+const account = testAccount({
   accountId: "krn:partner:global:account:live:AUTH0001",
   name: "Auth Test",
   kind: "ACQUIRING_PARTNER",
-  environment: "LIVE",
-  parentAccountId: null,
-  partnerAccountReference: null,
-  createdAt: new Date("2026-01-01T00:00:00Z"),
-  createdBy: "operator",
-  security: DEFAULT_ACCOUNT_SECURITY,
-  suspension: null,
-};
+});
 
 let store: Store;
 let reads: number;
@@ -58,28 +49,9 @@ function counting(inner: Store): Store {
 
 beforeEach(async () => {
   reads = 0;
-  store = counting(await openSqliteStore(":memory:"));
+  store = counting(await storeWithAccount(account));
   runtime = { store, clock: systemClock, random: systemRandom };
   authenticator = new Authenticator(runtime, { brand: "klarna", peppers });
-  await store.createAccount({
-    account,
-    link: null,
-    audit: [
-      {
-        eventId: "e1",
-        accountId: account.accountId,
-        action: "account.created",
-        actor: "operator",
-        targetType: "ACCOUNT",
-        targetId: account.accountId,
-        sourceIp: null,
-        statusBefore: null,
-        statusAfter: null,
-        reason: null,
-        occurredAt: account.createdAt,
-      },
-    ],
-  });
 });
 afterEach(async () => store.close());
 
