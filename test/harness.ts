@@ -104,7 +104,10 @@ export interface Harness {
   storedBytes(): Promise<Buffer>;
   /** Every log line written so far. */
   logs(): string;
-  /** Closes the apps, stops the jobs, closes the services and the store; then deletes the data unless `keepData`. */
+  /**
+   * Closes the apps, stops the jobs, closes the services and the store; then deletes the data unless
+   * `keepData`. Only the first call does so: later ones wait for it.
+   */
   close(options?: { keepData?: boolean }): Promise<void>;
 }
 
@@ -184,6 +187,7 @@ export async function startHarness(
   const { services, app, internal } = await build(config, store, shared);
   let jobs: Jobs | null = null;
   const others: { close(): Promise<void> }[] = [];
+  let closing: Promise<void> | undefined;
   return {
     app,
     internal,
@@ -224,14 +228,17 @@ export async function startHarness(
               .map((file) => readFileSync(join(dataDir, file))),
           ),
     logs: () => lines.join(""),
-    close: async (closeOptions = {}) => {
-      try {
-        await Promise.all([app.close(), internal.close(), ...others.splice(0).map((o) => o.close())]);
-        await jobs?.stop();
-      } finally {
-        await services.close();
-        if (!closeOptions.keepData) rmSync(dataDir, { recursive: true, force: true });
-      }
+    close: (closeOptions = {}) => {
+      closing ??= (async () => {
+        try {
+          await Promise.all([app.close(), internal.close(), ...others.splice(0).map((o) => o.close())]);
+          await jobs?.stop();
+        } finally {
+          await services.close();
+          if (!closeOptions.keepData) rmSync(dataDir, { recursive: true, force: true });
+        }
+      })();
+      return closing;
     },
   };
 }
