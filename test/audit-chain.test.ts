@@ -1,13 +1,11 @@
 import { join } from "node:path";
 import SQLite from "better-sqlite3";
-import { afterEach, describe, expect, it } from "vitest";
-import { basic, type Harness, json, onboardAcquiringPartner, operator, startHarness } from "./harness.ts";
-
-let h: Harness;
-afterEach(async () => h?.close());
+import { describe, expect } from "vitest";
+import { it } from "./fixtures.ts";
+import { basic, type Harness, json, type OnboardedPartner, operator } from "./harness.ts";
 
 /** Changes stored rows behind the service's back, as someone holding the database file would. */
-function tamper(statement: string, ...parameters: unknown[]): void {
+function tamper(h: Harness, statement: string, ...parameters: unknown[]): void {
   const database = new SQLite(join(h.dataDir, "test.sqlite"));
   try {
     database.prepare(statement).run(...parameters);
@@ -16,7 +14,7 @@ function tamper(statement: string, ...parameters: unknown[]): void {
   }
 }
 
-const verify = async (accountId: string) =>
+const verify = async (h: Harness, accountId: string) =>
   json(
     await h.internal.inject({
       method: "GET",
@@ -25,9 +23,8 @@ const verify = async (accountId: string) =>
     }),
   );
 
-async function partnerWithHistory() {
-  h = await startHarness();
-  const partner = await onboardAcquiringPartner(h);
+/** Gives the partner some history, and returns its chain. */
+async function addHistory(h: Harness, partner: OnboardedPartner) {
   for (let i = 0; i < 3; i++) {
     await h.app.inject({
       method: "POST",
@@ -37,16 +34,16 @@ async function partnerWithHistory() {
     });
   }
   const chain = await h.store.readAuditChain(partner.accountId);
-  return { partner, chain };
+  return chain;
 }
 
 describe("tamper-evident audit trail", () => {
-  it("chains every event of an account to the one before it", async () => {
-    const { partner, chain } = await partnerWithHistory();
+  it("chains every event of an account to the one before it", async ({ harness: h, partner }) => {
+    const chain = await addHistory(h, partner);
     expect(chain.map((e) => e.seq)).toEqual(chain.map((_, i) => i + 1));
     expect(chain.length).toBeGreaterThanOrEqual(5);
     for (const [i, event] of chain.entries()) if (i > 0) expect(event.prevHash).toBe(chain[i - 1]?.hash);
-    expect(await verify(partner.accountId)).toEqual({
+    expect(await verify(h, partner.accountId)).toEqual({
       account_id: partner.accountId,
       intact: true,
       checked: chain.length,
@@ -59,24 +56,30 @@ describe("tamper-evident audit trail", () => {
     expect(unknown.statusCode).toBe(404);
   });
 
-  it.skipIf(process.env.TEST_STORE === "postgres")("reports the first changed event", async () => {
-    const { partner, chain } = await partnerWithHistory();
-    const victim = chain[3];
-    tamper("update audit_events set source_ip = ? where event_id = ?", "10.9.9.9", victim?.eventId);
-    expect(await verify(partner.accountId)).toMatchObject({
-      intact: false,
-      checked: 3,
-      first_break: { seq: 4, event_id: victim?.eventId, problem: "its content was changed" },
-    });
-  });
+  it.skipIf(process.env.TEST_STORE === "postgres")(
+    "reports the first changed event",
+    async ({ harness: h, partner }) => {
+      const chain = await addHistory(h, partner);
+      const victim = chain[3];
+      tamper(h, "update audit_events set source_ip = ? where event_id = ?", "10.9.9.9", victim?.eventId);
+      expect(await verify(h, partner.accountId)).toMatchObject({
+        intact: false,
+        checked: 3,
+        first_break: { seq: 4, event_id: victim?.eventId, problem: "its content was changed" },
+      });
+    },
+  );
 
-  it.skipIf(process.env.TEST_STORE === "postgres")("reports a removed event", async () => {
-    const { partner, chain } = await partnerWithHistory();
-    tamper("delete from audit_events where event_id = ?", chain[2]?.eventId);
-    expect(await verify(partner.accountId)).toMatchObject({
-      intact: false,
-      checked: 2,
-      first_break: { seq: 4, problem: expect.stringMatching(/missing/) },
-    });
-  });
+  it.skipIf(process.env.TEST_STORE === "postgres")(
+    "reports a removed event",
+    async ({ harness: h, partner }) => {
+      const chain = await addHistory(h, partner);
+      tamper(h, "delete from audit_events where event_id = ?", chain[2]?.eventId);
+      expect(await verify(h, partner.accountId)).toMatchObject({
+        intact: false,
+        checked: 2,
+        first_break: { seq: 4, problem: expect.stringMatching(/missing/) },
+      });
+    },
+  );
 });

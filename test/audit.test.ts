@@ -1,25 +1,22 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, vi } from "vitest";
 import type { AuditEvent } from "../src/client/types.ts";
+import { it } from "./fixtures.ts";
 import {
   BEHIND_TLS_PROXY,
   basic,
   type Harness,
   json,
   type OnboardedPartner,
-  onboardAcquiringPartner,
   onboardPartnerAccount,
-  startHarness,
 } from "./harness.ts";
 
-let h: Harness;
-let partner: OnboardedPartner;
-beforeEach(async () => {
-  h = await startHarness(BEHIND_TLS_PROXY);
-  partner = await onboardAcquiringPartner(h);
-});
-afterEach(async () => h.close());
+it.override({ harnessOptions: { env: BEHIND_TLS_PROXY } });
 
-async function events(query = ""): Promise<{ audit_events: AuditEvent[]; next_page_token?: string }> {
+async function events(
+  h: Harness,
+  partner: OnboardedPartner,
+  query = "",
+): Promise<{ audit_events: AuditEvent[]; next_page_token?: string }> {
   const response = await h.app.inject({
     method: "GET",
     url: `/v1/account/audit-events${query}`,
@@ -31,7 +28,10 @@ async function events(query = ""): Promise<{ audit_events: AuditEvent[]; next_pa
 }
 
 describe("audit events", () => {
-  it("records who did what, when, from where, with before and after status, newest first", async () => {
+  it("records who did what, when, from where, with before and after status, newest first", async ({
+    harness: h,
+    partner,
+  }) => {
     h.clock.advance(1000);
     const created = await h.app.inject({
       method: "POST",
@@ -56,7 +56,7 @@ describe("audit events", () => {
       remoteAddress: "203.0.113.7",
     });
 
-    const { audit_events } = await events();
+    const { audit_events } = await events(h, partner);
     expect(audit_events.map((e) => e.action)).toEqual([
       "credential.enabled",
       "credential.disabled",
@@ -85,17 +85,17 @@ describe("audit events", () => {
     });
   });
 
-  it("does not write events for changes that did not happen", async () => {
-    const before = (await events()).audit_events.length;
+  it("does not write events for changes that did not happen", async ({ harness: h, partner }) => {
+    const before = (await events(h, partner)).audit_events.length;
     await h.app.inject({
       method: "POST",
       url: `/v1/account/credentials/${partner.credentialId}/enable`,
       headers: basic(partner.apiKey),
     });
-    expect((await events()).audit_events).toHaveLength(before);
+    expect((await events(h, partner)).audit_events).toHaveLength(before);
   });
 
-  it("pages through events", async () => {
+  it("pages through events", async ({ harness: h, partner }) => {
     for (let i = 0; i < 5; i++) {
       await h.app.inject({
         method: "PATCH",
@@ -107,7 +107,7 @@ describe("audit events", () => {
     const all: string[] = [];
     let token: string | undefined;
     do {
-      const page = await events(`?page_size=2${token ? `&page_token=${token}` : ""}`);
+      const page = await events(h, partner, `?page_size=2${token ? `&page_token=${token}` : ""}`);
       all.push(...page.audit_events.map((e) => e.event_id));
       token = page.next_page_token;
     } while (token);
@@ -115,7 +115,10 @@ describe("audit events", () => {
     expect(new Set(all).size).toBe(9);
   });
 
-  it("shows a Partner Account the source address of its own keys' actions only", async () => {
+  it("shows a Partner Account the source address of its own keys' actions only", async ({
+    harness: h,
+    partner,
+  }) => {
     const child = await onboardPartnerAccount(h, partner, "Child"); // its key made by the parent
     await h.app.inject({
       method: "POST",
@@ -146,7 +149,10 @@ describe("audit events", () => {
     ).toBe(true);
   });
 
-  it("records refused authentications of real keys for their owner, one per key and address a minute", async () => {
+  it("records refused authentications of real keys for their owner, one per key and address a minute", async ({
+    harness: h,
+    partner,
+  }) => {
     const created = json<{ api_key: string; credential_id: string }>(
       await h.app.inject({
         method: "POST",
@@ -173,7 +179,7 @@ describe("audit events", () => {
     await attempt(created.api_key, "198.51.100.32");
     await attempt("klarna_live_api_unknown", "198.51.100.33");
     await vi.waitFor(async () => {
-      const failed = (await events()).audit_events.filter(
+      const failed = (await events(h, partner)).audit_events.filter(
         (e) => e.action === "credential.authentication_failed",
       );
       expect(failed.map((e) => [e.target_id, e.source_ip, e.reason, e.actor]).sort()).toEqual(

@@ -1,27 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { generateKey } from "../src/domain/key-format.ts";
 import { systemRandom } from "../src/system.ts";
-import {
-  basic,
-  type Harness,
-  json,
-  type OnboardedPartner,
-  onboardAcquiringPartner,
-  startHarness,
-} from "./harness.ts";
-
-let h: Harness;
-let partner: OnboardedPartner;
-beforeEach(async () => {
-  h = await startHarness();
-  partner = await onboardAcquiringPartner(h);
-});
-afterEach(async () => h.close());
+import { it } from "./fixtures.ts";
+import { basic, type Harness, json, type OnboardedPartner } from "./harness.ts";
 
 const ERROR_KEYS = ["error_code", "error_id", "error_message", "error_type"];
 
 /** What a bad request must not change: the credentials and the audit trail. */
-async function snapshot(): Promise<string> {
+async function snapshot(h: Harness, partner: OnboardedPartner): Promise<string> {
   const credentials = await h.app.inject({
     method: "GET",
     url: "/v1/account/credentials?page_size=100",
@@ -56,8 +42,8 @@ function expectContractError(
 }
 
 describe("bad input gets a contract error and changes nothing", () => {
-  it("rejects malformed bodies on create", async () => {
-    const before = await snapshot();
+  it("rejects malformed bodies on create", async ({ harness: h, partner }) => {
+    const before = await snapshot(h, partner);
     const cases: {
       payload: string;
       contentType?: string;
@@ -147,12 +133,12 @@ describe("bad input gets a contract error and changes nothing", () => {
         ).toContain(c.parameter);
       }
     }
-    expect(await snapshot()).toBe(before);
+    expect(await snapshot(h, partner)).toBe(before);
   });
 
-  it("answers 400, not 500, to a body nested thousands of levels deep", async () => {
+  it("answers 400, not 500, to a body nested thousands of levels deep", async ({ harness: h, partner }) => {
     const deep = `{"description":${"[".repeat(5000)}${"]".repeat(5000)}}`;
-    const before = await snapshot();
+    const before = await snapshot(h, partner);
     for (const [app, url, headers] of [
       [h.app, "/v1/account/credentials", basic(partner.apiKey)],
       [
@@ -169,11 +155,11 @@ describe("bad input gets a contract error and changes nothing", () => {
       });
       expectContractError(response, 400, "VALIDATION_ERROR");
     }
-    expect(await snapshot()).toBe(before);
+    expect(await snapshot(h, partner)).toBe(before);
   });
 
-  it("rejects bodies over 1 MB with 413", async () => {
-    const before = await snapshot();
+  it("rejects bodies over 1 MB with 413", async ({ harness: h, partner }) => {
+    const before = await snapshot(h, partner);
     const response = await h.app.inject({
       method: "POST",
       url: "/v1/account/credentials",
@@ -181,10 +167,10 @@ describe("bad input gets a contract error and changes nothing", () => {
       payload: JSON.stringify({ type: "API", environment: "LIVE", description: "x".repeat(1024 * 1024) }),
     });
     expectContractError(response, 413, "PAYLOAD_TOO_LARGE");
-    expect(await snapshot()).toBe(before);
+    expect(await snapshot(h, partner)).toBe(before);
   });
 
-  it("rejects bad query parameters and ids", async () => {
+  it("rejects bad query parameters and ids", async ({ harness: h, partner }) => {
     for (const query of [
       "?type=KEY",
       "?status=GONE",
@@ -226,7 +212,7 @@ describe("bad input gets a contract error and changes nothing", () => {
         expectContractError(response, 400, "VALIDATION_ERROR");
       }
     }
-    const before = await snapshot();
+    const before = await snapshot(h, partner);
     for (const [method, url] of [
       ["GET", "/v1/account/credentials/not-a-uuid"],
       ["DELETE", "/v1/account/credentials/not-a-uuid"],
@@ -261,11 +247,11 @@ describe("bad input gets a contract error and changes nothing", () => {
       404,
       "NOT_FOUND",
     );
-    expect(await snapshot()).toBe(before);
+    expect(await snapshot(h, partner)).toBe(before);
   });
 
-  it("answers 401 for every malformed, wrong or garbage credential", async () => {
-    const before = await snapshot();
+  it("answers 401 for every malformed, wrong or garbage credential", async ({ harness: h, partner }) => {
+    const before = await snapshot(h, partner);
     const valid = partner.apiKey;
     const flipped = `${valid.slice(0, -1)}${valid.endsWith("A") ? "B" : "A"}`;
     const otherSecret = `${valid.slice(0, 28)}${valid.slice(28, 40).split("").reverse().join("")}${valid.slice(40)}`;
@@ -304,10 +290,13 @@ describe("bad input gets a contract error and changes nothing", () => {
         "Missing or invalid API key. Send it as: Authorization: Basic <api_key> (or Basic <credential_id>:<api_key>)",
       );
     }
-    expect(await snapshot()).toBe(before);
+    expect(await snapshot(h, partner)).toBe(before);
   });
 
-  it("rejects oversized headers, and ignores a bad correlation id with a warning", async () => {
+  it("rejects oversized headers, and ignores a bad correlation id with a warning", async ({
+    harness: h,
+    partner,
+  }) => {
     const big = await h.app.inject({
       method: "GET",
       url: "/v1/account/credentials",
@@ -333,7 +322,7 @@ describe("bad input gets a contract error and changes nothing", () => {
     expect(correlation.headers.warning).toMatch(/^199 - "Partner-Correlation-Id ignored/);
   });
 
-  it("rejects bad operator input", async () => {
+  it("rejects bad operator input", async ({ harness: h, partner: _partner }) => {
     const operatorHeaders = { authorization: "Bearer test-operator-token-0123456789abcdef0123456789" };
     for (const payload of [
       {},

@@ -1,24 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import type { CreatedCredential } from "../src/client/types.ts";
 import { KEY_PATTERN } from "../src/domain/key-format.ts";
-import {
-  basic,
-  type Harness,
-  json,
-  type OnboardedPartner,
-  onboardAcquiringPartner,
-  startHarness,
-} from "./harness.ts";
+import { it } from "./fixtures.ts";
+import { basic, type Harness, json, type OnboardedPartner } from "./harness.ts";
 
-let h: Harness;
-let partner: OnboardedPartner;
-beforeEach(async () => {
-  h = await startHarness();
-  partner = await onboardAcquiringPartner(h);
-});
-afterEach(async () => h.close());
-
-async function create(payload: Record<string, unknown>, apiKey = partner.apiKey): Promise<CreatedCredential> {
+async function create(
+  h: Harness,
+  partner: OnboardedPartner,
+  payload: Record<string, unknown>,
+  apiKey = partner.apiKey,
+): Promise<CreatedCredential> {
   const response = await h.app.inject({
     method: "POST",
     url: "/v1/account/credentials",
@@ -30,6 +21,8 @@ async function create(payload: Record<string, unknown>, apiKey = partner.apiKey)
 }
 
 async function list(
+  h: Harness,
+  partner: OnboardedPartner,
   query = "",
   apiKey = partner.apiKey,
 ): Promise<{ credentials: CreatedCredential[]; next_page_token?: string }> {
@@ -43,12 +36,19 @@ async function list(
 }
 
 describe("Partner Management API: credentials", () => {
-  it("creates API keys and Client IDs in LIVE and TEST, and lists them without secrets", async () => {
+  it("creates API keys and Client IDs in LIVE and TEST, and lists them without secrets", async ({
+    harness: h,
+    partner,
+  }) => {
     const made: CreatedCredential[] = [];
     for (const type of ["API", "CLIENT"]) {
       for (const environment of ["LIVE", "TEST"]) {
         made.push(
-          await create({ type, environment, description: `${type} ${environment} checkout-service` }),
+          await create(h, partner, {
+            type,
+            environment,
+            description: `${type} ${environment} checkout-service`,
+          }),
         );
       }
     }
@@ -65,16 +65,19 @@ describe("Partner Management API: credentials", () => {
       }
     }
 
-    const listed = await list();
+    const listed = await list(h, partner);
     expect(listed.credentials).toHaveLength(5);
     expect(listed.credentials.map((c) => c.description)).toContain("API LIVE checkout-service");
     expect(JSON.stringify(listed)).not.toContain("api_key");
     for (const credential of made.filter((c) => c.api_key)) {
       expect(JSON.stringify(listed)).not.toContain(credential.api_key);
     }
-    expect((await list("?type=CLIENT")).credentials.map((c) => c.type)).toEqual(["CLIENT", "CLIENT"]);
-    expect((await list("?environment=TEST")).credentials).toHaveLength(2);
-    expect((await list("?type=API&environment=LIVE")).credentials).toHaveLength(2);
+    expect((await list(h, partner, "?type=CLIENT")).credentials.map((c) => c.type)).toEqual([
+      "CLIENT",
+      "CLIENT",
+    ]);
+    expect((await list(h, partner, "?environment=TEST")).credentials).toHaveLength(2);
+    expect((await list(h, partner, "?type=API&environment=LIVE")).credentials).toHaveLength(2);
 
     const one = await h.app.inject({
       method: "GET",
@@ -85,10 +88,10 @@ describe("Partner Management API: credentials", () => {
     expect(one.body).not.toContain("api_key");
   });
 
-  it("disables a key (then 401), and enables it again (works again)", async () => {
-    const created = await create({ type: "API", environment: "LIVE", description: "payouts" });
+  it("disables a key (then 401), and enables it again (works again)", async ({ harness: h, partner }) => {
+    const created = await create(h, partner, { type: "API", environment: "LIVE", description: "payouts" });
     const key = created.api_key ?? "";
-    expect((await list("", key)).credentials.length).toBeGreaterThan(0);
+    expect((await list(h, partner, "", key)).credentials.length).toBeGreaterThan(0);
 
     const disabled = await h.app.inject({
       method: "DELETE",
@@ -105,7 +108,7 @@ describe("Partner Management API: credentials", () => {
     expect(rejected.statusCode).toBe(401);
     expect(json(rejected)).toMatchObject({ error_type: "ACCESS_ERROR", error_code: "UNAUTHORIZED" });
 
-    const shown = (await list("?status=DISABLED")).credentials;
+    const shown = (await list(h, partner, "?status=DISABLED")).credentials;
     expect(shown).toHaveLength(1);
     expect(shown[0]).toMatchObject({ status: "DISABLED", status_reason: "PARTNER" });
     expect(shown[0]?.disabled_at).toBe(h.clock.now().toISOString());
@@ -129,7 +132,7 @@ describe("Partner Management API: credentials", () => {
     expect(works.statusCode).toBe(200);
   });
 
-  it("a key can disable itself and is then refused", async () => {
+  it("a key can disable itself and is then refused", async ({ harness: h, partner }) => {
     const own = await h.app.inject({
       method: "DELETE",
       url: `/v1/account/credentials/${partner.credentialId}`,
@@ -140,8 +143,8 @@ describe("Partner Management API: credentials", () => {
     expect(after.statusCode).toBe(401);
   });
 
-  it("changes a description with PATCH", async () => {
-    const created = await create({ type: "CLIENT", environment: "TEST" });
+  it("changes a description with PATCH", async ({ harness: h, partner }) => {
+    const created = await create(h, partner, { type: "CLIENT", environment: "TEST" });
     expect(created.description).toBe("");
     const patched = await h.app.inject({
       method: "PATCH",
@@ -153,15 +156,15 @@ describe("Partner Management API: credentials", () => {
     expect(json(patched)).toMatchObject({ description: "web-shop EU: checkout, v2" });
   });
 
-  it("pages through a long list with next_page_token, newest first", async () => {
+  it("pages through a long list with next_page_token, newest first", async ({ harness: h, partner }) => {
     for (let i = 0; i < 7; i++) {
       h.clock.advance(1000);
-      await create({ type: "API", environment: "TEST", description: `key ${i}` });
+      await create(h, partner, { type: "API", environment: "TEST", description: `key ${i}` });
     }
     const seen: string[] = [];
     let token: string | undefined;
     do {
-      const page = await list(`?page_size=3${token ? `&page_token=${token}` : ""}`);
+      const page = await list(h, partner, `?page_size=3${token ? `&page_token=${token}` : ""}`);
       expect(page.credentials.length).toBeLessThanOrEqual(3);
       seen.push(...page.credentials.map((c) => c.description));
       token = page.next_page_token;
@@ -169,19 +172,19 @@ describe("Partner Management API: credentials", () => {
     expect(seen).toEqual([...Array.from({ length: 7 }, (_, i) => `key ${6 - i}`), "Initial API key"]);
   });
 
-  it("records last_used_at on authentication, flushed in batches", async () => {
+  it("records last_used_at on authentication, flushed in batches", async ({ harness: h, partner }) => {
     h.clock.advance(60_000);
-    await list();
-    await list();
-    const before = (await list()).credentials.find((c) => c.credential_id === partner.credentialId);
+    await list(h, partner);
+    await list(h, partner);
+    const before = (await list(h, partner)).credentials.find((c) => c.credential_id === partner.credentialId);
     expect(before?.last_used_at).toBeUndefined();
     expect(h.usage.pendingCount).toBe(1);
     await h.usage.flush();
-    const after = (await list()).credentials.find((c) => c.credential_id === partner.credentialId);
+    const after = (await list(h, partner)).credentials.find((c) => c.credential_id === partner.credentialId);
     expect(after?.last_used_at).toBe(h.clock.now().toISOString());
   });
 
-  it("refuses a description holding a key, on create and on change", async () => {
+  it("refuses a description holding a key, on create and on change", async ({ harness: h, partner }) => {
     const leaked = `copied ${partner.apiKey} here`;
     const created = await h.app.inject({
       method: "POST",
@@ -199,11 +202,11 @@ describe("Partner Management API: credentials", () => {
       payload: { description: `klarna_test_client_${"A".repeat(50)}` },
     });
     expect(changed.statusCode).toBe(400);
-    const listed = await list();
+    const listed = await list(h, partner);
     expect(JSON.stringify(listed)).not.toContain(partner.apiKey);
   });
 
-  it("answers 404 for unknown credentials", async () => {
+  it("answers 404 for unknown credentials", async ({ harness: h, partner }) => {
     const unknown = await h.app.inject({
       method: "GET",
       url: "/v1/account/credentials/0190f5d2-8c4e-7c7a-9d2f-0123456789ab",
@@ -213,8 +216,8 @@ describe("Partner Management API: credentials", () => {
     expect(json(unknown)).toMatchObject({ error_type: "RESOURCE_ERROR", error_code: "NOT_FOUND" });
   });
 
-  it("refuses Client IDs as API keys", async () => {
-    const client = await create({ type: "CLIENT", environment: "LIVE" });
+  it("refuses Client IDs as API keys", async ({ harness: h, partner }) => {
+    const client = await create(h, partner, { type: "CLIENT", environment: "LIVE" });
     const response = await h.app.inject({
       method: "GET",
       url: "/v1/account/credentials",
@@ -223,7 +226,7 @@ describe("Partner Management API: credentials", () => {
     expect(response.statusCode).toBe(401);
   });
 
-  it("accepts the standard Basic form base64(id:key) as well", async () => {
+  it("accepts the standard Basic form base64(id:key) as well", async ({ harness: h, partner }) => {
     for (const user of [partner.credentialId, ""]) {
       const encoded = Buffer.from(`${user}:${partner.apiKey}`).toString("base64");
       const response = await h.app.inject({
@@ -235,7 +238,7 @@ describe("Partner Management API: credentials", () => {
     }
   });
 
-  it("puts correlation ids on every response", async () => {
+  it("puts correlation ids on every response", async ({ harness: h, partner }) => {
     const response = await h.app.inject({
       method: "GET",
       url: "/v1/account/credentials",

@@ -1,18 +1,8 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { AllowedOriginService } from "../src/services/allowed-origins.ts";
 import { systemRandom } from "../src/system.ts";
-import {
-  basic,
-  type Harness,
-  json,
-  type OnboardedPartner,
-  onboardAcquiringPartner,
-  operator,
-  startHarness,
-} from "./harness.ts";
-
-let h: Harness;
-afterEach(async () => h?.close());
+import { it } from "./fixtures.ts";
+import { basic, type Harness, json, type OnboardedPartner, operator } from "./harness.ts";
 
 interface Created {
   credential_id: string;
@@ -21,7 +11,12 @@ interface Created {
   environment: string;
 }
 
-async function createCredential(apiKey: string, body: object, headers: Record<string, string> = {}) {
+async function createCredential(
+  h: Harness,
+  apiKey: string,
+  body: object,
+  headers: Record<string, string> = {},
+) {
   return h.app.inject({
     method: "POST",
     url: "/v1/account/credentials",
@@ -30,7 +25,7 @@ async function createCredential(apiKey: string, body: object, headers: Record<st
   });
 }
 
-async function testAccount(): Promise<OnboardedPartner> {
+async function testAccount(h: Harness): Promise<OnboardedPartner> {
   const created = await h.internal.inject({
     method: "POST",
     url: "/admin/v1/accounts",
@@ -47,24 +42,29 @@ async function testAccount(): Promise<OnboardedPartner> {
 }
 
 describe("LIVE and TEST are kept apart", () => {
-  it("a TEST key of a LIVE account sees and acts on TEST credentials only", async () => {
-    h = await startHarness();
-    const partner = await onboardAcquiringPartner(h);
+  it("a TEST key of a LIVE account sees and acts on TEST credentials only", async ({
+    harness: h,
+    partner,
+  }) => {
     const liveKey = json<Created>(
-      await createCredential(partner.apiKey, { type: "API", environment: "LIVE" }),
+      await createCredential(h, partner.apiKey, { type: "API", environment: "LIVE" }),
     );
     const testKey = json<Created>(
-      await createCredential(partner.apiKey, { type: "API", environment: "TEST" }),
+      await createCredential(h, partner.apiKey, { type: "API", environment: "TEST" }),
     );
     const test = testKey.api_key ?? "";
 
-    const live = await createCredential(test, { type: "API", environment: "LIVE", description: "escalate" });
+    const live = await createCredential(h, test, {
+      type: "API",
+      environment: "LIVE",
+      description: "escalate",
+    });
     expect(live.statusCode).toBe(403);
     expect(json(live)).toMatchObject({ error_type: "ACCESS_ERROR", error_code: "FORBIDDEN" });
     expect(json<{ error_message: string }>(live).error_message).toMatch(/TEST.*LIVE/);
-    const liveClient = await createCredential(test, { type: "CLIENT", environment: "LIVE" });
+    const liveClient = await createCredential(h, test, { type: "CLIENT", environment: "LIVE" });
     expect(liveClient.statusCode).toBe(403);
-    const own = json<Created>(await createCredential(test, { type: "API", environment: "TEST" }));
+    const own = json<Created>(await createCredential(h, test, { type: "API", environment: "TEST" }));
     expect(own.environment).toBe("TEST");
 
     const listed = await h.app.inject({
@@ -113,12 +113,13 @@ describe("LIVE and TEST are kept apart", () => {
     expect(disabled.statusCode).toBe(204);
   });
 
-  it("a TEST key reads but never changes a LIVE account's security settings", async () => {
-    h = await startHarness();
-    const partner = await onboardAcquiringPartner(h);
+  it("a TEST key reads but never changes a LIVE account's security settings", async ({
+    harness: h,
+    partner,
+  }) => {
     const test =
-      json<Created>(await createCredential(partner.apiKey, { type: "API", environment: "TEST" })).api_key ??
-      "";
+      json<Created>(await createCredential(h, partner.apiKey, { type: "API", environment: "TEST" }))
+        .api_key ?? "";
     for (const [method, url, payload] of [
       [
         "PUT",
@@ -148,11 +149,16 @@ describe("LIVE and TEST are kept apart", () => {
     expect(allowed.statusCode).toBe(200);
   });
 
-  it("a TEST key reads only the TEST part of a LIVE account's audit trail", async () => {
-    h = await startHarness();
-    const partner = await onboardAcquiringPartner(h);
-    const live = json<Created>(await createCredential(partner.apiKey, { type: "API", environment: "LIVE" }));
-    const test = json<Created>(await createCredential(partner.apiKey, { type: "API", environment: "TEST" }));
+  it("a TEST key reads only the TEST part of a LIVE account's audit trail", async ({
+    harness: h,
+    partner,
+  }) => {
+    const live = json<Created>(
+      await createCredential(h, partner.apiKey, { type: "API", environment: "LIVE" }),
+    );
+    const test = json<Created>(
+      await createCredential(h, partner.apiKey, { type: "API", environment: "TEST" }),
+    );
     const trail = json<{ audit_events: { target_id: string }[] }>(
       await h.app.inject({
         method: "GET",
@@ -166,11 +172,9 @@ describe("LIVE and TEST are kept apart", () => {
       expect(targets.has(hidden)).toBe(false);
   });
 
-  it("a LIVE key manages its account's LIVE and TEST credentials", async () => {
-    h = await startHarness();
-    const partner = await onboardAcquiringPartner(h);
+  it("a LIVE key manages its account's LIVE and TEST credentials", async ({ harness: h, partner }) => {
     for (const environment of ["LIVE", "TEST"]) {
-      expect((await createCredential(partner.apiKey, { type: "API", environment })).statusCode).toBe(200);
+      expect((await createCredential(h, partner.apiKey, { type: "API", environment })).statusCode).toBe(200);
     }
     const listed = await h.app.inject({
       method: "GET",
@@ -181,9 +185,7 @@ describe("LIVE and TEST are kept apart", () => {
     expect(new Set(environments)).toEqual(new Set(["LIVE", "TEST"]));
   });
 
-  it("a TEST key creates and reaches TEST Partner Accounts only", async () => {
-    h = await startHarness();
-    const parent = await onboardAcquiringPartner(h);
+  it("a TEST key creates and reaches TEST Partner Accounts only", async ({ harness: h, partner: parent }) => {
     const liveChild = json<{ account_id: string }>(
       await h.app.inject({
         method: "POST",
@@ -193,7 +195,7 @@ describe("LIVE and TEST are kept apart", () => {
       }),
     );
     const test =
-      json<Created>(await createCredential(parent.apiKey, { type: "API", environment: "TEST" })).api_key ??
+      json<Created>(await createCredential(h, parent.apiKey, { type: "API", environment: "TEST" })).api_key ??
       "";
     const refused = await h.app.inject({
       method: "POST",
@@ -231,11 +233,10 @@ describe("LIVE and TEST are kept apart", () => {
     expect(both.accounts).toHaveLength(2);
   });
 
-  it("a TEST account holds no LIVE credentials and no LIVE Partner Accounts", async () => {
-    h = await startHarness();
-    const sandbox = await testAccount();
+  it("a TEST account holds no LIVE credentials and no LIVE Partner Accounts", async ({ harness: h }) => {
+    const sandbox = await testAccount(h);
     for (const type of ["API", "CLIENT"]) {
-      const refused = await createCredential(sandbox.apiKey, { type, environment: "LIVE" });
+      const refused = await createCredential(h, sandbox.apiKey, { type, environment: "LIVE" });
       expect(refused.statusCode).toBe(403);
       expect(json<{ error_message: string }>(refused).error_message).toMatch(/TEST account/);
     }
@@ -248,9 +249,8 @@ describe("LIVE and TEST are kept apart", () => {
     expect(liveChild.statusCode).toBe(403);
   });
 
-  it("the * origin serves TEST Client IDs only", async () => {
-    h = await startHarness();
-    const sandbox = await testAccount();
+  it("the * origin serves TEST Client IDs only", async ({ harness: h }) => {
+    const sandbox = await testAccount(h);
     const star = await h.app.inject({
       method: "POST",
       url: "/v1/account/allowed-origins",
@@ -259,7 +259,7 @@ describe("LIVE and TEST are kept apart", () => {
     });
     expect(star.statusCode).toBe(200);
     const client = json<Created>(
-      await createCredential(sandbox.apiKey, { type: "CLIENT", environment: "TEST" }),
+      await createCredential(h, sandbox.apiKey, { type: "CLIENT", environment: "TEST" }),
     );
     const session = await h.app.inject({
       method: "POST",

@@ -1,5 +1,6 @@
 import { createLocalJWKSet, jwtVerify } from "jose";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
+import { it } from "./fixtures.ts";
 import {
   basic,
   type Harness,
@@ -7,13 +8,9 @@ import {
   onboardAcquiringPartner,
   onboardPartnerAccount,
   operator,
-  startHarness,
 } from "./harness.ts";
 
-let h: Harness;
-afterEach(async () => h?.close());
-
-async function serviceToken(name = "payments-edge"): Promise<{ id: string; token: string }> {
+async function serviceToken(h: Harness, name = "payments-edge"): Promise<{ id: string; token: string }> {
   const created = await h.internal.inject({
     method: "POST",
     url: "/admin/v1/service-tokens",
@@ -26,6 +23,7 @@ async function serviceToken(name = "payments-edge"): Promise<{ id: string; token
 }
 
 function authorize(
+  h: Harness,
   token: string,
   headers: Record<string, string> = {},
   query = "",
@@ -40,7 +38,7 @@ function authorize(
 }
 
 /** What nginx's `@partner_denied` location does with a carried refusal. */
-function renderDenial(token: string, carried: unknown, method: "GET" | "POST" = "GET") {
+function renderDenial(h: Harness, token: string, carried: unknown, method: "GET" | "POST" = "GET") {
   return h.internal.inject({
     method,
     url: "/internal/v1/denial",
@@ -48,7 +46,7 @@ function renderDenial(token: string, carried: unknown, method: "GET" | "POST" = 
   });
 }
 
-async function createKey(apiKey: string, environment: "LIVE" | "TEST") {
+async function createKey(h: Harness, apiKey: string, environment: "LIVE" | "TEST") {
   const created = await h.app.inject({
     method: "POST",
     url: "/v1/account/credentials",
@@ -59,15 +57,16 @@ async function createKey(apiKey: string, environment: "LIVE" | "TEST") {
 }
 
 describe("service tokens", () => {
-  it("guard /internal/*: missing, unknown and revoked tokens get SERVICE_UNAUTHORIZED", async () => {
-    h = await startHarness();
-    const partner = await onboardAcquiringPartner(h);
-    const { id, token } = await serviceToken();
+  it("guard /internal/*: missing, unknown and revoked tokens get SERVICE_UNAUTHORIZED", async ({
+    harness: h,
+    partner,
+  }) => {
+    const { id, token } = await serviceToken(h);
     expect(token).toMatch(/^pcst_[A-Za-z0-9_-]{43}$/);
-    expect((await authorize(token, basic(partner.apiKey))).statusCode).toBe(200);
+    expect((await authorize(h, token, basic(partner.apiKey))).statusCode).toBe(200);
     const altered = `${token.slice(0, -1)}${token.endsWith("A") ? "B" : "A"}`;
     for (const presented of ["", "pcst_nope", altered, "Basic x"]) {
-      const refused = await authorize(presented, basic(partner.apiKey));
+      const refused = await authorize(h, presented, basic(partner.apiKey));
       expect(refused.statusCode).toBe(401);
       expect(json(refused)).toMatchObject({ error_type: "ACCESS_ERROR", error_code: "SERVICE_UNAUTHORIZED" });
     }
@@ -96,15 +95,14 @@ describe("service tokens", () => {
       headers: operator,
     });
     expect(json(revoked)).toMatchObject({ status: "REVOKED", revoked_at: expect.any(String) });
-    expect(json(await authorize(token, basic(partner.apiKey)))).toMatchObject({
+    expect(json(await authorize(h, token, basic(partner.apiKey)))).toMatchObject({
       error_code: "SERVICE_UNAUTHORIZED",
     });
     // Only a hash is stored.
     expect((await h.storedBytes()).includes(Buffer.from(token))).toBe(false);
   });
 
-  it("refuse bad names, and admin needs the operator token", async () => {
-    h = await startHarness();
+  it("refuse bad names, and admin needs the operator token", async ({ harness: h }) => {
     for (const name of ["", "Upper", "a b", "x".repeat(65)]) {
       const bad = await h.internal.inject({
         method: "POST",
@@ -130,8 +128,7 @@ describe("service tokens", () => {
 });
 
 describe("the internal listener", () => {
-  it("is the only place for /admin, /internal and /metrics", async () => {
-    h = await startHarness();
+  it("is the only place for /admin, /internal and /metrics", async ({ harness: h }) => {
     for (const url of [
       "/admin/v1/accounts",
       "/internal/v1/authorize",
@@ -148,11 +145,12 @@ describe("the internal listener", () => {
 });
 
 describe("forward-auth", () => {
-  it("allows a valid key with identity headers and a signed identity the published key verifies", async () => {
-    h = await startHarness();
-    const partner = await onboardAcquiringPartner(h);
-    const { token } = await serviceToken();
-    const allowed = await authorize(token, {
+  it("allows a valid key with identity headers and a signed identity the published key verifies", async ({
+    harness: h,
+    partner,
+  }) => {
+    const { token } = await serviceToken(h);
+    const allowed = await authorize(h, token, {
       ...basic(partner.apiKey),
       "x-original-uri": "/payments/v1/sessions",
       "x-original-method": "POST",
@@ -190,53 +188,55 @@ describe("forward-auth", () => {
     expect(envoy.statusCode).toBe(200);
   });
 
-  it("refuses with the API's own status and body, and carries the refusal for nginx", async () => {
-    h = await startHarness();
-    const partner = await onboardAcquiringPartner(h);
-    const { token } = await serviceToken();
-    const key = await createKey(partner.apiKey, "LIVE");
+  it("refuses with the API's own status and body, and carries the refusal for nginx", async ({
+    harness: h,
+    partner,
+  }) => {
+    const { token } = await serviceToken(h);
+    const key = await createKey(h, partner.apiKey, "LIVE");
     await h.app.inject({
       method: "DELETE",
       url: `/v1/account/credentials/${key.credential_id}`,
       headers: basic(partner.apiKey),
     });
     for (const headers of [{}, basic("klarna_live_api_nope"), basic(key.api_key)]) {
-      const refused = await authorize(token, headers);
+      const refused = await authorize(h, token, headers);
       expect(refused.statusCode).toBe(401);
       expect(json(refused)).toMatchObject({ error_type: "ACCESS_ERROR", error_code: "UNAUTHORIZED" });
       expect(refused.headers["x-klarna-account-id"]).toBeUndefined();
-      const rendered = await renderDenial(token, refused.headers["x-klarna-auth-denial"], "POST");
+      const rendered = await renderDenial(h, token, refused.headers["x-klarna-auth-denial"], "POST");
       expect(rendered.statusCode).toBe(401);
       expect(json(rendered)).toEqual(json(refused));
     }
     // No carried refusal: the auth request itself failed, so the partner is asked to retry.
-    const none = await renderDenial(token, "");
+    const none = await renderDenial(h, token, "");
     expect(none.statusCode).toBe(503);
     expect(json(none)).toMatchObject({ error_type: "TECHNICAL_ERROR" });
     // One this service did not write (or a "refusal" with a 2xx status) is never rendered.
     for (const carried of ["bm9wZQ", Buffer.from('{"status":200,"body":{}}').toString("base64url")]) {
-      const rendered = await renderDenial(token, carried);
+      const rendered = await renderDenial(h, token, carried);
       expect(rendered.statusCode).toBe(400);
       expect(json(rendered)).toMatchObject({ error_type: "INPUT_ERROR", error_code: "VALIDATION_ERROR" });
     }
   });
 
-  it("refuses a key of the other environment with 401, counted apart", async () => {
-    h = await startHarness();
-    const partner = await onboardAcquiringPartner(h);
-    const { token } = await serviceToken();
-    const testKey = await createKey(partner.apiKey, "TEST");
-    const onLive = await authorize(token, basic(testKey.api_key), "?environment=LIVE");
+  it("refuses a key of the other environment with 401, counted apart", async ({ harness: h, partner }) => {
+    const { token } = await serviceToken(h);
+    const testKey = await createKey(h, partner.apiKey, "TEST");
+    const onLive = await authorize(h, token, basic(testKey.api_key), "?environment=LIVE");
     expect(onLive.statusCode).toBe(401);
     expect(json(onLive)).toMatchObject({
       error_code: "UNAUTHORIZED",
       error_message: expect.stringMatching(/TEST key/),
     });
-    const liveOnTest = await authorize(token, { ...basic(partner.apiKey), "x-klarna-environment": "TEST" });
+    const liveOnTest = await authorize(h, token, {
+      ...basic(partner.apiKey),
+      "x-klarna-environment": "TEST",
+    });
     expect(liveOnTest.statusCode).toBe(401);
-    const onTest = await authorize(token, basic(testKey.api_key), "?environment=test");
+    const onTest = await authorize(h, token, basic(testKey.api_key), "?environment=test");
     expect(onTest.headers["x-klarna-environment"]).toBe("TEST");
-    const bad = await authorize(token, basic(testKey.api_key), "?environment=PROD");
+    const bad = await authorize(h, token, basic(testKey.api_key), "?environment=PROD");
     expect(bad.statusCode).toBe(400);
     const metrics = (await h.internal.inject({ method: "GET", url: "/metrics" })).body;
     expect(metrics).toMatch(
@@ -247,11 +247,12 @@ describe("forward-auth", () => {
     );
   });
 
-  it("takes environment and category from the proxy, never from the partner's own query", async () => {
-    h = await startHarness();
-    const partner = await onboardAcquiringPartner(h);
-    const { token } = await serviceToken();
-    const testKey = await createKey(partner.apiKey, "TEST");
+  it("takes environment and category from the proxy, never from the partner's own query", async ({
+    harness: h,
+    partner,
+  }) => {
+    const { token } = await serviceToken(h);
+    const testKey = await createKey(h, partner.apiKey, "TEST");
     // Envoy's path-prefix form appends the partner's path and query: only the proxy's headers count.
     const envoy = await h.internal.inject({
       method: "GET",
@@ -260,60 +261,66 @@ describe("forward-auth", () => {
     });
     expect(envoy.statusCode).toBe(401);
     for (const query of ["?environment=LIVE&environment=TEST", "?category=API&category=PAYMENTS"]) {
-      const twice = await authorize(token, basic(partner.apiKey), query);
+      const twice = await authorize(h, token, basic(partner.apiKey), query);
       expect(twice.statusCode).toBe(400);
       expect(json(twice)).toMatchObject({ error_code: "VALIDATION_ERROR" });
     }
   });
 
-  it("targets a Partner Account through Klarna-Partner-Account, never a foreign one", async () => {
-    h = await startHarness();
-    const parent = await onboardAcquiringPartner(h);
+  it("targets a Partner Account through Klarna-Partner-Account, never a foreign one", async ({
+    harness: h,
+    partner: parent,
+  }) => {
     const child = await onboardPartnerAccount(h, parent, "Child Shop");
     const stranger = await onboardAcquiringPartner(h, "Stranger");
-    const { token } = await serviceToken();
-    const acting = await authorize(token, {
+    const { token } = await serviceToken(h);
+    const acting = await authorize(h, token, {
       ...basic(parent.apiKey),
       "klarna-partner-account": child.accountId,
     });
     expect(acting.statusCode).toBe(200);
     expect(acting.headers["x-klarna-account-id"]).toBe(child.accountId);
     expect(acting.headers["x-klarna-acting-account-id"]).toBe(parent.accountId);
-    const foreign = await authorize(token, {
+    const foreign = await authorize(h, token, {
       ...basic(stranger.apiKey),
       "klarna-partner-account": child.accountId,
     });
     expect(foreign.statusCode).toBe(404);
-    const upward = await authorize(token, {
+    const upward = await authorize(h, token, {
       ...basic(child.apiKey),
       "klarna-partner-account": parent.accountId,
     });
     expect(upward.statusCode).toBe(404);
-    const malformed = await authorize(token, { ...basic(parent.apiKey), "klarna-partner-account": "acme" });
+    const malformed = await authorize(h, token, {
+      ...basic(parent.apiKey),
+      "klarna-partner-account": "acme",
+    });
     expect(malformed.statusCode).toBe(400);
     expect(json(malformed)).toMatchObject({ error_code: "VALIDATION_ERROR" });
   });
 
-  it("counts the account's budget in the route's category and answers 429 with Retry-After", async () => {
-    h = await startHarness({ RATE_LIMIT_PAYMENTS: "3/60s" });
+  it("counts the account's budget in the route's category and answers 429 with Retry-After", async ({
+    startHarness,
+  }) => {
+    const h = await startHarness({ RATE_LIMIT_PAYMENTS: "3/60s" });
     const partner = await onboardAcquiringPartner(h);
-    const { token } = await serviceToken();
+    const { token } = await serviceToken(h);
     const statuses: number[] = [];
-    let last = await authorize(token, basic(partner.apiKey), "?category=payments");
+    let last = await authorize(h, token, basic(partner.apiKey), "?category=payments");
     statuses.push(last.statusCode);
     for (let i = 0; i < 3; i++) {
-      last = await authorize(token, basic(partner.apiKey), "?category=payments");
+      last = await authorize(h, token, basic(partner.apiKey), "?category=payments");
       statuses.push(last.statusCode);
     }
     expect(statuses).toEqual([200, 200, 200, 429]);
     expect(json(last)).toMatchObject({ error_code: "RATE_LIMITED" });
     expect(Number(last.headers["retry-after"])).toBeGreaterThan(0);
-    const rendered = await renderDenial(token, last.headers["x-klarna-auth-denial"]);
+    const rendered = await renderDenial(h, token, last.headers["x-klarna-auth-denial"]);
     expect(rendered.statusCode).toBe(429);
     expect(rendered.headers["retry-after"]).toBe(last.headers["retry-after"]);
     // Another category has its own budget.
-    expect((await authorize(token, basic(partner.apiKey))).statusCode).toBe(200);
-    const unknown = await authorize(token, basic(partner.apiKey), "?category=nope");
+    expect((await authorize(h, token, basic(partner.apiKey))).statusCode).toBe(200);
+    const unknown = await authorize(h, token, basic(partner.apiKey), "?category=nope");
     expect(unknown.statusCode).toBe(400);
     expect(json(unknown)).toMatchObject({
       error_code: "VALIDATION_ERROR",
@@ -321,10 +328,12 @@ describe("forward-auth", () => {
     });
   });
 
-  it("applies the IP allow-list to the forwarded address, believed only from a trusted proxy", async () => {
-    h = await startHarness({ TRUSTED_PROXIES: "10.0.0.1" });
+  it("applies the IP allow-list to the forwarded address, believed only from a trusted proxy", async ({
+    startHarness,
+  }) => {
+    const h = await startHarness({ TRUSTED_PROXIES: "10.0.0.1" });
     const partner = await onboardAcquiringPartner(h);
-    const { token } = await serviceToken();
+    const { token } = await serviceToken(h);
     const put = await h.app.inject({
       method: "PUT",
       url: "/v1/account/ip-restriction",
@@ -333,10 +342,11 @@ describe("forward-auth", () => {
     });
     expect(put.statusCode).toBe(200);
     const fromPartner = { ...basic(partner.apiKey), "x-forwarded-for": "203.0.113.7" };
-    expect((await authorize(token, fromPartner, "", "10.0.0.1")).statusCode).toBe(200);
+    expect((await authorize(h, token, fromPartner, "", "10.0.0.1")).statusCode).toBe(200);
     const realIp = { ...basic(partner.apiKey), "x-real-ip": "203.0.113.8" };
-    expect((await authorize(token, realIp, "", "10.0.0.1")).statusCode).toBe(200);
+    expect((await authorize(h, token, realIp, "", "10.0.0.1")).statusCode).toBe(200);
     const elsewhere = await authorize(
+      h,
       token,
       { ...basic(partner.apiKey), "x-forwarded-for": "198.51.100.1" },
       "",
@@ -345,15 +355,16 @@ describe("forward-auth", () => {
     expect(elsewhere.statusCode).toBe(403);
     expect(json(elsewhere)).toMatchObject({ error_code: "IP_NOT_ALLOWED" });
     // The same headers from an untrusted caller are ignored.
-    expect((await authorize(token, fromPartner, "", "10.0.0.2")).statusCode).toBe(403);
-    expect((await authorize(token, realIp, "", "10.0.0.2")).statusCode).toBe(403);
+    expect((await authorize(h, token, fromPartner, "", "10.0.0.2")).statusCode).toBe(403);
+    expect((await authorize(h, token, realIp, "", "10.0.0.2")).statusCode).toBe(403);
   });
 });
 
 describe("Klarna-Partner-Account on the Partner Management API", () => {
-  it("acts for a managed Partner Account on /v1/account/…, and refuses anything else", async () => {
-    h = await startHarness();
-    const parent = await onboardAcquiringPartner(h);
+  it("acts for a managed Partner Account on /v1/account/…, and refuses anything else", async ({
+    harness: h,
+    partner: parent,
+  }) => {
     const child = await onboardPartnerAccount(h, parent, "Child Shop");
     const stranger = await onboardAcquiringPartner(h, "Stranger");
     const created = await h.app.inject({

@@ -1,18 +1,13 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
+import { it } from "./fixtures.ts";
 import type { Harness, OnboardedPartner } from "./harness.ts";
-import { BEHIND_TLS_PROXY, basic, json, onboardAcquiringPartner, startHarness } from "./harness.ts";
+import { BEHIND_TLS_PROXY, basic, json, onboardAcquiringPartner } from "./harness.ts";
 
-let h: Harness;
-afterEach(async () => h?.close());
+it.override({ harnessOptions: { env: BEHIND_TLS_PROXY } });
 
 const IP_HEADER = "klarna-ip-validation-status";
 
-async function setup(env: Record<string, string> = {}): Promise<OnboardedPartner> {
-  h = await startHarness({ ...BEHIND_TLS_PROXY, ...env });
-  return onboardAcquiringPartner(h);
-}
-
-const put = (partner: OnboardedPartner, payload: object, remoteAddress = "127.0.0.1") =>
+const put = (h: Harness, partner: OnboardedPartner, payload: object, remoteAddress = "127.0.0.1") =>
   h.app.inject({
     method: "PUT",
     url: "/v1/account/ip-restriction",
@@ -21,7 +16,12 @@ const put = (partner: OnboardedPartner, payload: object, remoteAddress = "127.0.
     remoteAddress,
   });
 
-const get = (partner: OnboardedPartner, remoteAddress = "127.0.0.1", headers: Record<string, string> = {}) =>
+const get = (
+  h: Harness,
+  partner: OnboardedPartner,
+  remoteAddress = "127.0.0.1",
+  headers: Record<string, string> = {},
+) =>
   h.app.inject({
     method: "GET",
     url: "/v1/account",
@@ -30,48 +30,49 @@ const get = (partner: OnboardedPartner, remoteAddress = "127.0.0.1", headers: Re
   });
 
 describe("IP allow-list", () => {
-  it("REPORTING lets requests pass and reports ALLOWED or DENIED", async () => {
-    const partner = await setup();
-    expect((await get(partner)).headers[IP_HEADER]).toBeUndefined();
-    const excluded = await put(partner, { enforcement_mode: "REPORTING", allowed_ips: ["10.0.0.0/8"] });
+  it("REPORTING lets requests pass and reports ALLOWED or DENIED", async ({ harness: h, partner }) => {
+    expect((await get(h, partner)).headers[IP_HEADER]).toBeUndefined();
+    const excluded = await put(h, partner, { enforcement_mode: "REPORTING", allowed_ips: ["10.0.0.0/8"] });
     expect(excluded.statusCode).toBe(200);
     expect(json(excluded)).toEqual({ enforcement_mode: "REPORTING", allowed_ips: ["10.0.0.0/8"] });
-    const denied = await get(partner);
+    const denied = await get(h, partner);
     expect(denied.statusCode).toBe(200);
     expect(denied.headers[IP_HEADER]).toBe("DENIED");
-    await put(partner, { enforcement_mode: "REPORTING", allowed_ips: ["127.0.0.1", "2001:db8::/32"] });
-    expect((await get(partner)).headers[IP_HEADER]).toBe("ALLOWED");
-    expect((await get(partner, "2001:db8::7")).headers[IP_HEADER]).toBe("ALLOWED");
+    await put(h, partner, { enforcement_mode: "REPORTING", allowed_ips: ["127.0.0.1", "2001:db8::/32"] });
+    expect((await get(h, partner)).headers[IP_HEADER]).toBe("ALLOWED");
+    expect((await get(h, partner, "2001:db8::7")).headers[IP_HEADER]).toBe("ALLOWED");
   });
 
-  it("ENFORCED refuses other addresses with 403 and no header, and will not lock the caller out unless forced", async () => {
-    const partner = await setup();
-    const lockout = await put(partner, { enforcement_mode: "ENFORCED", allowed_ips: ["10.0.0.0/8"] });
+  it("ENFORCED refuses other addresses with 403 and no header, and will not lock the caller out unless forced", async ({
+    harness: h,
+    partner,
+  }) => {
+    const lockout = await put(h, partner, { enforcement_mode: "ENFORCED", allowed_ips: ["10.0.0.0/8"] });
     expect(lockout.statusCode).toBe(409);
     expect(json<{ error_message: string }>(lockout).error_message).toContain("127.0.0.1");
-    expect((await get(partner)).statusCode).toBe(200);
+    expect((await get(h, partner)).statusCode).toBe(200);
 
-    const allowedSelf = await put(partner, {
+    const allowedSelf = await put(h, partner, {
       enforcement_mode: "ENFORCED",
       allowed_ips: ["127.0.0.1", "192.0.2.0/24"],
     });
     expect(allowedSelf.statusCode).toBe(200);
-    const fine = await get(partner);
+    const fine = await get(h, partner);
     expect(fine.statusCode).toBe(200);
     expect(fine.headers[IP_HEADER]).toBeUndefined();
-    const elsewhere = await get(partner, "203.0.113.50");
+    const elsewhere = await get(h, partner, "203.0.113.50");
     expect(elsewhere.statusCode).toBe(403);
     expect(json(elsewhere)).toMatchObject({ error_type: "ACCESS_ERROR", error_code: "IP_NOT_ALLOWED" });
     expect(elsewhere.headers[IP_HEADER]).toBeUndefined();
 
-    const forced = await put(partner, {
+    const forced = await put(h, partner, {
       enforcement_mode: "ENFORCED",
       allowed_ips: ["192.0.2.0/24"],
       force: true,
     });
     expect(forced.statusCode).toBe(200);
-    expect((await get(partner)).statusCode).toBe(403);
-    expect((await get(partner, "192.0.2.3")).statusCode).toBe(200);
+    expect((await get(h, partner)).statusCode).toBe(403);
+    expect((await get(h, partner, "192.0.2.3")).statusCode).toBe(200);
     const events = await h.store.listAuditEvents({ accountId: partner.accountId, after: null, limit: 10 });
     expect(events.filter((e) => e.action === "ip_restriction.updated").map((e) => e.statusAfter)).toEqual([
       "ENFORCED",
@@ -79,9 +80,11 @@ describe("IP allow-list", () => {
     ]);
   });
 
-  it("rejects malformed entries, more than 100, zone ids and unknown modes, changing nothing", async () => {
-    const partner = await setup();
-    await put(partner, { enforcement_mode: "REPORTING", allowed_ips: ["127.0.0.1"] });
+  it("rejects malformed entries, more than 100, zone ids and unknown modes, changing nothing", async ({
+    harness: h,
+    partner,
+  }) => {
+    await put(h, partner, { enforcement_mode: "REPORTING", allowed_ips: ["127.0.0.1"] });
     for (const payload of [
       { enforcement_mode: "REPORTING", allowed_ips: ["10.0.0.0/33"] },
       { enforcement_mode: "REPORTING", allowed_ips: ["999.1.1.1"] },
@@ -92,7 +95,7 @@ describe("IP allow-list", () => {
       { enforcement_mode: "REPORTING" },
       { enforcement_mode: "REPORTING", allowed_ips: "127.0.0.1" },
     ]) {
-      const response = await put(partner, payload);
+      const response = await put(h, partner, payload);
       expect(response.statusCode, JSON.stringify(payload).slice(0, 80)).toBe(400);
       expect(json(response)).toMatchObject({ error_type: "INPUT_ERROR", error_code: "VALIDATION_ERROR" });
     }
@@ -104,25 +107,37 @@ describe("IP allow-list", () => {
     expect(json(state)).toEqual({ enforcement_mode: "REPORTING", allowed_ips: ["127.0.0.1"] });
   });
 
-  it("believes X-Forwarded-For and the client-certificate header only from trusted proxies", async () => {
-    const partner = await setup({ TRUSTED_PROXIES: "10.0.0.0/8" });
+  it("believes X-Forwarded-For and the client-certificate header only from trusted proxies", async ({
+    startHarness,
+  }) => {
+    const h = await startHarness({ ...BEHIND_TLS_PROXY, TRUSTED_PROXIES: "10.0.0.0/8" });
+    const partner = await onboardAcquiringPartner(h);
     await put(
+      h,
       partner,
       { enforcement_mode: "ENFORCED", allowed_ips: ["198.51.100.7"], force: true },
       "10.0.0.2",
     );
     // Through the trusted proxy, the forwarded client address counts.
-    const viaProxy = await get(partner, "10.0.0.2", { "x-forwarded-for": "198.51.100.7" });
+    const viaProxy = await get(h, partner, "10.0.0.2", { "x-forwarded-for": "198.51.100.7" });
     expect(viaProxy.statusCode).toBe(200);
     // The same header from anywhere else changes nothing: the peer address is used.
-    const forged = await get(partner, "203.0.113.9", { "x-forwarded-for": "198.51.100.7" });
+    const forged = await get(h, partner, "203.0.113.9", { "x-forwarded-for": "198.51.100.7" });
     expect(forged.statusCode).toBe(403);
   });
 });
 
 describe("client certificate forwarded by a TLS-terminating proxy", () => {
-  it("verifies the header's certificate from a trusted proxy and ignores it from anywhere else", async () => {
-    const partner = await setup({ TRUSTED_PROXIES: "10.0.0.0/8", CLIENT_CERT_HEADER: "X-SSL-Client-Cert" });
+  it.override({
+    harnessOptions: {
+      env: { ...BEHIND_TLS_PROXY, TRUSTED_PROXIES: "10.0.0.0/8", CLIENT_CERT_HEADER: "X-SSL-Client-Cert" },
+    },
+  });
+
+  it("verifies the header's certificate from a trusted proxy and ignores it from anywhere else", async ({
+    harness: h,
+    partner,
+  }) => {
     const { opensslKeyAndCsr } = await import("./openssl.ts");
     const { accountShortId } = await import("../src/domain/identifiers.ts");
     const { csrPem } = opensslKeyAndCsr({ commonName: accountShortId(partner.accountId) });
@@ -136,7 +151,7 @@ describe("client certificate forwarded by a TLS-terminating proxy", () => {
     const escaped = encodeURIComponent(pem); // nginx $ssl_client_escaped_cert
     const xfcc = `By=spiffe://proxy;Hash=abc;Cert="${encodeURIComponent(pem)}";Subject="CN=x"`; // Envoy
     const status = async (remoteAddress: string, header: string | undefined) =>
-      (await get(partner, remoteAddress, header === undefined ? {} : { "x-ssl-client-cert": header }))
+      (await get(h, partner, remoteAddress, header === undefined ? {} : { "x-ssl-client-cert": header }))
         .headers["klarna-mtls-verification-status"];
     expect(await status("10.0.0.2", escaped)).toBe("VALID");
     expect(await status("10.0.0.2", xfcc)).toBe("VALID");
@@ -146,19 +161,22 @@ describe("client certificate forwarded by a TLS-terminating proxy", () => {
     expect(await status("10.0.0.2", `Cert="${encodeURIComponent(pem)}",${xfcc}`)).toBe("INVALID");
     expect(await status("127.0.0.1", escaped)).toBe("NOT_PRESENT");
     // Anyone else is neither a proxy to believe nor a client to serve over plain HTTP.
-    const direct = await get(partner, "203.0.113.9", { "x-ssl-client-cert": escaped });
+    const direct = await get(h, partner, "203.0.113.9", { "x-ssl-client-cert": escaped });
     expect(direct.statusCode).toBe(403);
     expect(json<{ error_code: string }>(direct).error_code).toBe("TLS_REQUIRED");
   });
 });
 
 describe("operator mTLS policy", () => {
-  it("MTLS_REQUIRED_FOR=acquiring_partners reports Acquiring Partners that have not enforced mTLS", async () => {
-    const partner = await setup({ MTLS_REQUIRED_FOR: "acquiring_partners" });
+  it("MTLS_REQUIRED_FOR=acquiring_partners reports Acquiring Partners that have not enforced mTLS", async ({
+    startHarness,
+  }) => {
+    const h = await startHarness({ ...BEHIND_TLS_PROXY, MTLS_REQUIRED_FOR: "acquiring_partners" });
+    const partner = await onboardAcquiringPartner(h);
     const { onboardPartnerAccount, operator } = await import("./harness.ts");
     const child = await onboardPartnerAccount(h, partner, "Child");
-    expect((await get(partner)).headers["klarna-mtls-enforcement"]).toBe("REQUIRED_NOT_ENFORCED");
-    expect((await get(child)).headers["klarna-mtls-enforcement"]).toBeUndefined();
+    expect((await get(h, partner)).headers["klarna-mtls-enforcement"]).toBe("REQUIRED_NOT_ENFORCED");
+    expect((await get(h, child)).headers["klarna-mtls-enforcement"]).toBeUndefined();
     const list = await h.internal.inject({ method: "GET", url: "/admin/v1/accounts", headers: operator });
     const accounts = json<{ accounts: { account_id: string; mtls_enforcement_missing: boolean }[] }>(
       list,
@@ -167,15 +185,18 @@ describe("operator mTLS policy", () => {
     expect(accounts.find((a) => a.account_id === child.accountId)?.mtls_enforcement_missing).toBe(false);
   });
 
-  it("reports nothing with MTLS_REQUIRED_FOR=none", async () => {
-    const partner = await setup({ MTLS_REQUIRED_FOR: "none" });
-    expect((await get(partner)).headers["klarna-mtls-enforcement"]).toBeUndefined();
+  it("reports nothing with MTLS_REQUIRED_FOR=none", async ({ startHarness }) => {
+    const h = await startHarness({ ...BEHIND_TLS_PROXY, MTLS_REQUIRED_FOR: "none" });
+    const partner = await onboardAcquiringPartner(h);
+    expect((await get(h, partner)).headers["klarna-mtls-enforcement"]).toBeUndefined();
   });
 });
 
 describe("last use", () => {
-  it("counts only admitted requests: one refused for its address or certificate is no use of the key", async () => {
-    const partner = await setup();
+  it("counts only admitted requests: one refused for its address or certificate is no use of the key", async ({
+    harness: h,
+    partner,
+  }) => {
     const created = await h.app.inject({
       method: "POST",
       url: "/v1/account/credentials",
@@ -183,7 +204,7 @@ describe("last use", () => {
       payload: { type: "API", environment: "LIVE", description: "restricted" },
     });
     const key = json<{ api_key: string; credential_id: string }>(created);
-    await put(partner, { enforcement_mode: "ENFORCED", allowed_ips: ["127.0.0.1/32"] });
+    await put(h, partner, { enforcement_mode: "ENFORCED", allowed_ips: ["127.0.0.1/32"] });
     await h.usage.flush();
     h.clock.advance(60_000);
     const refused = await h.app.inject({
@@ -201,16 +222,18 @@ describe("last use", () => {
       headers: basic(partner.apiKey),
     });
     expect(json(shown).last_used_at).toBeUndefined();
-    expect((await get({ ...partner, apiKey: key.api_key })).statusCode).toBe(200);
+    expect((await get(h, { ...partner, apiKey: key.api_key })).statusCode).toBe(200);
     expect(h.usage.pendingCount).toBeGreaterThan(0);
   });
 });
 
 describe("metrics", () => {
-  it("counts requests by route and status, authentication outcomes and cache lookups", async () => {
-    const partner = await setup();
-    await get(partner);
-    await get(partner);
+  it("counts requests by route and status, authentication outcomes and cache lookups", async ({
+    harness: h,
+    partner,
+  }) => {
+    await get(h, partner);
+    await get(h, partner);
     await h.app.inject({ method: "GET", url: "/v1/account", headers: basic("klarna_live_api_nope") });
     const text = (await h.internal.inject({ method: "GET", url: "/metrics" })).body;
     /** Each series' value, exactly: a count, not only a series that exists. */

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, vi } from "vitest";
 import { buildApps } from "../src/apps.ts";
 import { buildServices } from "../src/compose.ts";
 import { loadConfig } from "../src/config.ts";
@@ -13,6 +13,7 @@ import { CertificateAuthority } from "../src/services/certificate-authority.ts";
 import { openSqliteStore } from "../src/store/sqlite/sqlite-store.ts";
 import { systemRandom } from "../src/system.ts";
 import { onboardThroughProcess } from "./edge-fixtures.ts";
+import { it } from "./fixtures.ts";
 import {
   ADMIN_TOKEN,
   basic,
@@ -24,14 +25,7 @@ import {
   onboardAcquiringPartner,
   PEPPER,
   SESSION_SECRET,
-  startHarness,
 } from "./harness.ts";
-
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
 
 /** The value of one series of the metrics text, exactly (0 when the series is absent). */
 async function metric(harness: Harness, series: string): Promise<number> {
@@ -90,9 +84,10 @@ describe("buildServices", () => {
     }
   });
 
-  it("runs no sweep, purge or flush before startJobs, however much time passes", async () => {
-    h = await startHarness();
-    const partner = await onboardAcquiringPartner(h);
+  it("runs no sweep, purge or flush before startJobs, however much time passes", async ({
+    harness: h,
+    partner,
+  }) => {
     expect((await createWithKey(h, partner.apiKey, "kept")).statusCode).toBe(200);
     expect(h.usage.pendingCount).toBe(1);
     h.clock.advance(61 * DAY_MS);
@@ -106,15 +101,17 @@ describe("buildServices", () => {
 });
 
 describe("startJobs", () => {
-  it("starts every job of serve: the sweep, the rotation check, the purge and the last-use flush", async () => {
-    h = await startHarness();
+  it("starts every job of serve: the sweep, the rotation check, the purge and the last-use flush", async ({
+    harness: h,
+  }) => {
     h.startJobs();
     expect(h.ticker.started.sort()).toEqual([...JOB_NAMES].sort());
   });
 
-  it("the lifecycle sweep disables a credential idle past its limit, once, and counts it", async () => {
-    h = await startHarness();
-    const partner = await onboardAcquiringPartner(h);
+  it("the lifecycle sweep disables a credential idle past its limit, once, and counts it", async ({
+    harness: h,
+    partner,
+  }) => {
     h.startJobs();
     h.clock.advance(60 * DAY_MS);
     await h.ticker.fire("lifecycle-sweep");
@@ -135,9 +132,7 @@ describe("startJobs", () => {
     expect(h.logs()).not.toMatch(/sweep failed/);
   });
 
-  it("the rotation check retires the old key when the overlap ends", async () => {
-    h = await startHarness();
-    const partner = await onboardAcquiringPartner(h);
+  it("the rotation check retires the old key when the overlap ends", async ({ harness: h, partner }) => {
     const rotated = await h.app.inject({
       method: "POST",
       url: `/v1/account/credentials/${partner.credentialId}/rotate`,
@@ -153,9 +148,10 @@ describe("startJobs", () => {
     );
   });
 
-  it("the purge deletes idempotency records once they expire, not before", async () => {
-    h = await startHarness();
-    const partner = await onboardAcquiringPartner(h);
+  it("the purge deletes idempotency records once they expire, not before", async ({
+    harness: h,
+    partner,
+  }) => {
     const first = await createWithKey(h, partner.apiKey, "purged");
     h.startJobs({ only: ["idempotency-purge"] });
     h.clock.advance(DAY_MS - 1);
@@ -168,9 +164,10 @@ describe("startJobs", () => {
     expect(await h.store.deleteExpiredIdempotencyKeys(h.clock.now())).toBe(0);
   });
 
-  it("the flush writes last-use records, and closing writes what is left", async () => {
-    h = await startHarness();
-    const partner = await onboardAcquiringPartner(h);
+  it("the flush writes last-use records, and closing writes what is left", async ({
+    harness: h,
+    partner,
+  }) => {
     h.startJobs({ only: ["usage-flush"] });
     await h.app.inject({ method: "GET", url: "/v1/account", headers: basic(partner.apiKey) });
     expect(h.usage.pendingCount).toBe(1);
@@ -181,22 +178,22 @@ describe("startJobs", () => {
     );
     h.clock.advance(60_000);
     await h.app.inject({ method: "GET", url: "/v1/account", headers: basic(partner.apiKey) });
-    const closing = h;
-    h = undefined;
-    await closing.close({ keepData: true });
-    const reopened = await openSqliteStore(join(closing.dataDir, "test.sqlite"));
+    await h.close({ keepData: true });
+    const reopened = await openSqliteStore(join(h.dataDir, "test.sqlite"));
     try {
-      if (closing.backend === "sqlite")
+      if (h.backend === "sqlite")
         expect((await reopened.findCredential(partner.accountId, partner.credentialId))?.lastUsedAt).toEqual(
-          closing.clock.now(),
+          h.clock.now(),
         );
     } finally {
       await reopened.close();
-      rmSync(closing.dataDir, { recursive: true, force: true });
+      rmSync(h.dataDir, { recursive: true, force: true });
     }
   });
 
-  it("stop waits for every run in flight, and the store closes only after the last one", async () => {
+  it("stop waits for every run in flight, and the store closes only after the last one", async ({
+    startHarness,
+  }) => {
     const order: string[] = [];
     const release = new Map<string, () => void>();
     /** The first store call of each job waits here until the test lets it go. */
@@ -206,7 +203,7 @@ describe("startJobs", () => {
       await new Promise<void>((resolve) => release.set(job, resolve));
       order.push(`${job} done`);
     };
-    h = await startHarness(
+    const h = await startHarness(
       {},
       {
         wrapStore: (inner) =>
@@ -233,9 +230,7 @@ describe("startJobs", () => {
       if (waited > 10_000) throw new Error(`only ${[...release.keys()].join(", ")} reached the store`);
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
-    const closing = h;
-    h = undefined;
-    const closed = closing.close();
+    const closed = h.close();
     // The purge, started last, ends first; the sweep a while later. Close waits for both.
     setTimeout(() => release.get("purge")?.(), 20);
     setTimeout(() => release.get("sweep")?.(), 150);
@@ -243,7 +238,7 @@ describe("startJobs", () => {
     await Promise.all([sweep, purge]);
     expect(order.slice(0, 2).sort()).toEqual(["purge held", "sweep held"]);
     expect(order.slice(2)).toEqual(["purge done", "sweep done", "store closed"]);
-    expect(closing.logs()).not.toMatch(/sweep failed|purge failed/);
+    expect(h.logs()).not.toMatch(/sweep failed|purge failed/);
   });
 });
 

@@ -2,11 +2,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import SQLite from "better-sqlite3";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect } from "vitest";
 import { seedStore } from "../bench/seed-store.ts";
 import { verifyChain } from "../src/domain/audit-chain.ts";
 import { openSqliteStore } from "../src/store/sqlite/sqlite-store.ts";
-import { ADMIN_TOKEN, DAY_MS, onboardAcquiringPartner, PEPPER, startHarness } from "./harness.ts";
+import { it } from "./fixtures.ts";
+import { ADMIN_TOKEN, DAY_MS, onboardAcquiringPartner, PEPPER } from "./harness.ts";
 import { freePort, startServerProcess } from "./process.ts";
 
 const dirs: string[] = [];
@@ -15,7 +16,9 @@ afterEach(() => {
 });
 
 describe("shutdown during a lifecycle sweep", () => {
-  it("closing the service waits for a sweep held up in the store, and closes the store after it", async () => {
+  it("closing the service waits for a sweep held up in the store, and closes the store after it", async ({
+    startHarness,
+  }) => {
     const order: string[] = [];
     let release = (): void => undefined;
     const gate = new Promise<void>((resolve) => {

@@ -1,67 +1,66 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import type { AuditEvent, CreatedCredential, Credential } from "../src/client/types.ts";
-import {
-  basic,
-  DAY_MS,
-  type Harness,
-  json,
-  type OnboardedPartner,
-  onboardAcquiringPartner,
-  operator,
-  startHarness,
-} from "./harness.ts";
+import { test } from "./fixtures.ts";
+import { basic, DAY_MS, json, operator } from "./harness.ts";
 
-let h: Harness;
-let partner: OnboardedPartner;
-let start: number;
+/** The steps these tests take, as the onboarded partner on the test's harness. */
+const it = test.extend("steps", ({ harness: h, partner }) => {
+  const start = h.clock.now().getTime();
+  const day = (n: number): Date => new Date(start + n * DAY_MS);
+  const sweep = (asOf: Date) => h.lifecycle.sweep({ asOf });
 
-beforeEach(async () => {
-  h = await startHarness();
-  partner = await onboardAcquiringPartner(h);
-  start = h.clock.now().getTime();
+  async function call(
+    method: "GET" | "POST" | "DELETE",
+    url: string,
+    payload?: object,
+    apiKey = partner.apiKey,
+  ) {
+    return h.app.inject({ method, url, headers: basic(apiKey), ...(payload ? { payload } : {}) });
+  }
+
+  async function createKey(description: string): Promise<CreatedCredential> {
+    const response = await call("POST", "/v1/account/credentials", {
+      type: "API",
+      environment: "LIVE",
+      description,
+    });
+    expect(response.statusCode).toBe(200);
+    return json<CreatedCredential>(response);
+  }
+
+  async function credential(id: string): Promise<Credential> {
+    // Read through the store: the partner's own key may itself be disabled by then.
+    const found = await h.store.findCredential(partner.accountId, id);
+    if (!found) throw new Error("missing");
+    return found as unknown as Credential;
+  }
+
+  async function auditActions(targetId: string): Promise<string[]> {
+    const events = await h.store.listAuditEvents({ accountId: partner.accountId, after: null, limit: 100 });
+    // Transitions only: refused uses of the key (authentication_failed) are audited too, but are not
+    // what these tests are about.
+    return events
+      .filter((e) => e.targetId === targetId && e.action !== "credential.authentication_failed")
+      .map((e) => e.action);
+  }
+
+  const rotate = (id: string, body?: object) =>
+    h.app.inject({
+      method: "POST",
+      url: `/v1/account/credentials/${id}/rotate`,
+      headers: basic(partner.apiKey),
+      ...(body ? { payload: body } : {}),
+    });
+
+  return { start, day, sweep, call, createKey, credential, auditActions, rotate };
 });
-afterEach(async () => h.close());
-
-const day = (n: number): Date => new Date(start + n * DAY_MS);
-const sweep = (asOf: Date) => h.lifecycle.sweep({ asOf });
-
-async function call(
-  method: "GET" | "POST" | "DELETE",
-  url: string,
-  payload?: object,
-  apiKey = partner.apiKey,
-) {
-  return h.app.inject({ method, url, headers: basic(apiKey), ...(payload ? { payload } : {}) });
-}
-
-async function createKey(description: string): Promise<CreatedCredential> {
-  const response = await call("POST", "/v1/account/credentials", {
-    type: "API",
-    environment: "LIVE",
-    description,
-  });
-  expect(response.statusCode).toBe(200);
-  return json<CreatedCredential>(response);
-}
-
-async function credential(id: string): Promise<Credential> {
-  // Read through the store: the partner's own key may itself be disabled by then.
-  const found = await h.store.findCredential(partner.accountId, id);
-  if (!found) throw new Error("missing");
-  return found as unknown as Credential;
-}
-
-async function auditActions(targetId: string): Promise<string[]> {
-  const events = await h.store.listAuditEvents({ accountId: partner.accountId, after: null, limit: 100 });
-  // Transitions only: refused uses of the key (authentication_failed) are audited too, but are not
-  // what these tests are about.
-  return events
-    .filter((e) => e.targetId === targetId && e.action !== "credential.authentication_failed")
-    .map((e) => e.action);
-}
 
 describe("inactivity rules", () => {
-  it("warns on day 53 once, disables on day 61 (not 59), deletes on day 301", async () => {
+  it("warns on day 53 once, disables on day 61 (not 59), deletes on day 301", async ({
+    harness: h,
+    partner,
+    steps: { day, sweep, call, createKey, credential, auditActions },
+  }) => {
     const idle = await createKey("idle service");
     // Day 0: the key is used once.
     expect((await call("GET", "/v1/account", undefined, idle.api_key)).statusCode).toBe(200);
@@ -108,7 +107,11 @@ describe("inactivity rules", () => {
     expect(events[0]).toMatchObject({ actor: "system", reason: "INACTIVITY", occurredAt: day(301) });
   });
 
-  it("keeps a tombstone without the hash, out of default lists, never reactivated", async () => {
+  it("keeps a tombstone without the hash, out of default lists, never reactivated", async ({
+    harness: h,
+    partner,
+    steps: { day, sweep, call, createKey, credential },
+  }) => {
     const idle = await createKey("tombstone");
     await sweep(day(61));
     await sweep(day(301));
@@ -164,7 +167,10 @@ describe("inactivity rules", () => {
     expect((await credential(idle.credential_id)).status).toBe("DELETED");
   });
 
-  it("counts the last use: a key used on day 30 is disabled on day 91, not 61", async () => {
+  it("counts the last use: a key used on day 30 is disabled on day 91, not 61", async ({
+    harness: h,
+    steps: { day, sweep, call, createKey, credential },
+  }) => {
     const used = await createKey("used later");
     h.clock.advance(30 * DAY_MS);
     await call("GET", "/v1/account", undefined, used.api_key);
@@ -175,7 +181,11 @@ describe("inactivity rules", () => {
     expect((await credential(used.credential_id)).status).toBe("DISABLED");
   });
 
-  it("reactivation before deletion brings a key back with a fresh inactivity clock", async () => {
+  it("reactivation before deletion brings a key back with a fresh inactivity clock", async ({
+    harness: h,
+    partner,
+    steps: { day, sweep, call, createKey, credential, auditActions },
+  }) => {
     const key = await createKey("reactivated");
     await sweep(day(61));
     h.clock.advance(100 * DAY_MS);
@@ -204,7 +214,10 @@ describe("inactivity rules", () => {
     ]);
   });
 
-  it("a dry run reports without changing anything", async () => {
+  it("a dry run reports without changing anything", async ({
+    harness: h,
+    steps: { day, createKey, credential, auditActions },
+  }) => {
     const key = await createKey("dry");
     const report = await h.lifecycle.sweep({ asOf: day(61), dryRun: true });
     expect(report.transitions.map((t) => t.credentialId)).toContain(key.credential_id);
@@ -214,15 +227,10 @@ describe("inactivity rules", () => {
 });
 
 describe("rotation", () => {
-  const rotate = (id: string, body?: object) =>
-    h.app.inject({
-      method: "POST",
-      url: `/v1/account/credentials/${id}/rotate`,
-      headers: basic(partner.apiKey),
-      ...(body ? { payload: body } : {}),
-    });
-
-  it("creates a linked successor, keeps both valid during the 24 h overlap, then retires the old key", async () => {
+  it("creates a linked successor, keeps both valid during the 24 h overlap, then retires the old key", async ({
+    harness: h,
+    steps: { start, call, createKey, credential, auditActions, rotate },
+  }) => {
     const old = await createKey("payments");
     const response = await rotate(old.credential_id);
     expect(response.statusCode).toBe(200);
@@ -261,7 +269,9 @@ describe("rotation", () => {
     ]);
   });
 
-  it("PT0S retires the old key at once; rotating twice, disabled or deleted is 409", async () => {
+  it("PT0S retires the old key at once; rotating twice, disabled or deleted is 409", async ({
+    steps: { call, createKey, credential, rotate },
+  }) => {
     const old = await createKey("now");
     const response = await rotate(old.credential_id, { overlap: "PT0S" });
     expect(response.statusCode).toBe(200);
@@ -281,7 +291,9 @@ describe("rotation", () => {
     expect(json<{ error_message: string }>(again).error_message).toContain("already being rotated");
   });
 
-  it("rejects bad overlaps and options, changing nothing", async () => {
+  it("rejects bad overlaps and options, changing nothing", async ({
+    steps: { call, createKey, auditActions, rotate },
+  }) => {
     const key = await createKey("bad input");
     for (const body of [
       { overlap: "P31D" },
@@ -302,7 +314,10 @@ describe("rotation", () => {
     expect(await auditActions(key.credential_id)).toEqual(["credential.created"]);
   });
 
-  it("WHEN_OLD_KEY_IDLE ends the overlap once the successor is used and the old key is quiet", async () => {
+  it("WHEN_OLD_KEY_IDLE ends the overlap once the successor is used and the old key is quiet", async ({
+    harness: h,
+    steps: { call, createKey, rotate },
+  }) => {
     const old = await createKey("idle-end");
     const successor = json<CreatedCredential>(
       await rotate(old.credential_id, { overlap: "P7D", end_overlap: "WHEN_OLD_KEY_IDLE" }),
@@ -320,7 +335,9 @@ describe("rotation", () => {
     expect((await call("GET", "/v1/account", undefined, old.api_key)).statusCode).toBe(401);
   });
 
-  it("rotates Client IDs too, and works on a Partner Account's credentials", async () => {
+  it("rotates Client IDs too, and works on a Partner Account's credentials", async ({
+    steps: { call, rotate },
+  }) => {
     const client = json<CreatedCredential>(
       await call("POST", "/v1/account/credentials", {
         type: "CLIENT",
@@ -350,7 +367,11 @@ describe("rotation", () => {
     expect(viaParent.statusCode).toBe(200);
   });
 
-  it("support can disable a credential with reason OPERATOR", async () => {
+  it("support can disable a credential with reason OPERATOR", async ({
+    harness: h,
+    partner,
+    steps: { call, createKey },
+  }) => {
     const key = await createKey("leaked");
     const response = await h.internal.inject({
       method: "POST",
@@ -373,7 +394,11 @@ describe("rotation", () => {
     expect(unknown.statusCode).toBe(404);
   });
 
-  it("only the operator reactivates what the operator disabled; nobody a rotated-out key", async () => {
+  it("only the operator reactivates what the operator disabled; nobody a rotated-out key", async ({
+    harness: h,
+    partner,
+    steps: { sweep, call, createKey },
+  }) => {
     const key = await createKey("leaked");
     await h.internal.inject({
       method: "POST",

@@ -1,8 +1,6 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { type Harness, json, startHarness } from "./harness.ts";
-
-let h: Harness | undefined;
-afterEach(async () => h?.close());
+import { describe, expect } from "vitest";
+import { it } from "./fixtures.ts";
+import { type Harness, json } from "./harness.ts";
 
 /** One Prometheus series' value, or undefined when the series does not exist. */
 async function series(harness: Harness, name: string): Promise<number | undefined> {
@@ -12,8 +10,9 @@ async function series(harness: Harness, name: string): Promise<number | undefine
 }
 
 describe("the liveness probe", () => {
-  it("answers from the process alone, skipping the per-request conventions that readiness keeps", async () => {
-    h = await startHarness();
+  it("answers from the process alone, skipping the per-request conventions that readiness keeps", async ({
+    harness: h,
+  }) => {
     for (let i = 0; i < 3; i++) {
       const live = await h.app.inject({ method: "GET", url: "/healthz" });
       expect(live.statusCode).toBe(200);
@@ -27,15 +26,16 @@ describe("the liveness probe", () => {
 
     const counted = (route: string) =>
       series(
-        h as Harness,
+        h,
         `partner_credentials_http_requests_total{listener="public",method="GET",route="${route}",status="200"}`,
       );
     expect(await counted("/healthz")).toBeUndefined();
     expect(await counted("/readyz")).toBe(1);
   });
 
-  it("still gets the conventions when asked with a query string (only the exact probe is lean)", async () => {
-    h = await startHarness();
+  it("still gets the conventions when asked with a query string (only the exact probe is lean)", async ({
+    harness: h,
+  }) => {
     const live = await h.app.inject({ method: "GET", url: "/healthz?verbose=1" });
     expect(live.statusCode).toBe(200);
     expect(live.headers["klarna-correlation-id"]).toMatch(/^[0-9a-f-]{36}$/);

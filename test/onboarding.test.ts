@@ -1,26 +1,16 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { KEY_PATTERN } from "../src/domain/key-format.ts";
-import {
-  ADMIN_TOKEN,
-  BEHIND_TLS_PROXY,
-  basic,
-  type Harness,
-  json,
-  operator,
-  startHarness,
-} from "./harness.ts";
+import { it } from "./fixtures.ts";
+import { ADMIN_TOKEN, BEHIND_TLS_PROXY, basic, type Harness, json, operator } from "./harness.ts";
 import { partnerctl } from "./process.ts";
 
-let h: Harness;
-beforeEach(async () => {
-  h = await startHarness(BEHIND_TLS_PROXY);
-});
-afterEach(async () => h.close());
+it.override({ harnessOptions: { env: BEHIND_TLS_PROXY } });
 
 async function createAccount(
+  h: Harness,
   name = "Acme Payments",
 ): Promise<{ accountId: string; path: string; url: string }> {
   const response = await h.internal.inject({
@@ -41,8 +31,8 @@ async function createAccount(
 }
 
 describe("secure onboarding link", () => {
-  it("shows a reveal page on GET without consuming the link, then claims once", async () => {
-    const { accountId, path } = await createAccount();
+  it("shows a reveal page on GET without consuming the link, then claims once", async ({ harness: h }) => {
+    const { accountId, path } = await createAccount(h);
     for (let i = 0; i < 3; i++) {
       const page = await h.app.inject({ method: "GET", url: path });
       expect(page.statusCode).toBe(200);
@@ -83,8 +73,8 @@ describe("secure onboarding link", () => {
     expect(pageAfter.statusCode).toBe(410);
   });
 
-  it("claims from the HTML form and offers the key as a .txt download", async () => {
-    const { path } = await createAccount();
+  it("claims from the HTML form and offers the key as a .txt download", async ({ harness: h }) => {
+    const { path } = await createAccount(h);
     const claim = await h.app.inject({
       method: "POST",
       url: path,
@@ -102,8 +92,8 @@ describe("secure onboarding link", () => {
     expect(works.statusCode).toBe(200);
   });
 
-  it("expires after 72 hours", async () => {
-    const { path } = await createAccount();
+  it("expires after 72 hours", async ({ harness: h }) => {
+    const { path } = await createAccount(h);
     h.clock.advance(72 * 3_600_000);
     const claim = await h.app.inject({ method: "POST", url: path, headers: { accept: "application/json" } });
     expect(claim.statusCode).toBe(410);
@@ -113,8 +103,8 @@ describe("secure onboarding link", () => {
     expect(page.body).toContain("expired");
   });
 
-  it("re-issuing a link invalidates the previous one", async () => {
-    const { accountId, path: first } = await createAccount();
+  it("re-issuing a link invalidates the previous one", async ({ harness: h }) => {
+    const { accountId, path: first } = await createAccount(h);
     const reissued = await h.internal.inject({
       method: "POST",
       url: `/admin/v1/accounts/${accountId}/onboarding-link`,
@@ -133,7 +123,7 @@ describe("secure onboarding link", () => {
     expect(fresh.statusCode).toBe(201);
   });
 
-  it("answers 404 for unknown or malformed tokens, with a page for people", async () => {
+  it("answers 404 for unknown or malformed tokens, with a page for people", async ({ harness: h }) => {
     const tooLong = await h.app.inject({ method: "GET", url: `/onboarding/${"a".repeat(600)}` });
     expect(tooLong.statusCode).toBe(414);
     expect(json(tooLong)).toMatchObject({ error_type: "INPUT_ERROR", error_code: "URI_TOO_LONG" });
@@ -151,8 +141,8 @@ describe("secure onboarding link", () => {
     }
   });
 
-  it("makes exactly one key when the same link is claimed concurrently", async () => {
-    const { path } = await createAccount();
+  it("makes exactly one key when the same link is claimed concurrently", async ({ harness: h }) => {
+    const { path } = await createAccount(h);
     const claims = await Promise.all(
       Array.from({ length: 8 }, () =>
         h.app.inject({ method: "POST", url: path, headers: { accept: "application/json" } }),
@@ -162,7 +152,7 @@ describe("secure onboarding link", () => {
     expect(claims.filter((c) => c.statusCode === 410)).toHaveLength(7);
   });
 
-  it("requires the operator token for the admin API", async () => {
+  it("requires the operator token for the admin API", async ({ harness: h }) => {
     for (const headers of [{}, { authorization: "Bearer wrong" }, { authorization: "Basic abc" }]) {
       const response = await h.internal.inject({
         method: "POST",
@@ -177,14 +167,15 @@ describe("secure onboarding link", () => {
     expect(json(list)).toEqual({ accounts: [] });
   });
 
-  it("throttles guessed links and failed operator tokens per address, never the real ones", async () => {
-    await h.close();
-    h = await startHarness({
+  it("throttles guessed links and failed operator tokens per address, never the real ones", async ({
+    startHarness,
+  }) => {
+    const h = await startHarness({
       ...BEHIND_TLS_PROXY,
       LINK_FAILURES_PER_IP: "5/60s",
       OPERATOR_FAILURES_PER_IP: "3/60s",
     });
-    const { path } = await createAccount();
+    const { path } = await createAccount(h);
     const guess = (remoteAddress: string) =>
       h.app.inject({
         method: "GET",
@@ -216,14 +207,15 @@ describe("secure onboarding link", () => {
     expect((await admin(ADMIN_TOKEN)).statusCode).toBe(200);
   });
 
-  it("admits named operators from ADMIN_TOKENS_FILE and names them in audit events", async () => {
+  it("admits named operators from ADMIN_TOKENS_FILE and names them in audit events", async ({
+    startHarness,
+  }) => {
     const made = await partnerctl(["admin", "operators", "new", "--name", "alice", "--json"]);
     expect(made.code, made.stderr).toBe(0);
     const { token, entry } = JSON.parse(made.stdout) as { token: string; entry: object };
     const file = join(mkdtempSync(join(tmpdir(), "operators-")), "operators.json");
     writeFileSync(file, JSON.stringify({ operators: [entry] }));
-    await h.close();
-    h = await startHarness({ ...BEHIND_TLS_PROXY, ADMIN_TOKENS_FILE: file });
+    const h = await startHarness({ ...BEHIND_TLS_PROXY, ADMIN_TOKENS_FILE: file });
     const created = await h.internal.inject({
       method: "POST",
       url: "/admin/v1/accounts",

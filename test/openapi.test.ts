@@ -1,8 +1,8 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { generateOpenApi } from "../scripts/openapi.ts";
-import { startHarness } from "./harness.ts";
+import { it } from "./fixtures.ts";
 
 type Document = {
   openapi: string;
@@ -81,45 +81,42 @@ describe("OpenAPI documents", () => {
     );
   });
 
-  it("serves the partner document on the partners' listener and the operator one on the internal listener", async () => {
-    const h = await startHarness();
-    try {
-      const spec = await h.app.inject({ method: "GET", url: "/openapi.json" });
-      expect(spec.statusCode).toBe(200);
-      const document = JSON.parse(spec.body) as Document;
-      expect(document.openapi).toBe("3.0.3");
-      expect(document.servers).toEqual([{ url: "https://partners.example" }]);
-      expect(Object.keys(document.paths)).toEqual(
-        expect.arrayContaining([
-          "/v1/account/credentials",
-          "/v1/accounts/{account_id}/credentials/{credential_id}",
-          "/onboarding/{token}",
-        ]),
-      );
-      // Operator, internal and metrics routes live on the internal listener only.
-      expect(Object.keys(document.paths).filter((path) => /^\/(admin|internal|metrics)/.test(path))).toEqual(
-        [],
-      );
-      // The same document on every request.
-      expect((await h.app.inject({ method: "GET", url: "/openapi.json" })).body).toBe(spec.body);
-      const docs = await h.app.inject({ method: "GET", url: "/docs/" });
-      expect(docs.statusCode).toBe(200);
-      expect(docs.body).toContain("swagger");
+  it("serves the partner document on the partners' listener and the operator one on the internal listener", async ({
+    harness: h,
+  }) => {
+    const spec = await h.app.inject({ method: "GET", url: "/openapi.json" });
+    expect(spec.statusCode).toBe(200);
+    const document = JSON.parse(spec.body) as Document;
+    expect(document.openapi).toBe("3.0.3");
+    expect(document.servers).toEqual([{ url: "https://partners.example" }]);
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining([
+        "/v1/account/credentials",
+        "/v1/accounts/{account_id}/credentials/{credential_id}",
+        "/onboarding/{token}",
+      ]),
+    );
+    // Operator, internal and metrics routes live on the internal listener only.
+    expect(Object.keys(document.paths).filter((path) => /^\/(admin|internal|metrics)/.test(path))).toEqual(
+      [],
+    );
+    // The same document on every request.
+    expect((await h.app.inject({ method: "GET", url: "/openapi.json" })).body).toBe(spec.body);
+    const docs = await h.app.inject({ method: "GET", url: "/docs/" });
+    expect(docs.statusCode).toBe(200);
+    expect(docs.body).toContain("swagger");
 
-      const internal = JSON.parse(
-        (await h.internal.inject({ method: "GET", url: "/openapi.json" })).body,
-      ) as Document;
-      expect(Object.keys(internal.paths)).toEqual(
-        expect.arrayContaining([
-          "/admin/v1/accounts",
-          "/admin/v1/accounts/{account_id}/suspend",
-          "/admin/v1/service-tokens",
-        ]),
-      );
-      expect(Object.keys(internal.paths).filter((path) => path.startsWith("/v1/"))).toEqual([]);
-      expect((await h.internal.inject({ method: "GET", url: "/docs/" })).statusCode).toBe(200);
-    } finally {
-      await h.close();
-    }
+    const internal = JSON.parse(
+      (await h.internal.inject({ method: "GET", url: "/openapi.json" })).body,
+    ) as Document;
+    expect(Object.keys(internal.paths)).toEqual(
+      expect.arrayContaining([
+        "/admin/v1/accounts",
+        "/admin/v1/accounts/{account_id}/suspend",
+        "/admin/v1/service-tokens",
+      ]),
+    );
+    expect(Object.keys(internal.paths).filter((path) => path.startsWith("/v1/"))).toEqual([]);
+    expect((await h.internal.inject({ method: "GET", url: "/docs/" })).statusCode).toBe(200);
   });
 });

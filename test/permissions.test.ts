@@ -1,8 +1,8 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { basic, type Harness, json, onboardAcquiringPartner, operator, startHarness } from "./harness.ts";
+import { describe, expect } from "vitest";
+import { it } from "./fixtures.ts";
+import { basic, type Harness, json, operator } from "./harness.ts";
 
-let h: Harness;
-afterEach(async () => h?.close());
+it.override({ harnessOptions: { env: { RATE_LIMIT_PAYMENTS: "100/1s" } } });
 
 interface Created {
   credential_id: string;
@@ -10,15 +10,20 @@ interface Created {
   permissions?: string[];
 }
 
-const create = (apiKey: string, body: object) =>
+const create = (h: Harness, apiKey: string, body: object) =>
   h.app.inject({ method: "POST", url: "/v1/account/credentials", headers: basic(apiKey), payload: body });
 
 describe("per-key permissions", () => {
-  it("a key does what its permissions say, and hands on no more than it holds", async () => {
-    h = await startHarness({ RATE_LIMIT_PAYMENTS: "100/1s" });
-    const partner = await onboardAcquiringPartner(h);
+  it("a key does what its permissions say, and hands on no more than it holds", async ({
+    harness: h,
+    partner,
+  }) => {
     const reader = json<Created>(
-      await create(partner.apiKey, { type: "API", environment: "LIVE", permissions: ["credentials:read"] }),
+      await create(h, partner.apiKey, {
+        type: "API",
+        environment: "LIVE",
+        permissions: ["credentials:read"],
+      }),
     );
     expect(reader.permissions).toEqual(["credentials:read"]);
     const readOnly = reader.api_key;
@@ -44,18 +49,22 @@ describe("per-key permissions", () => {
     }
 
     const writer = json<Created>(
-      await create(partner.apiKey, {
+      await create(h, partner.apiKey, {
         type: "API",
         environment: "LIVE",
         permissions: ["credentials:write", "credentials:read"],
       }),
     ).api_key;
-    const everything = await create(writer, { type: "API", environment: "LIVE" });
+    const everything = await create(h, writer, { type: "API", environment: "LIVE" });
     expect(everything.statusCode).toBe(403);
     expect(json<{ error_message: string }>(everything).error_message).toMatch(/cannot grant/);
-    const more = await create(writer, { type: "API", environment: "LIVE", permissions: ["security:write"] });
+    const more = await create(h, writer, {
+      type: "API",
+      environment: "LIVE",
+      permissions: ["security:write"],
+    });
     expect(more.statusCode).toBe(403);
-    const less = await create(writer, {
+    const less = await create(h, writer, {
       type: "API",
       environment: "LIVE",
       permissions: ["credentials:read"],
@@ -71,15 +80,16 @@ describe("per-key permissions", () => {
     expect(escalate.statusCode).toBe(403);
 
     for (const permissions of [["root"], ["Payments"], ["orders"]]) {
-      const bad = await create(partner.apiKey, { type: "API", environment: "LIVE", permissions });
+      const bad = await create(h, partner.apiKey, { type: "API", environment: "LIVE", permissions });
       expect(bad.statusCode, String(permissions)).toBe(400);
       expect(json(bad)).toMatchObject({ error_code: "VALIDATION_ERROR" });
     }
   });
 
-  it("limits a key to the provider's APIs it names, and keeps its permissions through rotation", async () => {
-    h = await startHarness({ RATE_LIMIT_PAYMENTS: "100/1s" });
-    const partner = await onboardAcquiringPartner(h);
+  it("limits a key to the provider's APIs it names, and keeps its permissions through rotation", async ({
+    harness: h,
+    partner,
+  }) => {
     const token = json<{ token: string }>(
       await h.internal.inject({
         method: "POST",
@@ -89,7 +99,7 @@ describe("per-key permissions", () => {
       }),
     ).token;
     const payments = json<Created>(
-      await create(partner.apiKey, { type: "API", environment: "LIVE", permissions: ["payments"] }),
+      await create(h, partner.apiKey, { type: "API", environment: "LIVE", permissions: ["payments"] }),
     );
     const ask = (key: string, category: string) =>
       h.internal.inject({

@@ -1,8 +1,9 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import type { CreatedCredential } from "../src/client/types.ts";
 import { randomBase62 } from "../src/domain/base62.ts";
 import type { Store } from "../src/store/port.ts";
 import { systemRandom } from "../src/system.ts";
+import { it } from "./fixtures.ts";
 import {
   BEHIND_TLS_PROXY,
   basic,
@@ -11,18 +12,16 @@ import {
   onboardAcquiringPartner,
   onboardPartnerAccount,
   operator,
-  startHarness,
 } from "./harness.ts";
 
-let h: Harness;
-afterEach(async () => h?.close());
+it.override({ harnessOptions: { env: BEHIND_TLS_PROXY } });
 
-const get = (apiKey: string, remoteAddress = "127.0.0.1") =>
+const get = (h: Harness, apiKey: string, remoteAddress = "127.0.0.1") =>
   h.app.inject({ method: "GET", url: "/v1/account", headers: basic(apiKey), remoteAddress });
 
 describe("per-account rate limits", () => {
-  it("ten credentials hammered at once share one account budget", async () => {
-    h = await startHarness({ ...BEHIND_TLS_PROXY, RATE_LIMIT_PARTNER_MANAGEMENT: "1000/60s" });
+  it("ten credentials hammered at once share one account budget", async ({ startHarness }) => {
+    const h = await startHarness({ ...BEHIND_TLS_PROXY, RATE_LIMIT_PARTNER_MANAGEMENT: "1000/60s" });
     const partner = await onboardAcquiringPartner(h);
     const keys: string[] = [];
     for (let i = 0; i < 10; i++) {
@@ -44,7 +43,7 @@ describe("per-account rate limits", () => {
       limits: { PARTNER_MANAGEMENT: { limit: "25/60s", source: "override" } },
     });
 
-    const responses = await Promise.all(Array.from({ length: 100 }, (_, i) => get(keys[i % 10] ?? "")));
+    const responses = await Promise.all(Array.from({ length: 100 }, (_, i) => get(h, keys[i % 10] ?? "")));
     const admitted = responses.filter((r) => r.statusCode === 200);
     const refused = responses.filter((r) => r.statusCode === 429);
     expect(admitted).toHaveLength(25);
@@ -65,8 +64,10 @@ describe("per-account rate limits", () => {
     expect(one?.headers["x-ratelimit-remaining"]).toBe("0");
   });
 
-  it("counts a Partner Account and its Acquiring Partner, each against its own limit", async () => {
-    h = await startHarness({ ...BEHIND_TLS_PROXY, RATE_LIMIT_PARTNER_MANAGEMENT: "8/60s" });
+  it("counts a Partner Account and its Acquiring Partner, each against its own limit", async ({
+    startHarness,
+  }) => {
+    const h = await startHarness({ ...BEHIND_TLS_PROXY, RATE_LIMIT_PARTNER_MANAGEMENT: "8/60s" });
     const parent = await onboardAcquiringPartner(h);
     const child = await onboardPartnerAccount(h, parent, "Child"); // 2 of the parent's 8
     await h.internal.inject({
@@ -76,16 +77,16 @@ describe("per-account rate limits", () => {
       payload: { limits: { PARTNER_MANAGEMENT: "3/60s" } },
     });
     const childResults = [];
-    for (let i = 0; i < 5; i++) childResults.push((await get(child.apiKey)).statusCode);
+    for (let i = 0; i < 5; i++) childResults.push((await get(h, child.apiKey)).statusCode);
     expect(childResults).toEqual([200, 200, 200, 429, 429]);
     // The parent's budget held the child's 3 admitted requests too (2 + 3 of 8): 3 left.
     const parentResults = [];
-    for (let i = 0; i < 5; i++) parentResults.push((await get(parent.apiKey)).statusCode);
+    for (let i = 0; i < 5; i++) parentResults.push((await get(h, parent.apiKey)).statusCode);
     expect(parentResults).toEqual([200, 200, 200, 429, 429]);
   });
 
-  it("shows a Partner Account its own budget, never its parent's activity", async () => {
-    h = await startHarness({ ...BEHIND_TLS_PROXY, RATE_LIMIT_PARTNER_MANAGEMENT: "50/60s" });
+  it("shows a Partner Account its own budget, never its parent's activity", async ({ startHarness }) => {
+    const h = await startHarness({ ...BEHIND_TLS_PROXY, RATE_LIMIT_PARTNER_MANAGEMENT: "50/60s" });
     const parent = await onboardAcquiringPartner(h);
     const child = await onboardPartnerAccount(h, parent, "Child"); // 2 of the parent's 50
     await h.internal.inject({
@@ -94,27 +95,27 @@ describe("per-account rate limits", () => {
       headers: operator,
       payload: { limits: { PARTNER_MANAGEMENT: "40/60s" } },
     });
-    for (let i = 0; i < 30; i++) await get(parent.apiKey);
-    const seen = await get(child.apiKey);
+    for (let i = 0; i < 30; i++) await get(h, parent.apiKey);
+    const seen = await get(h, child.apiKey);
     expect(seen.statusCode).toBe(200);
     // Both levels apply, each as a policy; the remaining count is the Partner Account's own.
     expect(seen.headers["x-ratelimit-limit"]).toBe("40, 40;w=60, 50;w=60");
     expect(seen.headers["x-ratelimit-remaining"]).toBe("39");
   });
 
-  it("a noisy Partner Account cannot starve its sibling or its parent", async () => {
-    h = await startHarness({ ...BEHIND_TLS_PROXY, RATE_LIMIT_PARTNER_MANAGEMENT: "20/60s" });
+  it("a noisy Partner Account cannot starve its sibling or its parent", async ({ startHarness }) => {
+    const h = await startHarness({ ...BEHIND_TLS_PROXY, RATE_LIMIT_PARTNER_MANAGEMENT: "20/60s" });
     const parent = await onboardAcquiringPartner(h);
     const noisy = await onboardPartnerAccount(h, parent, "Noisy");
     const quiet = await onboardPartnerAccount(h, parent, "Quiet");
     const noisyResults: number[] = [];
-    for (let i = 0; i < 47; i++) noisyResults.push((await get(noisy.apiKey)).statusCode);
+    for (let i = 0; i < 47; i++) noisyResults.push((await get(h, noisy.apiKey)).statusCode);
     const admittedNoisy = noisyResults.filter((s) => s === 200).length;
     expect(admittedNoisy).toBeLessThanOrEqual(20);
     const quietResults: number[] = [];
-    for (let i = 0; i < 5; i++) quietResults.push((await get(quiet.apiKey)).statusCode);
+    for (let i = 0; i < 5; i++) quietResults.push((await get(h, quiet.apiKey)).statusCode);
     const parentResults: number[] = [];
-    for (let i = 0; i < 2; i++) parentResults.push((await get(parent.apiKey)).statusCode);
+    for (let i = 0; i < 2; i++) parentResults.push((await get(h, parent.apiKey)).statusCode);
     process.stdout.write(
       `fairness: noisy child ${admittedNoisy}/47 admitted; quiet sibling ${quietResults.filter((s) => s === 200).length}/5; parent ${parentResults.filter((s) => s === 200).length}/2\n`,
     );
@@ -122,8 +123,10 @@ describe("per-account rate limits", () => {
     expect(parentResults).toEqual([200, 200]);
   });
 
-  it("a flood of one public Client ID spends its own budgets, not its siblings'", async () => {
-    h = await startHarness({
+  it("a flood of one public Client ID spends its own budgets, not its siblings'", async ({
+    startHarness,
+  }) => {
+    const h = await startHarness({
       ...BEHIND_TLS_PROXY,
       RATE_LIMIT_CLIENT_SESSIONS: "20/60s",
       CLIENT_SESSIONS_PER_IP: "10/60s",
@@ -172,7 +175,9 @@ describe("per-account rate limits", () => {
     expect(sibling).toEqual([200, 200, 200, 200, 200]);
   });
 
-  it("two operators changing different categories at once both keep their change", async () => {
+  it("two operators changing different categories at once both keep their change", async ({
+    startHarness,
+  }) => {
     // Both changes reach the store before either is made: each must be made to what the other left.
     let arrived = 0;
     let release = (): void => undefined;
@@ -194,7 +199,7 @@ describe("per-account rate limits", () => {
           return typeof value === "function" ? value.bind(target) : value;
         },
       });
-    h = await startHarness(BEHIND_TLS_PROXY, { wrapStore: meeting });
+    const h = await startHarness(BEHIND_TLS_PROXY, { wrapStore: meeting });
     const partner = await onboardAcquiringPartner(h);
     const put = (limits: Record<string, string | null>) =>
       h.internal.inject({
@@ -230,9 +235,7 @@ describe("per-account rate limits", () => {
     });
   });
 
-  it("rejects bad overrides and unknown categories", async () => {
-    h = await startHarness(BEHIND_TLS_PROXY);
-    const partner = await onboardAcquiringPartner(h);
+  it("rejects bad overrides and unknown categories", async ({ harness: h, partner }) => {
     for (const limits of [{ PARTNER_MANAGEMENT: "fast" }, { NOPE: "1/1s" }, { PARTNER_MANAGEMENT: "0/1s" }]) {
       const response = await h.internal.inject({
         method: "PUT",
@@ -246,7 +249,9 @@ describe("per-account rate limits", () => {
 });
 
 describe("guessing defence", () => {
-  it("1,000 random wrong keys cause no store reads and end in 429 for that address, never for its valid key", async () => {
+  it("1,000 random wrong keys cause no store reads and end in 429 for that address, never for its valid key", async ({
+    startHarness,
+  }) => {
     let reads = 0;
     const counting = (inner: Store): Store =>
       new Proxy(inner, {
@@ -261,13 +266,16 @@ describe("guessing defence", () => {
           return typeof value === "function" ? value.bind(target) : value;
         },
       });
-    h = await startHarness({ ...BEHIND_TLS_PROXY, AUTH_FAILURES_PER_IP: "50/60s" }, { wrapStore: counting });
+    const h = await startHarness(
+      { ...BEHIND_TLS_PROXY, AUTH_FAILURES_PER_IP: "50/60s" },
+      { wrapStore: counting },
+    );
     const partner = await onboardAcquiringPartner(h);
     reads = 0;
     const statuses = new Map<number, number>();
     for (let i = 0; i < 1000; i++) {
       const guess = `klarna_live_api_${randomBase62(systemRandom, 50)}`;
-      const response = await get(guess, "198.51.100.66");
+      const response = await get(h, guess, "198.51.100.66");
       statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);
     }
     expect(reads).toBe(0);
@@ -275,15 +283,17 @@ describe("guessing defence", () => {
     expect(statuses.get(429)).toBe(950);
     // The defence stops the guesses, not the holder: the real key from that address still works,
     // five times of five, while the next guess from it is refused.
-    for (let i = 0; i < 5; i++) expect((await get(partner.apiKey, "198.51.100.66")).statusCode).toBe(200);
-    expect((await get(`klarna_live_api_${randomBase62(systemRandom, 50)}`, "198.51.100.66")).statusCode).toBe(
-      429,
-    );
-    expect((await get(partner.apiKey, "198.51.100.67")).statusCode).toBe(200);
+    for (let i = 0; i < 5; i++) expect((await get(h, partner.apiKey, "198.51.100.66")).statusCode).toBe(200);
+    expect(
+      (await get(h, `klarna_live_api_${randomBase62(systemRandom, 50)}`, "198.51.100.66")).statusCode,
+    ).toBe(429);
+    expect((await get(h, partner.apiKey, "198.51.100.67")).statusCode).toBe(200);
   });
 
-  it("limits failing guesses at one key from many addresses, without locking out its holder", async () => {
-    h = await startHarness({ ...BEHIND_TLS_PROXY, AUTH_FAILURES_PER_KEY: "5/60s" });
+  it("limits failing guesses at one key from many addresses, without locking out its holder", async ({
+    startHarness,
+  }) => {
+    const h = await startHarness({ ...BEHIND_TLS_PROXY, AUTH_FAILURES_PER_KEY: "5/60s" });
     const partner = await onboardAcquiringPartner(h);
     const { crc32 } = await import("node:zlib");
     const { encodeBase62 } = await import("../src/domain/base62.ts");
@@ -292,9 +302,9 @@ describe("guessing defence", () => {
       return unsigned + encodeBase62(crc32(unsigned), 6);
     };
     const statuses = [];
-    for (let i = 0; i < 8; i++) statuses.push((await get(forge(), `203.0.113.${i + 1}`)).statusCode);
+    for (let i = 0; i < 8; i++) statuses.push((await get(h, forge(), `203.0.113.${i + 1}`)).statusCode);
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429, 429]);
-    expect((await get(partner.apiKey, "203.0.113.99")).statusCode).toBe(200);
+    expect((await get(h, partner.apiKey, "203.0.113.99")).statusCode).toBe(200);
     // Failure bodies do not tell an unknown key from a wrong secret or a disabled credential.
     const create = async () =>
       json<CreatedCredential>(
@@ -312,10 +322,10 @@ describe("guessing defence", () => {
       url: `/v1/account/credentials/${disabled.credential_id}`,
       headers: basic(partner.apiKey),
     });
-    const malformed = await get("klarna_live_api_short", "192.0.2.1");
-    const unknown = await get(`klarna_live_api_${randomBase62(systemRandom, 50)}`, "192.0.2.2");
-    const wrong = await get(forge(other.api_key), "192.0.2.3");
-    const off = await get(disabled.api_key ?? "", "192.0.2.4");
+    const malformed = await get(h, "klarna_live_api_short", "192.0.2.1");
+    const unknown = await get(h, `klarna_live_api_${randomBase62(systemRandom, 50)}`, "192.0.2.2");
+    const wrong = await get(h, forge(other.api_key), "192.0.2.3");
+    const off = await get(h, disabled.api_key ?? "", "192.0.2.4");
     const bodies = [malformed, unknown, wrong, off].map((r) => {
       expect(r.statusCode).toBe(401);
       const { error_id: _id, ...rest } = json<Record<string, string>>(r);

@@ -1,25 +1,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { loadConfig } from "../src/config.ts";
 import { createLogger } from "../src/logger.ts";
 import { startServer } from "../src/main.ts";
-import {
-  basic,
-  type Harness,
-  json,
-  type OnboardedPartner,
-  onboardAcquiringPartner,
-  PEPPER,
-  startHarness,
-} from "./harness.ts";
-
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
+import { it } from "./fixtures.ts";
+import { basic, type Harness, json, type OnboardedPartner, PEPPER } from "./harness.ts";
 
 const ROTATED_PEPPER = "rotated-pepper-9f8e7d6c5b4a39281706f5e4d3c2b1a0";
 const ORIGIN = "https://shop.example";
@@ -69,9 +56,10 @@ const verify = (app: Harness["app"], token: string) =>
   });
 
 describe("each secret has one purpose", () => {
-  it("a pepper rotation keeps browser sessions and idempotent replays, and the old API keys", async () => {
-    h = await startHarness();
-    const partner = await onboardAcquiringPartner(h);
+  it("a pepper rotation keeps browser sessions and idempotent replays, and the old API keys", async ({
+    harness: h,
+    partner,
+  }) => {
     const { token, first } = await sessionAndReplayable(h, partner);
     // After the rotation: the new pepper signs new hashes, the old one only verifies.
     const rotated = await h.anotherInstance({
@@ -89,9 +77,10 @@ describe("each secret has one purpose", () => {
     expect(json(replay)).toEqual({ ...kept, api_key_redacted: true });
   });
 
-  it("sessions are signed under the session secret: another one refuses them, whatever the pepper", async () => {
-    h = await startHarness();
-    const partner = await onboardAcquiringPartner(h);
+  it("sessions are signed under the session secret: another one refuses them, whatever the pepper", async ({
+    harness: h,
+    partner,
+  }) => {
     const { token } = await sessionAndReplayable(h, partner);
     const other = await h.anotherInstance({ SESSION_SECRET: "another-session-secret-5a4b3c2d1e0f9a8b7c6d" });
     expect((await verify(other.app, token)).statusCode).toBe(401);

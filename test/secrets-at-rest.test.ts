@@ -1,25 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import {
-  basic,
-  type Harness,
-  json,
-  onboardAcquiringPartner,
-  onboardPartnerAccount,
-  operator,
-  PEPPER,
-  startHarness,
-} from "./harness.ts";
-
-let h: Harness;
-beforeEach(async () => {
-  h = await startHarness();
-});
-afterEach(async () => h.close());
+import { describe, expect } from "vitest";
+import { it } from "./fixtures.ts";
+import { basic, json, onboardPartnerAccount, operator, PEPPER } from "./harness.ts";
 
 describe("no secret at rest or in logs", () => {
-  it("keeps no issued API key, link token, pepper or operator token in the database files or the logs", async () => {
+  it("keeps no issued API key, link token, pepper or operator token in the database files or the logs", async ({
+    harness: h,
+    partner,
+  }) => {
     const secrets: string[] = [PEPPER, "test-operator-token-0123456789abcdef0123456789"];
-    const partner = await onboardAcquiringPartner(h);
     secrets.push(partner.apiKey);
     const child = await onboardPartnerAccount(h, partner, "Child Shop");
     secrets.push(child.apiKey);

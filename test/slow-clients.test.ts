@@ -1,9 +1,9 @@
 import { connect, type Socket } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
-import { type Harness, startHarness } from "./harness.ts";
+import { describe, expect } from "vitest";
+import { it } from "./fixtures.ts";
+import type { Harness } from "./harness.ts";
 
-let h: Harness;
-afterEach(async () => h?.close());
+it.override({ harnessOptions: { env: { REQUEST_TIMEOUT: "PT1S", KEEP_ALIVE_TIMEOUT: "PT2S" } } });
 
 interface Stalled {
   socket: Socket;
@@ -35,8 +35,7 @@ const HALF_BODY =
   "POST /v1/client/sessions HTTP/1.1\r\nHost: x\r\nOrigin: https://shop.example\r\n" +
   'Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"client_id":';
 
-async function listen(): Promise<number> {
-  h = await startHarness({ REQUEST_TIMEOUT: "PT1S", KEEP_ALIVE_TIMEOUT: "PT2S" });
+async function listen(h: Harness): Promise<number> {
   await h.app.listen({ port: 0, host: "127.0.0.1" });
   const address = h.app.server.address();
   if (!address || typeof address !== "object") throw new Error("not listening");
@@ -44,8 +43,10 @@ async function listen(): Promise<number> {
 }
 
 describe("slow clients", () => {
-  it("cuts a request whose body stalls, and one whose headers stall, at REQUEST_TIMEOUT with 408", async () => {
-    const port = await listen();
+  it("cuts a request whose body stalls, and one whose headers stall, at REQUEST_TIMEOUT with 408", async ({
+    harness: h,
+  }) => {
+    const port = await listen(h);
     const started = Date.now();
     const body = await stall(port, HALF_BODY);
     const headers = await stall(port, "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ");
@@ -58,8 +59,8 @@ describe("slow clients", () => {
     }
   });
 
-  it("keeps serving others while 300 clients stall, then cuts every one of them", async () => {
-    const port = await listen();
+  it("keeps serving others while 300 clients stall, then cuts every one of them", async ({ harness: h }) => {
+    const port = await listen(h);
     const started = Date.now();
     const stalled = await Promise.all(Array.from({ length: 300 }, () => stall(port, HALF_BODY)));
     const served = performance.now();
@@ -75,8 +76,8 @@ describe("slow clients", () => {
     expect(ends.every((e) => e.answer.startsWith("HTTP/1.1 408"))).toBe(true);
   });
 
-  it("ends a connection on which nothing is ever sent", async () => {
-    const port = await listen();
+  it("ends a connection on which nothing is ever sent", async ({ harness: h }) => {
+    const port = await listen(h);
     const started = Date.now();
     const silent = await stall(port, "");
     const { answer, at } = await silent.ended;

@@ -1,31 +1,15 @@
 import { X509Certificate } from "node:crypto";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { accountShortId } from "../src/domain/identifiers.ts";
-import {
-  basic,
-  DAY_MS,
-  type Harness,
-  json,
-  type OnboardedPartner,
-  onboardAcquiringPartner,
-  onboardPartnerAccount,
-  operator,
-  startHarness,
-} from "./harness.ts";
+import { it } from "./fixtures.ts";
+import { basic, DAY_MS, json, onboardAcquiringPartner, onboardPartnerAccount, operator } from "./harness.ts";
 import { opensslKeyAndCsr } from "./openssl.ts";
 
-let h: Harness;
-let partner: OnboardedPartner;
-afterEach(async () => h?.close());
-
-async function setup(env: Record<string, string> = {}): Promise<void> {
-  h = await startHarness(env);
-  partner = await onboardAcquiringPartner(h);
-}
-
 describe("plain HTTP", () => {
-  it("refuses credentials from anywhere but loopback, before reading the key", async () => {
-    await setup();
+  it("refuses credentials from anywhere but loopback, before reading the key", async ({
+    harness: h,
+    partner,
+  }) => {
     const remote = await h.app.inject({
       method: "GET",
       url: "/v1/account/credentials",
@@ -78,8 +62,11 @@ describe("plain HTTP", () => {
     }
   });
 
-  it("believes a trusted proxy that terminated TLS, unless it says the client used plain HTTP", async () => {
-    await setup({ TRUSTED_PROXIES: "10.0.0.1" });
+  it("believes a trusted proxy that terminated TLS, unless it says the client used plain HTTP", async ({
+    startHarness,
+  }) => {
+    const h = await startHarness({ TRUSTED_PROXIES: "10.0.0.1" });
+    const partner = await onboardAcquiringPartner(h);
     const via = (remoteAddress: string, headers: Record<string, string> = {}) =>
       h.app.inject({
         method: "GET",
@@ -95,8 +82,11 @@ describe("plain HTTP", () => {
 });
 
 describe("mTLS required of Acquiring Partners", () => {
-  it("reports the deadline in the grace period, then refuses all but the set-up endpoints until enforced", async () => {
-    await setup({ TRUSTED_PROXIES: "10.0.0.1", CLIENT_CERT_HEADER: "x-ssl-client-cert" });
+  it("reports the deadline in the grace period, then refuses all but the set-up endpoints until enforced", async ({
+    startHarness,
+  }) => {
+    const h = await startHarness({ TRUSTED_PROXIES: "10.0.0.1", CLIENT_CERT_HEADER: "x-ssl-client-cert" });
+    const partner = await onboardAcquiringPartner(h);
     const child = await onboardPartnerAccount(h, partner, "Child");
     const call = (
       url: string,
@@ -186,8 +176,11 @@ describe("mTLS required of Acquiring Partners", () => {
     expect((await call("/v1/account/credentials")).statusCode).toBe(401);
   });
 
-  it("follows MTLS_GRACE_PERIOD, and MTLS_REQUIRED_FOR=none turns the requirement off", async () => {
-    await setup({ MTLS_GRACE_PERIOD: "P7D" });
+  it("follows MTLS_GRACE_PERIOD, and MTLS_REQUIRED_FOR=none turns the requirement off", async ({
+    startHarness,
+  }) => {
+    let h = await startHarness({ MTLS_GRACE_PERIOD: "P7D" });
+    let partner = await onboardAcquiringPartner(h);
     const get = () =>
       h.app.inject({ method: "GET", url: "/v1/account/credentials", headers: basic(partner.apiKey) });
     expect((await get()).headers["klarna-mtls-enforcement-deadline"]).toBe(
@@ -199,7 +192,8 @@ describe("mTLS required of Acquiring Partners", () => {
     expect((await get()).statusCode).toBe(401);
     await h.close();
 
-    await setup({ MTLS_REQUIRED_FOR: "none" });
+    h = await startHarness({ MTLS_REQUIRED_FOR: "none" });
+    partner = await onboardAcquiringPartner(h);
     h.clock.advance(365 * DAY_MS);
     const free = await h.app.inject({
       method: "GET",

@@ -1,24 +1,9 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import type { CreatedCredential } from "../src/client/types.ts";
-import {
-  basic,
-  type Harness,
-  json,
-  type OnboardedPartner,
-  onboardAcquiringPartner,
-  operator,
-  startHarness,
-} from "./harness.ts";
+import { it } from "./fixtures.ts";
+import { basic, type Harness, json, type OnboardedPartner, operator } from "./harness.ts";
 
-let h: Harness;
-afterEach(async () => h?.close());
-
-async function setup(env: Record<string, string> = {}): Promise<OnboardedPartner> {
-  h = await startHarness(env);
-  return onboardAcquiringPartner(h);
-}
-
-const addOrigin = (partner: OnboardedPartner, origin: string, base = "/v1/account") =>
+const addOrigin = (h: Harness, partner: OnboardedPartner, origin: string, base = "/v1/account") =>
   h.app.inject({
     method: "POST",
     url: `${base}/allowed-origins`,
@@ -26,7 +11,11 @@ const addOrigin = (partner: OnboardedPartner, origin: string, base = "/v1/accoun
     payload: { origin },
   });
 
-async function clientId(partner: OnboardedPartner, environment = "LIVE"): Promise<CreatedCredential> {
+async function clientId(
+  h: Harness,
+  partner: OnboardedPartner,
+  environment = "LIVE",
+): Promise<CreatedCredential> {
   const response = await h.app.inject({
     method: "POST",
     url: "/v1/account/credentials",
@@ -37,7 +26,7 @@ async function clientId(partner: OnboardedPartner, environment = "LIVE"): Promis
 }
 
 /** What a browser sends: a preflight, then the POST, both with its page's Origin. */
-const preflight = (origin?: string) =>
+const preflight = (h: Harness, origin?: string) =>
   h.app.inject({
     method: "OPTIONS",
     url: "/v1/client/sessions",
@@ -47,7 +36,7 @@ const preflight = (origin?: string) =>
       "access-control-request-headers": "content-type",
     },
   });
-const session = (id: string, origin?: string) =>
+const session = (h: Harness, id: string, origin?: string) =>
   h.app.inject({
     method: "POST",
     url: "/v1/client/sessions",
@@ -56,20 +45,22 @@ const session = (id: string, origin?: string) =>
   });
 
 describe("allowed origins", () => {
-  it("normalises, lists alphabetically, and answers a duplicate with 409 naming the existing id", async () => {
-    const partner = await setup();
-    const first = await addOrigin(partner, "Shop.Example:443");
+  it("normalises, lists alphabetically, and answers a duplicate with 409 naming the existing id", async ({
+    harness: h,
+    partner,
+  }) => {
+    const first = await addOrigin(h, partner, "Shop.Example:443");
     expect(first.statusCode).toBe(200);
     expect(json(first)).toMatchObject({ origin: "shop.example", scheme: "https" });
-    expect(json(await addOrigin(partner, "localhost:3000"))).toMatchObject({
+    expect(json(await addOrigin(h, partner, "localhost:3000"))).toMatchObject({
       origin: "localhost:3000",
       scheme: "http",
     });
-    expect((await addOrigin(partner, "*.shop.example")).statusCode).toBe(200);
-    expect(json(await addOrigin(partner, "bücher.example"))).toMatchObject({
+    expect((await addOrigin(h, partner, "*.shop.example")).statusCode).toBe(200);
+    expect(json(await addOrigin(h, partner, "bücher.example"))).toMatchObject({
       origin: "xn--bcher-kva.example",
     });
-    const duplicate = await addOrigin(partner, "SHOP.example");
+    const duplicate = await addOrigin(h, partner, "SHOP.example");
     expect(duplicate.statusCode).toBe(409);
     const originId = json<{ origin_id: string }>(first).origin_id;
     expect(json(duplicate)).toMatchObject({ error_type: "RESOURCE_ERROR", error_code: "RESOURCE_CONFLICT" });
@@ -101,8 +92,10 @@ describe("allowed origins", () => {
     expect(again.statusCode).toBe(404);
   });
 
-  it("rejects schemes, paths, queries, credentials, spaces, bad ports and labels, inner wildcards; changes nothing", async () => {
-    const partner = await setup();
+  it("rejects schemes, paths, queries, credentials, spaces, bad ports and labels, inner wildcards; changes nothing", async ({
+    harness: h,
+    partner,
+  }) => {
     for (const bad of [
       "https://shop.example",
       "shop.example/checkout",
@@ -115,7 +108,7 @@ describe("allowed origins", () => {
       "a.*.example",
       "*",
     ]) {
-      const response = await addOrigin(partner, bad);
+      const response = await addOrigin(h, partner, bad);
       expect(response.statusCode, bad).toBe(400);
       expect(json(response)).toMatchObject({
         error_code: "VALIDATION_ERROR",
@@ -132,8 +125,7 @@ describe("allowed origins", () => {
     expect(list.allowed_origins).toEqual([]);
   });
 
-  it("accepts a bare * for test accounts only, and at most 100 origins", async () => {
-    h = await startHarness();
+  it("accepts a bare * for test accounts only, and at most 100 origins", async ({ harness: h }) => {
     const created = await h.internal.inject({
       method: "POST",
       url: "/admin/v1/accounts",
@@ -146,26 +138,28 @@ describe("allowed origins", () => {
       headers: { accept: "application/json" },
     });
     const testPartner = { apiKey: json<{ api_key: string }>(claim).api_key } as OnboardedPartner;
-    expect((await addOrigin(testPartner, "*")).statusCode).toBe(200);
+    expect((await addOrigin(h, testPartner, "*")).statusCode).toBe(200);
     for (let i = 1; i < 100; i++)
-      expect((await addOrigin(testPartner, `shop${i}.example`)).statusCode).toBe(200);
-    const full = await addOrigin(testPartner, "one-too-many.example");
+      expect((await addOrigin(h, testPartner, `shop${i}.example`)).statusCode).toBe(200);
+    const full = await addOrigin(h, testPartner, "one-too-many.example");
     expect(full.statusCode).toBe(409);
   });
 });
 
 describe("browser authentication with a Client ID", () => {
-  it("grants CORS and a session only to allowed origins, exactly as a browser sends them", async () => {
-    const partner = await setup();
-    await addOrigin(partner, "*.shop.example");
-    const client = await clientId(partner);
+  it("grants CORS and a session only to allowed origins, exactly as a browser sends them", async ({
+    harness: h,
+    partner,
+  }) => {
+    await addOrigin(h, partner, "*.shop.example");
+    const client = await clientId(h, partner);
     const id = client.client_id ?? "";
 
-    const allowed = await preflight("https://eu.shop.example");
+    const allowed = await preflight(h, "https://eu.shop.example");
     expect(allowed.statusCode).toBe(204);
     expect(allowed.headers["access-control-allow-origin"]).toBe("https://eu.shop.example");
     expect(allowed.headers["access-control-allow-methods"]).toBe("POST");
-    const created = await session(id, "https://eu.shop.example");
+    const created = await session(h, id, "https://eu.shop.example");
     expect(created.statusCode).toBe(200);
     expect(created.headers["access-control-allow-origin"]).toBe("https://eu.shop.example");
     expect(created.headers.vary).toContain("Origin");
@@ -176,16 +170,16 @@ describe("browser authentication with a Client ID", () => {
     expect(Date.parse(body.expires_at) - h.clock.now().getTime()).toBe(15 * 60_000);
 
     for (const origin of ["https://evil.example", "https://shop.example", "http://eu.shop.example"]) {
-      const denied = await preflight(origin);
+      const denied = await preflight(h, origin);
       expect(denied.statusCode, origin).toBe(403);
       expect(denied.headers["access-control-allow-origin"]).toBeUndefined();
-      const post = await session(id, origin);
+      const post = await session(h, id, origin);
       expect(post.statusCode, origin).toBe(403);
       expect(post.headers["access-control-allow-origin"]).toBeUndefined();
     }
-    const noOrigin = await session(id);
+    const noOrigin = await session(h, id);
     expect(noOrigin.statusCode).toBe(403);
-    const badId = await session("klarna_live_client_notvalid", "https://eu.shop.example");
+    const badId = await session(h, "klarna_live_client_notvalid", "https://eu.shop.example");
     expect(badId.statusCode).toBe(400);
     expect(badId.headers["access-control-allow-origin"]).toBeUndefined();
 
@@ -214,16 +208,18 @@ describe("browser authentication with a Client ID", () => {
       url: `/v1/account/credentials/${client.credential_id}`,
       headers: basic(partner.apiKey),
     });
-    const disabled = await session(id, "https://eu.shop.example");
+    const disabled = await session(h, id, "https://eu.shop.example");
     expect(disabled.statusCode).toBe(401);
     expect(disabled.headers["access-control-allow-origin"]).toBeUndefined();
   });
 
-  it("ends a Client ID's sessions when it is disabled, before the tokens expire", async () => {
-    const partner = await setup();
-    await addOrigin(partner, "shop.example");
-    const client = await clientId(partner);
-    const created = await session(client.client_id ?? "", "https://shop.example");
+  it("ends a Client ID's sessions when it is disabled, before the tokens expire", async ({
+    harness: h,
+    partner,
+  }) => {
+    await addOrigin(h, partner, "shop.example");
+    const client = await clientId(h, partner);
+    const created = await session(h, client.client_id ?? "", "https://shop.example");
     const token = json<{ session_token: string }>(created).session_token;
     const verify = () =>
       h.app.inject({ method: "POST", url: "/v1/client/sessions/verify", payload: { session_token: token } });
@@ -245,12 +241,11 @@ describe("browser authentication with a Client ID", () => {
     expect((await verify()).statusCode).toBe(200);
   });
 
-  it("admits localhost over http for development", async () => {
-    const partner = await setup();
-    await addOrigin(partner, "localhost:3000");
-    const id = (await clientId(partner, "TEST")).client_id ?? "";
-    expect((await session(id, "http://localhost:3000")).statusCode).toBe(200);
-    expect((await session(id, "https://localhost:3000")).statusCode).toBe(403);
-    expect((await session(id, "http://localhost:3001")).statusCode).toBe(403);
+  it("admits localhost over http for development", async ({ harness: h, partner }) => {
+    await addOrigin(h, partner, "localhost:3000");
+    const id = (await clientId(h, partner, "TEST")).client_id ?? "";
+    expect((await session(h, id, "http://localhost:3000")).statusCode).toBe(200);
+    expect((await session(h, id, "https://localhost:3000")).statusCode).toBe(403);
+    expect((await session(h, id, "http://localhost:3001")).statusCode).toBe(403);
   });
 });

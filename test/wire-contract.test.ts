@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
+import { it } from "./fixtures.ts";
 import {
   basic,
   type Harness,
@@ -6,7 +7,6 @@ import {
   type OnboardedPartner,
   onboardAcquiringPartner,
   onboardPartnerAccount,
-  startHarness,
 } from "./harness.ts";
 
 /**
@@ -14,18 +14,12 @@ import {
  * Authorization header's forms, status codes, v2 paths, rate-limit policies, correlation ids and
  * idempotency keys. (`wire-contract-socket.test.ts` repeats the essentials over real sockets.)
  */
-let h: Harness;
-let partner: OnboardedPartner;
-afterEach(async () => h?.close());
-
-async function setup(env: Record<string, string> = {}): Promise<void> {
-  h = await startHarness(env);
-  partner = await onboardAcquiringPartner(h);
-}
 
 const b64 = (text: string) => Buffer.from(text, "utf8").toString("base64");
 
 const call = (
+  h: Harness,
+  partner: OnboardedPartner,
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE",
   url: string,
   payload?: unknown,
@@ -39,9 +33,11 @@ const call = (
   });
 
 describe("errors", () => {
-  it("lists each invalid parameter as errors: [{parameter, error_message}] with a doc_url", async () => {
-    await setup();
-    const response = await call("POST", "/v1/account/credentials", {
+  it("lists each invalid parameter as errors: [{parameter, error_message}] with a doc_url", async ({
+    harness: h,
+    partner,
+  }) => {
+    const response = await call(h, partner, "POST", "/v1/account/credentials", {
       type: "KEY",
       environment: "LIVE",
       colour: "blue",
@@ -70,9 +66,8 @@ describe("errors", () => {
     expect(body).not.toHaveProperty("validation_errors");
   });
 
-  it("names array items with brackets, as the reference API does", async () => {
-    await setup();
-    const response = await call("PUT", "/v1/account/ip-restriction", {
+  it("names array items with brackets, as the reference API does", async ({ harness: h, partner }) => {
+    const response = await call(h, partner, "PUT", "/v1/account/ip-restriction", {
       enforcement_mode: "REPORTING",
       allowed_ips: ["192.0.2.1", "not-an-address"],
     });
@@ -82,8 +77,7 @@ describe("errors", () => {
     expect(errors[0]?.error_message).toMatch(/not-an-address/);
   });
 
-  it("links access errors to the README section that explains them", async () => {
-    await setup();
+  it("links access errors to the README section that explains them", async ({ harness: h }) => {
     const response = await h.app.inject({ method: "GET", url: "/v1/account" });
     expect(response.statusCode).toBe(401);
     expect(json(response)).toMatchObject({
@@ -101,11 +95,13 @@ describe("errors", () => {
     expect((await h.app.inject({ method: "GET", url: "/guide/..%2Fpackage" })).statusCode).toBe(404);
   });
 
-  it("carries no doc_url with DOCS_URL=off, and points elsewhere when the operator publishes the README", async () => {
-    await setup({ DOCS_URL: "off" });
+  it("carries no doc_url with DOCS_URL=off, and points elsewhere when the operator publishes the README", async ({
+    startHarness,
+  }) => {
+    let h = await startHarness({ DOCS_URL: "off" });
     expect(json(await h.app.inject({ method: "GET", url: "/v1/account" }))).not.toHaveProperty("doc_url");
     await h.close();
-    await setup({ DOCS_URL: "https://docs.provider.example/partner-credentials" });
+    h = await startHarness({ DOCS_URL: "https://docs.provider.example/partner-credentials" });
     expect(json(await h.app.inject({ method: "GET", url: "/v1/account" })).doc_url).toBe(
       "https://docs.provider.example/partner-credentials#credentials-partners",
     );
@@ -113,8 +109,10 @@ describe("errors", () => {
 });
 
 describe("Authorization header forms", () => {
-  it("accepts Basic <key>, Basic <uuid>:<key> written out, and base64(<uuid or empty>:<key>)", async () => {
-    await setup();
+  it("accepts Basic <key>, Basic <uuid>:<key> written out, and base64(<uuid or empty>:<key>)", async ({
+    harness: h,
+    partner,
+  }) => {
     const { apiKey, credentialId } = partner;
     for (const authorization of [
       `Basic ${apiKey}`,
@@ -128,10 +126,12 @@ describe("Authorization header forms", () => {
     }
   });
 
-  it("answers 401 when the UUID is not the key's own credential id, in either form", async () => {
-    await setup();
+  it("answers 401 when the UUID is not the key's own credential id, in either form", async ({
+    harness: h,
+    partner,
+  }) => {
     const other = json<{ credential_id: string }>(
-      await call("POST", "/v1/account/credentials", { type: "API", environment: "LIVE" }),
+      await call(h, partner, "POST", "/v1/account/credentials", { type: "API", environment: "LIVE" }),
     ).credential_id;
     const { apiKey } = partner;
     for (const username of [other, "00000000-0000-7000-8000-000000000000", "some-client"]) {
@@ -149,9 +149,11 @@ describe("Authorization header forms", () => {
 });
 
 describe("status codes and v2 paths", () => {
-  it("answers 200 to v1 creates and 201 to v2 creates, over the same credentials", async () => {
-    await setup();
-    const v1 = await call("POST", "/v1/account/credentials", {
+  it("answers 200 to v1 creates and 201 to v2 creates, over the same credentials", async ({
+    harness: h,
+    partner,
+  }) => {
+    const v1 = await call(h, partner, "POST", "/v1/account/credentials", {
       type: "API",
       environment: "TEST",
       description: "v1 key",
@@ -159,7 +161,7 @@ describe("status codes and v2 paths", () => {
     expect(v1.statusCode).toBe(200);
     expect(json(v1)).toMatchObject({ type: "API", api_key: expect.stringMatching(/^klarna_test_api_/) });
 
-    const v2 = await call("POST", "/v2/account/integration/credentials/api-key", {
+    const v2 = await call(h, partner, "POST", "/v2/account/integration/credentials/api-key", {
       environment: "TEST",
       description: "v2 key",
     });
@@ -170,7 +172,7 @@ describe("status codes and v2 paths", () => {
       (await h.app.inject({ method: "GET", url: "/v1/account", headers: basic(created.api_key) })).statusCode,
     ).toBe(200);
 
-    const client = await call("POST", "/v2/account/integration/credentials/client-identifier", {
+    const client = await call(h, partner, "POST", "/v2/account/integration/credentials/client-identifier", {
       environment: "TEST",
       description: "web shop",
     });
@@ -180,38 +182,51 @@ describe("status codes and v2 paths", () => {
 
     // Each v2 list holds its own type only; the v1 list holds both.
     const keys = json<{ credentials: { type: string }[] }>(
-      await call("GET", "/v2/account/integration/credentials/api-key"),
+      await call(h, partner, "GET", "/v2/account/integration/credentials/api-key"),
     ).credentials;
     expect(new Set(keys.map((c) => c.type))).toEqual(new Set(["API"]));
     expect(keys).toHaveLength(3);
     const clients = json<{ credentials: { credential_id: string }[] }>(
-      await call("GET", "/v2/account/integration/credentials/client-identifier"),
+      await call(h, partner, "GET", "/v2/account/integration/credentials/client-identifier"),
     ).credentials;
     expect(clients.map((c) => c.credential_id)).toEqual([clientId.credential_id]);
     expect(
-      json<{ credentials: unknown[] }>(await call("GET", "/v1/account/credentials")).credentials,
+      json<{ credentials: unknown[] }>(await call(h, partner, "GET", "/v1/account/credentials")).credentials,
     ).toHaveLength(4);
 
     // A credential is found only under its own type's path.
     expect(
-      (await call("GET", `/v2/account/integration/credentials/api-key/${created.credential_id}`)).statusCode,
+      (await call(h, partner, "GET", `/v2/account/integration/credentials/api-key/${created.credential_id}`))
+        .statusCode,
     ).toBe(200);
     const wrongType = await call(
+      h,
+      partner,
       "GET",
       `/v2/account/integration/credentials/api-key/${clientId.credential_id}`,
     );
     expect(wrongType.statusCode).toBe(404);
     expect(
-      (await call("DELETE", `/v2/account/integration/credentials/client-identifier/${created.credential_id}`))
-        .statusCode,
+      (
+        await call(
+          h,
+          partner,
+          "DELETE",
+          `/v2/account/integration/credentials/client-identifier/${created.credential_id}`,
+        )
+      ).statusCode,
     ).toBe(404);
 
     const disabled = await call(
+      h,
+      partner,
       "DELETE",
       `/v2/account/integration/credentials/api-key/${created.credential_id}`,
     );
     expect(disabled.statusCode).toBe(204);
-    expect(json(await call("GET", `/v1/account/credentials/${created.credential_id}`))).toMatchObject({
+    expect(
+      json(await call(h, partner, "GET", `/v1/account/credentials/${created.credential_id}`)),
+    ).toMatchObject({
       status: "DISABLED",
       status_reason: "PARTNER",
     });
@@ -220,36 +235,51 @@ describe("status codes and v2 paths", () => {
     ).toBe(401);
   });
 
-  it("PATCH /v2/…/inbound-restriction/ip changes only what it names", async () => {
-    await setup();
+  it("PATCH /v2/…/inbound-restriction/ip changes only what it names", async ({ harness: h, partner }) => {
     const path = "/v2/account/integration/inbound-restriction/ip";
-    expect(json(await call("GET", path))).toEqual({ enforcement_mode: "NOT_ENABLED", allowed_ips: [] });
-    const listed = await call("PATCH", path, { allowed_ips: ["192.0.2.0/24"] });
+    expect(json(await call(h, partner, "GET", path))).toEqual({
+      enforcement_mode: "NOT_ENABLED",
+      allowed_ips: [],
+    });
+    const listed = await call(h, partner, "PATCH", path, { allowed_ips: ["192.0.2.0/24"] });
     expect(listed.statusCode).toBe(200);
     expect(json(listed)).toEqual({ enforcement_mode: "NOT_ENABLED", allowed_ips: ["192.0.2.0/24"] });
-    const reporting = await call("PATCH", path, { enforcement_mode: "REPORTING" });
+    const reporting = await call(h, partner, "PATCH", path, { enforcement_mode: "REPORTING" });
     expect(json(reporting)).toEqual({ enforcement_mode: "REPORTING", allowed_ips: ["192.0.2.0/24"] });
     expect(reporting.headers["klarna-ip-validation-status"]).toBeUndefined();
-    expect((await call("GET", "/v1/account")).headers["klarna-ip-validation-status"]).toBe("DENIED");
+    expect((await call(h, partner, "GET", "/v1/account")).headers["klarna-ip-validation-status"]).toBe(
+      "DENIED",
+    );
     // The same lock-out guard as v1's PUT: the caller's own address is not in the list.
-    const enforced = await call("PATCH", path, { enforcement_mode: "ENFORCED" });
+    const enforced = await call(h, partner, "PATCH", path, { enforcement_mode: "ENFORCED" });
     expect(enforced.statusCode).toBe(409);
     expect(json(enforced)).toMatchObject({ error_code: "INVALID_STATE" });
-    const empty = await call("PATCH", path, {});
+    const empty = await call(h, partner, "PATCH", path, {});
     expect(empty.statusCode).toBe(400);
-    expect(json(await call("GET", "/v1/account/ip-restriction"))).toEqual({
+    expect(json(await call(h, partner, "GET", "/v1/account/ip-restriction"))).toEqual({
       enforcement_mode: "REPORTING",
       allowed_ips: ["192.0.2.0/24"],
     });
   });
 
-  it("honours Klarna-Partner-Account on v1 and v2 paths, refusing what the caller may not act for", async () => {
-    await setup();
+  it("honours Klarna-Partner-Account on v1 and v2 paths, refusing what the caller may not act for", async ({
+    harness: h,
+    partner,
+  }) => {
     const child = await onboardPartnerAccount(h, partner, "Child");
     const asChild = { "klarna-partner-account": child.accountId };
-    const v1 = await call("POST", "/v1/account/credentials", { type: "API", environment: "LIVE" }, asChild);
+    const v1 = await call(
+      h,
+      partner,
+      "POST",
+      "/v1/account/credentials",
+      { type: "API", environment: "LIVE" },
+      asChild,
+    );
     expect(v1.statusCode).toBe(200);
     const v2 = await call(
+      h,
+      partner,
       "POST",
       "/v2/account/integration/credentials/api-key",
       { environment: "LIVE" },
@@ -270,11 +300,11 @@ describe("status codes and v2 paths", () => {
       ]),
     );
     const stranger = await onboardAcquiringPartner(h, "Stranger");
-    const foreign = await call("GET", "/v2/account/integration/credentials/api-key", undefined, {
+    const foreign = await call(h, partner, "GET", "/v2/account/integration/credentials/api-key", undefined, {
       "klarna-partner-account": stranger.accountId,
     });
     expect(foreign.statusCode).toBe(404);
-    const malformed = await call("GET", "/v1/account/credentials", undefined, {
+    const malformed = await call(h, partner, "GET", "/v1/account/credentials", undefined, {
       "klarna-partner-account": "LYABCDEI",
     });
     expect(malformed.statusCode).toBe(400);
@@ -283,9 +313,10 @@ describe("status codes and v2 paths", () => {
 });
 
 describe("headers", () => {
-  it("sends X-Ratelimit-Limit with the window of every limit that applies", async () => {
-    await setup({ RATE_LIMIT_PARTNER_MANAGEMENT: "40/1s" });
-    const own = await call("GET", "/v1/account");
+  it("sends X-Ratelimit-Limit with the window of every limit that applies", async ({ startHarness }) => {
+    const h = await startHarness({ RATE_LIMIT_PARTNER_MANAGEMENT: "40/1s" });
+    const partner = await onboardAcquiringPartner(h);
+    const own = await call(h, partner, "GET", "/v1/account");
     expect(own.headers["x-ratelimit-limit"]).toBe("40, 40;w=1");
     expect(own.headers["x-ratelimit-remaining"]).toBe("39");
     const child = await onboardPartnerAccount(h, partner, "Child");
@@ -299,14 +330,20 @@ describe("headers", () => {
     expect(member.headers["x-ratelimit-limit"]).toBe("10, 10;w=60, 40;w=1");
   });
 
-  it("echoes a valid Partner-Correlation-Id and ignores a bad one with a warning, never failing the call", async () => {
-    await setup();
-    const good = await call("GET", "/v1/account", undefined, { "partner-correlation-id": "Order4711" });
+  it("echoes a valid Partner-Correlation-Id and ignores a bad one with a warning, never failing the call", async ({
+    harness: h,
+    partner,
+  }) => {
+    const good = await call(h, partner, "GET", "/v1/account", undefined, {
+      "partner-correlation-id": "Order4711",
+    });
     expect(good.statusCode).toBe(200);
     expect(good.headers["partner-correlation-id"]).toBe("Order4711");
     expect(good.headers.warning).toBeUndefined();
     for (const bad of ["order-4711", "a b", "x".repeat(256)]) {
-      const response = await call("GET", "/v1/account", undefined, { "partner-correlation-id": bad });
+      const response = await call(h, partner, "GET", "/v1/account", undefined, {
+        "partner-correlation-id": bad,
+      });
       expect(response.statusCode).toBe(200);
       expect(response.headers["partner-correlation-id"]).toBeUndefined();
       expect(response.headers.warning).toBe(
@@ -315,17 +352,19 @@ describe("headers", () => {
     }
   });
 
-  it("accepts any printable ASCII idempotency key, space included, and refuses the rest", async () => {
-    await setup();
+  it("accepts any printable ASCII idempotency key, space included, and refuses the rest", async ({
+    harness: h,
+    partner,
+  }) => {
     const payload = { type: "API", environment: "TEST", description: "once" };
     const key = { "klarna-idempotency-key": "order 4711 / attempt 1" };
-    const first = await call("POST", "/v1/account/credentials", payload, key);
+    const first = await call(h, partner, "POST", "/v1/account/credentials", payload, key);
     expect(first.statusCode).toBe(200);
-    const replay = await call("POST", "/v1/account/credentials", payload, key);
+    const replay = await call(h, partner, "POST", "/v1/account/credentials", payload, key);
     expect(replay.statusCode).toBe(200);
     expect(replay.headers["klarna-idempotent-replayed"]).toBe("true");
     expect(json(replay).credential_id).toBe(json(first).credential_id);
-    const bad = await call("POST", "/v1/account/credentials", payload, {
+    const bad = await call(h, partner, "POST", "/v1/account/credentials", payload, {
       "klarna-idempotency-key": "tab\there",
     });
     expect(bad.statusCode).toBe(400);
@@ -342,10 +381,16 @@ describe("headers", () => {
 });
 
 describe("one Client ID per account", () => {
-  it("refuses a second ACTIVE Client ID per environment with 409, and lets rotation overlap", async () => {
-    await setup();
+  it("refuses a second ACTIVE Client ID per environment with 409, and lets rotation overlap", async ({
+    harness: h,
+    partner,
+  }) => {
     const create = (environment: string) =>
-      call("POST", "/v1/account/credentials", { type: "CLIENT", environment, description: "shop" });
+      call(h, partner, "POST", "/v1/account/credentials", {
+        type: "CLIENT",
+        environment,
+        description: "shop",
+      });
     const first = json<{ credential_id: string }>(await create("LIVE"));
     const second = await create("LIVE");
     expect(second.statusCode).toBe(409);
@@ -353,33 +398,38 @@ describe("one Client ID per account", () => {
     expect(json(second).error_message).toMatch(/Only one LIVE Client ID/);
     expect((await create("TEST")).statusCode).toBe(200);
     expect(
-      (await call("POST", "/v2/account/integration/credentials/client-identifier", { environment: "LIVE" }))
-        .statusCode,
+      (
+        await call(h, partner, "POST", "/v2/account/integration/credentials/client-identifier", {
+          environment: "LIVE",
+        })
+      ).statusCode,
     ).toBe(409);
 
-    const rotated = await call("POST", `/v1/account/credentials/${first.credential_id}/rotate`, {
+    const rotated = await call(h, partner, "POST", `/v1/account/credentials/${first.credential_id}/rotate`, {
       overlap: "PT1H",
     });
     expect(rotated.statusCode).toBe(200);
     const successor = json<{ credential_id: string }>(rotated).credential_id;
     expect((await create("LIVE")).statusCode).toBe(409);
 
-    await call("DELETE", `/v1/account/credentials/${first.credential_id}`);
-    await call("DELETE", `/v1/account/credentials/${successor}`);
+    await call(h, partner, "DELETE", `/v1/account/credentials/${first.credential_id}`);
+    await call(h, partner, "DELETE", `/v1/account/credentials/${successor}`);
     const replacement = await create("LIVE");
     expect(replacement.statusCode).toBe(200);
     // Reactivating an old one would make two.
-    const enable = await call("POST", `/v1/account/credentials/${first.credential_id}/enable`);
+    const enable = await call(h, partner, "POST", `/v1/account/credentials/${first.credential_id}/enable`);
     expect(enable.statusCode).toBe(409);
     const live = json<{ credentials: unknown[] }>(
-      await call("GET", "/v1/account/credentials?type=CLIENT&environment=LIVE&status=ACTIVE"),
+      await call(h, partner, "GET", "/v1/account/credentials?type=CLIENT&environment=LIVE&status=ACTIVE"),
     ).credentials;
     expect(live).toHaveLength(1);
   });
 
-  it("allows more when the operator says so (CLIENT_IDS_PER_ACCOUNT)", async () => {
-    await setup({ CLIENT_IDS_PER_ACCOUNT: "2" });
-    const create = () => call("POST", "/v1/account/credentials", { type: "CLIENT", environment: "LIVE" });
+  it("allows more when the operator says so (CLIENT_IDS_PER_ACCOUNT)", async ({ startHarness }) => {
+    const h = await startHarness({ CLIENT_IDS_PER_ACCOUNT: "2" });
+    const partner = await onboardAcquiringPartner(h);
+    const create = () =>
+      call(h, partner, "POST", "/v1/account/credentials", { type: "CLIENT", environment: "LIVE" });
     expect((await create()).statusCode).toBe(200);
     expect((await create()).statusCode).toBe(200);
     const third = await create();
@@ -387,11 +437,10 @@ describe("one Client ID per account", () => {
     expect(json(third).error_message).toMatch(/at most 2 active LIVE Client IDs/);
   });
 
-  it("lets only one of two simultaneous creations through", async () => {
-    await setup();
+  it("lets only one of two simultaneous creations through", async ({ harness: h, partner }) => {
     const results = await Promise.all(
       Array.from({ length: 6 }, () =>
-        call("POST", "/v1/account/credentials", { type: "CLIENT", environment: "LIVE" }),
+        call(h, partner, "POST", "/v1/account/credentials", { type: "CLIENT", environment: "LIVE" }),
       ),
     );
     expect(results.map((r) => r.statusCode).sort()).toEqual([200, 409, 409, 409, 409, 409]);
