@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { crc32 } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { storeWithAccount, testAccount } from "../../test/service-fixtures.ts";
 import { encodeBase62 } from "../domain/base62.ts";
 import { generateKey } from "../domain/key-format.ts";
 import type { PepperRing } from "../domain/secret-hash.ts";
@@ -12,7 +13,6 @@ import { VerificationCache } from "../store/verification-cache.ts";
 import { systemRandom } from "../system.ts";
 import { Authenticator } from "./authenticator.ts";
 import { mintCredential } from "./credential-factory.ts";
-import { storeWithAccount, testAccount } from "./test-fixtures.ts";
 
 /** The authenticator over the real SQLite store behind the verification cache, on a test clock. */
 

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { storeWithAccount, testAccount } from "../../test/service-fixtures.ts";
 import { generateKey } from "../domain/key-format.ts";
 import type { PepperRing } from "../domain/secret-hash.ts";
 import type { Store } from "../store/port.ts";
@@ -6,7 +7,6 @@ import { systemClock, systemRandom } from "../system.ts";
 import { Authenticator } from "./authenticator.ts";
 import { mintCredential } from "./credential-factory.ts";
 import type { ServiceRuntime } from "./runtime.ts";
-import { storeWithAccount, testAccount } from "./test-fixtures.ts";
 
 const peppers: PepperRing = (() => {
   const current = { version: 2, secret: "p".repeat(32) };

@@ -1,7 +1,7 @@
-import type { Account } from "../domain/types.ts";
-import { DEFAULT_ACCOUNT_SECURITY } from "../domain/types.ts";
-import type { Store } from "../store/port.ts";
-import { openSqliteStore } from "../store/sqlite/sqlite-store.ts";
+import type { Account } from "../src/domain/types.ts";
+import { DEFAULT_ACCOUNT_SECURITY } from "../src/domain/types.ts";
+import type { Store } from "../src/store/port.ts";
+import { openSqliteStore } from "../src/store/sqlite/sqlite-store.ts";
 
 /* Fixtures of the services' unit tests (not part of the build). */
 
