@@ -9,36 +9,42 @@ export class Metrics {
     help: "HTTP requests by listener (public, internal, gateway), route pattern, method and status",
     labelNames: ["listener", "method", "route", "status"] as const,
     registers: [this.registry],
+    collect: flushPending,
   });
   readonly authentications = new Counter({
     name: "partner_credentials_authentications_total",
     help: "API key authentications by outcome",
     labelNames: ["result"] as const,
     registers: [this.registry],
+    collect: flushPending,
   });
   readonly authorizations = new Counter({
     name: "partner_credentials_authorizations_total",
     help: "Authorization decisions by entry point (api, forward_auth, gateway, verifier) and outcome",
     labelNames: ["entry", "outcome"] as const,
     registers: [this.registry],
+    collect: flushPending,
   });
   readonly rateLimitDenials = new Counter({
     name: "partner_credentials_rate_limit_denials_total",
     help: "Requests refused with 429, by category",
     labelNames: ["category"] as const,
     registers: [this.registry],
+    collect: flushPending,
   });
   readonly lifecycleTransitions = new Counter({
     name: "partner_credentials_lifecycle_transitions_total",
     help: "Credential lifecycle transitions made by this instance's sweeps, by rule",
     labelNames: ["rule"] as const,
     registers: [this.registry],
+    collect: flushPending,
   });
   readonly cacheLookups = new Counter({
     name: "partner_credentials_verification_cache_lookups_total",
     help: "Verification cache lookups by result (hit or miss)",
     labelNames: ["result"] as const,
     registers: [this.registry],
+    collect: flushPending,
   });
 
   constructor(sources: { busState: () => BusState; redisUp: () => boolean | null }) {
@@ -61,22 +67,48 @@ export class Metrics {
   }
 }
 
+/** Counts kept in plain numbers since the last scrape, per counter: written into it when scraped. */
+const pendingFlushes = new WeakMap<object, (() => void)[]>();
+
+/** A counter's `collect` hook: prom-client calls it before every scrape of that counter. */
+function flushPending(this: object): void {
+  for (const flush of pendingFlushes.get(this) ?? []) flush();
+}
+
 /**
- * A counter's child per label set, bound on first use and reused: counting a request then costs a
- * map lookup, not the hashing of a label object. Label values come from a small fixed set (routes,
- * methods, statuses, outcomes), so the map stays small.
+ * A counter's label sets, bound on first use: counting then adds 1 to a plain number (prom-client's
+ * own `inc` hashes the label object on every call), and the sums reach the counter when it is
+ * scraped. Label values come from a small fixed set (routes, methods, statuses, outcomes), so the
+ * map stays small.
  */
 export function boundCounter<T extends string>(
   counter: Counter<T>,
 ): (...values: string[]) => { inc(): void } {
-  const children = new Map<string, { inc(): void }>();
+  const children = new Map<string, { labels: Record<T, string>; pending: number; inc(): void }>();
   const names = (counter as unknown as { labelNames: T[] }).labelNames;
+  // One counter may be bound several times (each listener binds the request counter).
+  const flushes = pendingFlushes.get(counter) ?? [];
+  pendingFlushes.set(counter, flushes);
+  flushes.push(() => {
+    for (const child of children.values()) {
+      if (child.pending === 0) continue;
+      counter.inc(child.labels, child.pending);
+      child.pending = 0;
+    }
+  });
   return (...values) => {
     const key = values.join("\u0000");
     let child = children.get(key);
     if (!child) {
       const labels = Object.fromEntries(names.map((name, i) => [name, values[i] ?? ""])) as Record<T, string>;
-      child = counter.labels(labels);
+      const bound = {
+        labels,
+        pending: 0,
+        inc() {
+          bound.pending += 1;
+        },
+      };
+      child = bound;
       children.set(key, child);
     }
     return child;

@@ -264,7 +264,8 @@ export class RequestAuthorizer {
     // Budgets are per account, never per credential: the caller, its Acquiring Partner, and the
     // Partner Account it acts on all count this request.
     const parent = caller.parentAccountId ? await o.accounts.get(caller.parentAccountId) : null;
-    const involved = [...(target ? [target] : []), caller, ...(parent ? [parent] : [])];
+    const involved: Account[] = target ? [target, caller] : [caller];
+    if (parent) involved.push(parent);
     const rate = await o.rateLimits.consume(involved, category);
     if (rate && !rate.allowed) {
       o.counters.rateLimitDenied(category);
@@ -282,7 +283,9 @@ export class RequestAuthorizer {
       sourceIp: request.sourceIp,
     });
     return {
-      ...reported,
+      mtlsStatus: reported.mtlsStatus,
+      ipStatus: reported.ipStatus,
+      mtlsDeadline: reported.mtlsDeadline,
       rate,
       outcome: "ALLOWED",
       account: target ?? caller,
