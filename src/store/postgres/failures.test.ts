@@ -2,12 +2,11 @@ import { createServer } from "node:net";
 import { Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
+import { TEST_DATABASE_URL } from "../../../test/postgres.ts";
 import { StoreTimeoutError, StoreUnavailableError } from "../errors.ts";
 import { postgresFailure } from "./failures.ts";
 import { withNamedStatements } from "./named-statements.ts";
 import { openPostgresStore } from "./postgres-store.ts";
-
-const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? "";
 
 const cleanup: (() => Promise<void>)[] = [];
 
