@@ -12,16 +12,39 @@ interface Prepared {
   guarded: SqliteStatement;
 }
 
+/** Turns one raw row (an array of values) into the object Kysely expects. */
+type RowBuilder = (values: unknown[]) => Record<string, unknown>;
+
+/**
+ * A builder of the object literal `{ "col": values[0], … }` for a statement's columns. better-sqlite3
+ * builds an object row property by property through the engine's slow path; reading the row as an
+ * array and building the object with one literal (one shape shared by every row) reads a page of
+ * credentials in half the time. Column names are quoted with JSON.stringify, so any name is a plain
+ * key; a name that would set the prototype is not (the caller keeps the driver's own objects).
+ */
+function rowBuilder(columns: readonly string[]): RowBuilder | undefined {
+  if (columns.includes("__proto__")) return undefined;
+  const fields = columns.map((name, i) => `${JSON.stringify(name)}: values[${i}]`).join(", ");
+  return new Function("values", `return { ${fields} };`) as RowBuilder;
+}
+
 /**
  * The statement as Kysely sees it, with the driver's failures turned into the store's (see
- * failures.ts). better-sqlite3 runs synchronously, so this is a try/catch around each call.
+ * failures.ts). better-sqlite3 runs synchronously, so this is a try/catch around each call. A
+ * statement that returns rows reads them raw and builds each object in one step (see rowBuilder).
  */
 function guarded(statement: SQLite.Statement): SqliteStatement {
+  const build = statement.reader ? rowBuilder(statement.columns().map((column) => column.name)) : undefined;
+  if (build) statement.raw(true);
   return {
     reader: statement.reader,
     all(parameters) {
       try {
-        return statement.all(parameters);
+        if (!build) return statement.all(parameters);
+        const rows = statement.all(parameters) as unknown[][];
+        const objects = new Array<Record<string, unknown>>(rows.length);
+        for (let i = 0; i < rows.length; i++) objects[i] = build(rows[i] as unknown[]);
+        return objects;
       } catch (error) {
         throw sqliteFailure(error);
       }
@@ -35,12 +58,17 @@ function guarded(statement: SQLite.Statement): SqliteStatement {
     },
     iterate(parameters) {
       try {
-        return statement.iterate(parameters);
+        const rows = statement.iterate(parameters);
+        return build ? built(rows as IterableIterator<unknown[]>, build) : rows;
       } catch (error) {
         throw sqliteFailure(error);
       }
     },
   };
+}
+
+function* built(rows: IterableIterator<unknown[]>, build: RowBuilder): IterableIterator<unknown> {
+  for (const row of rows) yield build(row);
 }
 
 /**
