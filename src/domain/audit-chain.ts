@@ -13,7 +13,7 @@ export interface ChainedAuditEvent extends AuditEvent {
 
 /**
  * The hash of an event, linked to the one before it: SHA-256 over the previous hash and every field
- * of the event, so that changing, removing or reordering any event breaks every hash after it.
+ * of the event (its details, sorted by name, when it has any), so that changing, removing or reordering any event breaks every hash after it.
  */
 export function chainHash(prevHash: string, event: AuditEvent): string {
   return createHash("sha256")
@@ -31,9 +31,15 @@ export function chainHash(prevHash: string, event: AuditEvent): string {
         event.statusAfter,
         event.reason,
         event.occurredAt.toISOString(),
+        // Only events that carry details hash them: the chains written before details existed hold.
+        ...(event.details ? [sortedByName(event.details)] : []),
       ]),
     )
     .digest("hex");
+}
+
+function sortedByName(details: Readonly<Record<string, string>>): [string, string][] {
+  return Object.entries(details).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 export type ChainCheck =

@@ -9,7 +9,7 @@ export type CredentialType = (typeof CREDENTIAL_TYPES)[number];
 export const CREDENTIAL_STATUSES = ["ACTIVE", "DISABLED", "DELETED"] as const;
 export type CredentialStatus = (typeof CREDENTIAL_STATUSES)[number];
 
-export const STATUS_REASONS = ["PARTNER", "OPERATOR", "INACTIVITY", "ROTATED"] as const;
+export const STATUS_REASONS = ["PARTNER", "OPERATOR", "INACTIVITY", "ROTATED", "LEAKED"] as const;
 export type StatusReason = (typeof STATUS_REASONS)[number];
 
 export const ACCOUNT_KINDS = ["ACQUIRING_PARTNER", "PARTNER_ACCOUNT"] as const;
@@ -147,7 +147,15 @@ export interface AuditEvent {
   statusAfter: string | null;
   reason: string | null;
   occurredAt: Date;
+  /**
+   * Facts of the event beyond its columns (a leak report's `url`, `source` and `token_hash`, say);
+   * never a secret. Absent or null on most events.
+   */
+  details?: AuditDetails | null;
 }
+
+/** An audit event's extra facts: names to plain text. */
+export type AuditDetails = Readonly<Record<string, string>>;
 
 /** A token with which one of the provider's services calls `/internal/*`; only its hash is kept. */
 export interface ServiceToken {

@@ -67,6 +67,18 @@ export function cachingStore(
     async enableDisabledCredential(input) {
       return announced(input.accountId, () => inner.enableDisabledCredential(input));
     },
+    async recordCredentialLeak(report) {
+      let outcome: Awaited<ReturnType<Store["recordCredentialLeak"]>> | null = null;
+      try {
+        outcome = await inner.recordCredentialLeak(report);
+        return outcome;
+      } finally {
+        // As every disable: announced whatever the outcome, so no instance keeps the key cached.
+        if (outcome === null) {
+          if (report.disable) accountChanged(report.accountId);
+        } else if (outcome.outcome === "RECORDED") credentialChanged(outcome.disabled);
+      }
+    },
     async rotateCredential(rotation) {
       return announced(rotation.accountId, () => inner.rotateCredential(rotation));
     },

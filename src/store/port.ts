@@ -76,6 +76,29 @@ export interface StatusChange {
   audit: AuditEvent;
 }
 
+/** A leak report of one credential, recorded once by the SHA-256 of the reported token. */
+export interface LeakReport {
+  tokenHash: string;
+  accountId: string;
+  credentialId: string;
+  at: Date;
+  /** ACTIVE → DISABLED (reason LEAKED) in the same transaction, with `disabledAudit`. */
+  disable: boolean;
+  /** `credential.disabled`, written only when the credential was ACTIVE and is disabled now. */
+  disabledAudit: AuditEvent;
+  /** `credential.leaked` (url, source, token hash), written with the first report. */
+  leakedAudit: AuditEvent;
+}
+
+/**
+ * What recording a leak report did. RECORDED: the first report of this token; `disabled` is the
+ * credential it disabled (null: not asked to, or it was no longer ACTIVE). REPEATED: reported
+ * before, nothing written.
+ */
+export type LeakReportOutcome =
+  | { outcome: "RECORDED"; disabled: Credential | null }
+  | { outcome: "REPEATED" };
+
 export type ClaimOutcome =
   | { outcome: "CLAIMED" }
   | { outcome: "NOT_FOUND" | "ALREADY_USED" | "EXPIRED" | "SUPERSEDED" };
@@ -213,6 +236,12 @@ export interface Store {
   }): Promise<Credential[]>;
   /** Batched last-use write: one statement per credential, never moves last_used_at backwards. */
   recordCredentialUses(uses: CredentialUse[]): Promise<void>;
+  /**
+   * Records a reported leak once per token hash and, in the same transaction, disables the
+   * credential if asked and it is still ACTIVE (the guarded update of `disableActiveCredential`),
+   * with its audit events; a token reported before writes nothing.
+   */
+  recordCredentialLeak(report: LeakReport): Promise<LeakReportOutcome>;
 
   listAuditEvents(query: Page & { accountId: string }): Promise<AuditEvent[]>;
   /** The account's chained events in chain order (events from before the chain are left out). */

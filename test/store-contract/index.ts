@@ -15,6 +15,7 @@ import { contractContext, MethodRecorder } from "./harness.ts";
 import { idempotency } from "./idempotency.ts";
 import { idempotencyMarks } from "./idempotency-marks.ts";
 import { ipRestriction } from "./ip-restriction.ts";
+import { leakReports } from "./leak-reports.ts";
 import { lifecycleCandidates } from "./lifecycle-candidates.ts";
 import { lifecycleChanges } from "./lifecycle-changes.ts";
 import { mtlsEnforcement } from "./mtls-enforcement.ts";
@@ -39,6 +40,7 @@ const AREAS = [
   credentialStatus,
   credentialUses,
   rotation,
+  leakReports,
   lifecycleCandidates,
   lifecycleChanges,
   audit,
@@ -84,6 +86,7 @@ const COVERAGE = {
   findLifecycleCandidates: "lifecycle-candidates",
   applyLifecycleRule: "lifecycle-changes",
   recordCredentialUses: "credential-uses",
+  recordCredentialLeak: "leak-reports",
 
   listAuditEvents: "audit",
   readAuditChain: "audit",

@@ -6,6 +6,7 @@ import { auditStore } from "./audit-store.ts";
 import { certificateStore } from "./certificate-store.ts";
 import { credentialStore } from "./credential-store.ts";
 import { idempotencyStore } from "./idempotency-store.ts";
+import { leakStore } from "./leak-store.ts";
 import { lifecycleStore } from "./lifecycle-store.ts";
 import { onboardingStore } from "./onboarding-store.ts";
 import { serviceTokenStore } from "./service-token-store.ts";
@@ -30,6 +31,7 @@ export function kyselyStore(db: Kysely<Database>, options: { afterClose?: () => 
     ...certificateStore(db),
     ...idempotencyStore(db),
     ...serviceTokenStore(db),
+    ...leakStore(db),
 
     async ping() {
       await sql`select 1`.execute(db);

@@ -248,6 +248,21 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropIndex("credentials_by_status_expiry").execute();
     },
   },
+  // Leaked-key reports act once per token: the SHA-256 of each reported token (never the token)
+  // that matched a credential. Audit events gain their details (the report's url and source).
+  "0011_leak_reports": {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable("leak_reports")
+        .addColumn("token_hash", "text", (c) => c.primaryKey())
+        .addColumn("account_id", "text", (c) => c.notNull())
+        .addColumn("credential_id", "text", (c) => c.notNull())
+        .addColumn("action", "text", (c) => c.notNull())
+        .addColumn("reported_at", "text", (c) => c.notNull())
+        .execute();
+      await db.schema.alterTable("audit_events").addColumn("details", "text").execute();
+    },
+  },
 };
 
 export const MIGRATION_NAMES: readonly string[] = Object.keys(migrations).sort();

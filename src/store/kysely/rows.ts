@@ -3,6 +3,7 @@ import type {
   Account,
   AccountKind,
   AllowedOrigin,
+  AuditDetails,
   AuditEvent,
   ClientCertificate,
   Credential,
@@ -216,6 +217,7 @@ export function auditToRow(e: AuditEvent): Omit<AuditEventsTable, "seq" | "prev_
     status_after: e.statusAfter,
     reason: e.reason,
     occurred_at: iso(e.occurredAt),
+    details: e.details ? JSON.stringify(e.details) : null,
   };
 }
 
@@ -232,6 +234,9 @@ export function rowToAudit(r: AuditEventsTable): AuditEvent {
     statusAfter: r.status_after,
     reason: r.reason,
     occurredAt: new Date(r.occurred_at),
+    ...(r.details === null || r.details === undefined
+      ? {}
+      : { details: JSON.parse(r.details) as AuditDetails }),
   };
 }
 

@@ -89,6 +89,8 @@ export interface AuditEventsTable {
   status_after: string | null;
   reason: string | null;
   occurred_at: string;
+  /** JSON object of the event's details (a leak report's url, source, token hash), or null. */
+  details: string | null;
   /** Place in the account's hash chain (null for events written before the chain existed). */
   seq: number | null;
   prev_hash: string | null;
@@ -114,6 +116,16 @@ export interface ServiceTokensTable {
   revoked_at: string | null;
 }
 
+/** Reported leaked tokens, by the SHA-256 of the token (never the token): a report acts once. */
+export interface LeakReportsTable {
+  token_hash: string;
+  account_id: string;
+  credential_id: string;
+  /** What the first report did: DISABLED, NOTIFIED (LEAKED_KEY_ACTION=notify), or NONE (no longer active). */
+  action: string;
+  reported_at: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   credentials: CredentialsTable;
@@ -123,4 +135,5 @@ export interface Database {
   client_certificates: ClientCertificatesTable;
   allowed_origins: AllowedOriginsTable;
   service_tokens: ServiceTokensTable;
+  leak_reports: LeakReportsTable;
 }
