@@ -99,6 +99,11 @@ function toConfig(v: SettingValues): Config {
       perIp: v.CLIENT_SESSIONS_PER_IP,
       perClientId: v.CLIENT_SESSIONS_PER_CLIENT_ID,
     }),
+    leakReports: Object.freeze({
+      keysFile: v.SECRET_SCANNING_KEYS_FILE,
+      action: v.LEAKED_KEY_ACTION,
+      rateLimit: v.LEAK_REPORTS_RATE_LIMIT,
+    }),
     redisUrl: v.REDIS_URL,
     instanceCount: v.INSTANCE_COUNT,
     redisKeyPrefix: v.REDIS_KEY_PREFIX,

@@ -1,6 +1,7 @@
 import { text } from "./parse.ts";
 import type { Rule, Section, SettingTable, Values } from "./setting.ts";
 import { certificates, lifecycle, rateLimits } from "./settings-credentials.ts";
+import { leakReports } from "./settings-leaks.ts";
 import { gateway, instances, listeners, presentation, secrets, storage } from "./settings-service.ts";
 
 /**
@@ -16,6 +17,7 @@ export const sections = [
   { title: "Onboarding, sessions and credential lifecycle", settings: lifecycle },
   { title: "TLS, client certificates and proxies", settings: certificates },
   { title: "Rate limits", settings: rateLimits },
+  { title: "Leaked-key reports", settings: leakReports },
   { title: "Several instances and caching", settings: instances },
   { title: "Gateway (`partnerctl gateway`)", settings: gateway },
 ] as const satisfies readonly Section[];
@@ -28,6 +30,7 @@ export const settings = {
   ...lifecycle,
   ...certificates,
   ...rateLimits,
+  ...leakReports,
   ...instances,
   ...gateway,
 } satisfies SettingTable;

@@ -60,6 +60,14 @@ export interface Config {
   readonly clientSessionTtlMs: number;
   /** Anonymous browser-session traffic: per source address and per Client ID, before any account's budget. */
   readonly clientSessionSourceLimits: { readonly perIp: RateLimit; readonly perClientId: RateLimit };
+  /** Leaked-key reports: GitHub's signing keys, what a report of a live key does, reports allowed. */
+  readonly leakReports: {
+    /** GitHub's published public keys (re-read when the file changes); null: signed reports refused. */
+    readonly keysFile: string | null;
+    readonly action: "disable" | "notify";
+    /** Per GitHub key identifier, and per service token on `/internal/v1/leaks`. */
+    readonly rateLimit: RateLimit;
+  };
   /** Shared limits and the invalidation bus; null runs one instance on its own. */
   readonly redisUrl: string | null;
   /** How many instances share the limits: each keeps 1/n of a budget while Redis is down. */
