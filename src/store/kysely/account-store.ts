@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Store } from "../port.ts";
 import { appendAudit } from "./audit-chain.ts";
+import { compiledQuery } from "./compiled-query.ts";
 import { markApplied } from "./idempotency-mark.ts";
 import { keysetPage } from "./keyset.ts";
 import { accountToRow, iso, linkToRow, rowToAccount } from "./rows.ts";
@@ -18,6 +19,9 @@ export type AccountStore = Pick<
 
 /** Accounts: creation (with the first onboarding link), the lookup every request makes, listing, suspension. */
 export function accountStore(db: Kysely<Database>): AccountStore {
+  const byId = compiledQuery(1, (accountId: string) =>
+    db.selectFrom("accounts").selectAll().where("account_id", "=", accountId),
+  );
   return {
     async createAccount(input) {
       await db.transaction().execute(async (trx) => {
@@ -31,11 +35,7 @@ export function accountStore(db: Kysely<Database>): AccountStore {
     },
 
     async findAccount(accountId) {
-      const row = await db
-        .selectFrom("accounts")
-        .selectAll()
-        .where("account_id", "=", accountId)
-        .executeTakeFirst();
+      const [row] = await byId(db, accountId);
       return row ? rowToAccount(row) : null;
     },
 

@@ -1,11 +1,17 @@
 import { type Kysely, sql } from "kysely";
-import { CREDENTIAL_STATUSES, type CredentialStatus } from "../../domain/types.ts";
+import {
+  CREDENTIAL_STATUSES,
+  type CredentialStatus,
+  type CredentialType,
+  type Environment,
+} from "../../domain/types.ts";
 import type { Store } from "../port.ts";
 import { appendAudit } from "./audit-chain.ts";
+import { type CompiledRunner, compiledQuery } from "./compiled-query.ts";
 import { markApplied } from "./idempotency-mark.ts";
 import { keysetPage } from "./keyset.ts";
 import { credentialToRow, iso, rowToCredential } from "./rows.ts";
-import type { Database } from "./tables.ts";
+import type { CredentialsTable, Database } from "./tables.ts";
 
 export type CredentialStore = Pick<
   Store,
@@ -26,6 +32,28 @@ export type CredentialStore = Pick<
  * guarded status changes, rotation, and the batched last-use write.
  */
 export function credentialStore(db: Kysely<Database>): CredentialStore {
+  const byLookupId = compiledQuery(1, (lookupId: string) =>
+    db.selectFrom("credentials").selectAll().where("lookup_id", "=", lookupId),
+  );
+  const byId = compiledQuery(2, (accountId: string, credentialId: string) =>
+    db
+      .selectFrom("credentials")
+      .selectAll()
+      .where("account_id", "=", accountId)
+      .where("credential_id", "=", credentialId),
+  );
+  const listPage = credentialPages(db);
+  const recordUse = compiledQuery(3, (credentialId: string, at: string, sourceIp: string | null) =>
+    db
+      .updateTable("credentials")
+      .set({
+        last_used_at: at,
+        last_used_ip: sourceIp,
+        activity_at: sql<string>`case when activity_at < ${at} then ${at} else activity_at end`,
+      })
+      .where("credential_id", "=", credentialId)
+      .where((eb) => eb.or([eb("last_used_at", "is", null), eb("last_used_at", "<", at)])),
+  );
   return {
     async insertCredential(input) {
       const { credential } = input;
@@ -57,11 +85,7 @@ export function credentialStore(db: Kysely<Database>): CredentialStore {
     },
 
     async findCredentialByLookupId(lookupId) {
-      const row = await db
-        .selectFrom("credentials")
-        .selectAll()
-        .where("lookup_id", "=", lookupId)
-        .executeTakeFirst();
+      const [row] = await byLookupId(db, lookupId);
       if (!row) return null;
       const secret =
         row.secret_hash !== null && row.pepper_version !== null
@@ -71,22 +95,12 @@ export function credentialStore(db: Kysely<Database>): CredentialStore {
     },
 
     async findCredential(accountId, credentialId) {
-      const row = await db
-        .selectFrom("credentials")
-        .selectAll()
-        .where("account_id", "=", accountId)
-        .where("credential_id", "=", credentialId)
-        .executeTakeFirst();
+      const [row] = await byId(db, accountId, credentialId);
       return row ? rowToCredential(row) : null;
     },
 
     async listCredentials(query) {
-      let q = db.selectFrom("credentials").selectAll().where("account_id", "=", query.accountId);
-      if (query.type) q = q.where("type", "=", query.type);
-      if (query.environment) q = q.where("environment", "=", query.environment);
-      if (query.status) q = q.where("status", "=", query.status);
-      else if (!query.includeDeleted) q = q.where("status", "!=", "DELETED");
-      const rows = await keysetPage(q, { at: "created_at", id: "credential_id" }, query).execute();
+      const rows = await listPage(query);
       return rows.map(rowToCredential);
     },
 
@@ -196,21 +210,45 @@ export function credentialStore(db: Kysely<Database>): CredentialStore {
     async recordCredentialUses(uses) {
       if (uses.length === 0) return;
       await db.transaction().execute(async (trx) => {
-        for (const use of uses) {
-          const at = iso(use.usedAt);
-          await trx
-            .updateTable("credentials")
-            .set({
-              last_used_at: at,
-              last_used_ip: use.sourceIp,
-              activity_at: sql<string>`case when activity_at < ${at} then ${at} else activity_at end`,
-            })
-            .where("credential_id", "=", use.credentialId)
-            .where((eb) => eb.or([eb("last_used_at", "is", null), eb("last_used_at", "<", at)]))
-            .execute();
-        }
+        for (const use of uses) await recordUse(trx, use.credentialId, iso(use.usedAt), use.sourceIp);
       });
     },
+  };
+}
+
+type ListQuery = Parameters<Store["listCredentials"]>[0];
+
+/**
+ * A page of an account's credentials, newest first. Each combination of filters is its own query,
+ * compiled once (see compiled-query.ts); the values are its arguments.
+ */
+function credentialPages(db: Kysely<Database>): (query: ListQuery) => Promise<CredentialsTable[]> {
+  const shapes = new Map<string, CompiledRunner<unknown[], CredentialsTable>>();
+  return (query) => {
+    const values: unknown[] = [query.accountId];
+    if (query.type) values.push(query.type);
+    if (query.environment) values.push(query.environment);
+    if (query.status) values.push(query.status);
+    if (query.after) values.push(query.after.at, query.after.id);
+    values.push(query.limit);
+    const live = !query.status && !query.includeDeleted;
+    const shape = `${query.type ? "t" : ""}${query.environment ? "e" : ""}${query.status ? "s" : ""}${live ? "l" : ""}${query.after ? "a" : ""}`;
+    let run = shapes.get(shape);
+    if (!run) {
+      run = compiledQuery(values.length, (...args: unknown[]) => {
+        let next = 0;
+        const arg = <T = string>() => args[next++] as T;
+        let q = db.selectFrom("credentials").selectAll().where("account_id", "=", arg());
+        if (query.type) q = q.where("type", "=", arg<CredentialType>());
+        if (query.environment) q = q.where("environment", "=", arg<Environment>());
+        if (query.status) q = q.where("status", "=", arg<CredentialStatus>());
+        else if (live) q = q.where("status", "!=", "DELETED");
+        const after = query.after ? { at: arg(), id: arg() } : null;
+        return keysetPage(q, { at: "created_at", id: "credential_id" }, { after, limit: arg<number>() });
+      });
+      shapes.set(shape, run);
+    }
+    return run(db, ...values);
   };
 }
 
