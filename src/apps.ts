@@ -58,6 +58,7 @@ export async function buildApps(services: Services, access: AppAccess): Promise<
       linkGuard: services.linkGuard,
       serviceTokens: services.serviceTokens,
       identity: services.identity,
+      leakReports: services.leakReports,
       sharing: services.sharing,
       sessions: new ClientSessionService(
         { store: services.store, clock: services.clock, random: services.random },

@@ -4,6 +4,7 @@ import type { Clock, Random } from "./domain/runtime.ts";
 import type { PepperRing } from "./domain/secret-hash.ts";
 import type { AppServices } from "./http/types.ts";
 import { boundCounter, Metrics } from "./metrics.ts";
+import { noSigningKeys, SecretScanningKeysFile } from "./secret-scanning-keys.ts";
 import { AccessPolicy } from "./services/access-policy.ts";
 import { AccountSecurityService } from "./services/account-security.ts";
 import { AccountService } from "./services/accounts.ts";
@@ -17,6 +18,7 @@ import { FailedAuthenticationAudit } from "./services/failed-authentications.ts"
 import { FailureThrottle } from "./services/failure-throttle.ts";
 import { IdempotencyService } from "./services/idempotency.ts";
 import { IdentitySigner } from "./services/identity-signer.ts";
+import { LeakReportService } from "./services/leak-reports.ts";
 import { LifecycleService } from "./services/lifecycle.ts";
 import { OnboardingService } from "./services/onboarding.ts";
 import type { RateCounter } from "./services/rate-limiter.ts";
@@ -96,6 +98,7 @@ export interface Services extends CoreServices, AuthorizationServices {
   security: AccountSecurityService;
   operatorGuard: FailureThrottle;
   linkGuard: FailureThrottle;
+  leakReports: LeakReportService;
 }
 
 /** What every authorization needs, wherever it runs: `serve`, the gateway, or the in-process verifier. */
@@ -281,5 +284,23 @@ export async function buildServices(
     }),
     operatorGuard: new FailureThrottle(counter, config.operatorFailuresPerIp, "operator-fail-ip"),
     linkGuard: new FailureThrottle(counter, config.linkFailuresPerIp, "link-fail-ip"),
+    leakReports: new LeakReportService(
+      runtime,
+      {
+        authenticator: authorization.authenticator,
+        keys:
+          config.leakReports.keysFile === null
+            ? noSigningKeys
+            : new SecretScanningKeysFile(config.leakReports.keysFile, {
+                onReloadError: (error) =>
+                  logger.warn(
+                    { err: error },
+                    "SECRET_SCANNING_KEYS_FILE could not be read again; keeping the keys read before",
+                  ),
+              }),
+        counter,
+      },
+      { brand: config.brand, action: config.leakReports.action, rateLimit: config.leakReports.rateLimit },
+    ),
   };
 }

@@ -31,7 +31,7 @@ export function assertChangeable(credential: Pick<Credential, "status">): void {
 
 /**
  * Who may bring a disabled credential back: nobody for a deleted or rotated-out one, only the
- * operator for one the operator disabled (after a leak report, say), the partner otherwise.
+ * operator for one the operator disabled or that was reported leaked, the partner otherwise.
  */
 export function assertCanEnable(
   credential: Pick<Credential, "status" | "statusReason" | "rotatedTo">,
@@ -44,6 +44,12 @@ export function assertCanEnable(
   // Replaced by a successor (also when disabled by hand during the overlap): never back.
   if (credential.statusReason === "ROTATED" || credential.rotatedTo !== null) {
     throw new AppError("INVALID_STATE", "A rotated-out credential cannot be reactivated; use its successor");
+  }
+  if (credential.statusReason === "LEAKED" && actor.kind !== "operator") {
+    throw new AppError(
+      "FORBIDDEN",
+      "This key was disabled because it was reported leaked; only the operator can reactivate it. Create or rotate to a new key instead",
+    );
   }
   if (credential.statusReason === "OPERATOR" && actor.kind !== "operator") {
     throw new AppError(

@@ -4,6 +4,7 @@ import { clientSessionRoutes } from "./route-groups/client.ts";
 import { onboardingRoutes } from "./route-groups/onboarding.ts";
 import { publicOpsRoutes } from "./route-groups/ops.ts";
 import { partnerRoutes } from "./route-groups/partner.ts";
+import { secretScanningRoutes } from "./route-groups/secret-scanning.ts";
 import { type App, type AppOptions, headerPrefix } from "./types.ts";
 
 /**
@@ -37,6 +38,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await partnerRoutes(app, options);
   await onboardingRoutes(app, options);
   await clientSessionRoutes(app, options);
+  await secretScanningRoutes(app, options);
   publicOpsRoutes(app, options);
   return app;
 }

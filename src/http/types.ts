@@ -17,6 +17,7 @@ import type { CredentialService } from "../services/credentials.ts";
 import type { FailureThrottle } from "../services/failure-throttle.ts";
 import type { IdempotencyService } from "../services/idempotency.ts";
 import type { IdentitySigner } from "../services/identity-signer.ts";
+import type { LeakReportService } from "../services/leak-reports.ts";
 import type { OnboardingService } from "../services/onboarding.ts";
 import type { RateLimitService } from "../services/rate-limits.ts";
 import type { RequestAuthorizer } from "../services/request-authorizer.ts";
@@ -50,6 +51,8 @@ export interface AppServices {
   linkGuard: FailureThrottle;
   serviceTokens: ServiceTokenService;
   identity: IdentitySigner;
+  /** Leaked-key reports: GitHub's secret scanning and the provider's own scanners. */
+  leakReports: LeakReportService;
   /** The CA that issues client certificates: partners trust it, and proxies verify against it. */
   caCertificatePem: string;
   /** The service clock (for statuses that depend on time, such as SCHEDULED or EXPIRED). */

@@ -3,6 +3,7 @@ import { registerServiceAuth } from "../plugins/service-auth.ts";
 import { authorize } from "../routes/internal/authorize.ts";
 import { identityKeys } from "../routes/internal/identity-keys.ts";
 import { renderDenial } from "../routes/internal/render-denial.ts";
+import { reportLeaks } from "../routes/internal/report-leaks.ts";
 import { type App, type AppOptions, headerPrefix } from "../types.ts";
 
 /**
@@ -20,6 +21,12 @@ export async function internalRoutes(app: App, options: AppOptions): Promise<voi
     scope.addContentTypeParser("*", { bodyLimit: 64 * 1024 }, (_request, _payload, done) => done(null));
     authorize(scope, services, { transport: options.transport, headerPrefix: prefix });
     renderDenial(scope, { headerPrefix: prefix });
+  });
+  // Leak reports from the provider's own scanners: service tokens too, but a JSON body.
+  await app.register(async (plain) => {
+    const scope = withTypes(plain);
+    registerServiceAuth(scope, services.serviceTokens);
+    reportLeaks(scope, services);
   });
   identityKeys(app, services);
 }
