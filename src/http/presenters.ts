@@ -111,5 +111,6 @@ export function presentAuditEvent(e: AuditEvent): Static<typeof AuditEventSchema
     status_after: present(e.statusAfter),
     reason: present(e.reason),
     occurred_at: e.occurredAt.toISOString(),
+    ...(e.details ? { details: { ...e.details } } : {}),
   };
 }

@@ -12,8 +12,14 @@ export const AuditEventSchema = Type.Object(
     source_ip: Type.Optional(Type.String()),
     status_before: Type.Optional(Type.String()),
     status_after: Type.Optional(Type.String()),
-    reason: Type.Optional(Type.String({ description: "PARTNER, OPERATOR, INACTIVITY or ROTATED" })),
+    reason: Type.Optional(Type.String({ description: "PARTNER, OPERATOR, INACTIVITY, ROTATED or LEAKED" })),
     occurred_at: Timestamp,
+    details: Type.Optional(
+      Type.Record(Type.String(), Type.String(), {
+        description:
+          "Facts beyond the columns, never a secret: `credential.leaked` gives the report's `url` and `source` and the `token_hash` (SHA-256 hex) of the reported key",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
