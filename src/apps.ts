@@ -57,6 +57,7 @@ export async function buildApps(services: Services, access: AppAccess): Promise<
       operatorGuard: services.operatorGuard,
       linkGuard: services.linkGuard,
       serviceTokens: services.serviceTokens,
+      webhooks: services.webhooks,
       identity: services.identity,
       leakReports: services.leakReports,
       sharing: services.sharing,

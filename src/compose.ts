@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import type { Logger } from "pino";
 import type { Config } from "./config.ts";
 import type { Clock, Random } from "./domain/runtime.ts";
@@ -28,10 +29,15 @@ import { RequestAuthorizer } from "./services/request-authorizer.ts";
 import type { ServiceRuntime } from "./services/runtime.ts";
 import { ServiceTokenService } from "./services/service-tokens.ts";
 import { UsageRecorder } from "./services/usage-recorder.ts";
+import { WebhookDispatcher } from "./services/webhook-dispatcher.ts";
+import { LifecycleNotices } from "./services/webhook-notices.ts";
+import type { WebhookTransport } from "./services/webhook-transport.ts";
+import { WebhookService } from "./services/webhooks.ts";
 import { cachingStore } from "./store/caching-store.ts";
 import { type InvalidationBus, LocalBus } from "./store/invalidation-bus.ts";
 import type { Store } from "./store/port.ts";
 import { VerificationCache } from "./store/verification-cache.ts";
+import { httpsTransport } from "./webhooks/https-transport.ts";
 
 /** Shared infrastructure (Redis) for several instances: limits and invalidations of the fleet. */
 export interface SharedInfrastructure {
@@ -49,6 +55,8 @@ export interface ServiceDeps {
   logger: Logger;
   clock: Clock;
   random: Random;
+  /** Where webhooks are sent through; HTTPS to vetted addresses (`httpsTransport`) by default. */
+  webhookTransport?: WebhookTransport;
 }
 
 /**
@@ -62,6 +70,11 @@ export interface ServiceKeys {
   ca: CertificateAuthority;
   /** Signs identity tokens; a key of this process's own when absent. */
   identity?: IdentitySigner;
+  /**
+   * Encrypts the webhook endpoints' signing secrets: `deriveKey(SESSION_SECRET, "webhook-secrets/v1")`.
+   * Absent (gateway, verifier), a key of this process's own: those never deliver webhooks.
+   */
+  webhookSecrets?: Uint8Array;
 }
 
 /** The services every entry point has: the store (behind the verification cache) and the work over it. */
@@ -75,6 +88,8 @@ export interface CoreServices {
   metrics: Metrics;
   usage: UsageRecorder;
   lifecycle: LifecycleService;
+  /** The time-based lifecycle events (rotation ending, certificate expiring, mTLS enforced). */
+  notices: LifecycleNotices;
   idempotency: IdempotencyService;
   /** Whether invalidations and rate limits are shared between instances right now. */
   sharing: AppServices["sharing"];
@@ -98,6 +113,9 @@ export interface Services extends CoreServices, AuthorizationServices {
   security: AccountSecurityService;
   operatorGuard: FailureThrottle;
   linkGuard: FailureThrottle;
+  webhooks: WebhookService;
+  /** Sends the outbox of webhook deliveries (the `webhook-dispatch` job). */
+  webhookDispatcher: WebhookDispatcher;
   leakReports: LeakReportService;
 }
 
@@ -218,6 +236,7 @@ export async function buildServices(
     metrics,
     usage,
     lifecycle: new LifecycleService(runtime, config.lifecycle, { batchSize: writeBatch(config) }),
+    notices: new LifecycleNotices(runtime, { batchSize: writeBatch(config) }),
     idempotency: new IdempotencyService(runtime),
     sharing: () => ({
       invalidation_bus: bus.state(),
@@ -239,6 +258,13 @@ export async function buildServices(
   if (!keys) return core;
 
   const { peppers, ca } = keys;
+  const webhookSecrets = keys.webhookSecrets ?? random.bytes(32);
+  const webhookTransport =
+    deps.webhookTransport ??
+    httpsTransport({
+      allowInsecure: config.webhooks.allowInsecureTargets,
+      extraCaPem: config.webhooks.caFile === null ? null : readFileSync(config.webhooks.caFile, "utf8"),
+    });
   const onboarding = new OnboardingService(runtime, {
     brand: config.brand,
     peppers,
@@ -284,6 +310,15 @@ export async function buildServices(
     }),
     operatorGuard: new FailureThrottle(counter, config.operatorFailuresPerIp, "operator-fail-ip"),
     linkGuard: new FailureThrottle(counter, config.linkFailuresPerIp, "link-fail-ip"),
+    webhooks: new WebhookService(runtime, {
+      secretsKey: webhookSecrets,
+      transport: webhookTransport,
+      allowInsecureTargets: config.webhooks.allowInsecureTargets,
+    }),
+    webhookDispatcher: new WebhookDispatcher(runtime, {
+      secretsKey: webhookSecrets,
+      transport: webhookTransport,
+    }),
     leakReports: new LeakReportService(
       runtime,
       {

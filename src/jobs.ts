@@ -1,15 +1,24 @@
 import type { CoreServices } from "./compose.ts";
 import { lifecycleJobs } from "./services/lifecycle-jobs.ts";
 import { type PeriodicJob, PeriodicJobs, type Ticker } from "./services/periodic-jobs.ts";
+import type { WebhookDispatcher } from "./services/webhook-dispatcher.ts";
 
 /** The periodic work of the service, each its own job with its own interval. */
-export type JobName = "usage-flush" | "lifecycle-sweep" | "rotation-check" | "idempotency-purge";
+export type JobName =
+  | "usage-flush"
+  | "lifecycle-sweep"
+  | "rotation-check"
+  | "idempotency-purge"
+  | "webhook-dispatch"
+  | "lifecycle-notices";
 
 export const JOB_NAMES: readonly JobName[] = [
   "usage-flush",
   "lifecycle-sweep",
   "rotation-check",
   "idempotency-purge",
+  "webhook-dispatch",
+  "lifecycle-notices",
 ];
 
 export interface Jobs {
@@ -30,9 +39,14 @@ export interface JobOptions {
 /**
  * Starts the periodic work over the services: last-use flushes (`USAGE_FLUSH_INTERVAL`), the
  * lifecycle sweep (`LIFECYCLE_SWEEP_INTERVAL`), the rotation check (`ROTATION_CHECK_INTERVAL`) and
- * the purge of expired idempotency records (with the sweep's interval). `serve` starts them all.
+ * the purge of expired idempotency records (with the sweep's interval), the webhook dispatcher
+ * (`WEBHOOK_DISPATCH_INTERVAL`; only with the full services) and the time-based lifecycle notices
+ * (`WEBHOOK_NOTICE_INTERVAL`). `serve` starts them all.
  */
-export function startJobs(services: CoreServices, options: JobOptions = {}): Jobs {
+export function startJobs(
+  services: CoreServices & { webhookDispatcher?: WebhookDispatcher },
+  options: JobOptions = {},
+): Jobs {
   const { config, logger, metrics } = services;
   const { sweep, rotation } = lifecycleJobs(services.lifecycle, {
     sweepIntervalMs: config.lifecycleSweepIntervalMs,
@@ -60,6 +74,30 @@ export function startJobs(services: CoreServices, options: JobOptions = {}): Job
         if (purged > 0) logger.debug({ purged }, "expired idempotency records purged");
       },
       onError: (error) => logger.error({ err: error }, "idempotency purge failed"),
+    },
+    "webhook-dispatch": {
+      name: "webhook-dispatch",
+      intervalMs: config.webhooks.dispatchIntervalMs,
+      run: async (signal) => {
+        const report = await services.webhookDispatcher?.dispatch(signal);
+        if (report && report.delivered + report.failed > 0)
+          logger.debug({ ...report }, "webhooks dispatched");
+        if (report && report.endpointsDisabled > 0)
+          logger.warn(
+            { endpoints: report.endpointsDisabled },
+            "webhook endpoints failing for 3 days disabled",
+          );
+      },
+      onError: (error) => logger.error({ err: error }, "webhook dispatch failed"),
+    },
+    "lifecycle-notices": {
+      name: "lifecycle-notices",
+      intervalMs: config.webhooks.noticeIntervalMs,
+      run: async () => {
+        const recorded = await services.notices.record();
+        if (recorded > 0) logger.info({ recorded }, "lifecycle notices recorded");
+      },
+      onError: (error) => logger.error({ err: error }, "lifecycle notices failed"),
     },
   };
   const jobs = new PeriodicJobs(options.ticker);

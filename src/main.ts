@@ -5,7 +5,7 @@ import { loadOrCreateCa, serverCertificate } from "./ca-files.ts";
 import { buildServices } from "./compose.ts";
 import type { Config } from "./config.ts";
 import type { Clock, Random } from "./domain/runtime.ts";
-import { pepperRing } from "./domain/secret-hash.ts";
+import { deriveKey, pepperRing } from "./domain/secret-hash.ts";
 import { serverTimeouts } from "./http/fastify.ts";
 import type { App } from "./http/types.ts";
 import { loadOrCreateIdentityKey } from "./identity-key-files.ts";
@@ -131,6 +131,7 @@ export async function startServer(
       peppers: pepperRing({ version: config.pepperVersion, secret: secrets.pepper }, config.previousPeppers),
       ca,
       identity,
+      webhookSecrets: deriveKey(secrets.sessionSecret, "webhook-secrets/v1"),
     },
   });
   let apps: Apps | null = null;

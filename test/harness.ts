@@ -8,7 +8,7 @@ import { buildApps } from "../src/apps.ts";
 import { buildServices, type Services } from "../src/compose.ts";
 import { type Config, loadConfig } from "../src/config.ts";
 import type { Clock } from "../src/domain/runtime.ts";
-import { pepperRing } from "../src/domain/secret-hash.ts";
+import { deriveKey, pepperRing } from "../src/domain/secret-hash.ts";
 import type { App } from "../src/http/types.ts";
 import { type JobName, type Jobs, startJobs } from "../src/jobs.ts";
 import { createLogger } from "../src/logger.ts";
@@ -173,6 +173,7 @@ export async function startHarness(
           config.previousPeppers,
         ),
         ca,
+        webhookSecrets: deriveKey(config.sessionSecret ?? SESSION_SECRET, "webhook-secrets/v1"),
       },
     });
     const apps = await buildApps(services, {

@@ -104,6 +104,12 @@ function toConfig(v: SettingValues): Config {
       action: v.LEAKED_KEY_ACTION,
       rateLimit: v.LEAK_REPORTS_RATE_LIMIT,
     }),
+    webhooks: Object.freeze({
+      allowInsecureTargets: v.WEBHOOK_ALLOW_INSECURE_TARGETS === "true",
+      caFile: v.WEBHOOK_CA_FILE,
+      dispatchIntervalMs: v.WEBHOOK_DISPATCH_INTERVAL,
+      noticeIntervalMs: v.WEBHOOK_NOTICE_INTERVAL,
+    }),
     redisUrl: v.REDIS_URL,
     instanceCount: v.INSTANCE_COUNT,
     redisKeyPrefix: v.REDIS_KEY_PREFIX,

@@ -3,6 +3,7 @@ import type { Rule, Section, SettingTable, Values } from "./setting.ts";
 import { certificates, lifecycle, rateLimits } from "./settings-credentials.ts";
 import { leakReports } from "./settings-leaks.ts";
 import { gateway, instances, listeners, presentation, secrets, storage } from "./settings-service.ts";
+import { webhooks } from "./settings-webhooks.ts";
 
 /**
  * Every environment variable the service reads, under the headings of docs/configuration.md (whose
@@ -18,6 +19,7 @@ export const sections = [
   { title: "TLS, client certificates and proxies", settings: certificates },
   { title: "Rate limits", settings: rateLimits },
   { title: "Leaked-key reports", settings: leakReports },
+  { title: "Lifecycle webhooks", settings: webhooks },
   { title: "Several instances and caching", settings: instances },
   { title: "Gateway (`partnerctl gateway`)", settings: gateway },
 ] as const satisfies readonly Section[];
@@ -31,6 +33,7 @@ export const settings = {
   ...certificates,
   ...rateLimits,
   ...leakReports,
+  ...webhooks,
   ...instances,
   ...gateway,
 } satisfies SettingTable;

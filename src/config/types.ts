@@ -68,6 +68,15 @@ export interface Config {
     /** Per GitHub key identifier, and per service token on `/internal/v1/leaks`. */
     readonly rateLimit: RateLimit;
   };
+  /** Lifecycle webhooks: the dispatcher's and the notices' intervals, and what targets may be. */
+  readonly webhooks: {
+    /** http and private addresses allowed: development and tests only. */
+    readonly allowInsecureTargets: boolean;
+    /** A CA trusted for webhook targets besides the public roots; null: none. */
+    readonly caFile: string | null;
+    readonly dispatchIntervalMs: number;
+    readonly noticeIntervalMs: number;
+  };
   /** Shared limits and the invalidation bus; null runs one instance on its own. */
   readonly redisUrl: string | null;
   /** How many instances share the limits: each keeps 1/n of a budget while Redis is down. */

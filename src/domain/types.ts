@@ -132,6 +132,7 @@ export const AUDIT_TARGET_TYPES = [
   "ONBOARDING_LINK",
   "CLIENT_CERTIFICATE",
   "ALLOWED_ORIGIN",
+  "WEBHOOK_ENDPOINT",
 ] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 

@@ -22,6 +22,7 @@ import type { OnboardingService } from "../services/onboarding.ts";
 import type { RateLimitService } from "../services/rate-limits.ts";
 import type { RequestAuthorizer } from "../services/request-authorizer.ts";
 import type { ServiceTokenService } from "../services/service-tokens.ts";
+import type { WebhookService } from "../services/webhooks.ts";
 
 export type App = FastifyInstance<
   Server,
@@ -51,6 +52,8 @@ export interface AppServices {
   linkGuard: FailureThrottle;
   serviceTokens: ServiceTokenService;
   identity: IdentitySigner;
+  /** Partners' webhook endpoints, their secrets, test messages and delivery logs. */
+  webhooks: WebhookService;
   /** Leaked-key reports: GitHub's secret scanning and the provider's own scanners. */
   leakReports: LeakReportService;
   /** The CA that issues client certificates: partners trust it, and proxies verify against it. */

@@ -19,6 +19,7 @@ import type {
   ServiceToken,
   StatusReason,
 } from "../domain/types.ts";
+import type { WebhookPort } from "./webhook-port.ts";
 
 export interface OnboardingLink {
   linkId: string;
@@ -156,7 +157,7 @@ export interface IdempotencyRecord {
  * changes more than one row runs as one transaction, and status changes are guarded updates
  * (they act only if the row is still in the expected state and report whether they acted).
  */
-export interface Store {
+export interface Store extends WebhookPort {
   createAccount(input: {
     account: Account;
     audit: AuditEvent[];

@@ -24,6 +24,7 @@ import { portMethodNames } from "./port-methods.ts";
 import { rateLimitOverrides } from "./rate-limit-overrides.ts";
 import { rotation } from "./rotation.ts";
 import { serviceTokens } from "./service-tokens.ts";
+import { webhooks } from "./webhooks.ts";
 
 /*
  * The behaviour every Store adapter must show. Each adapter's test file calls storeContract() with
@@ -53,6 +54,7 @@ const AREAS = [
   clientCertificates,
   certificateRevocation,
   serviceTokens,
+  webhooks,
 ] as const;
 
 type AreaName = (typeof AREAS)[number]["name"];
@@ -117,6 +119,19 @@ const COVERAGE = {
   findServiceTokenByHash: "service-tokens",
   listServiceTokens: "service-tokens",
   revokeServiceToken: "service-tokens",
+
+  insertWebhookEndpoint: "webhooks",
+  listWebhookEndpoints: "webhooks",
+  findWebhookEndpoint: "webhooks",
+  deleteWebhookEndpoint: "webhooks",
+  replaceWebhookSecret: "webhooks",
+  insertWebhookDelivery: "webhooks",
+  listWebhookDeliveries: "webhooks",
+  findWebhookDelivery: "webhooks",
+  claimDueWebhookDeliveries: "webhooks",
+  recordWebhookAttempt: "webhooks",
+  findNoticeCandidates: "webhooks",
+  recordNotices: "webhooks",
 
   ping: "connection",
   close: "connection",

@@ -6,8 +6,10 @@ import { createAllowedOrigin } from "../routes/partner/create-allowed-origin.ts"
 import { createClientCertificate } from "../routes/partner/create-client-certificate.ts";
 import { createCredential } from "../routes/partner/create-credential.ts";
 import { createPartnerAccount } from "../routes/partner/create-partner-account.ts";
+import { createWebhookEndpoint } from "../routes/partner/create-webhook-endpoint.ts";
 import { deleteAllowedOrigin } from "../routes/partner/delete-allowed-origin.ts";
 import { deleteMtlsEnforcement } from "../routes/partner/delete-mtls-enforcement.ts";
+import { deleteWebhookEndpoint } from "../routes/partner/delete-webhook-endpoint.ts";
 import { disableCredential } from "../routes/partner/disable-credential.ts";
 import { enableCredential } from "../routes/partner/enable-credential.ts";
 import { getAccount } from "../routes/partner/get-account.ts";
@@ -21,10 +23,15 @@ import { listAuditEvents } from "../routes/partner/list-audit-events.ts";
 import { listClientCertificates } from "../routes/partner/list-client-certificates.ts";
 import { listCredentials } from "../routes/partner/list-credentials.ts";
 import { listPartnerAccounts } from "../routes/partner/list-partner-accounts.ts";
+import { listWebhookDeliveries } from "../routes/partner/list-webhook-deliveries.ts";
+import { listWebhookEndpoints } from "../routes/partner/list-webhook-endpoints.ts";
 import { putIpRestriction } from "../routes/partner/put-ip-restriction.ts";
 import { putMtlsEnforcement } from "../routes/partner/put-mtls-enforcement.ts";
+import { redeliverWebhookDelivery } from "../routes/partner/redeliver-webhook-delivery.ts";
 import { revokeClientCertificate } from "../routes/partner/revoke-client-certificate.ts";
 import { rotateCredential } from "../routes/partner/rotate-credential.ts";
+import { rotateWebhookSecret } from "../routes/partner/rotate-webhook-secret.ts";
+import { testWebhookEndpoint } from "../routes/partner/test-webhook-endpoint.ts";
 import { updateCredential } from "../routes/partner/update-credential.ts";
 import { createCredentialV2 } from "../routes/v2/create-credential.ts";
 import { disableCredentialV2 } from "../routes/v2/disable-credential.ts";
@@ -58,6 +65,13 @@ const ROUTES: readonly ((scope: App, services: AppServices) => void)[] = [
   createAllowedOrigin,
   listAllowedOrigins,
   deleteAllowedOrigin,
+  createWebhookEndpoint,
+  listWebhookEndpoints,
+  deleteWebhookEndpoint,
+  rotateWebhookSecret,
+  testWebhookEndpoint,
+  listWebhookDeliveries,
+  redeliverWebhookDelivery,
   createPartnerAccount,
   listPartnerAccounts,
   createCredentialV2,

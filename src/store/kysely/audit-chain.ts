@@ -3,11 +3,13 @@ import { chainHash, GENESIS } from "../../domain/audit-chain.ts";
 import type { AuditEvent } from "../../domain/types.ts";
 import { auditToRow } from "./rows.ts";
 import type { Database } from "./tables.ts";
+import { enqueueWebhookMessages } from "./webhook-outbox.ts";
 
 /**
  * Appends events to their accounts' hash chains, inside the caller's transaction. Touching the
  * account row first serialises writers of one account (a row lock on PostgreSQL, the write lock on
- * SQLite) before the chain's tip is read, so two changes can never claim the same place.
+ * SQLite) before the chain's tip is read, so two changes can never claim the same place. The
+ * webhook messages the events call for go to the outbox in the same transaction.
  */
 export async function appendAudit(
   trx: Transaction<Database> | Kysely<Database>,
@@ -25,6 +27,8 @@ export async function appendAudit(
     return { ...auditToRow(event), seq: next.seq, prev_hash: tip.hash, hash: next.hash };
   });
   await trx.insertInto("audit_events").values(rows).execute();
+  // Subscribers hear of what was recorded, in the same transaction (see webhook-outbox.ts).
+  await enqueueWebhookMessages(trx, list);
 }
 
 type Tips = Map<string, { seq: number; hash: string }>;

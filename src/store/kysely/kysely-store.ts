@@ -11,6 +11,7 @@ import { lifecycleStore } from "./lifecycle-store.ts";
 import { onboardingStore } from "./onboarding-store.ts";
 import { serviceTokenStore } from "./service-token-store.ts";
 import type { Database } from "./tables.ts";
+import { webhookStore } from "./webhook-store.ts";
 
 /**
  * The Store port over Kysely, assembled from one store per area over the same connection(s).
@@ -31,6 +32,7 @@ export function kyselyStore(db: Kysely<Database>, options: { afterClose?: () => 
     ...certificateStore(db),
     ...idempotencyStore(db),
     ...serviceTokenStore(db),
+    ...webhookStore(db),
     ...leakStore(db),
 
     async ping() {

@@ -263,6 +263,67 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable("audit_events").addColumn("details", "text").execute();
     },
   },
+  // Lifecycle webhooks: the endpoints, the outbox (filled in the transaction of each change) and
+  // the time-based notices already given.
+  "0012_webhooks": {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable("webhook_endpoints")
+        .addColumn("endpoint_id", "text", (c) => c.primaryKey())
+        .addColumn("account_id", "text", (c) => c.notNull().references("accounts.account_id"))
+        .addColumn("url", "text", (c) => c.notNull())
+        .addColumn("description", "text", (c) => c.notNull())
+        .addColumn("events", "text", (c) => c.notNull())
+        .addColumn("status", "text", (c) => c.notNull())
+        .addColumn("secret_ciphertext", "text", (c) => c.notNull())
+        .addColumn("previous_secret_ciphertext", "text")
+        .addColumn("previous_secret_expires_at", "text")
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addColumn("failing_since", "text")
+        .addColumn("disabled_at", "text")
+        .execute();
+      await db.schema
+        .createIndex("webhook_endpoints_by_account")
+        .on("webhook_endpoints")
+        .columns(["account_id", "status"])
+        .execute();
+      await db.schema
+        .createTable("webhook_deliveries")
+        .addColumn("delivery_id", "text", (c) => c.primaryKey())
+        .addColumn("endpoint_id", "text", (c) => c.notNull().references("webhook_endpoints.endpoint_id"))
+        .addColumn("account_id", "text", (c) => c.notNull())
+        .addColumn("message_id", "text", (c) => c.notNull())
+        .addColumn("event_type", "text", (c) => c.notNull())
+        .addColumn("payload", "text", (c) => c.notNull())
+        .addColumn("status", "text", (c) => c.notNull())
+        .addColumn("attempts", "integer", (c) => c.notNull())
+        .addColumn("next_attempt_at", "text", (c) => c.notNull())
+        .addColumn("first_attempt_at", "text")
+        .addColumn("last_attempt_at", "text")
+        .addColumn("last_response_code", "integer")
+        .addColumn("last_error", "text")
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addColumn("delivered_at", "text")
+        .execute();
+      // The dispatcher reads the due deliveries in order; the log reads an endpoint's newest first.
+      await db.schema
+        .createIndex("webhook_deliveries_due")
+        .on("webhook_deliveries")
+        .columns(["status", "next_attempt_at"])
+        .execute();
+      await db.schema
+        .createIndex("webhook_deliveries_by_endpoint")
+        .on("webhook_deliveries")
+        .columns(["endpoint_id", "created_at", "delivery_id"])
+        .execute();
+      await db.schema
+        .createTable("webhook_notices")
+        .addColumn("notice_key", "text", (c) => c.primaryKey())
+        .addColumn("account_id", "text", (c) => c.notNull())
+        .addColumn("recorded_at", "text", (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 export const MIGRATION_NAMES: readonly string[] = Object.keys(migrations).sort();

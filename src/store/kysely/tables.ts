@@ -1,3 +1,5 @@
+import type { WebhookTables } from "./webhook-tables.ts";
+
 /** Row shapes shared by both SQL dialects. Times are ISO 8601 UTC strings with milliseconds. */
 export interface AccountsTable {
   account_id: string;
@@ -126,7 +128,8 @@ export interface LeakReportsTable {
   reported_at: string;
 }
 
-export interface Database {
+/** Every table; the lifecycle webhooks' are declared in webhook-tables.ts. */
+export interface Database extends WebhookTables {
   accounts: AccountsTable;
   credentials: CredentialsTable;
   onboarding_links: OnboardingLinksTable;
