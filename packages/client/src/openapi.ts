@@ -778,6 +778,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/secret-scanning/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** GitHub secret scanning: tokens of this service's format found in public; live keys are disabled at once */
+        post: operations["reportLeakedTokens"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -911,7 +928,7 @@ export interface components {
             /** @enum {unknown} */
             status: "ACTIVE" | "DISABLED" | "DELETED";
             /** @enum {unknown} */
-            status_reason?: "PARTNER" | "OPERATOR" | "INACTIVITY" | "ROTATED";
+            status_reason?: "PARTNER" | "OPERATOR" | "INACTIVITY" | "ROTATED" | "LEAKED";
             /**
              * Format: date-time
              * @description ISO 8601 UTC
@@ -959,7 +976,7 @@ export interface components {
             /** @enum {unknown} */
             status: "ACTIVE" | "DISABLED" | "DELETED";
             /** @enum {unknown} */
-            status_reason?: "PARTNER" | "OPERATOR" | "INACTIVITY" | "ROTATED";
+            status_reason?: "PARTNER" | "OPERATOR" | "INACTIVITY" | "ROTATED" | "LEAKED";
             /**
              * Format: date-time
              * @description ISO 8601 UTC
@@ -1318,6 +1335,30 @@ export interface components {
                 "Partner-Correlation-Id": components["headers"]["PartnerCorrelationId"];
                 Warning: components["headers"]["Warning"];
                 "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+        /** @description The body is over 1 MB (PAYLOAD_TOO_LARGE); nothing processed */
+        Error413: {
+            headers: {
+                "Klarna-Correlation-Id": components["headers"]["CorrelationId"];
+                "Partner-Correlation-Id": components["headers"]["PartnerCorrelationId"];
+                Warning: components["headers"]["Warning"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+        /** @description The body is not `application/json` (UNSUPPORTED_MEDIA_TYPE) */
+        Error415: {
+            headers: {
+                "Klarna-Correlation-Id": components["headers"]["CorrelationId"];
+                "Partner-Correlation-Id": components["headers"]["PartnerCorrelationId"];
+                Warning: components["headers"]["Warning"];
                 [name: string]: unknown;
             };
             content: {
@@ -2300,13 +2341,17 @@ export interface operations {
                             source_ip?: string;
                             status_before?: string;
                             status_after?: string;
-                            /** @description PARTNER, OPERATOR, INACTIVITY or ROTATED */
+                            /** @description PARTNER, OPERATOR, INACTIVITY, ROTATED or LEAKED */
                             reason?: string;
                             /**
                              * Format: date-time
                              * @description ISO 8601 UTC
                              */
                             occurred_at: string;
+                            /** @description Facts beyond the columns, never a secret: `credential.leaked` gives the report's `url` and `source` and the `token_hash` (SHA-256 hex) of the reported key */
+                            details?: {
+                                [key: string]: string;
+                            };
                         }[];
                         next_page_token?: string;
                     };
@@ -2373,13 +2418,17 @@ export interface operations {
                             source_ip?: string;
                             status_before?: string;
                             status_after?: string;
-                            /** @description PARTNER, OPERATOR, INACTIVITY or ROTATED */
+                            /** @description PARTNER, OPERATOR, INACTIVITY, ROTATED or LEAKED */
                             reason?: string;
                             /**
                              * Format: date-time
                              * @description ISO 8601 UTC
                              */
                             occurred_at: string;
+                            /** @description Facts beyond the columns, never a secret: `credential.leaked` gives the report's `url` and `source` and the `token_hash` (SHA-256 hex) of the reported key */
+                            details?: {
+                                [key: string]: string;
+                            };
                         }[];
                         next_page_token?: string;
                     };
@@ -5143,6 +5192,113 @@ export interface operations {
                     "Klarna-Correlation-Id": components["headers"]["CorrelationId"];
                     "Partner-Correlation-Id": components["headers"]["PartnerCorrelationId"];
                     Warning: components["headers"]["Warning"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reportLeakedTokens: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Which of GitHub's published keys signed the body (SECRET_SCANNING_KEYS_FILE) */
+                "github-public-key-identifier": string;
+                /** @description Base64 of the DER ECDSA P-256 / SHA-256 signature over the raw body */
+                "github-public-key-signature": string;
+                /** @description Your own id for the request, echoed back; 1 to 255 letters or digits (anything else is ignored) */
+                "Partner-Correlation-Id"?: components["parameters"]["PartnerCorrelationId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description At most 1000 tokens and 1 MB */
+        requestBody: {
+            content: {
+                "application/json": ({
+                    /** @description What was found; never stored, never logged */
+                    token: string;
+                    /** @description The scanner's name for the pattern it matched */
+                    type: string;
+                    /** @description Where it was found */
+                    url: string;
+                    /** @description What kind of place: `Content`, `Commit`, `Pull_request_title`, … `Unknown` */
+                    source: string;
+                } & {
+                    [key: string]: unknown;
+                })[];
+            };
+        };
+        responses: {
+            /** @description One entry per reported token, in order */
+            200: {
+                headers: {
+                    "Klarna-Correlation-Id": components["headers"]["CorrelationId"];
+                    "Partner-Correlation-Id": components["headers"]["PartnerCorrelationId"];
+                    Warning: components["headers"]["Warning"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description SHA-256 (hex) of the token */
+                        token_hash: string;
+                        /** @description The `type` the report gave */
+                        token_type: string;
+                        /**
+                         * @description `true_positive`: a genuine key or Client ID of this service (a live key is disabled or announced); `false_positive`: not one
+                         * @enum {unknown}
+                         */
+                        label: "true_positive" | "false_positive";
+                    }[];
+                };
+            };
+            /** @description Not a JSON array of `{token, type, url, source}`, or more than 1,000 tokens (VALIDATION_ERROR); nothing processed */
+            400: {
+                headers: {
+                    "Klarna-Correlation-Id": components["headers"]["CorrelationId"];
+                    "Partner-Correlation-Id": components["headers"]["PartnerCorrelationId"];
+                    Warning: components["headers"]["Warning"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unsigned, signed with a key the keys file does not list, or a signature that does not sign the body (UNAUTHORIZED); nothing processed */
+            401: {
+                headers: {
+                    "Klarna-Correlation-Id": components["headers"]["CorrelationId"];
+                    "Partner-Correlation-Id": components["headers"]["PartnerCorrelationId"];
+                    Warning: components["headers"]["Warning"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Plain HTTP from outside (TLS_REQUIRED) */
+            403: {
+                headers: {
+                    "Klarna-Correlation-Id": components["headers"]["CorrelationId"];
+                    "Partner-Correlation-Id": components["headers"]["PartnerCorrelationId"];
+                    Warning: components["headers"]["Warning"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            /** @description Too many reports from this sender (RATE_LIMITED); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    "Klarna-Correlation-Id": components["headers"]["CorrelationId"];
+                    "Partner-Correlation-Id": components["headers"]["PartnerCorrelationId"];
+                    Warning: components["headers"]["Warning"];
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {

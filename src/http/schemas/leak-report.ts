@@ -1,6 +1,7 @@
 import { type Static, Type } from "typebox";
 import type { LeakVerdict } from "../../domain/leak-report.ts";
 import { MAX_REPORTED_TOKENS } from "../../domain/leak-report.ts";
+import { ErrorBody } from "./common.ts";
 
 export const ReportedTokenSchema = Type.Object(
   {
@@ -35,6 +36,18 @@ export const LeakVerdictsSchema = Type.Array(
   ),
   { description: "One entry per reported token, in order" },
 );
+
+const described = (description: string) => ({ ...ErrorBody, description });
+
+/** The error responses of both report endpoints, but authentication's (each its own). */
+export const leakReportErrors = {
+  400: described(
+    "Not a JSON array of `{token, type, url, source}`, or more than 1,000 tokens (VALIDATION_ERROR); nothing processed",
+  ),
+  413: described("The body is over 1 MB (PAYLOAD_TOO_LARGE); nothing processed"),
+  415: described("The body is not `application/json` (UNSUPPORTED_MEDIA_TYPE)"),
+  429: described("Too many reports from this sender (RATE_LIMITED); retry after `Retry-After` seconds"),
+};
 
 export function presentVerdicts(verdicts: readonly LeakVerdict[]): Static<typeof LeakVerdictsSchema> {
   return verdicts.map((v) => ({ token_hash: v.tokenHash, token_type: v.tokenType, label: v.label }));

@@ -1,6 +1,11 @@
 import { rateLimitHeaders } from "../../../domain/rate-limit.ts";
 import { ErrorBody } from "../../schemas/common.ts";
-import { LeakReportBody, LeakVerdictsSchema, presentVerdicts } from "../../schemas/leak-report.ts";
+import {
+  LeakReportBody,
+  LeakVerdictsSchema,
+  leakReportErrors,
+  presentVerdicts,
+} from "../../schemas/leak-report.ts";
 import type { App, AppServices } from "../../types.ts";
 
 /**
@@ -19,11 +24,11 @@ export function reportLeaks(app: App, services: AppServices): void {
         body: LeakReportBody,
         response: {
           200: LeakVerdictsSchema,
-          400: ErrorBody,
-          401: ErrorBody,
-          413: ErrorBody,
-          415: ErrorBody,
-          429: ErrorBody,
+          ...leakReportErrors,
+          401: {
+            ...ErrorBody,
+            description: "Missing, unknown or revoked service token (SERVICE_UNAUTHORIZED)",
+          },
         },
       },
     },

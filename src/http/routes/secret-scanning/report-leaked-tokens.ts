@@ -1,6 +1,11 @@
 import { Type } from "typebox";
 import { ErrorBody } from "../../schemas/common.ts";
-import { LeakReportBody, LeakVerdictsSchema, presentVerdicts } from "../../schemas/leak-report.ts";
+import {
+  LeakReportBody,
+  LeakVerdictsSchema,
+  leakReportErrors,
+  presentVerdicts,
+} from "../../schemas/leak-report.ts";
 import type { App, AppServices } from "../../types.ts";
 
 /**
@@ -30,12 +35,13 @@ export function reportLeakedTokens(app: App, services: AppServices): void {
         body: LeakReportBody,
         response: {
           200: LeakVerdictsSchema,
-          400: ErrorBody,
-          401: ErrorBody,
-          403: ErrorBody,
-          413: ErrorBody,
-          415: ErrorBody,
-          429: ErrorBody,
+          ...leakReportErrors,
+          401: {
+            ...ErrorBody,
+            description:
+              "Unsigned, signed with a key the keys file does not list, or a signature that does not sign the body (UNAUTHORIZED); nothing processed",
+          },
+          403: { ...ErrorBody, description: "Plain HTTP from outside (TLS_REQUIRED)" },
         },
       },
     },
