@@ -1,11 +1,11 @@
 import { generateKeyPairSync, type KeyObject, sign } from "node:crypto";
-import { mkdtempSync, renameSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { LightMyRequestResponse } from "fastify";
 import { describe, expect } from "vitest";
 import { generateKey } from "../src/domain/key-format.ts";
-import { reportedTokenHash } from "../src/domain/leak-report.ts";
+import { reportedTokenHash, scannerPattern } from "../src/domain/leak-report.ts";
 import { systemRandom } from "../src/system.ts";
 import { it } from "./fixtures.ts";
 import {
@@ -453,6 +453,14 @@ describe("leaked-key reports", () => {
     await expect(startHarness({ SECRET_SCANNING_KEYS_FILE: file })).rejects.toThrow(
       /SECRET_SCANNING_KEYS_FILE/,
     );
+  });
+});
+
+describe("registering with GitHub's secret-scanning partner program", () => {
+  it("the README and the guide give the pattern of this key format", () => {
+    for (const doc of ["../README.md", "../docs/leaked-keys.md"]) {
+      expect(readFileSync(new URL(doc, import.meta.url), "utf8")).toContain(scannerPattern("klarna"));
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 import { createHash, createPublicKey, type KeyObject, verify } from "node:crypto";
-import { parseKey } from "./key-format.ts";
+import { BODY_LENGTH, parseKey } from "./key-format.ts";
 
 /**
  * Leaked-key reports, in the shape of GitHub's secret-scanning partner program: a JSON array of
@@ -100,4 +100,13 @@ export function signatureHolds(key: KeyObject, signature: string, body: Uint8Arr
   } catch {
     return false;
   }
+}
+
+/**
+ * The regular expression to register with a secret scanner (GitHub's partner program) for this
+ * service's API keys of `brand`: the key format of key-format.ts, without anchors, so it finds keys
+ * inside text. Client IDs (`_client_`) are public by design and need no scanning.
+ */
+export function scannerPattern(brand: string): string {
+  return `${brand}_(?:live|test)_api_[0-9A-Za-z]{${BODY_LENGTH}}`;
 }
