@@ -86,6 +86,8 @@ export interface CoreServices {
   /** The store behind the verification cache: every change is announced on the invalidation bus. */
   store: Store;
   metrics: Metrics;
+  /** Where changes are announced, so every instance's verification cache drops what they concern. */
+  bus: InvalidationBus;
   usage: UsageRecorder;
   lifecycle: LifecycleService;
   /** The time-based lifecycle events (rotation ending, certificate expiring, mTLS enforced). */
@@ -203,7 +205,7 @@ export function cachedStore(
  * SQLite a transaction runs on the event loop from start to commit, so it stays short enough for
  * requests to go on between two; PostgreSQL runs it on its own connection.
  */
-function writeBatch(config: Config): number {
+export function writeBatch(config: Config): number {
   return config.database.kind === "sqlite" ? 100 : 500;
 }
 
@@ -234,6 +236,7 @@ export async function buildServices(
     random,
     store,
     metrics,
+    bus,
     usage,
     lifecycle: new LifecycleService(runtime, config.lifecycle, { batchSize: writeBatch(config) }),
     notices: new LifecycleNotices(runtime, { batchSize: writeBatch(config) }),

@@ -1,5 +1,5 @@
 import type { CoreServices } from "./compose.ts";
-import { lifecycleJobs } from "./services/lifecycle-jobs.ts";
+import { lifecycleJobs, type Sweeper } from "./services/lifecycle-jobs.ts";
 import { type PeriodicJob, PeriodicJobs, type Ticker } from "./services/periodic-jobs.ts";
 import type { WebhookDispatcher } from "./services/webhook-dispatcher.ts";
 
@@ -34,6 +34,8 @@ export interface JobOptions {
   only?: readonly JobName[];
   /** What drives the intervals; `setInterval` by default. */
   ticker?: Ticker;
+  /** What runs the lifecycle sweeps; the services' LifecycleService by default. */
+  sweeper?: Sweeper;
 }
 
 /**
@@ -48,7 +50,7 @@ export function startJobs(
   options: JobOptions = {},
 ): Jobs {
   const { config, logger, metrics } = services;
-  const { sweep, rotation } = lifecycleJobs(services.lifecycle, {
+  const { sweep, rotation } = lifecycleJobs(options.sweeper ?? services.lifecycle, {
     sweepIntervalMs: config.lifecycleSweepIntervalMs,
     rotationIntervalMs: config.rotationCheckIntervalMs,
     onReport: (report) => {

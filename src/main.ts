@@ -2,7 +2,7 @@ import { createServer } from "node:https";
 import type { Logger } from "pino";
 import { type Apps, buildApps } from "./apps.ts";
 import { loadOrCreateCa, serverCertificate } from "./ca-files.ts";
-import { buildServices } from "./compose.ts";
+import { buildServices, writeBatch } from "./compose.ts";
 import type { Config } from "./config.ts";
 import type { Clock, Random } from "./domain/runtime.ts";
 import { deriveKey, pepperRing } from "./domain/secret-hash.ts";
@@ -10,6 +10,7 @@ import { serverTimeouts } from "./http/fastify.ts";
 import type { App } from "./http/types.ts";
 import { loadOrCreateIdentityKey } from "./identity-key-files.ts";
 import { startJobs } from "./jobs.ts";
+import { sweepWorker } from "./lifecycle-worker.ts";
 import { createLogger } from "./logger.ts";
 import { loadOperatorTokens } from "./operator-tokens-file.ts";
 import { connectConfiguredRedis } from "./redis/shared-redis.ts";
@@ -159,7 +160,19 @@ export async function startServer(
   }
   if (tls) logger.info({ url: tls.url }, "HTTPS listening (client certificates requested, not required)");
   const { app, internal } = apps;
-  const jobs = startJobs(services, { ticker: runtime.ticker });
+  const { database } = config;
+  // On SQLite the sweep runs on a thread of its own (lifecycle-worker.ts); PostgreSQL runs it on
+  // a connection of the pool, off the event loop already.
+  const sweeper =
+    database.kind === "sqlite" && database.file !== ":memory:"
+      ? sweepWorker(database, {
+          policy: config.lifecycle,
+          batchSize: writeBatch(config),
+          clock,
+          publish: (event) => services.bus.publish(event),
+        })
+      : undefined;
+  const jobs = startJobs(services, { ticker: runtime.ticker, ...(sweeper ? { sweeper } : {}) });
   return {
     app,
     url,
@@ -171,6 +184,7 @@ export async function startServer(
       try {
         await Promise.all([tls?.close(), app.close(), internal.close()]);
         await jobs.stop();
+        await sweeper?.close();
       } finally {
         await services.close();
       }

@@ -1,5 +1,17 @@
-import { type LifecycleService, ROTATION_RULES, type SweepReport } from "./lifecycle.ts";
+import type { LifecycleRule } from "../domain/lifecycle-rules.ts";
+import { ROTATION_RULES, type SweepReport } from "./lifecycle.ts";
 import type { PeriodicJob } from "./periodic-jobs.ts";
+
+export interface SweepOptions {
+  rules?: readonly LifecycleRule[];
+  /** Aborted to stop the sweep after its current batch. */
+  signal?: AbortSignal;
+}
+
+/** What runs the sweeps: the LifecycleService itself, or a thread running one (lifecycle-worker.ts). */
+export interface Sweeper {
+  sweep(options?: SweepOptions): Promise<SweepReport>;
+}
 
 export interface LifecycleScheduleOptions {
   sweepIntervalMs: number;
@@ -16,7 +28,7 @@ export interface LifecycleScheduleOptions {
  * stopping run ends after its current batch.
  */
 export function lifecycleJobs(
-  lifecycle: LifecycleService,
+  lifecycle: Sweeper,
   options: LifecycleScheduleOptions,
 ): { sweep: PeriodicJob; rotation: PeriodicJob } {
   const reported = async (sweep: Promise<SweepReport>): Promise<void> => {

@@ -18,7 +18,11 @@ export type SqliteSynchronous = "FULL" | "NORMAL";
  */
 export async function openSqliteStore(
   file: string,
-  options: { synchronous?: SqliteSynchronous } = {},
+  options: {
+    synchronous?: SqliteSynchronous;
+    /** Checkpoint in a worker thread of its own (see wal-checkpointer.ts); default true. */
+    checkpointer?: boolean;
+  } = {},
 ): Promise<Store> {
   if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
   const database = new SQLite(file);
@@ -26,7 +30,8 @@ export async function openSqliteStore(
   database.pragma(`synchronous = ${options.synchronous ?? "FULL"}`);
   database.pragma("foreign_keys = ON");
   database.pragma("busy_timeout = 5000");
-  const checkpointer = file === ":memory:" ? null : startWalCheckpointer(database, file);
+  const checkpointer =
+    file === ":memory:" || options.checkpointer === false ? null : startWalCheckpointer(database, file);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   await migrateToLatest(db as Kysely<unknown>);
   return kyselyStore(db, { afterClose: async () => checkpointer?.stop() });
