@@ -25,6 +25,7 @@ const STORE_NEUTRAL_SUITES = [
   "audit-chain",
   "operator-recovery",
   "operator-recovery-cli",
+  "webhooks",
 ].map((name) => `test/${name}.test.ts`);
 
 export default defineConfig({
