@@ -26,6 +26,7 @@ const STORE_NEUTRAL_SUITES = [
   "operator-recovery",
   "operator-recovery-cli",
   "webhooks",
+  "leaked-keys",
 ].map((name) => `test/${name}.test.ts`);
 
 export default defineConfig({
