@@ -431,13 +431,17 @@ describe("leaked-key reports", () => {
     const second = await report(h, github, body);
     expect(second.statusCode).toBe(200);
     expect(second.headers["x-ratelimit-remaining"]).toBe("0");
+    // Reports that are not GitHub's do not spend its budget (its key identifiers are public).
+    const stranger = newSigningKey(github.identifier);
+    expect((await report(h, github, body, { signWith: stranger.privateKey })).statusCode).toBe(401);
     const third = await report(h, github, body);
     expect(third.statusCode).toBe(429);
     expect(json(third)).toMatchObject({ error_type: "ACCESS_ERROR", error_code: "RATE_LIMITED" });
     expect(third.headers["retry-after"]).toBeDefined();
     expect(third.headers["x-ratelimit-limit"]).toMatch(/^2, 2;w=60$/);
-    // An unknown identifier is refused before anything is counted.
+    // Over the budget, a report that is not GitHub's is still refused as such.
     expect((await report(h, github, body, { identifier: "nope" })).statusCode).toBe(401);
+    expect((await report(h, github, body, { signWith: stranger.privateKey })).statusCode).toBe(401);
   });
 
   it("without SECRET_SCANNING_KEYS_FILE refuses every report", async ({ startHarness }) => {

@@ -64,8 +64,9 @@ export class LeakReportService {
 
   /**
    * Admits a report signed by GitHub, before its body is read: the identifier must name a key of
-   * the file (else 401, counting nothing), the identifier's budget must hold (else 429), and the
-   * signature must sign these exact bytes (else 401). Returns the budget's state for the headers.
+   * the file and the signature must sign these exact bytes (else 401), then the identifier's budget
+   * must hold (else 429). Only signed reports count: the identifiers are public, and a stranger's
+   * refused reports must not spend GitHub's budget. Returns the budget's state for the headers.
    */
   async admitSigned(input: {
     keyIdentifier: string | undefined;
@@ -76,11 +77,10 @@ export class LeakReportService {
     if (!keyIdentifier || !signature) throw new AppError("UNAUTHORIZED", UNSIGNED);
     const key = (await this.#keys.keys()).get(keyIdentifier);
     if (!key) throw new AppError("UNAUTHORIZED", UNSIGNED);
-    const decision = await this.admit({ kind: "github", keyIdentifier });
     if (!signatureHolds(key, signature, input.body)) {
       throw new AppError("UNAUTHORIZED", "The Github-Public-Key-Signature does not sign this body");
     }
-    return decision;
+    return this.admit({ kind: "github", keyIdentifier });
   }
 
   /** Counts one report against its sender's budget; 429 when it is spent. */
