@@ -38,7 +38,8 @@ describe("OpenAPI documents", () => {
 
   it("names its schemas once, describes every response and documents the headers", () => {
     const text = readFileSync(new URL("../openapi.json", import.meta.url), "utf8");
-    expect(text.length).toBeLessThan(350_000);
+    // About 4.5 kB an operation once its schemas and errors are referred to: a copy inline would break it.
+    expect(text.length).toBeLessThan(420_000);
     const document = JSON.parse(text) as Document;
     expect(document.servers).toEqual([{ url: "http://127.0.0.1:8080" }]);
     expect(Object.keys(document.components.schemas)).toEqual(

@@ -512,6 +512,224 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/account/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's webhook endpoints, oldest first (never a secret) */
+        get: operations["listWebhookEndpoints"];
+        put?: never;
+        /**
+         * Register a webhook endpoint for lifecycle events; its signing secret is in this answer only
+         * @description The URL must be https and must not resolve to a private, loopback, link-local or metadata address. Deliveries are signed by the Standard Webhooks specification (webhook-id, webhook-timestamp, webhook-signature) with the secret `whsec_…` answered here once. At most 10 endpoints per account.
+         */
+        post: operations["createWebhookEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/accounts/{account_id}/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's webhook endpoints, oldest first (never a secret) */
+        get: operations["listPartnerAccountWebhookEndpoints"];
+        put?: never;
+        /**
+         * Register a webhook endpoint for lifecycle events; its signing secret is in this answer only
+         * @description The URL must be https and must not resolve to a private, loopback, link-local or metadata address. Deliveries are signed by the Standard Webhooks specification (webhook-id, webhook-timestamp, webhook-signature) with the secret `whsec_…` answered here once. At most 10 endpoints per account.
+         */
+        post: operations["createPartnerAccountWebhookEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/account/webhooks/{endpoint_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a webhook endpoint and its pending deliveries (204) */
+        delete: operations["deleteWebhookEndpoint"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/accounts/{account_id}/webhooks/{endpoint_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a webhook endpoint and its pending deliveries (204) */
+        delete: operations["deletePartnerAccountWebhookEndpoint"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/account/webhooks/{endpoint_id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A new signing secret, in this answer only; the old one keeps signing beside it for 24 hours
+         * @description For 24 hours every delivery carries two signatures in webhook-signature (space-separated), one under each secret, so the receiver can switch to the new secret whenever it is ready.
+         */
+        post: operations["rotateWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/accounts/{account_id}/webhooks/{endpoint_id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A new signing secret, in this answer only; the old one keeps signing beside it for 24 hours
+         * @description For 24 hours every delivery carries two signatures in webhook-signature (space-separated), one under each secret, so the receiver can switch to the new secret whenever it is ready.
+         */
+        post: operations["rotatePartnerAccountWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/account/webhooks/{endpoint_id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Queue a signed `webhook.test` message to the endpoint; answers its delivery (202) */
+        post: operations["testWebhookEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/accounts/{account_id}/webhooks/{endpoint_id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Queue a signed `webhook.test` message to the endpoint; answers its delivery (202) */
+        post: operations["testPartnerAccountWebhookEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/account/webhooks/{endpoint_id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The endpoint's delivery log, newest first: status, attempts, last response code */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/accounts/{account_id}/webhooks/{endpoint_id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The endpoint's delivery log, newest first: status, attempts, last response code */
+        get: operations["listPartnerAccountWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/account/webhooks/{endpoint_id}/deliveries/{delivery_id}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a message again (same webhook-id and body) as a new delivery (202) */
+        post: operations["redeliverWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/accounts/{account_id}/webhooks/{endpoint_id}/deliveries/{delivery_id}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a message again (same webhook-id and body) as a new delivery (202) */
+        post: operations["redeliverPartnerAccountWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/accounts": {
         parameters: {
             query?: never;
@@ -1035,6 +1253,71 @@ export interface components {
              * @description Client certificates required from then on
              */
             mtls_enforced_from?: string;
+        };
+        WebhookEndpoint: {
+            /** Format: uuid */
+            endpoint_id: string;
+            url: string;
+            description: string;
+            events: ("credential.created" | "credential.disabled" | "credential.enabled" | "credential.rotated" | "credential.rotation_ending" | "credential.inactivity_warning" | "credential.deleted" | "credential.leaked" | "certificate.expiring" | "certificate.revoked" | "mtls.enforcement_scheduled" | "mtls.enforced" | "ip_restriction.changed")[];
+            /**
+             * @description DISABLED after its deliveries failed for three days
+             * @enum {unknown}
+             */
+            status: "ACTIVE" | "DISABLED";
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC
+             */
+            disabled_at?: string;
+            /**
+             * Format: date-time
+             * @description Until when the secret replaced by the last rotation still signs, beside the new one
+             */
+            previous_secret_expires_at?: string;
+            /** @description The signing secret (`whsec_` + base64): in the create and rotate-secret answers only */
+            secret?: string;
+        };
+        WebhookDelivery: {
+            /** Format: uuid */
+            delivery_id: string;
+            /** Format: uuid */
+            endpoint_id: string;
+            /** @description The `webhook-id` header: the same on every attempt */
+            message_id: string;
+            event_type: string;
+            /** @enum {unknown} */
+            status: "PENDING" | "SUCCEEDED" | "FAILED";
+            attempts: number;
+            /**
+             * Format: date-time
+             * @description When a PENDING delivery is next tried
+             */
+            next_attempt_at?: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC
+             */
+            last_attempt_at?: string;
+            /** @description The HTTP status of the last answer */
+            last_response_code?: number;
+            /** @description Why the last attempt got no 2xx */
+            last_error?: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC
+             */
+            delivered_at?: string;
         };
     };
     responses: {
@@ -2336,7 +2619,7 @@ export interface operations {
                             /** @description Credential id that acted, or "operator" */
                             actor: string;
                             /** @enum {unknown} */
-                            target_type: "ACCOUNT" | "CREDENTIAL" | "ONBOARDING_LINK" | "CLIENT_CERTIFICATE" | "ALLOWED_ORIGIN";
+                            target_type: "ACCOUNT" | "CREDENTIAL" | "ONBOARDING_LINK" | "CLIENT_CERTIFICATE" | "ALLOWED_ORIGIN" | "WEBHOOK_ENDPOINT";
                             target_id: string;
                             source_ip?: string;
                             status_before?: string;
@@ -2413,7 +2696,7 @@ export interface operations {
                             /** @description Credential id that acted, or "operator" */
                             actor: string;
                             /** @enum {unknown} */
-                            target_type: "ACCOUNT" | "CREDENTIAL" | "ONBOARDING_LINK" | "CLIENT_CERTIFICATE" | "ALLOWED_ORIGIN";
+                            target_type: "ACCOUNT" | "CREDENTIAL" | "ONBOARDING_LINK" | "CLIENT_CERTIFICATE" | "ALLOWED_ORIGIN" | "WEBHOOK_ENDPOINT";
                             target_id: string;
                             source_ip?: string;
                             status_before?: string;
@@ -3787,6 +4070,744 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            400: components["responses"]["PartnerError400"];
+            401: components["responses"]["PartnerError401"];
+            403: components["responses"]["PartnerError403"];
+            404: components["responses"]["PartnerError404"];
+            409: components["responses"]["PartnerError409"];
+            413: components["responses"]["PartnerError413"];
+            415: components["responses"]["PartnerError415"];
+            422: components["responses"]["PartnerError422"];
+            429: components["responses"]["PartnerError429"];
+            431: components["responses"]["PartnerError431"];
+            500: components["responses"]["PartnerError500"];
+            503: components["responses"]["PartnerError503"];
+        };
+    };
+    listWebhookEndpoints: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your own id for the request, echoed back; 1 to 255 letters or digits (anything else is ignored) */
+                "Partner-Correlation-Id"?: components["parameters"]["PartnerCorrelationId"];
+                /** @description An Acquiring Partner acting for one of its Partner Accounts (same as the /accounts/{account_id} path form) */
+                "Klarna-Partner-Account"?: components["parameters"]["PartnerAccount"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: The account's webhook endpoints, oldest first (never a secret) */
+            200: {
+                headers: {
+                    "Klarna-Correlation-Id": components["headers"]["CorrelationId"];
+                    "Partner-Correlation-Id": components["headers"]["PartnerCorrelationId"];
+                    Warning: components["headers"]["Warning"];
+                    "X-Ratelimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-Ratelimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-Ratelimit-Reset": components["headers"]["RateLimitReset"];
+                    "Klarna-Mtls-Verification-Status": components["headers"]["MtlsVerificationStatus"];
+                    "Klarna-Ip-Validation-Status": components["headers"]["IpValidationStatus"];
+                    "Klarna-Mtls-Enforcement": components["headers"]["MtlsEnforcement"];
+                    "Klarna-Mtls-Enforcement-Deadline": components["headers"]["MtlsEnforcementDeadline"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        webhooks: components["schemas"]["WebhookEndpoint"][];
+                    };
+                };
+            };
+            400: components["responses"]["PartnerError400"];
+            401: components["responses"]["PartnerError401"];
+            403: components["responses"]["PartnerError403"];
+            404: components["responses"]["PartnerError404"];
+            409: components["responses"]["PartnerError409"];
+            413: components["responses"]["PartnerError413"];
+            415: components["responses"]["PartnerError415"];
+            422: components["responses"]["PartnerError422"];
+            429: components["responses"]["PartnerError429"];
+            431: components["responses"]["PartnerError431"];
+            500: components["responses"]["PartnerError500"];
+            503: components["responses"]["PartnerError503"];
+        };
+    };
+    createWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your own id for the request, echoed back; 1 to 255 letters or digits (anything else is ignored) */
+                "Partner-Correlation-Id"?: components["parameters"]["PartnerCorrelationId"];
+                /** @description 1 to 255 printable ASCII characters (a UUID is recommended): a repeat within 24 h returns the first answer */
+                "Klarna-Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description An Acquiring Partner acting for one of its Partner Accounts (same as the /accounts/{account_id} path form) */
+                "Klarna-Partner-Account"?: components["parameters"]["PartnerAccount"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Where deliveries are POSTed: https, and not a private, loopback, link-local or metadata address */
+                    url: string;
+                    events: ("credential.created" | "credential.disabled" | "credential.enabled" | "credential.rotated" | "credential.rotation_ending" | "credential.inactivity_warning" | "credential.deleted" | "credential.leaked" | "certificate.expiring" | "certificate.revoked" | "mtls.enforcement_scheduled" | "mtls.enforced" | "ip_restriction.changed")[];
+                    /** @description What the endpoint is for; letters, digits, space and - : ; . , _ */
+                    description?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK: Register a webhook endpoint for lifecycle events; its signing secret is in this answer only */
+            200: {
+                headers: {
+                    "Klarna-Correlation-Id": components["headers"]["CorrelationId"];
+                    "Partner-Correlation-Id": components["headers"]["PartnerCorrelationId"];
+                    Warning: components["headers"]["Warning"];
+                    "X-Ratelimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-Ratelimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-Ratelimit-Reset": components["headers"]["RateLimitReset"];
+                    "Klarna-Mtls-Verification-Status": components["headers"]["MtlsVerificationStatus"];
+                    "Klarna-Ip-Validation-Status": components["headers"]["IpValidationStatus"];
+                    "Klarna-Mtls-Enforcement": components["headers"]["MtlsEnforcement"];
+                    "Klarna-Mtls-Enforcement-Deadline": components["headers"]["MtlsEnforcementDeadline"];
+                    "Klarna-Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            400: components["responses"]["PartnerError400"];
+            401: components["responses"]["PartnerError401"];
+            403: components["responses"]["PartnerError403"];
+            404: components["responses"]["PartnerError404"];
+            409: components["responses"]["PartnerError409"];
+            413: components["responses"]["PartnerError413"];
+            415: components["responses"]["PartnerError415"];
+            422: components["responses"]["PartnerError422"];
+            429: components["responses"]["PartnerError429"];
+            431: components["responses"]["PartnerError431"];
+            500: components["responses"]["PartnerError500"];
+            503: components["responses"]["PartnerError503"];
+        };
+    };
+    listPartnerAccountWebhookEndpoints: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your own id for the request, echoed back; 1 to 255 letters or digits (anything else is ignored) */
+                "Partner-Correlation-Id"?: components["parameters"]["PartnerCorrelationId"];
+            };
+            path: {
+                /** @description A Partner Account managed by the calling Acquiring Partner */
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: The account's webhook endpoints, oldest first (never a secret) */
+            200: {
+                headers: {
+                    "Klarna-Correlation-Id": components["headers"]["CorrelationId"];
+                    "Partner-Correlation-Id": components["headers"]["PartnerCorrelationId"];
+                    Warning: components["headers"]["Warning"];
+                    "X-Ratelimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-Ratelimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-Ratelimit-Reset": components["headers"]["RateLimitReset"];
+                    "Klarna-Mtls-Verification-Status": components["headers"]["MtlsVerificationStatus"];
+                    "Klarna-Ip-Validation-Status": components["headers"]["IpValidationStatus"];
+                    "Klarna-Mtls-Enforcement": components["headers"]["MtlsEnforcement"];
+                    "Klarna-Mtls-Enforcement-Deadline": components["headers"]["MtlsEnforcementDeadline"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        webhooks: components["schemas"]["WebhookEndpoint"][];
+                    };
+                };
+            };
+            400: components["responses"]["PartnerError400"];
+            401: components["responses"]["PartnerError401"];
+            403: components["responses"]["PartnerError403"];
+            404: components["responses"]["PartnerError404"];
+            409: components["responses"]["PartnerError409"];
+            413: components["responses"]["PartnerError413"];
+            415: components["responses"]["PartnerError415"];
+            422: components["responses"]["PartnerError422"];
+            429: components["responses"]["PartnerError429"];
+            431: components["responses"]["PartnerError431"];
+            500: components["responses"]["PartnerError500"];
+            503: components["responses"]["PartnerError503"];
+        };
+    };
+    createPartnerAccountWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your own id for the request, echoed back; 1 to 255 letters or digits (anything else is ignored) */
+                "Partner-Correlation-Id"?: components["parameters"]["PartnerCorrelationId"];
+                /** @description 1 to 255 printable ASCII characters (a UUID is recommended): a repeat within 24 h returns the first answer */
+                "Klarna-Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description A Partner Account managed by the calling Acquiring Partner */
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Where deliveries are POSTed: https, and not a private, loopback, link-local or metadata address */
+                    url: string;
+                    events: ("credential.created" | "credential.disabled" | "credential.enabled" | "credential.rotated" | "credential.rotation_ending" | "credential.inactivity_warning" | "credential.deleted" | "credential.leaked" | "certificate.expiring" | "certificate.revoked" | "mtls.enforcement_scheduled" | "mtls.enforced" | "ip_restriction.changed")[];
+                    /** @description What the endpoint is for; letters, digits, space and - : ; . , _ */
+                    description?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK: Register a webhook endpoint for lifecycle events; its signing secret is in this answer only */
+            200: {
+                headers: {
+                    "Klarna-Correlation-Id": components["headers"]["CorrelationId"];
+                    "Partner-Correlation-Id": components["headers"]["PartnerCorrelationId"];
+                    Warning: components["headers"]["Warning"];
+                    "X-Ratelimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-Ratelimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-Ratelimit-Reset": components["headers"]["RateLimitReset"];
+                    "Klarna-Mtls-Verification-Status": components["headers"]["MtlsVerificationStatus"];
+                    "Klarna-Ip-Validation-Status": components["headers"]["IpValidationStatus"];
+                    "Klarna-Mtls-Enforcement": components["headers"]["MtlsEnforcement"];
+                    "Klarna-Mtls-Enforcement-Deadline": components["headers"]["MtlsEnforcementDeadline"];
+                    "Klarna-Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            400: components["responses"]["PartnerError400"];
+            401: components["responses"]["PartnerError401"];
+            403: components["responses"]["PartnerError403"];
+            404: components["responses"]["PartnerError404"];
+            409: components["responses"]["PartnerError409"];
+            413: components["responses"]["PartnerError413"];
+            415: components["responses"]["PartnerError415"];
+            422: components["responses"]["PartnerError422"];
+            429: components["responses"]["PartnerError429"];
+            431: components["responses"]["PartnerError431"];
+            500: components["responses"]["PartnerError500"];
+            503: components["responses"]["PartnerError503"];
+        };
+    };
+    deleteWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your own id for the request, echoed back; 1 to 255 letters or digits (anything else is ignored) */
+                "Partner-Correlation-Id"?: components["parameters"]["PartnerCorrelationId"];
+                /** @description An Acquiring Partner acting for one of its Partner Accounts (same as the /accounts/{account_id} path form) */
+                "Klarna-Partner-Account"?: components["parameters"]["PartnerAccount"];
+            };
+            path: {
+                endpoint_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    "Klarna-Correlation-Id": components["headers"]["CorrelationId"];
+                    "Partner-Correlation-Id": components["headers"]["PartnerCorrelationId"];
+                    Warning: components["headers"]["Warning"];
+                    "X-Ratelimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-Ratelimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-Ratelimit-Reset": components["headers"]["RateLimitReset"];
+                    "Klarna-Mtls-Verification-Status": components["headers"]["MtlsVerificationStatus"];
+                    "Klarna-Ip-Validation-Status": components["headers"]["IpValidationStatus"];
+                    "Klarna-Mtls-Enforcement": components["headers"]["MtlsEnforcement"];
+                    "Klarna-Mtls-Enforcement-Deadline": components["headers"]["MtlsEnforcementDeadline"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["PartnerError400"];
+            401: components["responses"]["PartnerError401"];
+            403: components["responses"]["PartnerError403"];
+            404: components["responses"]["PartnerError404"];
+            409: components["responses"]["PartnerError409"];
+            413: components["responses"]["PartnerError413"];
+            415: components["responses"]["PartnerError415"];
+            422: components["responses"]["PartnerError422"];
+            429: components["responses"]["PartnerError429"];
+            431: components["responses"]["PartnerError431"];
+            500: components["responses"]["PartnerError500"];
+            503: components["responses"]["PartnerError503"];
+        };
+    };
+    deletePartnerAccountWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your own id for the request, echoed back; 1 to 255 letters or digits (anything else is ignored) */
+                "Partner-Correlation-Id"?: components["parameters"]["PartnerCorrelationId"];
+            };
+            path: {
+                /** @description A Partner Account managed by the calling Acquiring Partner */
+                account_id: string;
+                endpoint_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    "Klarna-Correlation-Id": components["headers"]["CorrelationId"];
+                    "Partner-Correlation-Id": components["headers"]["PartnerCorrelationId"];
+                    Warning: components["headers"]["Warning"];
+                    "X-Ratelimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-Ratelimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-Ratelimit-Reset": components["headers"]["RateLimitReset"];
+                    "Klarna-Mtls-Verification-Status": components["headers"]["MtlsVerificationStatus"];
+                    "Klarna-Ip-Validation-Status": components["headers"]["IpValidationStatus"];
+                    "Klarna-Mtls-Enforcement": components["headers"]["MtlsEnforcement"];
+                    "Klarna-Mtls-Enforcement-Deadline": components["headers"]["MtlsEnforcementDeadline"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["PartnerError400"];
+            401: components["responses"]["PartnerError401"];
+            403: components["responses"]["PartnerError403"];
+            404: components["responses"]["PartnerError404"];
+            409: components["responses"]["PartnerError409"];
+            413: components["responses"]["PartnerError413"];
+            415: components["responses"]["PartnerError415"];
+            422: components["responses"]["PartnerError422"];
+            429: components["responses"]["PartnerError429"];
+            431: components["responses"]["PartnerError431"];
+            500: components["responses"]["PartnerError500"];
+            503: components["responses"]["PartnerError503"];
+        };
+    };
+    rotateWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your own id for the request, echoed back; 1 to 255 letters or digits (anything else is ignored) */
+                "Partner-Correlation-Id"?: components["parameters"]["PartnerCorrelationId"];
+                /** @description 1 to 255 printable ASCII characters (a UUID is recommended): a repeat within 24 h returns the first answer */
+                "Klarna-Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description An Acquiring Partner acting for one of its Partner Accounts (same as the /accounts/{account_id} path form) */
+                "Klarna-Partner-Account"?: components["parameters"]["PartnerAccount"];
+            };
+            path: {
+                endpoint_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: A new signing secret, in this answer only; the old one keeps signing beside it for 24 hours */
+            200: {
+                headers: {
+                    "Klarna-Correlation-Id": components["headers"]["CorrelationId"];
+                    "Partner-Correlation-Id": components["headers"]["PartnerCorrelationId"];
+                    Warning: components["headers"]["Warning"];
+                    "X-Ratelimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-Ratelimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-Ratelimit-Reset": components["headers"]["RateLimitReset"];
+                    "Klarna-Mtls-Verification-Status": components["headers"]["MtlsVerificationStatus"];
+                    "Klarna-Ip-Validation-Status": components["headers"]["IpValidationStatus"];
+                    "Klarna-Mtls-Enforcement": components["headers"]["MtlsEnforcement"];
+                    "Klarna-Mtls-Enforcement-Deadline": components["headers"]["MtlsEnforcementDeadline"];
+                    "Klarna-Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            400: components["responses"]["PartnerError400"];
+            401: components["responses"]["PartnerError401"];
+            403: components["responses"]["PartnerError403"];
+            404: components["responses"]["PartnerError404"];
+            409: components["responses"]["PartnerError409"];
+            413: components["responses"]["PartnerError413"];
+            415: components["responses"]["PartnerError415"];
+            422: components["responses"]["PartnerError422"];
+            429: components["responses"]["PartnerError429"];
+            431: components["responses"]["PartnerError431"];
+            500: components["responses"]["PartnerError500"];
+            503: components["responses"]["PartnerError503"];
+        };
+    };
+    rotatePartnerAccountWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your own id for the request, echoed back; 1 to 255 letters or digits (anything else is ignored) */
+                "Partner-Correlation-Id"?: components["parameters"]["PartnerCorrelationId"];
+                /** @description 1 to 255 printable ASCII characters (a UUID is recommended): a repeat within 24 h returns the first answer */
+                "Klarna-Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description A Partner Account managed by the calling Acquiring Partner */
+                account_id: string;
+                endpoint_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: A new signing secret, in this answer only; the old one keeps signing beside it for 24 hours */
+            200: {
+                headers: {
+                    "Klarna-Correlation-Id": components["headers"]["CorrelationId"];
+                    "Partner-Correlation-Id": components["headers"]["PartnerCorrelationId"];
+                    Warning: components["headers"]["Warning"];
+                    "X-Ratelimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-Ratelimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-Ratelimit-Reset": components["headers"]["RateLimitReset"];
+                    "Klarna-Mtls-Verification-Status": components["headers"]["MtlsVerificationStatus"];
+                    "Klarna-Ip-Validation-Status": components["headers"]["IpValidationStatus"];
+                    "Klarna-Mtls-Enforcement": components["headers"]["MtlsEnforcement"];
+                    "Klarna-Mtls-Enforcement-Deadline": components["headers"]["MtlsEnforcementDeadline"];
+                    "Klarna-Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            400: components["responses"]["PartnerError400"];
+            401: components["responses"]["PartnerError401"];
+            403: components["responses"]["PartnerError403"];
+            404: components["responses"]["PartnerError404"];
+            409: components["responses"]["PartnerError409"];
+            413: components["responses"]["PartnerError413"];
+            415: components["responses"]["PartnerError415"];
+            422: components["responses"]["PartnerError422"];
+            429: components["responses"]["PartnerError429"];
+            431: components["responses"]["PartnerError431"];
+            500: components["responses"]["PartnerError500"];
+            503: components["responses"]["PartnerError503"];
+        };
+    };
+    testWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your own id for the request, echoed back; 1 to 255 letters or digits (anything else is ignored) */
+                "Partner-Correlation-Id"?: components["parameters"]["PartnerCorrelationId"];
+                /** @description 1 to 255 printable ASCII characters (a UUID is recommended): a repeat within 24 h returns the first answer */
+                "Klarna-Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description An Acquiring Partner acting for one of its Partner Accounts (same as the /accounts/{account_id} path form) */
+                "Klarna-Partner-Account"?: components["parameters"]["PartnerAccount"];
+            };
+            path: {
+                endpoint_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 202: Queue a signed `webhook.test` message to the endpoint; answers its delivery (202) */
+            202: {
+                headers: {
+                    "Klarna-Correlation-Id": components["headers"]["CorrelationId"];
+                    "Partner-Correlation-Id": components["headers"]["PartnerCorrelationId"];
+                    Warning: components["headers"]["Warning"];
+                    "X-Ratelimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-Ratelimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-Ratelimit-Reset": components["headers"]["RateLimitReset"];
+                    "Klarna-Mtls-Verification-Status": components["headers"]["MtlsVerificationStatus"];
+                    "Klarna-Ip-Validation-Status": components["headers"]["IpValidationStatus"];
+                    "Klarna-Mtls-Enforcement": components["headers"]["MtlsEnforcement"];
+                    "Klarna-Mtls-Enforcement-Deadline": components["headers"]["MtlsEnforcementDeadline"];
+                    "Klarna-Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            400: components["responses"]["PartnerError400"];
+            401: components["responses"]["PartnerError401"];
+            403: components["responses"]["PartnerError403"];
+            404: components["responses"]["PartnerError404"];
+            409: components["responses"]["PartnerError409"];
+            413: components["responses"]["PartnerError413"];
+            415: components["responses"]["PartnerError415"];
+            422: components["responses"]["PartnerError422"];
+            429: components["responses"]["PartnerError429"];
+            431: components["responses"]["PartnerError431"];
+            500: components["responses"]["PartnerError500"];
+            503: components["responses"]["PartnerError503"];
+        };
+    };
+    testPartnerAccountWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your own id for the request, echoed back; 1 to 255 letters or digits (anything else is ignored) */
+                "Partner-Correlation-Id"?: components["parameters"]["PartnerCorrelationId"];
+                /** @description 1 to 255 printable ASCII characters (a UUID is recommended): a repeat within 24 h returns the first answer */
+                "Klarna-Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description A Partner Account managed by the calling Acquiring Partner */
+                account_id: string;
+                endpoint_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 202: Queue a signed `webhook.test` message to the endpoint; answers its delivery (202) */
+            202: {
+                headers: {
+                    "Klarna-Correlation-Id": components["headers"]["CorrelationId"];
+                    "Partner-Correlation-Id": components["headers"]["PartnerCorrelationId"];
+                    Warning: components["headers"]["Warning"];
+                    "X-Ratelimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-Ratelimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-Ratelimit-Reset": components["headers"]["RateLimitReset"];
+                    "Klarna-Mtls-Verification-Status": components["headers"]["MtlsVerificationStatus"];
+                    "Klarna-Ip-Validation-Status": components["headers"]["IpValidationStatus"];
+                    "Klarna-Mtls-Enforcement": components["headers"]["MtlsEnforcement"];
+                    "Klarna-Mtls-Enforcement-Deadline": components["headers"]["MtlsEnforcementDeadline"];
+                    "Klarna-Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            400: components["responses"]["PartnerError400"];
+            401: components["responses"]["PartnerError401"];
+            403: components["responses"]["PartnerError403"];
+            404: components["responses"]["PartnerError404"];
+            409: components["responses"]["PartnerError409"];
+            413: components["responses"]["PartnerError413"];
+            415: components["responses"]["PartnerError415"];
+            422: components["responses"]["PartnerError422"];
+            429: components["responses"]["PartnerError429"];
+            431: components["responses"]["PartnerError431"];
+            500: components["responses"]["PartnerError500"];
+            503: components["responses"]["PartnerError503"];
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                page_size?: number;
+                page_token?: string;
+            };
+            header?: {
+                /** @description Your own id for the request, echoed back; 1 to 255 letters or digits (anything else is ignored) */
+                "Partner-Correlation-Id"?: components["parameters"]["PartnerCorrelationId"];
+                /** @description An Acquiring Partner acting for one of its Partner Accounts (same as the /accounts/{account_id} path form) */
+                "Klarna-Partner-Account"?: components["parameters"]["PartnerAccount"];
+            };
+            path: {
+                endpoint_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: The endpoint's delivery log, newest first: status, attempts, last response code */
+            200: {
+                headers: {
+                    "Klarna-Correlation-Id": components["headers"]["CorrelationId"];
+                    "Partner-Correlation-Id": components["headers"]["PartnerCorrelationId"];
+                    Warning: components["headers"]["Warning"];
+                    "X-Ratelimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-Ratelimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-Ratelimit-Reset": components["headers"]["RateLimitReset"];
+                    "Klarna-Mtls-Verification-Status": components["headers"]["MtlsVerificationStatus"];
+                    "Klarna-Ip-Validation-Status": components["headers"]["IpValidationStatus"];
+                    "Klarna-Mtls-Enforcement": components["headers"]["MtlsEnforcement"];
+                    "Klarna-Mtls-Enforcement-Deadline": components["headers"]["MtlsEnforcementDeadline"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        deliveries: components["schemas"]["WebhookDelivery"][];
+                        next_page_token?: string;
+                    };
+                };
+            };
+            400: components["responses"]["PartnerError400"];
+            401: components["responses"]["PartnerError401"];
+            403: components["responses"]["PartnerError403"];
+            404: components["responses"]["PartnerError404"];
+            409: components["responses"]["PartnerError409"];
+            413: components["responses"]["PartnerError413"];
+            415: components["responses"]["PartnerError415"];
+            422: components["responses"]["PartnerError422"];
+            429: components["responses"]["PartnerError429"];
+            431: components["responses"]["PartnerError431"];
+            500: components["responses"]["PartnerError500"];
+            503: components["responses"]["PartnerError503"];
+        };
+    };
+    listPartnerAccountWebhookDeliveries: {
+        parameters: {
+            query?: {
+                page_size?: number;
+                page_token?: string;
+            };
+            header?: {
+                /** @description Your own id for the request, echoed back; 1 to 255 letters or digits (anything else is ignored) */
+                "Partner-Correlation-Id"?: components["parameters"]["PartnerCorrelationId"];
+            };
+            path: {
+                /** @description A Partner Account managed by the calling Acquiring Partner */
+                account_id: string;
+                endpoint_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: The endpoint's delivery log, newest first: status, attempts, last response code */
+            200: {
+                headers: {
+                    "Klarna-Correlation-Id": components["headers"]["CorrelationId"];
+                    "Partner-Correlation-Id": components["headers"]["PartnerCorrelationId"];
+                    Warning: components["headers"]["Warning"];
+                    "X-Ratelimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-Ratelimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-Ratelimit-Reset": components["headers"]["RateLimitReset"];
+                    "Klarna-Mtls-Verification-Status": components["headers"]["MtlsVerificationStatus"];
+                    "Klarna-Ip-Validation-Status": components["headers"]["IpValidationStatus"];
+                    "Klarna-Mtls-Enforcement": components["headers"]["MtlsEnforcement"];
+                    "Klarna-Mtls-Enforcement-Deadline": components["headers"]["MtlsEnforcementDeadline"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        deliveries: components["schemas"]["WebhookDelivery"][];
+                        next_page_token?: string;
+                    };
+                };
+            };
+            400: components["responses"]["PartnerError400"];
+            401: components["responses"]["PartnerError401"];
+            403: components["responses"]["PartnerError403"];
+            404: components["responses"]["PartnerError404"];
+            409: components["responses"]["PartnerError409"];
+            413: components["responses"]["PartnerError413"];
+            415: components["responses"]["PartnerError415"];
+            422: components["responses"]["PartnerError422"];
+            429: components["responses"]["PartnerError429"];
+            431: components["responses"]["PartnerError431"];
+            500: components["responses"]["PartnerError500"];
+            503: components["responses"]["PartnerError503"];
+        };
+    };
+    redeliverWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your own id for the request, echoed back; 1 to 255 letters or digits (anything else is ignored) */
+                "Partner-Correlation-Id"?: components["parameters"]["PartnerCorrelationId"];
+                /** @description 1 to 255 printable ASCII characters (a UUID is recommended): a repeat within 24 h returns the first answer */
+                "Klarna-Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description An Acquiring Partner acting for one of its Partner Accounts (same as the /accounts/{account_id} path form) */
+                "Klarna-Partner-Account"?: components["parameters"]["PartnerAccount"];
+            };
+            path: {
+                endpoint_id: string;
+                delivery_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 202: Send a message again (same webhook-id and body) as a new delivery (202) */
+            202: {
+                headers: {
+                    "Klarna-Correlation-Id": components["headers"]["CorrelationId"];
+                    "Partner-Correlation-Id": components["headers"]["PartnerCorrelationId"];
+                    Warning: components["headers"]["Warning"];
+                    "X-Ratelimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-Ratelimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-Ratelimit-Reset": components["headers"]["RateLimitReset"];
+                    "Klarna-Mtls-Verification-Status": components["headers"]["MtlsVerificationStatus"];
+                    "Klarna-Ip-Validation-Status": components["headers"]["IpValidationStatus"];
+                    "Klarna-Mtls-Enforcement": components["headers"]["MtlsEnforcement"];
+                    "Klarna-Mtls-Enforcement-Deadline": components["headers"]["MtlsEnforcementDeadline"];
+                    "Klarna-Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            400: components["responses"]["PartnerError400"];
+            401: components["responses"]["PartnerError401"];
+            403: components["responses"]["PartnerError403"];
+            404: components["responses"]["PartnerError404"];
+            409: components["responses"]["PartnerError409"];
+            413: components["responses"]["PartnerError413"];
+            415: components["responses"]["PartnerError415"];
+            422: components["responses"]["PartnerError422"];
+            429: components["responses"]["PartnerError429"];
+            431: components["responses"]["PartnerError431"];
+            500: components["responses"]["PartnerError500"];
+            503: components["responses"]["PartnerError503"];
+        };
+    };
+    redeliverPartnerAccountWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your own id for the request, echoed back; 1 to 255 letters or digits (anything else is ignored) */
+                "Partner-Correlation-Id"?: components["parameters"]["PartnerCorrelationId"];
+                /** @description 1 to 255 printable ASCII characters (a UUID is recommended): a repeat within 24 h returns the first answer */
+                "Klarna-Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description A Partner Account managed by the calling Acquiring Partner */
+                account_id: string;
+                endpoint_id: string;
+                delivery_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 202: Send a message again (same webhook-id and body) as a new delivery (202) */
+            202: {
+                headers: {
+                    "Klarna-Correlation-Id": components["headers"]["CorrelationId"];
+                    "Partner-Correlation-Id": components["headers"]["PartnerCorrelationId"];
+                    Warning: components["headers"]["Warning"];
+                    "X-Ratelimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-Ratelimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-Ratelimit-Reset": components["headers"]["RateLimitReset"];
+                    "Klarna-Mtls-Verification-Status": components["headers"]["MtlsVerificationStatus"];
+                    "Klarna-Ip-Validation-Status": components["headers"]["IpValidationStatus"];
+                    "Klarna-Mtls-Enforcement": components["headers"]["MtlsEnforcement"];
+                    "Klarna-Mtls-Enforcement-Deadline": components["headers"]["MtlsEnforcementDeadline"];
+                    "Klarna-Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
             };
             400: components["responses"]["PartnerError400"];
             401: components["responses"]["PartnerError401"];
