@@ -142,6 +142,30 @@ const wellFormedStranger = (): string =>
 /** A real-looking key with its last checksum character changed. */
 const badChecksum = (key: string): string => key.slice(0, -1) + (key.endsWith("A") ? "B" : "A");
 
+/** A webhook endpoint of the partner's for every leak event (never delivered to: no dispatcher runs). */
+async function subscribe(h: Harness, partner: OnboardedPartner): Promise<string> {
+  const created = await h.app.inject({
+    method: "POST",
+    url: "/v1/account/webhooks",
+    headers: basic(partner.apiKey),
+    payload: { url: "http://127.0.0.1:9/hooks", events: ["credential.leaked", "credential.disabled"] },
+  });
+  expect(created.statusCode, created.body).toBe(200);
+  return json<{ endpoint_id: string }>(created).endpoint_id;
+}
+
+async function webhookEvents(h: Harness, partner: OnboardedPartner, endpointId: string): Promise<string[]> {
+  const listed = await h.app.inject({
+    method: "GET",
+    url: `/v1/account/webhooks/${endpointId}/deliveries?page_size=100`,
+    headers: basic(partner.apiKey),
+  });
+  expect(listed.statusCode).toBe(200);
+  return json<{ deliveries: { event_type: string }[] }>(listed)
+    .deliveries.map((d) => d.event_type)
+    .sort();
+}
+
 interface Scene {
   h: Harness;
   partner: OnboardedPartner;
@@ -158,12 +182,18 @@ describe("leaked-key reports", () => {
     const github = newSigningKey("90a421169f0a406205f1563a953312f0be898d3c7b6c06b681aa86a874555f4a");
     const keysFile = join(mkdtempSync(join(tmpdir(), "secret-scanning-")), "github-keys.json");
     writeKeysFile(keysFile, [github]);
-    const h = await startHarness({ SECRET_SCANNING_KEYS_FILE: keysFile, ...env });
+    const h = await startHarness({
+      SECRET_SCANNING_KEYS_FILE: keysFile,
+      // Webhook endpoints on this machine, to see what a report announces.
+      WEBHOOK_ALLOW_INSECURE_TARGETS: "true",
+      ...env,
+    });
     return { h, partner: await onboardAcquiringPartner(h), github, keysFile };
   }
 
   it("disables a reported live key at once and labels every token", async ({ startHarness }) => {
     const { h, partner, github } = await scene(startHarness);
+    const endpoint = await subscribe(h, partner);
     const live = await createCredential(h, partner, "API");
     const disabled = await createCredential(h, partner, "API");
     await disable(h, partner, disabled.credential_id);
@@ -231,10 +261,18 @@ describe("leaked-key reports", () => {
       headers: operator,
     });
     expect(json(chain)).toMatchObject({ intact: true });
+    // The partner hears of it by webhook (its own disable of the other key before, too).
+    expect(await webhookEvents(h, partner, endpoint)).toEqual([
+      "credential.disabled",
+      "credential.disabled",
+      "credential.leaked",
+    ]);
   });
 
   it("keeps no reported token in any log line, table or audit event", async ({ startHarness }) => {
     const { h, partner, github } = await scene(startHarness);
+    // The webhook outbox is a table too: what it holds of the report is checked with the rest.
+    const endpoint = await subscribe(h, partner);
     const live = (await createCredential(h, partner, "API")).api_key as string;
     const stranger = wellFormedStranger();
     const mistyped = badChecksum(wellFormedStranger());
@@ -253,6 +291,7 @@ describe("leaked-key reports", () => {
     });
     const events = JSON.stringify(await auditEvents(h, partner));
     expect(events).toContain("paste.example/raw?text=[REDACTED]");
+    expect(await webhookEvents(h, partner, endpoint)).toEqual(["credential.disabled", "credential.leaked"]);
 
     const bytes = await h.storedBytes();
     const logs = h.logs();
