@@ -5,8 +5,8 @@ import type { Database } from "./tables.ts";
 
 /**
  * The guarded ACTIVE → DISABLED update, inside the caller's transaction: the credential disabled,
- * or null when it was not ACTIVE (then nothing changed). The same statement as
- * `disableActiveCredential`'s, so a leak report's disable races every other change the same way.
+ * or null when it was not ACTIVE (then nothing changed). Every disable by request goes through it
+ * (`disableActiveCredential`, a leak report's `recordCredentialLeak`), so all race alike.
  */
 export async function disableIfActive(
   trx: Transaction<Database>,

@@ -8,6 +8,7 @@ import {
 import type { Store } from "../port.ts";
 import { appendAudit } from "./audit-chain.ts";
 import { type CompiledRunner, compiledQuery } from "./compiled-query.ts";
+import { disableIfActive } from "./credential-disable.ts";
 import { markApplied } from "./idempotency-mark.ts";
 import { keysetPage } from "./keyset.ts";
 import { credentialToRow, iso, rowToCredential } from "./rows.ts";
@@ -141,17 +142,10 @@ export function credentialStore(db: Kysely<Database>): CredentialStore {
 
     async disableActiveCredential(input) {
       return db.transaction().execute(async (trx) => {
-        const row = await trx
-          .updateTable("credentials")
-          .set({ status: "DISABLED", status_reason: input.reason, disabled_at: iso(input.at) })
-          .where("account_id", "=", input.accountId)
-          .where("credential_id", "=", input.credentialId)
-          .where("status", "=", "ACTIVE")
-          .returningAll()
-          .executeTakeFirst();
-        if (!row) return null;
+        const disabled = await disableIfActive(trx, input);
+        if (!disabled) return null;
         await appendAudit(trx, input.audit);
-        return rowToCredential(row);
+        return disabled;
       });
     },
 
