@@ -143,4 +143,35 @@ describe("verification cache", () => {
     await store.disableActiveCredential({ accountId: "A1" } as never);
     expect(events).toEqual([{ kind: "account", accountId: "A1" }]);
   });
+
+  it("announces a leak report's disable, and a failed one for the whole account", async () => {
+    const fake = fakeStore();
+    const events: Invalidation[] = [];
+    const bus = new SwitchableBus();
+    bus.subscribe((event) => events.push(event));
+    const outcomes: (() => Promise<unknown>)[] = [
+      async () => ({ outcome: "RECORDED", disabled: { lookupId: "L1", accountId: "A1" } }),
+      async () => ({ outcome: "REPEATED" }),
+      async () => {
+        throw new Error("connection lost before the commit's answer");
+      },
+    ];
+    const inner = Object.assign(Object.create(fake.store), {
+      recordCredentialLeak: () => (outcomes.shift() as () => Promise<unknown>)(),
+    }) as Store;
+    const store = cache(inner, bus, 5_000);
+    const report = { accountId: "A1", disable: true } as never;
+    await store.findCredentialByLookupId("L1");
+    await store.recordCredentialLeak(report);
+    expect(events).toEqual([{ kind: "credential", lookupId: "L1" }]);
+    // The cached ACTIVE credential is gone: the next read goes to the store.
+    await store.findCredentialByLookupId("L1");
+    expect(fake.reads()).toBe(2);
+    await store.recordCredentialLeak(report);
+    await expect(store.recordCredentialLeak(report)).rejects.toThrow(/connection lost/);
+    expect(events).toEqual([
+      { kind: "credential", lookupId: "L1" },
+      { kind: "account", accountId: "A1" },
+    ]);
+  });
 });
