@@ -28,7 +28,7 @@ import { RateLimitService } from "./services/rate-limits.ts";
 import { RequestAuthorizer } from "./services/request-authorizer.ts";
 import type { ServiceRuntime } from "./services/runtime.ts";
 import { ServiceTokenService } from "./services/service-tokens.ts";
-import { UsageRecorder } from "./services/usage-recorder.ts";
+import { UsageRecorder, type UsageWriter } from "./services/usage-recorder.ts";
 import { WebhookDispatcher } from "./services/webhook-dispatcher.ts";
 import { LifecycleNotices } from "./services/webhook-notices.ts";
 import type { WebhookTransport } from "./services/webhook-transport.ts";
@@ -50,6 +50,8 @@ export interface SharedInfrastructure {
 /** What the services are built over; the caller opens them, and `close()` of the services closes them. */
 export interface ServiceDeps {
   store: Store;
+  /** Where last-use records are written; the store by default (`serve` on SQLite: backgroundWriter). */
+  usageWriter?: UsageWriter;
   /** Redis, when several instances run; in-process limits and invalidations otherwise. */
   shared?: SharedInfrastructure | undefined;
   logger: Logger;
@@ -228,7 +230,7 @@ export async function buildServices(
   const metrics = new Metrics({ busState: () => bus.state(), redisUp: () => shared?.redisUp() ?? null });
   const { store, verified } = cachedStore(deps.store, { config, bus, clock, metrics });
   const runtime: ServiceRuntime = { store, clock, random };
-  const usage = new UsageRecorder(store, { sliceSize: writeBatch(config) });
+  const usage = new UsageRecorder(deps.usageWriter ?? store, { sliceSize: writeBatch(config) });
   const core: CoreServices = {
     config,
     logger,

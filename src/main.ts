@@ -1,6 +1,7 @@
 import { createServer } from "node:https";
 import type { Logger } from "pino";
 import { type Apps, buildApps } from "./apps.ts";
+import { backgroundWriter } from "./background-writer.ts";
 import { loadOrCreateCa, serverCertificate } from "./ca-files.ts";
 import { buildServices, writeBatch } from "./compose.ts";
 import type { Config } from "./config.ts";
@@ -10,7 +11,6 @@ import { serverTimeouts } from "./http/fastify.ts";
 import type { App } from "./http/types.ts";
 import { loadOrCreateIdentityKey } from "./identity-key-files.ts";
 import { startJobs } from "./jobs.ts";
-import { sweepWorker } from "./lifecycle-worker.ts";
 import { createLogger } from "./logger.ts";
 import { loadOperatorTokens } from "./operator-tokens-file.ts";
 import { connectConfiguredRedis } from "./redis/shared-redis.ts";
@@ -122,8 +122,21 @@ export async function startServer(
   const identity = await IdentitySigner.fromPem(identityKey.privateKeyPem, clock);
   const operators = loadOperatorTokens(config.adminTokensFile);
   const store = await openStore(config.database);
+  const { database } = config;
+  // On SQLite, sweeps and last-use writes run on a thread of their own (background-writer.ts);
+  // PostgreSQL runs them on pooled connections, off the event loop already.
+  const background =
+    database.kind === "sqlite" && database.file !== ":memory:"
+      ? backgroundWriter(database, {
+          policy: config.lifecycle,
+          batchSize: writeBatch(config),
+          clock,
+          publish: (event) => services.bus.publish(event),
+        })
+      : undefined;
   const services = await buildServices(config, {
     store,
+    ...(background ? { usageWriter: background } : {}),
     shared: connectConfiguredRedis(config, logger),
     logger,
     clock,
@@ -160,19 +173,10 @@ export async function startServer(
   }
   if (tls) logger.info({ url: tls.url }, "HTTPS listening (client certificates requested, not required)");
   const { app, internal } = apps;
-  const { database } = config;
-  // On SQLite the sweep runs on a thread of its own (lifecycle-worker.ts); PostgreSQL runs it on
-  // a connection of the pool, off the event loop already.
-  const sweeper =
-    database.kind === "sqlite" && database.file !== ":memory:"
-      ? sweepWorker(database, {
-          policy: config.lifecycle,
-          batchSize: writeBatch(config),
-          clock,
-          publish: (event) => services.bus.publish(event),
-        })
-      : undefined;
-  const jobs = startJobs(services, { ticker: runtime.ticker, ...(sweeper ? { sweeper } : {}) });
+  const jobs = startJobs(services, {
+    ticker: runtime.ticker,
+    ...(background ? { sweeper: background } : {}),
+  });
   return {
     app,
     url,
@@ -184,7 +188,10 @@ export async function startServer(
       try {
         await Promise.all([tls?.close(), app.close(), internal.close()]);
         await jobs.stop();
-        await sweeper?.close();
+        if (background) {
+          await services.usage.flush();
+          await background.close();
+        }
       } finally {
         await services.close();
       }

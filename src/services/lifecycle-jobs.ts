@@ -8,7 +8,7 @@ export interface SweepOptions {
   signal?: AbortSignal;
 }
 
-/** What runs the sweeps: the LifecycleService itself, or a thread running one (lifecycle-worker.ts). */
+/** What runs the sweeps: the LifecycleService itself, or a thread running one (background-writer.ts). */
 export interface Sweeper {
   sweep(options?: SweepOptions): Promise<SweepReport>;
 }

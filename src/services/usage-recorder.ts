@@ -1,18 +1,21 @@
 import type { CredentialUse, Store } from "../store/port.ts";
 
+/** Where last-use records are written: the store, or a writer of its own (background-writer.ts). */
+export type UsageWriter = Pick<Store, "recordCredentialUses">;
+
 /**
  * Coalesces last-use updates in memory so that authentication never waits for a write:
  * at most one write per credential per flush. The `usage-flush` job flushes on an interval, and
  * closing the services flushes what is left.
  */
 export class UsageRecorder {
-  readonly #store: Store;
+  readonly #store: UsageWriter;
   readonly #pending = new Map<string, CredentialUse>();
   #flushing: Promise<void> = Promise.resolve();
 
   readonly #sliceSize: number;
 
-  constructor(store: Store, options: { sliceSize?: number } = {}) {
+  constructor(store: UsageWriter, options: { sliceSize?: number } = {}) {
     this.#store = store;
     this.#sliceSize = options.sliceSize ?? 500;
   }

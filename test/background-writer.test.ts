@@ -4,8 +4,8 @@ import { join } from "node:path";
 import SQLite from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { seedStore } from "../bench/seed-store.ts";
+import { backgroundWriter } from "../src/background-writer.ts";
 import { loadConfig } from "../src/config.ts";
-import { sweepWorker } from "../src/lifecycle-worker.ts";
 import type { Invalidation } from "../src/store/invalidation-bus.ts";
 import { PEPPER } from "./harness.ts";
 
@@ -20,7 +20,7 @@ function sqlite(file: string) {
   return { kind: "sqlite" as const, file, synchronous: "FULL" as const };
 }
 
-describe("the lifecycle sweep on its own thread (SQLite)", () => {
+describe("sweeps and last-use writes on a thread of their own (SQLite)", () => {
   it("applies every due transition through its own connection and announces each changed credential", async () => {
     const dir = mkdtempSync(join(tmpdir(), "sweep-worker-"));
     dirs.push(dir);
@@ -37,7 +37,7 @@ describe("the lifecycle sweep on its own thread (SQLite)", () => {
       now,
     });
     const announced: Invalidation[] = [];
-    const worker = sweepWorker(sqlite(file), {
+    const worker = backgroundWriter(sqlite(file), {
       policy,
       batchSize: 50,
       clock: { now: () => now },
@@ -72,6 +72,54 @@ describe("the lifecycle sweep on its own thread (SQLite)", () => {
     }
   });
 
+  it("writes last-use records through its own connection, and takes no work once closed", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sweep-worker-"));
+    dirs.push(dir);
+    const file = join(dir, "store.sqlite");
+    const now = new Date();
+    const manifest = await seedStore(sqlite(file), {
+      credentials: 50,
+      accounts: 2,
+      due: 0,
+      keys: 10,
+      largeAccount: 0,
+      brand: "klarna",
+      pepper: PEPPER,
+      now,
+    });
+    const db = new SQLite(file, { readonly: true });
+    const ids = db
+      .prepare("select credential_id from credentials where status = 'ACTIVE' limit 10")
+      .pluck()
+      .all() as string[];
+    const usedAt = new Date(now.getTime() + 60_000);
+    const worker = backgroundWriter(sqlite(file), {
+      policy,
+      batchSize: 10,
+      clock: { now: () => now },
+      publish: () => {},
+    });
+    try {
+      await worker.recordCredentialUses(
+        ids.map((credentialId) => ({ credentialId, usedAt, sourceIp: "192.0.2.7" })),
+      );
+      const rows = db
+        .prepare(
+          `select last_used_at, last_used_ip from credentials where credential_id in (${ids.map(() => "?").join(",")})`,
+        )
+        .all(...ids) as { last_used_at: string; last_used_ip: string }[];
+      expect(rows).toHaveLength(10);
+      for (const row of rows)
+        expect(row).toEqual({ last_used_at: usedAt.toISOString(), last_used_ip: "192.0.2.7" });
+      expect(manifest.keys).toHaveLength(10);
+    } finally {
+      db.close();
+      await worker.close();
+    }
+    await expect(worker.recordCredentialUses([])).rejects.toThrow(/closed/);
+    await expect(worker.sweep()).rejects.toThrow(/closed/);
+  });
+
   it("a sweep whose signal is already aborted makes no transition", async () => {
     const dir = mkdtempSync(join(tmpdir(), "sweep-worker-"));
     dirs.push(dir);
@@ -87,7 +135,7 @@ describe("the lifecycle sweep on its own thread (SQLite)", () => {
       pepper: PEPPER,
       now,
     });
-    const worker = sweepWorker(sqlite(file), {
+    const worker = backgroundWriter(sqlite(file), {
       policy,
       batchSize: 10,
       clock: { now: () => now },
@@ -109,7 +157,7 @@ describe("the lifecycle sweep on its own thread (SQLite)", () => {
     const file = join(dir, "not-yet");
     // A directory where the database file should be: the thread cannot open it.
     mkdirSync(file);
-    const worker = sweepWorker(sqlite(file), {
+    const worker = backgroundWriter(sqlite(file), {
       policy,
       batchSize: 10,
       clock: { now: () => new Date() },

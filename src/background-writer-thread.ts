@@ -1,0 +1,115 @@
+/**
+ * The thread of the background writes (see background-writer.ts): its own connection to the SQLite
+ * file, a LifecycleService over it, and the last-use writes. It takes `sweep`, `stop`, `record` and
+ * `close` messages and answers each sweep with its report and each record with `done`; every
+ * credential a sweep changes is posted back as an invalidation, which the serving thread publishes
+ * on its bus as if it had made the change itself.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import type { LifecyclePolicy } from "./domain/lifecycle-policy.ts";
+import type { LifecycleRule } from "./domain/lifecycle-rules.ts";
+import { LifecycleService, type SweepReport } from "./services/lifecycle.ts";
+import { cachingStore } from "./store/caching-store.ts";
+import type { Invalidation, InvalidationBus } from "./store/invalidation-bus.ts";
+import type { CredentialUse } from "./store/port.ts";
+import { openSqliteStore, type SqliteSynchronous } from "./store/sqlite/sqlite-store.ts";
+import { systemClock, systemRandom } from "./system.ts";
+
+export interface WriterThreadData {
+  file: string;
+  synchronous: SqliteSynchronous;
+  policy: LifecyclePolicy;
+  batchSize: number;
+}
+
+/** From the serving thread. */
+export type ToWriterThread =
+  | { type: "sweep"; id: number; asOf: Date; rules?: readonly LifecycleRule[] }
+  | { type: "stop"; id: number }
+  | { type: "record"; id: number; uses: CredentialUse[] }
+  | { type: "close" };
+
+/** To the serving thread. */
+export type FromWriterThread =
+  | { type: "invalidate"; event: Invalidation }
+  | { type: "done"; id: number; report?: SweepReport }
+  | { type: "failed"; id: number; error: unknown };
+
+const port = parentPort;
+if (!port) throw new Error("background-writer-thread runs only as a worker thread");
+const data = workerData as WriterThreadData;
+const post = (message: FromWriterThread): void => port.postMessage(message);
+
+/** The thread's side of the bus: what it changes, it announces to the serving thread. */
+const announcer: InvalidationBus = {
+  publish: (event) => post({ type: "invalidate", event }),
+  subscribe: () => {},
+  onReconnect: () => {},
+  state: () => "LOCAL",
+  close: async () => {},
+};
+
+const opened = openSqliteStore(data.file, { synchronous: data.synchronous, checkpointer: false }).then(
+  (inner) => {
+    // Only its announcements are wanted: nothing here is read through the cache.
+    const store = cachingStore(inner, {
+      bus: announcer,
+      clock: systemClock,
+      counters: { hit: () => {}, miss: () => {} },
+      ttlMs: 0,
+      fallbackTtlMs: 0,
+      maxEntries: 1,
+    });
+    const runtime = { store, clock: systemClock, random: systemRandom };
+    return { store, lifecycle: new LifecycleService(runtime, data.policy, { batchSize: data.batchSize }) };
+  },
+);
+// A store that cannot be opened fails every message sent here (the serving thread then starts another).
+opened.catch(() => {});
+
+/** Work under way: how to stop it (sweeps), and when it has ended. */
+const running = new Map<number, { stop: AbortController; ended: Promise<void> }>();
+
+function track(id: number, stop: AbortController, work: Promise<SweepReport | undefined>): void {
+  const ended = work
+    .then(
+      (report) => post(report ? { type: "done", id, report } : { type: "done", id }),
+      (error: unknown) => post({ type: "failed", id, error }),
+    )
+    .finally(() => running.delete(id));
+  running.set(id, { stop, ended });
+}
+
+port.on("message", (message: ToWriterThread) => {
+  switch (message.type) {
+    case "stop":
+      running.get(message.id)?.stop.abort();
+      return;
+    case "sweep": {
+      const stop = new AbortController();
+      const { asOf, rules } = message;
+      const sweep = opened.then(({ lifecycle }) =>
+        lifecycle.sweep({ asOf, signal: stop.signal, ...(rules ? { rules } : {}) }),
+      );
+      track(message.id, stop, sweep);
+      return;
+    }
+    case "record": {
+      const write = opened
+        .then(({ store }) => store.recordCredentialUses(message.uses))
+        .then(() => undefined);
+      track(message.id, new AbortController(), write);
+      return;
+    }
+    case "close": {
+      // Sweeps stop after their batch, writes finish; the connection closes only once none is left.
+      const work = [...running.values()];
+      for (const w of work) w.stop.abort();
+      void Promise.allSettled(work.map((w) => w.ended))
+        .then(() => opened)
+        .then(({ store }) => store.close())
+        .catch(() => {})
+        .finally(() => port.close());
+    }
+  }
+});
