@@ -436,6 +436,34 @@ describe("leaked-key reports", () => {
     const events = await auditEvents(h, partner);
     expect(events.filter((e) => e.action === "credential.leaked")).toHaveLength(1);
     expect(events.some((e) => e.action === "credential.disabled")).toBe(false);
+
+    // Once the operator switches to disable, the same report disables the key it only announced.
+    const switched = await h.anotherInstance({ LEAKED_KEY_ACTION: "disable" });
+    const body = JSON.stringify([finding(live.api_key as string)]);
+    const signature = sign("sha256", Buffer.from(body), github.privateKey).toString("base64");
+    const again = await switched.app.inject({
+      method: "POST",
+      url: "/v1/secret-scanning/reports",
+      headers: {
+        "content-type": "application/json",
+        "github-public-key-identifier": github.identifier,
+        "github-public-key-signature": signature,
+      },
+      payload: body,
+    });
+    expect(json<Verdict[]>(again)[0]?.label).toBe("true_positive");
+    expect(
+      (
+        await switched.app.inject({
+          method: "GET",
+          url: "/v1/account",
+          headers: basic(live.api_key as string),
+        })
+      ).statusCode,
+    ).toBe(401);
+    const after = await auditEvents(h, partner);
+    expect(after.filter((e) => e.action === "credential.leaked")).toHaveLength(1);
+    expect(after.filter((e) => e.action === "credential.disabled" && e.reason === "LEAKED")).toHaveLength(1);
   });
 
   it("refuses more than 1,000 tokens (400) and more than 1 MB (413), signed or not", async ({

@@ -240,7 +240,9 @@ export interface Store extends WebhookPort {
   /**
    * Records a reported leak once per token hash and, in the same transaction, disables the
    * credential if asked and it is still ACTIVE (the guarded update of `disableActiveCredential`),
-   * with its audit events; a token reported before writes nothing.
+   * with its audit events; a token reported before writes nothing, unless it was only announced
+   * (not asked to disable) and this report asks to disable: then the credential is disabled
+   * (with `disabledAudit` alone) if it is still ACTIVE.
    */
   recordCredentialLeak(report: LeakReport): Promise<LeakReportOutcome>;
 

@@ -67,8 +67,24 @@ export const leakReports = contractArea("leak-reports", "leaked-key reports", (c
       "credential.created",
       "account.created",
     ]);
-    expect(await store.recordCredentialLeak(reportOf(credential))).toEqual({ outcome: "REPEATED" });
+    expect(await store.recordCredentialLeak(reportOf(credential, { disable: false }))).toEqual({
+      outcome: "REPEATED",
+    });
     expect(await store.findCredential(credential.accountId, credential.credentialId)).toEqual(credential);
+
+    // Disabling asked for later (LEAKED_KEY_ACTION changed): the announced report disables, once.
+    const disabling = reportOf(credential, { at: at(2 * HOUR) });
+    const expected = { ...credential, status: "DISABLED", statusReason: "LEAKED", disabledAt: at(2 * HOUR) };
+    expect(await store.recordCredentialLeak(disabling)).toEqual({ outcome: "RECORDED", disabled: expected });
+    expect(await store.recordCredentialLeak(reportOf(credential))).toEqual({ outcome: "REPEATED" });
+    const after = await auditOf(credential.accountId);
+    expect(after.map((e) => e.action)).toEqual([
+      "credential.disabled",
+      "credential.leaked",
+      "credential.created",
+      "account.created",
+    ]);
+    expect(after[0]).toEqual(disabling.disabledAudit);
   });
 
   it("recordCredentialLeak of a credential no longer ACTIVE writes only the leaked event", async () => {
