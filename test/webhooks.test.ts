@@ -501,6 +501,29 @@ describe("lifecycle webhooks", () => {
     verifyDelivery(watcher.secret, warned[0] as (typeof warned)[number], idle.clock.now());
   });
 
+  it("dispatchers claiming at once each take different deliveries (FOR UPDATE SKIP LOCKED on PostgreSQL)", async ({
+    startHarness,
+  }) => {
+    const h = await startHarness(DEVELOPMENT());
+    const partner = await onboardAcquiringPartner(h);
+    const endpoint = await register(h, partner, ["credential.created"]);
+    const queued = await Promise.all(
+      Array.from({ length: 120 }, () =>
+        call(h, partner, "POST", `/v1/account/webhooks/${endpoint.endpoint_id}/test`),
+      ),
+    );
+    expect(queued.every((r) => r.statusCode === 202)).toBe(true);
+    const now = h.clock.now();
+    const claims = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        h.store.claimDueWebhookDeliveries({ now, leaseUntil: new Date(now.getTime() + 60_000), limit: 50 }),
+      ),
+    );
+    const ids = claims.flat().map((c) => c.delivery.deliveryId);
+    expect(ids).toHaveLength(120);
+    expect(new Set(ids).size).toBe(120);
+  });
+
   it("keeps no signing secret in clear at rest", async ({ startHarness }) => {
     const h = await startHarness(DEVELOPMENT());
     const partner = await onboardAcquiringPartner(h);
