@@ -31,18 +31,36 @@ export type ToWriterThread =
 
 /** To the serving thread. */
 export type FromWriterThread =
-  | { type: "invalidate"; event: Invalidation }
+  | { type: "invalidate"; events: Invalidation[] }
   | { type: "done"; id: number; report?: SweepReport }
   | { type: "failed"; id: number; error: unknown };
 
 const port = parentPort;
 if (!port) throw new Error("background-writer-thread runs only as a worker thread");
 const data = workerData as WriterThreadData;
-const post = (message: FromWriterThread): void => port.postMessage(message);
+
+/**
+ * Invalidations go out together, one message per turn of this thread's event loop (a batch of a
+ * sweep announces up to a hundred credentials): the serving thread handles one message, not one
+ * per credential. Pending ones always go out before the answer to the work that made them.
+ */
+let announced: Invalidation[] = [];
+function sendAnnounced(): void {
+  if (announced.length === 0) return;
+  port?.postMessage({ type: "invalidate", events: announced } satisfies FromWriterThread);
+  announced = [];
+}
+const post = (message: FromWriterThread): void => {
+  sendAnnounced();
+  port.postMessage(message);
+};
 
 /** The thread's side of the bus: what it changes, it announces to the serving thread. */
 const announcer: InvalidationBus = {
-  publish: (event) => post({ type: "invalidate", event }),
+  publish: (event) => {
+    if (announced.length === 0) setImmediate(sendAnnounced);
+    announced.push(event);
+  },
   subscribe: () => {},
   onReconnect: () => {},
   state: () => "LOCAL",

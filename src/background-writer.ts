@@ -106,7 +106,7 @@ class WriterThread {
     this.#exited = new Promise((resolve) => this.#worker.once("exit", () => resolve()));
     this.#worker.on("message", (message: FromWriterThread) => {
       if (message.type === "invalidate") {
-        publish(message.event);
+        for (const event of message.events) publish(event);
         return;
       }
       const waiting = this.#pending.get(message.id);
