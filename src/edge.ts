@@ -7,7 +7,7 @@ import { pepperRing } from "./domain/secret-hash.ts";
 import { loadOrCreateIdentityKey } from "./identity-key-files.ts";
 import { startJobs } from "./jobs.ts";
 import type { Metrics } from "./metrics.ts";
-import { connectConfiguredRedis } from "./redis/shared-redis.ts";
+import { connectedRedis } from "./redis/connected-redis.ts";
 import { readSecretFile } from "./secret-files.ts";
 import { IdentitySigner } from "./services/identity-signer.ts";
 import type { RequestAuthorizer } from "./services/request-authorizer.ts";
@@ -43,7 +43,7 @@ export async function openAuthorizationEdge(
   const { ca } = await loadOrCreateCa(config, clock, random, { create: false });
   const identityKey = loadOrCreateIdentityKey(config, { create: false });
   const identity = await IdentitySigner.fromPem(identityKey.privateKeyPem, clock);
-  const shared = connectConfiguredRedis(config, logger);
+  const shared = await connectedRedis(config, logger);
   let store: Store;
   try {
     await shared?.ready(2_000);

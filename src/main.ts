@@ -13,7 +13,7 @@ import { loadOrCreateIdentityKey } from "./identity-key-files.ts";
 import { startJobs } from "./jobs.ts";
 import { createLogger } from "./logger.ts";
 import { loadOperatorTokens } from "./operator-tokens-file.ts";
-import { connectConfiguredRedis } from "./redis/shared-redis.ts";
+import { connectedRedis } from "./redis/connected-redis.ts";
 import { readSecretFile, resolveSecret, SESSION_SECRET_FILE } from "./secret-files.ts";
 import type { CertificateAuthority, PemPair } from "./services/certificate-authority.ts";
 import { IdentitySigner } from "./services/identity-signer.ts";
@@ -137,7 +137,7 @@ export async function startServer(
   const services = await buildServices(config, {
     store,
     ...(background ? { usageWriter: background } : {}),
-    shared: connectConfiguredRedis(config, logger),
+    shared: await connectedRedis(config, logger),
     logger,
     clock,
     random,

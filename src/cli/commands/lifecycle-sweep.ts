@@ -33,7 +33,7 @@ export function lifecycleCommands(program: Command): void {
       const { systemClock, systemRandom } = await import("../../system.ts");
       const logger = createLogger({ level: "silent" });
       // With Redis, every change is also announced so that running instances drop cached entries.
-      const shared = (await import("../../redis/shared-redis.ts")).connectConfiguredRedis(config, logger);
+      const shared = await (await import("../../redis/connected-redis.ts")).connectedRedis(config, logger);
       await shared?.ready(2_000);
       // The core services only: a sweep needs neither the pepper nor the CA, nor starts any job.
       const services = await buildServices(config, {
