@@ -1,5 +1,5 @@
 import { execFile, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { generateKeyPairSync, randomBytes, sign } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
@@ -103,13 +103,26 @@ const status = async (baseUrl: string, apiKey: string): Promise<number> =>
 describe.skipIf(!enabled)("two instances sharing PostgreSQL and Redis", () => {
   const schema = `fleet_${randomBytes(5).toString("hex")}`;
   let fleet: Fleet;
+  // GitHub's secret scanning, played by the test: its key signs leak reports.
+  const github = generateKeyPairSync("ec", { namedCurve: "P-256" });
+  const keysDir = mkdtempSync(join(tmpdir(), "fleet-keys-"));
 
   beforeAll(async () => {
-    fleet = await startFleet(schema, TEST_REDIS_URL, { RATE_LIMIT_PARTNER_MANAGEMENT: "200/30s" });
+    const keysFile = join(keysDir, "github-keys.json");
+    const key = github.publicKey.export({ type: "spki", format: "pem" }).toString();
+    writeFileSync(
+      keysFile,
+      JSON.stringify({ public_keys: [{ key_identifier: "k1", key, is_current: true }] }),
+    );
+    fleet = await startFleet(schema, TEST_REDIS_URL, {
+      RATE_LIMIT_PARTNER_MANAGEMENT: "200/30s",
+      SECRET_SCANNING_KEYS_FILE: keysFile,
+    });
   });
   afterAll(async () => {
     await fleet?.stop();
     await dropSchema(schema);
+    rmSync(keysDir, { recursive: true, force: true });
   });
 
   it("holds one account's rate limit across both instances", async () => {
@@ -146,6 +159,42 @@ describe.skipIf(!enabled)("two instances sharing PostgreSQL and Redis", () => {
       await new Promise((r) => setTimeout(r, 20));
     }
     process.stdout.write(`multi-instance: disabled on A, refused on B after ${refusedAfter.toFixed(0)} ms\n`);
+    expect(refusedAfter).toBeLessThan(1_000);
+  });
+
+  it("a key reported leaked to instance A is refused by instance B within 1 s", async () => {
+    const { client } = await onboard(fleet);
+    const key = await client.createCredential({ type: "API", environment: "LIVE", description: "leak me" });
+    const apiKey = key.api_key ?? "";
+    for (let i = 0; i < 3; i++) expect(await status(fleet.b.url, apiKey)).toBe(200); // cached on B
+    const body = JSON.stringify([
+      { token: apiKey, type: "klarna_api_key", url: "https://github.com/o/r", source: "Content" },
+    ]);
+    const start = performance.now();
+    const reported = await fetch(`${fleet.a.url}/v1/secret-scanning/reports`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "github-public-key-identifier": "k1",
+        "github-public-key-signature": sign("sha256", Buffer.from(body), github.privateKey).toString(
+          "base64",
+        ),
+      },
+      body,
+    });
+    expect(reported.status).toBe(200);
+    expect(await reported.json()).toEqual([expect.objectContaining({ label: "true_positive" })]);
+    let refusedAfter = Number.POSITIVE_INFINITY;
+    while (performance.now() - start < 3_000) {
+      if ((await status(fleet.b.url, apiKey)) === 401) {
+        refusedAfter = performance.now() - start;
+        break;
+      }
+      await sleep(20);
+    }
+    process.stdout.write(
+      `multi-instance: reported leaked to A, refused on B after ${refusedAfter.toFixed(0)} ms\n`,
+    );
     expect(refusedAfter).toBeLessThan(1_000);
   });
 
