@@ -110,9 +110,27 @@ export function webhookMessageOf(event: AuditEvent): WebhookMessage | null {
   return { type, data, noticeKey };
 }
 
-/** The marker of an `mtls.enforced` notice: one per account and enforcement instant. */
+/**
+ * The markers of the time-based notices, each given once: one per credential and rotation end, per
+ * certificate and notice day, per account and enforcement instant. The store finds the candidates
+ * not yet given by the same keys, so the formats are declared here once.
+ */
+export const NOTICE_KEY_PREFIXES = {
+  rotationEnding: "credential.rotation_ending:",
+  certificateExpiring: "certificate.expiring:",
+  mtlsEnforced: "mtls.enforced:",
+} as const;
+
+export function rotationEndingNoticeKey(credentialId: string, expiresAtIso: string): string {
+  return `${NOTICE_KEY_PREFIXES.rotationEnding}${credentialId}:${expiresAtIso}`;
+}
+
+export function certificateNoticeKey(certificateId: string, days: number): string {
+  return `${NOTICE_KEY_PREFIXES.certificateExpiring}${certificateId}:${days}`;
+}
+
 export function mtlsEnforcedNoticeKey(accountId: string, enforcedFromIso: string): string {
-  return `mtls.enforced:${accountId}:${enforcedFromIso}`;
+  return `${NOTICE_KEY_PREFIXES.mtlsEnforced}${accountId}:${enforcedFromIso}`;
 }
 
 /** How many days before a certificate's `not_after` `certificate.expiring` is sent. */
@@ -121,6 +139,8 @@ export const CERTIFICATE_EXPIRY_NOTICE_DAYS = [30, 7] as const;
 /** How long before a rotated key's `expires_at` `credential.rotation_ending` is sent. */
 export const ROTATION_ENDING_NOTICE_MS = 60 * 60 * 1000;
 
+const DAY_MS = 86_400_000;
+
 /**
  * The notice a certificate is due, as of `now`: the smallest of the notice days at least as far
  * as its expiry (a certificate 20 days from expiry is due its 30-day notice), or null.
@@ -128,8 +148,21 @@ export const ROTATION_ENDING_NOTICE_MS = 60 * 60 * 1000;
 export function certificateNoticeDays(notAfter: Date, now: Date): number | null {
   const left = notAfter.getTime() - now.getTime();
   if (left <= 0) return null;
-  const due = CERTIFICATE_EXPIRY_NOTICE_DAYS.filter((days) => left <= days * 86_400_000);
+  const due = CERTIFICATE_EXPIRY_NOTICE_DAYS.filter((days) => left <= days * DAY_MS);
   return due.length === 0 ? null : Math.min(...due);
+}
+
+/**
+ * The ranges of `not_after` whose certificates are due each notice as of `now` (the same rule as
+ * `certificateNoticeDays`): 7 days for (now, now + 7 d], 30 days for (now + 7 d, now + 30 d].
+ */
+export function certificateNoticeWindows(now: Date): { days: number; after: Date; until: Date }[] {
+  const ascending = [...CERTIFICATE_EXPIRY_NOTICE_DAYS].sort((a, b) => a - b);
+  return ascending.map((days, index) => ({
+    days,
+    after: new Date(now.getTime() + (index === 0 ? 0 : (ascending[index - 1] as number) * DAY_MS)),
+    until: new Date(now.getTime() + days * DAY_MS),
+  }));
 }
 
 /** The body a webhook delivers: `{"type","timestamp","data"}`. */

@@ -66,24 +66,7 @@ export class WebhookDispatcher {
   ): Promise<void> {
     const { delivery, endpoint } = claim;
     const at = this.#runtime.clock.now();
-    const signed = signWebhook(this.#secretsOf(endpoint, at), {
-      id: delivery.messageId,
-      at,
-      body: delivery.payload,
-    });
-    const timeout = AbortSignal.timeout(this.#options.timeoutMs);
-    const response: WebhookResponse = await this.#options.transport.send(
-      {
-        url: endpoint.url,
-        headers: {
-          "content-type": "application/json",
-          "user-agent": "partner-credentials-webhooks",
-          ...signed,
-        },
-        body: delivery.payload,
-      },
-      stopping ? AbortSignal.any([timeout, stopping]) : timeout,
-    );
+    const response = await this.#send(claim, at, stopping);
     // Stopping mid-attempt: the claim lapses and the delivery is sent again after a restart.
     if (stopping?.aborted && response.kind === "FAILED") return;
     const delivered = response.kind === "ANSWERED" && isDelivered(response.status);
@@ -120,6 +103,35 @@ export class WebhookDispatcher {
     if (delivered) report.delivered += 1;
     else report.failed += 1;
     if (outcome.endpointDisabled) report.endpointsDisabled += 1;
+  }
+
+  /** Signs and sends one attempt; a secret that cannot be opened (another SESSION_SECRET) fails it. */
+  async #send(claim: ClaimedWebhookDelivery, at: Date, stopping?: AbortSignal): Promise<WebhookResponse> {
+    const { delivery, endpoint } = claim;
+    let secrets: string[];
+    try {
+      secrets = this.#secretsOf(endpoint, at);
+    } catch {
+      return { kind: "FAILED", error: "the signing secret cannot be opened: was SESSION_SECRET changed?" };
+    }
+    const signed = signWebhook(secrets, { id: delivery.messageId, at, body: delivery.payload });
+    const timeout = AbortSignal.timeout(this.#options.timeoutMs);
+    try {
+      return await this.#options.transport.send(
+        {
+          url: endpoint.url,
+          headers: {
+            "content-type": "application/json",
+            "user-agent": "partner-credentials-webhooks",
+            ...signed,
+          },
+          body: delivery.payload,
+        },
+        stopping ? AbortSignal.any([timeout, stopping]) : timeout,
+      );
+    } catch (error) {
+      return { kind: "FAILED", error: error instanceof Error ? error.message : String(error) };
+    }
   }
 
   /** The current secret, and the one a rotation replaced while it still signs. */

@@ -1,17 +1,17 @@
 import { newUuidV7 } from "../domain/identifiers.ts";
 import type { AuditEvent } from "../domain/types.ts";
 import {
-  CERTIFICATE_EXPIRY_NOTICE_DAYS,
-  certificateNoticeDays,
+  certificateNoticeKey,
+  certificateNoticeWindows,
   mtlsEnforcedNoticeKey,
   NOTICE_ACTIONS,
   ROTATION_ENDING_NOTICE_MS,
+  rotationEndingNoticeKey,
 } from "../domain/webhook-events.ts";
 import type { ServiceRuntime } from "./runtime.ts";
 
 /** How far back an enforcement that began is still announced (a service down meanwhile, say). */
 const ENFORCED_LOOKBACK_MS = 24 * 3_600_000;
-const DAY_MS = 86_400_000;
 
 /**
  * The lifecycle events that no change causes, only time: a rotation's overlap about to end
@@ -34,7 +34,7 @@ export class LifecycleNotices {
     const candidates = await this.#runtime.store.findNoticeCandidates({
       now,
       rotationsEndingBy: new Date(now.getTime() + ROTATION_ENDING_NOTICE_MS),
-      certificatesExpiringBy: new Date(now.getTime() + Math.max(...CERTIFICATE_EXPIRY_NOTICE_DAYS) * DAY_MS),
+      certificateWindows: certificateNoticeWindows(now),
       enforcedSince: new Date(now.getTime() - ENFORCED_LOOKBACK_MS),
       limit: this.#limit,
     });
@@ -42,7 +42,7 @@ export class LifecycleNotices {
     for (const credential of candidates.rotations) {
       const expiresAt = credential.expiresAt?.toISOString() ?? "";
       notices.push({
-        noticeKey: `credential.rotation_ending:${credential.credentialId}:${expiresAt}`,
+        noticeKey: rotationEndingNoticeKey(credential.credentialId, expiresAt),
         audit: this.#event(now, {
           accountId: credential.accountId,
           action: NOTICE_ACTIONS.rotationEnding,
@@ -55,11 +55,9 @@ export class LifecycleNotices {
         }),
       });
     }
-    for (const certificate of candidates.certificates) {
-      const days = certificateNoticeDays(certificate.notAfter, now);
-      if (days === null) continue;
+    for (const { certificate, days } of candidates.certificates) {
       notices.push({
-        noticeKey: `certificate.expiring:${certificate.certificateId}:${days}`,
+        noticeKey: certificateNoticeKey(certificate.certificateId, days),
         audit: this.#event(now, {
           accountId: certificate.accountId,
           action: NOTICE_ACTIONS.certificateExpiring,

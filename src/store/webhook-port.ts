@@ -27,11 +27,11 @@ export interface WebhookAttempt {
 
 /** Credentials, certificates and enforcements that a time-based notice may be due for. */
 export interface NoticeCandidates {
-  /** ACTIVE credentials whose rotation overlap ends within the window. */
+  /** ACTIVE credentials whose rotation overlap ends within the window, not noticed yet. */
   rotations: Credential[];
-  /** Certificates not revoked that expire within the window. */
-  certificates: ClientCertificate[];
-  /** Accounts whose mTLS enforcement began within the window. */
+  /** Certificates not revoked that are due a notice (`days` before their expiry) not given yet. */
+  certificates: { certificate: ClientCertificate; days: number }[];
+  /** Accounts whose mTLS enforcement began within the window, not noticed yet. */
   enforcements: { accountId: string; enforcedFrom: Date }[];
 }
 
@@ -88,12 +88,17 @@ export interface WebhookPort {
    * attempt was recorded (the claim still held) and whether the endpoint was disabled.
    */
   recordWebhookAttempt(attempt: WebhookAttempt): Promise<{ recorded: boolean; endpointDisabled: boolean }>;
-  /** What a time-based notice may be due for, each list at most `limit` long. */
+  /**
+   * What a time-based notice is due for and was not given yet (by the keys of
+   * `domain/webhook-events.ts`), each list at most `limit` long: rotations ending by
+   * `rotationsEndingBy`, certificates whose expiry falls in one of the windows, enforcements that
+   * began after `enforcedSince`.
+   */
   findNoticeCandidates(input: {
-    rotationsEndingBy: Date;
-    certificatesExpiringBy: Date;
-    enforcedSince: Date;
     now: Date;
+    rotationsEndingBy: Date;
+    certificateWindows: readonly { days: number; after: Date; until: Date }[];
+    enforcedSince: Date;
     limit: number;
   }): Promise<NoticeCandidates>;
   /**

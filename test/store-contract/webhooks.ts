@@ -1,6 +1,12 @@
 import { expect, it } from "vitest";
 import type { WebhookDelivery, WebhookEndpoint } from "../../src/domain/webhook-endpoint.ts";
-import type { WebhookEventType } from "../../src/domain/webhook-events.ts";
+import {
+  certificateNoticeKey,
+  certificateNoticeWindows,
+  mtlsEnforcedNoticeKey,
+  rotationEndingNoticeKey,
+  type WebhookEventType,
+} from "../../src/domain/webhook-events.ts";
 import type { WebhookAttempt } from "../../src/store/webhook-port.ts";
 import {
   at,
@@ -328,19 +334,24 @@ export const webhooks = contractArea("webhooks", "webhooks", (ctx) => {
     await addCertificate(makeCertificate(2, a, { notAfter: at(60 * DAY) }));
     await store.setMtlsEnforcement({ accountId: a, enforcedFrom: at(DAY - HOUR), audit: makeAudit(a) });
 
-    const found = await store.findNoticeCandidates({
-      now: at(DAY),
-      rotationsEndingBy: at(DAY + HOUR),
-      certificatesExpiringBy: at(31 * DAY),
-      enforcedSince: at(0),
-      limit: 10,
-    });
+    const candidates = () =>
+      store.findNoticeCandidates({
+        now: at(DAY),
+        rotationsEndingBy: at(DAY + HOUR),
+        certificateWindows: certificateNoticeWindows(at(DAY)),
+        enforcedSince: at(0),
+        limit: 10,
+      });
+    const found = await candidates();
     expect(found.rotations.map((c) => c.credentialId)).toEqual([ending.credentialId]);
-    expect(found.certificates.map((c) => c.certificateId)).toEqual([expiring.certificateId]);
+    expect(found.certificates.map((c) => [c.certificate.certificateId, c.days])).toEqual([
+      [expiring.certificateId, 30],
+    ]);
     expect(found.enforcements).toEqual([{ accountId: a, enforcedFrom: at(DAY - HOUR) }]);
 
+    const expiresAt = ending.expiresAt?.toISOString() ?? "";
     const notice = {
-      noticeKey: `credential.rotation_ending:${ending.credentialId}`,
+      noticeKey: rotationEndingNoticeKey(ending.credentialId, expiresAt),
       audit: makeAudit(a, {
         action: "credential.rotation_ending",
         targetType: "CREDENTIAL",
@@ -355,6 +366,18 @@ export const webhooks = contractArea("webhooks", "webhooks", (ctx) => {
       ]),
     ).toBe(0);
     expect((await auditOf(a)).filter((e) => e.action === "credential.rotation_ending")).toHaveLength(1);
+    // Given notices are no longer candidates, by the same keys.
+    await store.recordNotices([
+      {
+        noticeKey: certificateNoticeKey(expiring.certificateId, 30),
+        audit: makeAudit(a, { action: "client_certificate.expiring", occurredAt: at(DAY) }),
+      },
+      {
+        noticeKey: mtlsEnforcedNoticeKey(a, at(DAY - HOUR).toISOString()),
+        audit: makeAudit(a, { action: "mtls_enforcement.enforced", occurredAt: at(DAY) }),
+      },
+    ]);
+    expect(await candidates()).toEqual({ rotations: [], certificates: [], enforcements: [] });
     const queued = await store.listWebhookDeliveries({
       accountId: a,
       endpointId: endpoint.endpointId,

@@ -1,6 +1,6 @@
-import { type Kysely, PostgresAdapter, sql } from "kysely";
+import { type Kysely, PostgresAdapter, type RawBuilder, sql } from "kysely";
 import type { WebhookDelivery, WebhookEndpoint } from "../../domain/webhook-endpoint.ts";
-import type { WebhookEventType } from "../../domain/webhook-events.ts";
+import { NOTICE_KEY_PREFIXES, type WebhookEventType } from "../../domain/webhook-events.ts";
 import type { WebhookPort } from "../webhook-port.ts";
 import { appendAudit } from "./audit-chain.ts";
 import { keysetPage } from "./keyset.ts";
@@ -282,40 +282,48 @@ export function webhookStore(db: Kysely<Database>): WebhookPort {
 
     async findNoticeCandidates(input) {
       const now = iso(input.now);
-      const [rotations, certificates, enforcements] = await Promise.all([
-        db
-          .selectFrom("credentials")
-          .selectAll()
-          .where("status", "=", "ACTIVE")
-          .where("expires_at", "is not", null)
-          .where("expires_at", ">", now)
-          .where("expires_at", "<=", iso(input.rotationsEndingBy))
-          .orderBy("expires_at")
-          .limit(input.limit)
-          .execute(),
-        db
+      /** No notice under this key has been given: `key` is the key's SQL, built as the domain builds it. */
+      const notGiven = (key: RawBuilder<string>) =>
+        sql<boolean>`not exists (select 1 from webhook_notices where notice_key = ${key})`;
+      const { rotationEnding, certificateExpiring, mtlsEnforced } = NOTICE_KEY_PREFIXES;
+      const rotations = db
+        .selectFrom("credentials")
+        .selectAll()
+        .where("status", "=", "ACTIVE")
+        .where("expires_at", "is not", null)
+        .where("expires_at", ">", now)
+        .where("expires_at", "<=", iso(input.rotationsEndingBy))
+        .where(notGiven(sql`${rotationEnding} || credential_id || ':' || expires_at`))
+        .orderBy("expires_at")
+        .limit(input.limit)
+        .execute();
+      const certificates = input.certificateWindows.map(async (window) => {
+        const rows = await db
           .selectFrom("client_certificates")
           .selectAll()
           .where("revoked_at", "is", null)
-          .where("not_after", ">", now)
-          .where("not_after", "<=", iso(input.certificatesExpiringBy))
+          .where("not_after", ">", iso(window.after))
+          .where("not_after", "<=", iso(window.until))
+          .where(notGiven(sql`${certificateExpiring} || certificate_id || ${`:${window.days}`}`))
           .orderBy("not_after")
           .limit(input.limit)
-          .execute(),
-        db
-          .selectFrom("accounts")
-          .select(["account_id", "mtls_enforced_from"])
-          .where("mtls_enforced_from", "is not", null)
-          .where("mtls_enforced_from", ">", iso(input.enforcedSince))
-          .where("mtls_enforced_from", "<=", now)
-          .orderBy("mtls_enforced_from")
-          .limit(input.limit)
-          .execute(),
-      ]);
+          .execute();
+        return rows.map((row) => ({ certificate: rowToCertificate(row), days: window.days }));
+      });
+      const enforcements = db
+        .selectFrom("accounts")
+        .select(["account_id", "mtls_enforced_from"])
+        .where("mtls_enforced_from", "is not", null)
+        .where("mtls_enforced_from", ">", iso(input.enforcedSince))
+        .where("mtls_enforced_from", "<=", now)
+        .where(notGiven(sql`${mtlsEnforced} || account_id || ':' || mtls_enforced_from`))
+        .orderBy("mtls_enforced_from")
+        .limit(input.limit)
+        .execute();
       return {
-        rotations: rotations.map(rowToCredential),
-        certificates: certificates.map(rowToCertificate),
-        enforcements: enforcements.map((row) => ({
+        rotations: (await rotations).map(rowToCredential),
+        certificates: (await Promise.all(certificates)).flat(),
+        enforcements: (await enforcements).map((row) => ({
           accountId: row.account_id,
           enforcedFrom: new Date(row.mtls_enforced_from as string),
         })),
