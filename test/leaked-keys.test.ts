@@ -375,6 +375,25 @@ describe("leaked-key reports", () => {
     expect((await accountCall(h, second)).statusCode).toBe(401);
   });
 
+  it("accepts GitHub's older findings, without url and source", async ({ startHarness }) => {
+    const { h, partner, github } = await scene(startHarness);
+    const live = await createCredential(h, partner, "API");
+    const answered = await report(
+      h,
+      github,
+      JSON.stringify([{ token: live.api_key, type: "klarna_api_key" }]),
+    );
+    expect(answered.statusCode, answered.body).toBe(200);
+    expect(json<Verdict[]>(answered)[0]?.label).toBe("true_positive");
+    expect((await accountCall(h, live.api_key as string)).statusCode).toBe(401);
+    const leaked = (await auditEvents(h, partner)).find((e) => e.action === "credential.leaked");
+    expect(leaked?.details).toEqual({
+      url: "",
+      source: "Unknown",
+      token_hash: reportedTokenHash(live.api_key as string),
+    });
+  });
+
   it("acts once on a token reported twice", async ({ startHarness }) => {
     const { h, partner, github } = await scene(startHarness);
     const live = await createCredential(h, partner, "API");

@@ -14,10 +14,10 @@ export interface ReportedToken {
   token: string;
   /** The scanner's name for the token's pattern; echoed back as `token_type`. */
   type: string;
-  /** Where it was found (a commit, a file, an issue). */
-  url: string;
+  /** Where it was found (a commit, a file, an issue); GitHub's older reports may leave it out. */
+  url?: string;
   /** What kind of place that is: `Content`, `Commit`, `Pull_request_title`, … `Unknown`. */
-  source: string;
+  source?: string;
 }
 
 export type LeakLabel = "true_positive" | "false_positive";

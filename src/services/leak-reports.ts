@@ -182,8 +182,9 @@ export class LeakReportService {
         ...auditEvent(runtime, request, { ...facts, action: "credential.leaked", reason: "LEAKED" }),
         actor,
         details: {
-          url: withoutToken(reported.url, reported.token),
-          source: withoutToken(reported.source, reported.token),
+          // A report without them (older GitHub payloads) still acts: a missing fact is recorded as such.
+          url: withoutToken(reported.url ?? "", reported.token),
+          source: withoutToken(reported.source ?? "Unknown", reported.token),
           token_hash: tokenHash,
         },
       },

@@ -6244,9 +6244,9 @@ export interface operations {
                     /** @description The scanner's name for the pattern it matched */
                     type: string;
                     /** @description Where it was found */
-                    url: string;
-                    /** @description What kind of place: `Content`, `Commit`, `Pull_request_title`, … `Unknown` */
-                    source: string;
+                    url?: string;
+                    /** @description What kind of place: `Content`, `Commit`, `Pull_request_title`, … `Unknown` (absent: `Unknown`) */
+                    source?: string;
                 } & {
                     [key: string]: unknown;
                 })[];

@@ -7,11 +7,14 @@ export const ReportedTokenSchema = Type.Object(
   {
     token: Type.String({ maxLength: 1000, description: "What was found; never stored, never logged" }),
     type: Type.String({ maxLength: 200, description: "The scanner's name for the pattern it matched" }),
-    url: Type.String({ maxLength: 4096, description: "Where it was found" }),
-    source: Type.String({
-      maxLength: 200,
-      description: "What kind of place: `Content`, `Commit`, `Pull_request_title`, … `Unknown`",
-    }),
+    url: Type.Optional(Type.String({ maxLength: 4096, description: "Where it was found" })),
+    source: Type.Optional(
+      Type.String({
+        maxLength: 200,
+        description:
+          "What kind of place: `Content`, `Commit`, `Pull_request_title`, … `Unknown` (absent: `Unknown`)",
+      }),
+    ),
   },
   { additionalProperties: true },
 );
