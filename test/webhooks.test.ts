@@ -280,6 +280,22 @@ describe("lifecycle webhooks", () => {
       ["credential.created", child.accountId],
     ]);
     verifyDelivery(endpoint.secret, got[0] as (typeof got)[number], h.clock.now());
+
+    // An endpoint receives every environment's events: a TEST key may not manage one.
+    const testKey = json<{ api_key: string }>(
+      await call(h, parent, "POST", "/v1/account/credentials", { type: "API", environment: "TEST" }),
+    ).api_key;
+    const refused = await h.app.inject({
+      method: "POST",
+      url: "/v1/account/webhooks",
+      headers: basic(testKey),
+      payload: { url: receiver.url, events: ["credential.created"] },
+    });
+    expect(refused.statusCode).toBe(403);
+    expect(
+      (await h.app.inject({ method: "GET", url: "/v1/account/webhooks", headers: basic(testKey) }))
+        .statusCode,
+    ).toBe(403);
   });
 
   it("rotate-secret: the old secret keeps signing beside the new one for 24 hours, then only the new one", async ({
@@ -364,6 +380,8 @@ describe("lifecycle webhooks", () => {
       });
       h.clock.advance(DAY_MS);
       expect(await receivedDuring(() => h.ticker.fire("webhook-dispatch"))).toEqual([]);
+      const test = await call(h, partner, "POST", `/v1/account/webhooks/${endpoint.endpoint_id}/test`);
+      expect(test.statusCode).toBe(409);
     } finally {
       receiver.answer(200);
     }

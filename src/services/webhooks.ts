@@ -52,6 +52,7 @@ export class WebhookService {
 
   /** Checks the URL (and where its name resolves to) and the events, then stores the endpoint. */
   async create(account: Account, context: RequestContext, input: NewEndpoint): Promise<EndpointWithSecret> {
+    assertSeesEveryEnvironment(context);
     const events = subscribedEvents(input.events);
     const url = await this.#vettedUrl(input.url);
     const { clock, random } = this.#runtime;
@@ -91,17 +92,20 @@ export class WebhookService {
     return { endpoint, secret };
   }
 
-  list(account: Account): Promise<WebhookEndpoint[]> {
+  list(account: Account, context: RequestContext): Promise<WebhookEndpoint[]> {
+    assertSeesEveryEnvironment(context);
     return this.#runtime.store.listWebhookEndpoints(account.accountId);
   }
 
-  async get(account: Account, endpointId: string): Promise<WebhookEndpoint> {
+  async get(account: Account, context: RequestContext, endpointId: string): Promise<WebhookEndpoint> {
+    assertSeesEveryEnvironment(context);
     const endpoint = await this.#runtime.store.findWebhookEndpoint(account.accountId, endpointId);
     if (!endpoint) throw notFound("Webhook endpoint");
     return endpoint;
   }
 
   async delete(account: Account, context: RequestContext, endpointId: string): Promise<void> {
+    assertSeesEveryEnvironment(context);
     const deleted = await this.#runtime.store.deleteWebhookEndpoint({
       accountId: account.accountId,
       endpointId,
@@ -140,8 +144,9 @@ export class WebhookService {
   }
 
   /** Queues a `webhook.test` message to the endpoint, delivered (and logged) as any other. */
-  async sendTest(account: Account, endpointId: string): Promise<WebhookDelivery> {
-    const endpoint = await this.get(account, endpointId);
+  async sendTest(account: Account, context: RequestContext, endpointId: string): Promise<WebhookDelivery> {
+    const endpoint = await this.get(account, context, endpointId);
+    assertActive(endpoint);
     const { clock, random } = this.#runtime;
     const now = clock.now();
     const messageId = `msg_${newUuidV7(clock, random)}`;
@@ -160,10 +165,11 @@ export class WebhookService {
 
   async deliveries(
     account: Account,
+    context: RequestContext,
     endpointId: string,
     page: { pageSize: number; pageToken?: string },
   ): Promise<Paged<WebhookDelivery>> {
-    await this.get(account, endpointId);
+    await this.get(account, context, endpointId);
     return fetchPage(
       page.pageSize,
       page.pageToken,
@@ -173,13 +179,16 @@ export class WebhookService {
   }
 
   /** The same message (same `webhook-id` and body) once more, as a new delivery with a schedule of its own. */
-  async redeliver(account: Account, endpointId: string, deliveryId: string): Promise<WebhookDelivery> {
-    const endpoint = await this.get(account, endpointId);
+  async redeliver(
+    account: Account,
+    context: RequestContext,
+    endpointId: string,
+    deliveryId: string,
+  ): Promise<WebhookDelivery> {
+    const endpoint = await this.get(account, context, endpointId);
     const original = await this.#runtime.store.findWebhookDelivery(account.accountId, endpointId, deliveryId);
     if (!original) throw notFound("Webhook delivery");
-    if (endpoint.status !== "ACTIVE") {
-      throw new AppError("INVALID_STATE", "The endpoint is disabled; register it again to receive messages");
-    }
+    assertActive(endpoint);
     const delivery = newDelivery(this.#runtime, {
       endpoint,
       messageId: original.messageId,
@@ -196,6 +205,28 @@ export class WebhookService {
     const vetted = await this.#options.transport.vet(checked.url);
     if (!vetted.ok) throw invalidParameter("url", vetted.problem);
     return checked.url.toString();
+  }
+}
+
+/**
+ * An endpoint receives the events of every environment of the account, so a TEST key (which sees
+ * TEST objects only) may not manage one.
+ */
+function assertSeesEveryEnvironment(context: RequestContext): void {
+  if (context.environments !== undefined && !context.environments.includes("LIVE")) {
+    throw new AppError(
+      "FORBIDDEN",
+      "Webhook endpoints receive the events of every environment: manage them with a LIVE key",
+    );
+  }
+}
+
+function assertActive(endpoint: WebhookEndpoint): void {
+  if (endpoint.status !== "ACTIVE") {
+    throw new AppError(
+      "INVALID_STATE",
+      "The endpoint was disabled after failing for 3 days; register it again to receive messages",
+    );
   }
 }
 

@@ -3,7 +3,7 @@ import { nextPageField, pageRequest } from "../../paging.ts";
 import { errorResponses, NextPageToken, PageQuery } from "../../schemas/common.ts";
 import { EndpointIdParam, presentWebhookDelivery, WebhookDeliverySchema } from "../../schemas/webhook.ts";
 import type { App, AppServices } from "../../types.ts";
-import { ACCOUNT_SCOPES, targetAccount } from "./scopes.ts";
+import { ACCOUNT_SCOPES, contextOf, targetAccount } from "./scopes.ts";
 
 export function listWebhookDeliveries(app: App, services: AppServices): void {
   for (const scope of ACCOUNT_SCOPES) {
@@ -25,6 +25,7 @@ export function listWebhookDeliveries(app: App, services: AppServices): void {
       async (request) => {
         const page = await services.webhooks.deliveries(
           targetAccount(request),
+          contextOf(request),
           request.params.endpoint_id,
           pageRequest(request.query),
         );

@@ -2,7 +2,7 @@ import { Type } from "typebox";
 import { errorResponses } from "../../schemas/common.ts";
 import { presentWebhookEndpoint, WebhookEndpointSchema } from "../../schemas/webhook.ts";
 import type { App, AppServices } from "../../types.ts";
-import { ACCOUNT_SCOPES, targetAccount } from "./scopes.ts";
+import { ACCOUNT_SCOPES, contextOf, targetAccount } from "./scopes.ts";
 
 export function listWebhookEndpoints(app: App, services: AppServices): void {
   for (const scope of ACCOUNT_SCOPES) {
@@ -22,7 +22,7 @@ export function listWebhookEndpoints(app: App, services: AppServices): void {
       },
       async (request) => {
         const now = services.now();
-        const endpoints = await services.webhooks.list(targetAccount(request));
+        const endpoints = await services.webhooks.list(targetAccount(request), contextOf(request));
         return { webhooks: endpoints.map((e) => presentWebhookEndpoint(e, { now })) };
       },
     );

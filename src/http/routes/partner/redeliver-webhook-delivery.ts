@@ -6,7 +6,7 @@ import {
   WebhookDeliverySchema,
 } from "../../schemas/webhook.ts";
 import type { App, AppServices } from "../../types.ts";
-import { ACCOUNT_SCOPES, targetAccount } from "./scopes.ts";
+import { ACCOUNT_SCOPES, contextOf, targetAccount } from "./scopes.ts";
 
 export function redeliverWebhookDelivery(app: App, services: AppServices): void {
   for (const scope of ACCOUNT_SCOPES) {
@@ -24,6 +24,7 @@ export function redeliverWebhookDelivery(app: App, services: AppServices): void 
       async (request, reply) => {
         const delivery = await services.webhooks.redeliver(
           targetAccount(request),
+          contextOf(request),
           request.params.endpoint_id,
           request.params.delivery_id,
         );

@@ -1,7 +1,7 @@
 import { errorResponses } from "../../schemas/common.ts";
 import { EndpointIdParam, presentWebhookDelivery, WebhookDeliverySchema } from "../../schemas/webhook.ts";
 import type { App, AppServices } from "../../types.ts";
-import { ACCOUNT_SCOPES, targetAccount } from "./scopes.ts";
+import { ACCOUNT_SCOPES, contextOf, targetAccount } from "./scopes.ts";
 
 export function testWebhookEndpoint(app: App, services: AppServices): void {
   for (const scope of ACCOUNT_SCOPES) {
@@ -17,7 +17,11 @@ export function testWebhookEndpoint(app: App, services: AppServices): void {
         },
       },
       async (request, reply) => {
-        const delivery = await services.webhooks.sendTest(targetAccount(request), request.params.endpoint_id);
+        const delivery = await services.webhooks.sendTest(
+          targetAccount(request),
+          contextOf(request),
+          request.params.endpoint_id,
+        );
         return reply.code(202).send(presentWebhookDelivery(delivery));
       },
     );
