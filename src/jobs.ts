@@ -10,7 +10,8 @@ export type JobName =
   | "rotation-check"
   | "idempotency-purge"
   | "webhook-dispatch"
-  | "lifecycle-notices";
+  | "lifecycle-notices"
+  | "webhook-purge";
 
 export const JOB_NAMES: readonly JobName[] = [
   "usage-flush",
@@ -19,6 +20,7 @@ export const JOB_NAMES: readonly JobName[] = [
   "idempotency-purge",
   "webhook-dispatch",
   "lifecycle-notices",
+  "webhook-purge",
 ];
 
 export interface Jobs {
@@ -43,7 +45,8 @@ export interface JobOptions {
  * lifecycle sweep (`LIFECYCLE_SWEEP_INTERVAL`), the rotation check (`ROTATION_CHECK_INTERVAL`) and
  * the purge of expired idempotency records (with the sweep's interval), the webhook dispatcher
  * (`WEBHOOK_DISPATCH_INTERVAL`; only with the full services) and the time-based lifecycle notices
- * (`WEBHOOK_NOTICE_INTERVAL`). `serve` starts them all.
+ * (`WEBHOOK_NOTICE_INTERVAL`), and the purge of the settled webhook deliveries (with the sweep's
+ * interval). `serve` starts them all.
  */
 export function startJobs(
   services: CoreServices & { webhookDispatcher?: WebhookDispatcher },
@@ -100,6 +103,15 @@ export function startJobs(
         if (recorded > 0) logger.info({ recorded }, "lifecycle notices recorded");
       },
       onError: (error) => logger.error({ err: error }, "lifecycle notices failed"),
+    },
+    "webhook-purge": {
+      name: "webhook-purge",
+      intervalMs: config.lifecycleSweepIntervalMs,
+      run: async () => {
+        const purged = (await services.webhookDispatcher?.purgeHistory()) ?? 0;
+        if (purged > 0) logger.debug({ purged }, "settled webhook deliveries and old notices purged");
+      },
+      onError: (error) => logger.error({ err: error }, "webhook purge failed"),
     },
   };
   const jobs = new PeriodicJobs(options.ticker);

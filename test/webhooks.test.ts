@@ -303,7 +303,7 @@ describe("lifecycle webhooks", () => {
   }) => {
     const h = await startHarness(DEVELOPMENT());
     const partner = await onboardAcquiringPartner(h);
-    h.startJobs({ only: ["webhook-dispatch"] });
+    h.startJobs({ only: ["webhook-dispatch", "webhook-purge"] });
     const endpoint = await register(h, partner, ["credential.created"]);
     const rotated = await call(
       h,
@@ -331,6 +331,12 @@ describe("lifecycle webhooks", () => {
     expect(String(after.headers["webhook-signature"]).split(" ")).toHaveLength(1);
     verifyDelivery(next, after, h.clock.now());
     expect(() => verifyDelivery(endpoint.secret, after, h.clock.now())).toThrow();
+
+    // The log keeps settled deliveries 30 days.
+    expect(await deliveries(h, partner, endpoint.endpoint_id)).toHaveLength(2);
+    h.clock.advance(30 * DAY_MS + 1);
+    await h.ticker.fire("webhook-purge");
+    expect(await deliveries(h, partner, endpoint.endpoint_id)).toEqual([]);
   });
 
   it("a receiver answering 500 is tried again on the documented schedule; failing for 3 days disables the endpoint", async ({

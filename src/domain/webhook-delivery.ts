@@ -41,3 +41,9 @@ export function nextAttemptAt(firstAttemptAt: Date, attempts: number): Date | nu
 export function isDelivered(status: number): boolean {
   return status >= 200 && status < 300;
 }
+
+/** How long the delivery log keeps a SUCCEEDED or FAILED delivery. */
+export const DELIVERY_LOG_RETENTION_MS = 30 * 86_400_000;
+
+/** How long a notice's marker is kept: past every window it guards (30 days at most). */
+export const NOTICE_MARKER_RETENTION_MS = 60 * 86_400_000;

@@ -1,8 +1,10 @@
 import {
   DELIVERY_LEASE_MS,
+  DELIVERY_LOG_RETENTION_MS,
   DELIVERY_TIMEOUT_MS,
   ENDPOINT_FAILING_LIMIT_MS,
   isDelivered,
+  NOTICE_MARKER_RETENTION_MS,
   nextAttemptAt,
 } from "../domain/webhook-delivery.ts";
 import type { WebhookEndpoint } from "../domain/webhook-endpoint.ts";
@@ -57,6 +59,15 @@ export class WebhookDispatcher {
       if (claimed.length < this.#options.batchSize) break;
     }
     return report;
+  }
+
+  /** Forgets deliveries settled 30 days ago and notice markers past every window; returns how many rows went. */
+  purgeHistory(): Promise<number> {
+    const now = this.#runtime.clock.now().getTime();
+    return this.#runtime.store.purgeWebhookHistory({
+      deliveriesBefore: new Date(now - DELIVERY_LOG_RETENTION_MS),
+      noticesBefore: new Date(now - NOTICE_MARKER_RETENTION_MS),
+    });
   }
 
   async #attempt(

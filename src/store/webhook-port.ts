@@ -102,6 +102,12 @@ export interface WebhookPort {
     limit: number;
   }): Promise<NoticeCandidates>;
   /**
+   * Forgets what is settled: SUCCEEDED and FAILED deliveries created before `deliveriesBefore`, and
+   * markers of notices given before `noticesBefore` (long past any window they guard); returns how
+   * many rows went.
+   */
+  purgeWebhookHistory(input: { deliveriesBefore: Date; noticesBefore: Date }): Promise<number>;
+  /**
    * Records each notice not given yet (by its key) with its audit event, whose webhook messages go to
    * the outbox in the same transaction; returns how many were new.
    */

@@ -132,6 +132,7 @@ const COVERAGE = {
   recordWebhookAttempt: "webhooks",
   findNoticeCandidates: "webhooks",
   recordNotices: "webhooks",
+  purgeWebhookHistory: "webhooks",
 
   ping: "connection",
   close: "connection",

@@ -386,4 +386,43 @@ export const webhooks = contractArea("webhooks", "webhooks", (ctx) => {
     });
     expect(queued.map((d) => d.eventType)).toEqual(["credential.rotation_ending"]);
   });
+
+  it("purgeWebhookHistory forgets settled deliveries and old notices, never a pending delivery", async () => {
+    const a = (await addAccount(makeAccount(1))).accountId;
+    const endpoint = makeEndpoint(1, a);
+    await register(endpoint);
+    const old = { createdAt: at(0), nextAttemptAt: at(0) };
+    await store.insertWebhookDelivery(makeDelivery(1, endpoint, { ...old, status: "SUCCEEDED" }));
+    await store.insertWebhookDelivery(makeDelivery(2, endpoint, { ...old, status: "FAILED" }));
+    await store.insertWebhookDelivery(makeDelivery(3, endpoint, { ...old, status: "PENDING" }));
+    await store.insertWebhookDelivery(
+      makeDelivery(4, endpoint, {
+        createdAt: at(40 * DAY),
+        nextAttemptAt: at(40 * DAY),
+        status: "SUCCEEDED",
+      }),
+    );
+    await store.recordNotices([
+      { noticeKey: "certificate.expiring:old:30", audit: makeAudit(a, { occurredAt: at(0) }) },
+      { noticeKey: "certificate.expiring:new:30", audit: makeAudit(a, { occurredAt: at(40 * DAY) }) },
+    ]);
+
+    expect(
+      await store.purgeWebhookHistory({ deliveriesBefore: at(30 * DAY), noticesBefore: at(30 * DAY) }),
+    ).toBe(3);
+    const kept = await store.listWebhookDeliveries({
+      accountId: a,
+      endpointId: endpoint.endpointId,
+      after: null,
+      limit: 10,
+    });
+    expect(kept.map((d) => d.deliveryId)).toEqual([deliveryId(4), deliveryId(3)]);
+    // The purged notice can be given again; the kept one cannot.
+    expect(
+      await store.recordNotices([
+        { noticeKey: "certificate.expiring:old:30", audit: makeAudit(a, { occurredAt: at(41 * DAY) }) },
+        { noticeKey: "certificate.expiring:new:30", audit: makeAudit(a, { occurredAt: at(41 * DAY) }) },
+      ]),
+    ).toBe(1);
+  });
 });

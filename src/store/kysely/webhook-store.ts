@@ -330,6 +330,19 @@ export function webhookStore(db: Kysely<Database>): WebhookPort {
       };
     },
 
+    async purgeWebhookHistory(input) {
+      const deliveries = await db
+        .deleteFrom("webhook_deliveries")
+        .where("status", "in", ["SUCCEEDED", "FAILED"])
+        .where("created_at", "<", iso(input.deliveriesBefore))
+        .executeTakeFirst();
+      const notices = await db
+        .deleteFrom("webhook_notices")
+        .where("recorded_at", "<", iso(input.noticesBefore))
+        .executeTakeFirst();
+      return Number(deliveries.numDeletedRows) + Number(notices.numDeletedRows);
+    },
+
     async recordNotices(notices) {
       if (notices.length === 0) return 0;
       const given = await db
