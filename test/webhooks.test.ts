@@ -440,6 +440,15 @@ describe("lifecycle webhooks", () => {
     expect(sent).toMatchObject({ kind: "FAILED", error: expect.stringMatching(/^refused/) });
     expect(receiver.received.length).toBe(before);
 
+    // Certificates are verified whatever the setting: without the receiver's CA, no delivery.
+    const untrusting = httpsTransport({ allowInsecure: true });
+    const unverified = await untrusting.send(
+      { url: receiver.url, headers: {}, body: "{}" },
+      AbortSignal.timeout(5_000),
+    );
+    expect(unverified).toMatchObject({ kind: "FAILED", error: expect.stringMatching(/certificate/i) });
+    expect(receiver.received.length).toBe(before);
+
     // With the development setting on, the same receiver is accepted.
     const development = await startHarness(DEVELOPMENT());
     const other = await onboardAcquiringPartner(development);
