@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PartnerClient } from "@partner-credentials/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { onboardThroughProcess, partnerApi } from "./edge-fixtures.ts";
 import { ADMIN_TOKEN, PEPPER } from "./harness.ts";
@@ -65,12 +66,14 @@ describe("webhooks across a crash", () => {
     let credentialId: string;
     try {
       const partner = await onboardThroughProcess(first, "Crashing Partner");
-      const endpoint = await partnerApi(first, partner.apiKey, "POST", "/v1/account/webhooks", {
+      // Registered through the partners' SDK, as a partner would.
+      const client = new PartnerClient({ baseUrl: first.url, apiKey: partner.apiKey });
+      const endpoint = await client.createWebhookEndpoint({
         url: receiver.url,
         events: ["credential.created"],
       });
-      expect(endpoint.status).toBe(200);
-      secret = String(endpoint.body.secret);
+      expect((await client.listWebhookEndpoints()).map((e) => e.endpoint_id)).toEqual([endpoint.endpoint_id]);
+      secret = String(endpoint.secret);
       const created = await partnerApi(first, partner.apiKey, "POST", "/v1/account/credentials", {
         type: "API",
         environment: "LIVE",
@@ -93,6 +96,7 @@ describe("webhooks across a crash", () => {
     }
     const delivered = deliveriesOf("credential.created");
     expect(delivered).toHaveLength(1);
+    expect(second.output()).not.toContain(secret.slice("whsec_".length));
     expect(delivered[0]?.payload.data.credential_id).toBe(credentialId);
     verifyDelivery(secret, delivered[0] as (typeof delivered)[number]);
 

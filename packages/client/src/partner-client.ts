@@ -16,10 +16,14 @@ import type {
   MtlsEnforcement,
   NewCredential,
   NewPartnerAccount,
+  NewWebhookEndpoint,
   PageOptions,
   PartnerAccountPage,
   RotationOptions,
   VerifiedClientSession,
+  WebhookDelivery,
+  WebhookDeliveryPage,
+  WebhookEndpoint,
 } from "./types.ts";
 
 export interface PartnerClientOptions extends ClientOptions {
@@ -255,6 +259,64 @@ export class PartnerClient {
 
   async removeAllowedOrigin(originId: string): Promise<void> {
     await this.#call({ method: "DELETE", path: `${this.#account}/allowed-origins/${id(originId)}` });
+  }
+
+  // Lifecycle webhooks (managed with a LIVE key)
+
+  /** Registers an endpoint; the answer's `secret` (`whsec_…`) is shown this once. */
+  createWebhookEndpoint(input: NewWebhookEndpoint, options: WriteOptions = {}): Promise<WebhookEndpoint> {
+    return this.#call({ method: "POST", path: `${this.#account}/webhooks`, body: input, ...options });
+  }
+
+  async listWebhookEndpoints(): Promise<WebhookEndpoint[]> {
+    const page = await this.#call<{ webhooks: WebhookEndpoint[] }>({
+      method: "GET",
+      path: `${this.#account}/webhooks`,
+    });
+    return page.webhooks;
+  }
+
+  async deleteWebhookEndpoint(endpointId: string): Promise<void> {
+    await this.#call({ method: "DELETE", path: `${this.#account}/webhooks/${id(endpointId)}` });
+  }
+
+  /** A new secret, shown this once; the old one keeps signing beside it for 24 hours. */
+  rotateWebhookSecret(endpointId: string, options: WriteOptions = {}): Promise<WebhookEndpoint> {
+    return this.#call({
+      method: "POST",
+      path: `${this.#account}/webhooks/${id(endpointId)}/rotate-secret`,
+      ...options,
+    });
+  }
+
+  /** Queues a signed `webhook.test` message to the endpoint. */
+  testWebhookEndpoint(endpointId: string, options: WriteOptions = {}): Promise<WebhookDelivery> {
+    return this.#call({
+      method: "POST",
+      path: `${this.#account}/webhooks/${id(endpointId)}/test`,
+      ...options,
+    });
+  }
+
+  listWebhookDeliveries(endpointId: string, page: PageOptions = {}): Promise<WebhookDeliveryPage> {
+    return this.#call({
+      method: "GET",
+      path: `${this.#account}/webhooks/${id(endpointId)}/deliveries`,
+      query: { ...page },
+    });
+  }
+
+  /** Sends a message again (same `webhook-id` and body) as a new delivery. */
+  redeliverWebhookDelivery(
+    endpointId: string,
+    deliveryId: string,
+    options: WriteOptions = {},
+  ): Promise<WebhookDelivery> {
+    return this.#call({
+      method: "POST",
+      path: `${this.#account}/webhooks/${id(endpointId)}/deliveries/${id(deliveryId)}/redeliver`,
+      ...options,
+    });
   }
 
   /** What a page at `origin` gets for a Client ID (normally called by the browser itself). */

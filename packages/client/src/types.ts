@@ -17,6 +17,9 @@ export type ClientCertificate = Schemas["ClientCertificate"];
 export type IpRestriction = Schemas["IpRestriction"];
 export type MtlsEnforcement = Schemas["MtlsEnforcement"];
 export type AllowedOrigin = Schemas["AllowedOrigin"];
+export type WebhookEndpoint = Schemas["WebhookEndpoint"];
+export type WebhookDelivery = Schemas["WebhookDelivery"];
+export type WebhookEventType = WebhookEndpoint["events"][number];
 export type ErrorBody = Schemas["ErrorBody"];
 export type Environment = Credential["environment"];
 export type CredentialType = Credential["type"];
@@ -26,6 +29,7 @@ export type CredentialPage = Json<"listCredentials">;
 export type AuditEventPage = Json<"listAuditEvents">;
 export type PartnerAccountPage = Json<"listPartnerAccounts">;
 export type ClientCertificatePage = Json<"listClientCertificates">;
+export type WebhookDeliveryPage = Json<"listWebhookDeliveries">;
 export type ClientSession = Json<"createClientSession">;
 export type VerifiedClientSession = Json<"verifyClientSession">;
 
@@ -33,6 +37,7 @@ export type NewCredential = Body<"createCredential">;
 export type NewPartnerAccount = Body<"createPartnerAccount">;
 export type RotationOptions = Body<"rotateCredential">;
 export type IpRestrictionChange = Body<"putIpRestriction">;
+export type NewWebhookEndpoint = Body<"createWebhookEndpoint">;
 
 export interface PageOptions {
   page_size?: number;
