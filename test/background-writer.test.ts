@@ -20,22 +20,29 @@ function sqlite(file: string) {
   return { kind: "sqlite" as const, file, synchronous: "FULL" as const };
 }
 
+function storeFile(): string {
+  const dir = mkdtempSync(join(tmpdir(), "background-writer-"));
+  dirs.push(dir);
+  return join(dir, "store.sqlite");
+}
+
+/** A SQLite store of `credentials` over `accounts`, `due` of them due for one lifecycle rule each. */
+async function seeded(counts: { credentials: number; accounts: number; due: number; keys: number }) {
+  const file = storeFile();
+  const now = new Date();
+  const manifest = await seedStore(sqlite(file), {
+    ...counts,
+    largeAccount: 0,
+    brand: "klarna",
+    pepper: PEPPER,
+    now,
+  });
+  return { file, now, manifest };
+}
+
 describe("sweeps and last-use writes on a thread of their own (SQLite)", () => {
   it("applies every due transition through its own connection and announces each changed credential", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "sweep-worker-"));
-    dirs.push(dir);
-    const file = join(dir, "store.sqlite");
-    const now = new Date();
-    const manifest = await seedStore(sqlite(file), {
-      credentials: 600,
-      accounts: 6,
-      due: 240,
-      keys: 0,
-      largeAccount: 0,
-      brand: "klarna",
-      pepper: PEPPER,
-      now,
-    });
+    const { file, now, manifest } = await seeded({ credentials: 600, accounts: 6, due: 240, keys: 0 });
     const announced: Invalidation[] = [];
     const worker = backgroundWriter(sqlite(file), {
       policy,
@@ -73,20 +80,7 @@ describe("sweeps and last-use writes on a thread of their own (SQLite)", () => {
   });
 
   it("writes last-use records through its own connection, and takes no work once closed", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "sweep-worker-"));
-    dirs.push(dir);
-    const file = join(dir, "store.sqlite");
-    const now = new Date();
-    const manifest = await seedStore(sqlite(file), {
-      credentials: 50,
-      accounts: 2,
-      due: 0,
-      keys: 10,
-      largeAccount: 0,
-      brand: "klarna",
-      pepper: PEPPER,
-      now,
-    });
+    const { file, now, manifest } = await seeded({ credentials: 50, accounts: 2, due: 0, keys: 10 });
     const db = new SQLite(file, { readonly: true });
     const ids = db
       .prepare("select credential_id from credentials where status = 'ACTIVE' limit 10")
@@ -121,20 +115,7 @@ describe("sweeps and last-use writes on a thread of their own (SQLite)", () => {
   });
 
   it("a sweep whose signal is already aborted makes no transition", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "sweep-worker-"));
-    dirs.push(dir);
-    const file = join(dir, "store.sqlite");
-    const now = new Date();
-    await seedStore(sqlite(file), {
-      credentials: 100,
-      accounts: 2,
-      due: 40,
-      keys: 0,
-      largeAccount: 0,
-      brand: "klarna",
-      pepper: PEPPER,
-      now,
-    });
+    const { file, now } = await seeded({ credentials: 100, accounts: 2, due: 40, keys: 0 });
     const worker = backgroundWriter(sqlite(file), {
       policy,
       batchSize: 10,
@@ -152,9 +133,7 @@ describe("sweeps and last-use writes on a thread of their own (SQLite)", () => {
   });
 
   it("a thread that cannot open its store fails the sweep, and the next sweep starts a new thread", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "sweep-worker-"));
-    dirs.push(dir);
-    const file = join(dir, "not-yet");
+    const file = storeFile();
     // A directory where the database file should be: the thread cannot open it.
     mkdirSync(file);
     const worker = backgroundWriter(sqlite(file), {
