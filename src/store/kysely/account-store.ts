@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Store } from "../port.ts";
 import { appendAudit } from "./audit-chain.ts";
-import { compiledQuery } from "./compiled-query.ts";
+import { compiledQuery, type DirectReader } from "./compiled-query.ts";
 import { markApplied } from "./idempotency-mark.ts";
 import { keysetPage } from "./keyset.ts";
 import { accountToRow, iso, linkToRow, rowToAccount } from "./rows.ts";
@@ -18,9 +18,14 @@ export type AccountStore = Pick<
 >;
 
 /** Accounts: creation (with the first onboarding link), the lookup every request makes, listing, suspension. */
-export function accountStore(db: Kysely<Database>): AccountStore {
-  const byId = compiledQuery(1, (accountId: string) =>
-    db.selectFrom("accounts").selectAll().where("account_id", "=", accountId),
+export function accountStore(
+  db: Kysely<Database>,
+  direct?: { db: Kysely<Database>; read: DirectReader },
+): AccountStore {
+  const byId = compiledQuery(
+    1,
+    (accountId: string) => db.selectFrom("accounts").selectAll().where("account_id", "=", accountId),
+    direct,
   );
   return {
     async createAccount(input) {

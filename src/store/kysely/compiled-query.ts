@@ -9,6 +9,13 @@ class Argument {
   }
 }
 
+/**
+ * Runs a read at once on the store's own connection, bypassing Kysely's queue for it, or answers
+ * undefined when it may not (SQLite inside an open transaction, or a statement that writes); the
+ * query then runs through Kysely. Only the SQLite store has one: better-sqlite3 runs synchronously.
+ */
+export type DirectReader = (sql: string, parameters: readonly unknown[]) => unknown[] | undefined;
+
 /** Runs a compiled query on a database or a transaction, with these arguments. */
 export type CompiledRunner<Args extends readonly unknown[], Row> = (
   on: Kysely<Database>,
@@ -22,11 +29,14 @@ export type CompiledRunner<Args extends readonly unknown[], Row> = (
  * pass each only as a value (a `where` operand, a `set` value, an interpolated `sql` value): the
  * compiled parameters are then the stand-ins, and each run puts the real arguments in their place.
  * The SQL text is the same on every run, so the statement caches below (better-sqlite3 statements,
- * PostgreSQL named statements) reuse one prepared statement.
+ * PostgreSQL named statements) reuse one prepared statement. With `direct`, a read run on the store
+ * itself goes straight to the driver when it can (see DirectReader): no connection queue, no
+ * promise per step.
  */
 export function compiledQuery<Args extends readonly unknown[], Row>(
   arity: Args["length"],
   build: (...args: Args) => Compilable<Row>,
+  direct?: { db: Kysely<Database>; read: DirectReader },
 ): CompiledRunner<Args, Row> {
   let compiled: CompiledQuery<Row> | undefined;
   let slots: number[] = [];
@@ -45,6 +55,11 @@ export function compiledQuery<Args extends readonly unknown[], Row>(
     for (let i = 0; i < fixed.length; i++) {
       const slot = slots[i] as number;
       parameters[i] = slot >= 0 ? args[slot] : fixed[i];
+    }
+    // Run on the store itself (not a transaction): read at once where the store can.
+    if (direct && on === direct.db) {
+      const rows = direct.read(compiled.sql, parameters);
+      if (rows) return rows as Row[];
     }
     const result = await on.executeQuery<Row>({ ...compiled, parameters });
     return result.rows;

@@ -7,7 +7,7 @@ import {
 } from "../../domain/types.ts";
 import type { Store } from "../port.ts";
 import { appendAudit } from "./audit-chain.ts";
-import { type CompiledRunner, compiledQuery } from "./compiled-query.ts";
+import { type CompiledRunner, compiledQuery, type DirectReader } from "./compiled-query.ts";
 import { disableIfActive } from "./credential-disable.ts";
 import { markApplied } from "./idempotency-mark.ts";
 import { keysetPage } from "./keyset.ts";
@@ -32,18 +32,26 @@ export type CredentialStore = Pick<
  * Credentials: creation under the account's cap, the lookup of every authentication, listing, the
  * guarded status changes, rotation, and the batched last-use write.
  */
-export function credentialStore(db: Kysely<Database>): CredentialStore {
-  const byLookupId = compiledQuery(1, (lookupId: string) =>
-    db.selectFrom("credentials").selectAll().where("lookup_id", "=", lookupId),
+export function credentialStore(
+  db: Kysely<Database>,
+  direct?: { db: Kysely<Database>; read: DirectReader },
+): CredentialStore {
+  const byLookupId = compiledQuery(
+    1,
+    (lookupId: string) => db.selectFrom("credentials").selectAll().where("lookup_id", "=", lookupId),
+    direct,
   );
-  const byId = compiledQuery(2, (accountId: string, credentialId: string) =>
-    db
-      .selectFrom("credentials")
-      .selectAll()
-      .where("account_id", "=", accountId)
-      .where("credential_id", "=", credentialId),
+  const byId = compiledQuery(
+    2,
+    (accountId: string, credentialId: string) =>
+      db
+        .selectFrom("credentials")
+        .selectAll()
+        .where("account_id", "=", accountId)
+        .where("credential_id", "=", credentialId),
+    direct,
   );
-  const listPage = credentialPages(db);
+  const listPage = credentialPages(db, direct);
   const recordUse = compiledQuery(3, (credentialId: string, at: string, sourceIp: string | null) =>
     db
       .updateTable("credentials")
@@ -216,7 +224,10 @@ type ListQuery = Parameters<Store["listCredentials"]>[0];
  * A page of an account's credentials, newest first. Each combination of filters is its own query,
  * compiled once (see compiled-query.ts); the values are its arguments.
  */
-function credentialPages(db: Kysely<Database>): (query: ListQuery) => Promise<CredentialsTable[]> {
+function credentialPages(
+  db: Kysely<Database>,
+  direct?: { db: Kysely<Database>; read: DirectReader },
+): (query: ListQuery) => Promise<CredentialsTable[]> {
   const shapes = new Map<string, CompiledRunner<unknown[], CredentialsTable>>();
   return (query) => {
     const values: unknown[] = [query.accountId];
@@ -229,17 +240,21 @@ function credentialPages(db: Kysely<Database>): (query: ListQuery) => Promise<Cr
     const shape = `${query.type ? "t" : ""}${query.environment ? "e" : ""}${query.status ? "s" : ""}${live ? "l" : ""}${query.after ? "a" : ""}`;
     let run = shapes.get(shape);
     if (!run) {
-      run = compiledQuery(values.length, (...args: unknown[]) => {
-        let next = 0;
-        const arg = <T = string>() => args[next++] as T;
-        let q = db.selectFrom("credentials").selectAll().where("account_id", "=", arg());
-        if (query.type) q = q.where("type", "=", arg<CredentialType>());
-        if (query.environment) q = q.where("environment", "=", arg<Environment>());
-        if (query.status) q = q.where("status", "=", arg<CredentialStatus>());
-        else if (live) q = q.where("status", "!=", "DELETED");
-        const after = query.after ? { at: arg(), id: arg() } : null;
-        return keysetPage(q, { at: "created_at", id: "credential_id" }, { after, limit: arg<number>() });
-      });
+      run = compiledQuery(
+        values.length,
+        (...args: unknown[]) => {
+          let next = 0;
+          const arg = <T = string>() => args[next++] as T;
+          let q = db.selectFrom("credentials").selectAll().where("account_id", "=", arg());
+          if (query.type) q = q.where("type", "=", arg<CredentialType>());
+          if (query.environment) q = q.where("environment", "=", arg<Environment>());
+          if (query.status) q = q.where("status", "=", arg<CredentialStatus>());
+          else if (live) q = q.where("status", "!=", "DELETED");
+          const after = query.after ? { at: arg(), id: arg() } : null;
+          return keysetPage(q, { at: "created_at", id: "credential_id" }, { after, limit: arg<number>() });
+        },
+        direct,
+      );
       shapes.set(shape, run);
     }
     return run(db, ...values);

@@ -4,6 +4,7 @@ import { accountSecurityStore } from "./account-security-store.ts";
 import { accountStore } from "./account-store.ts";
 import { auditStore } from "./audit-store.ts";
 import { certificateStore } from "./certificate-store.ts";
+import type { DirectReader } from "./compiled-query.ts";
 import { credentialStore } from "./credential-store.ts";
 import { idempotencyStore } from "./idempotency-store.ts";
 import { leakStore } from "./leak-store.ts";
@@ -18,14 +19,19 @@ import { webhookStore } from "./webhook-store.ts";
  * Each method is the area's own function, not a forward to it: the lookups of every
  * authentication cost no more than a direct call. Dialect-specific set-up (and the statement
  * cache or named statements) lives in the sqlite/ and postgres/ factories. `afterClose` runs once
- * the connections are closed (a dialect's own helpers, say).
+ * the connections are closed (a dialect's own helpers, say); `readNow` lets the reads of every
+ * request skip Kysely's connection queue where the driver allows it (see compiled-query.ts).
  */
-export function kyselyStore(db: Kysely<Database>, options: { afterClose?: () => Promise<void> } = {}): Store {
+export function kyselyStore(
+  db: Kysely<Database>,
+  options: { afterClose?: () => Promise<void>; readNow?: DirectReader } = {},
+): Store {
   const afterClose = options.afterClose ?? (async () => undefined);
+  const direct = options.readNow ? { db, read: options.readNow } : undefined;
   return {
-    ...accountStore(db),
+    ...accountStore(db, direct),
     ...onboardingStore(db),
-    ...credentialStore(db),
+    ...credentialStore(db, direct),
     ...lifecycleStore(db),
     ...auditStore(db),
     ...accountSecurityStore(db),

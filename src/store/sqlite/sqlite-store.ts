@@ -32,7 +32,8 @@ export async function openSqliteStore(
   database.pragma("busy_timeout = 5000");
   const checkpointer =
     file === ":memory:" || options.checkpointer === false ? null : startWalCheckpointer(database, file);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+  const statements = withStatementCache(database);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
   await migrateToLatest(db as Kysely<unknown>);
-  return kyselyStore(db, { afterClose: async () => checkpointer?.stop() });
+  return kyselyStore(db, { afterClose: async () => checkpointer?.stop(), readNow: statements.readNow });
 }

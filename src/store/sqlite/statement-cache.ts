@@ -1,6 +1,7 @@
 import type SQLite from "better-sqlite3";
 import type { SqliteDatabase, SqliteStatement } from "kysely";
 import { LRUCache } from "lru-cache";
+import type { DirectReader } from "../kysely/compiled-query.ts";
 import { sqliteFailure } from "./failures.ts";
 
 /** Distinct SQL texts kept prepared: the store's queries, whatever their parameters, fit many times. */
@@ -77,7 +78,7 @@ function* built(rows: IterableIterator<unknown[]>, build: RowBuilder): IterableI
  * being iterated is busy: the same SQL run meanwhile gets a statement of its own. Failures of the
  * driver leave it as the store's own errors.
  */
-export function withStatementCache(database: SQLite.Database): SqliteDatabase {
+export function withStatementCache(database: SQLite.Database): SqliteDatabase & { readNow: DirectReader } {
   const statements = new LRUCache<string, Prepared>({ max: STATEMENTS });
   const prepare = (sql: string): Prepared => {
     try {
@@ -87,14 +88,23 @@ export function withStatementCache(database: SQLite.Database): SqliteDatabase {
       throw sqliteFailure(error);
     }
   };
+  const statementFor = (sql: string): SqliteStatement => {
+    const cached = statements.get(sql);
+    if (cached && !cached.statement.busy) return cached.guarded;
+    const prepared = prepare(sql);
+    if (!cached) statements.set(sql, prepared);
+    return prepared.guarded;
+  };
   return {
     close: () => database.close(),
-    prepare(sql: string): SqliteStatement {
-      const cached = statements.get(sql);
-      if (cached && !cached.statement.busy) return cached.guarded;
-      const prepared = prepare(sql);
-      if (!cached) statements.set(sql, prepared);
-      return prepared.guarded;
+    prepare: statementFor,
+    readNow(sql, parameters) {
+      // Inside a transaction (another request's, between two of its awaits) a read on this one
+      // connection would see what that transaction has not committed: those go through Kysely,
+      // which waits for the connection. Outside one, a synchronous read sees committed rows only.
+      if (database.inTransaction) return undefined;
+      const statement = statementFor(sql);
+      return statement.reader ? (statement.all(parameters) as unknown[]) : undefined;
     },
   };
 }
