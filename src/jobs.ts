@@ -85,9 +85,12 @@ export function startJobs(
       intervalMs: config.webhooks.dispatchIntervalMs,
       run: async (signal) => {
         const report = await services.webhookDispatcher?.dispatch(signal);
-        if (report && report.delivered + report.failed > 0)
-          logger.debug({ ...report }, "webhooks dispatched");
-        if (report && report.endpointsDisabled > 0)
+        if (!report) return;
+        if (report.delivered > 0) metrics.webhookAttempts.inc({ outcome: "delivered" }, report.delivered);
+        if (report.failed > 0) metrics.webhookAttempts.inc({ outcome: "failed" }, report.failed);
+        if (report.endpointsDisabled > 0) metrics.webhookEndpointsDisabled.inc(report.endpointsDisabled);
+        if (report.delivered + report.failed > 0) logger.debug({ ...report }, "webhooks dispatched");
+        if (report.endpointsDisabled > 0)
           logger.warn(
             { endpoints: report.endpointsDisabled },
             "webhook endpoints failing for 3 days disabled",

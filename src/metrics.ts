@@ -39,6 +39,19 @@ export class Metrics {
     registers: [this.registry],
     collect: flushPending,
   });
+  readonly webhookAttempts = new Counter({
+    name: "partner_credentials_webhook_attempts_total",
+    help: "Webhook delivery attempts made by this instance, by outcome (delivered: a 2xx answer; failed: any other answer, or none)",
+    labelNames: ["outcome"] as const,
+    registers: [this.registry],
+    collect: flushPending,
+  });
+  readonly webhookEndpointsDisabled = new Counter({
+    name: "partner_credentials_webhook_endpoints_disabled_total",
+    help: "Webhook endpoints this instance disabled after 3 days of failed deliveries",
+    registers: [this.registry],
+    collect: flushPending,
+  });
   readonly cacheLookups = new Counter({
     name: "partner_credentials_verification_cache_lookups_total",
     help: "Verification cache lookups by result (hit or miss)",

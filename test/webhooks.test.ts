@@ -212,6 +212,8 @@ describe("lifecycle webhooks", () => {
       status_after: "REVOKED",
     });
     expect(await receivedDuring(() => h.ticker.fire("webhook-dispatch"))).toEqual([]);
+    const metrics = (await h.internal.inject({ method: "GET", url: "/metrics" })).body;
+    expect(metrics).toContain('partner_credentials_webhook_attempts_total{outcome="delivered"} 8');
 
     const log = await deliveries(h, partner, endpoint.endpoint_id);
     expect(log.map((d) => [d.status, d.attempts, d.last_response_code])).toEqual(
@@ -372,6 +374,11 @@ describe("lifecycle webhooks", () => {
 
       const [state] = await deliveries(h, partner, endpoint.endpoint_id);
       expect(state).toMatchObject({ status: "FAILED", attempts: 10 });
+      // The operator sees the same on /metrics.
+      const metrics = (await h.internal.inject({ method: "GET", url: "/metrics" })).body;
+      expect(metrics).toContain('partner_credentials_webhook_attempts_total{outcome="failed"} 10');
+      expect(metrics).not.toContain('partner_credentials_webhook_attempts_total{outcome="delivered"}');
+      expect(metrics).toContain("partner_credentials_webhook_endpoints_disabled_total 1");
       const listed = json<{ webhooks: EndpointAnswer[] }>(
         await call(h, partner, "GET", "/v1/account/webhooks"),
       );
