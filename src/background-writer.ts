@@ -70,8 +70,14 @@ export function backgroundWriter(
       const writer = thread();
       const id = nextId++;
       const done = writer.run({ type: "sweep", id, asOf, ...(sweep.rules ? { rules: sweep.rules } : {}) });
-      sweep.signal?.addEventListener("abort", () => writer.post({ type: "stop", id }), { once: true });
-      return (await done) as SweepReport;
+      // The jobs' signal outlives every sweep: the listener goes with the sweep it stops.
+      const stop = (): void => writer.post({ type: "stop", id });
+      sweep.signal?.addEventListener("abort", stop, { once: true });
+      try {
+        return (await done) as SweepReport;
+      } finally {
+        sweep.signal?.removeEventListener("abort", stop);
+      }
     },
     async recordCredentialUses(uses: CredentialUse[]): Promise<void> {
       await thread().run({ type: "record", id: nextId++, uses });

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import SQLite from "better-sqlite3";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { seedStore } from "../bench/seed-store.ts";
 import { backgroundWriter } from "../src/background-writer.ts";
 import { loadConfig } from "../src/config.ts";
@@ -112,6 +112,26 @@ describe("sweeps and last-use writes on a thread of their own (SQLite)", () => {
     }
     await expect(worker.recordCredentialUses([])).rejects.toThrow(/closed/);
     await expect(worker.sweep()).rejects.toThrow(/closed/);
+  });
+
+  it("leaves no listener on a signal that outlives its sweeps", async () => {
+    const { file, now } = await seeded({ credentials: 50, accounts: 2, due: 0, keys: 0 });
+    const worker = backgroundWriter(sqlite(file), {
+      policy,
+      batchSize: 10,
+      clock: { now: () => now },
+      publish: () => {},
+    });
+    const jobs = new AbortController();
+    const added = vi.spyOn(jobs.signal, "addEventListener");
+    const removed = vi.spyOn(jobs.signal, "removeEventListener");
+    try {
+      for (let i = 0; i < 3; i++) await worker.sweep({ signal: jobs.signal });
+      expect(added.mock.calls.map(([type]) => type)).toEqual(["abort", "abort", "abort"]);
+      expect(removed.mock.calls.map(([type]) => type)).toEqual(["abort", "abort", "abort"]);
+    } finally {
+      await worker.close();
+    }
   });
 
   it("a sweep whose signal is already aborted makes no transition", async () => {
