@@ -46,7 +46,10 @@ export function opensslVerifies(caPem: string, certPem: string): boolean {
 }
 
 /** A self-signed P-256 certificate from openssl: a certificate of "another CA". */
-export function opensslSelfSigned(commonName: string): { certPem: string; keyPem: string } {
+export function opensslSelfSigned(
+  commonName: string,
+  options: { subjectAltName?: string } = {},
+): { certPem: string; keyPem: string } {
   const dir = mkdtempSync(join(tmpdir(), "openssl-"));
   try {
     const key = join(dir, "k.pem");
@@ -60,6 +63,7 @@ export function opensslSelfSigned(commonName: string): { certPem: string; keyPem
       key,
       "-subj",
       `/CN=${commonName}`,
+      ...(options.subjectAltName ? ["-addext", `subjectAltName=${options.subjectAltName}`] : []),
       "-days",
       "2",
       "-out",

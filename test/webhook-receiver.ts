@@ -1,11 +1,11 @@
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import type { IncomingHttpHeaders } from "node:http";
 import { createServer } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Webhook } from "standardwebhooks";
 import { vi } from "vitest";
+import { opensslSelfSigned } from "./openssl.ts";
 
 /** A self-signed certificate for `localhost` and 127.0.0.1, made by openssl; `caFile` holds it. */
 export interface ReceiverCertificate {
@@ -18,30 +18,10 @@ export interface ReceiverCertificate {
 
 export function receiverCertificate(): ReceiverCertificate {
   const dir = mkdtempSync(join(tmpdir(), "webhook-receiver-"));
-  const key = join(dir, "key.pem");
-  const cert = join(dir, "cert.pem");
-  execFileSync("openssl", ["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", key]);
-  execFileSync("openssl", [
-    "req",
-    "-x509",
-    "-new",
-    "-key",
-    key,
-    "-subj",
-    "/CN=localhost",
-    "-addext",
-    "subjectAltName=DNS:localhost,IP:127.0.0.1",
-    "-days",
-    "2",
-    "-out",
-    cert,
-  ]);
-  return {
-    certPem: readFileSync(cert, "utf8"),
-    keyPem: readFileSync(key, "utf8"),
-    caFile: cert,
-    remove: () => rmSync(dir, { recursive: true, force: true }),
-  };
+  const made = opensslSelfSigned("localhost", { subjectAltName: "DNS:localhost,IP:127.0.0.1" });
+  const caFile = join(dir, "cert.pem");
+  writeFileSync(caFile, made.certPem);
+  return { ...made, caFile, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 export interface ReceivedWebhook {
