@@ -5,7 +5,7 @@ describe("html", () => {
   it("escapes every interpolated string, attribute quotes included", () => {
     const name = `<script>alert("x")</script>' onmouseover='y`;
     expect(html`<p title="${name}">${name}</p>`.text).toBe(
-      "<p title=\"&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&#39; onmouseover=&#39;y\">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&#39; onmouseover=&#39;y</p>",
+      '<p title="&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&#39; onmouseover=&#39;y">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&#39; onmouseover=&#39;y</p>',
     );
   });
 
