@@ -46,8 +46,9 @@ export interface AxeViolation {
 export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> {
   await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(context: unknown, options: unknown): Promise<unknown> } })
-      .axe;
+    const axe = (
+      globalThis as unknown as { axe: { run(context: unknown, options: unknown): Promise<unknown> } }
+    ).axe;
     const result = (await axe.run(document, { resultTypes: ["violations"] })) as {
       violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[];
     };
