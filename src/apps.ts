@@ -60,6 +60,7 @@ export async function buildApps(services: Services, access: AppAccess): Promise<
       webhooks: services.webhooks,
       identity: services.identity,
       leakReports: services.leakReports,
+      consoleIdentity: services.consoleIdentity,
       sharing: services.sharing,
       sessions: new ClientSessionService(
         { store: services.store, clock: services.clock, random: services.random },

@@ -14,6 +14,7 @@ import { AuditService } from "./services/audit.ts";
 import { AuthFailureGuard } from "./services/auth-failure-guard.ts";
 import { Authenticator, type VerifiedKeys } from "./services/authenticator.ts";
 import type { CertificateAuthority } from "./services/certificate-authority.ts";
+import { ConsoleIdentityService } from "./services/console-identity.ts";
 import { CredentialService } from "./services/credentials.ts";
 import { FailedAuthenticationAudit } from "./services/failed-authentications.ts";
 import { FailureThrottle } from "./services/failure-throttle.ts";
@@ -77,6 +78,8 @@ export interface ServiceKeys {
    * Absent (gateway, verifier), a key of this process's own: those never deliver webhooks.
    */
   webhookSecrets?: Uint8Array;
+  /** Encrypts the console users' TOTP secrets: `deriveKey(SESSION_SECRET, "console-totp/v1")`. */
+  consoleTotp?: Uint8Array;
 }
 
 /** The services every entry point has: the store (behind the verification cache) and the work over it. */
@@ -121,6 +124,8 @@ export interface Services extends CoreServices, AuthorizationServices {
   /** Sends the outbox of webhook deliveries (the `webhook-dispatch` job). */
   webhookDispatcher: WebhookDispatcher;
   leakReports: LeakReportService;
+  /** Console users, their invitations, sign-in with a second factor, and sessions. */
+  consoleIdentity: ConsoleIdentityService;
 }
 
 /** What every authorization needs, wherever it runs: `serve`, the gateway, or the in-process verifier. */
@@ -323,6 +328,15 @@ export async function buildServices(
     webhookDispatcher: new WebhookDispatcher(runtime, {
       secretsKey: webhookSecrets,
       transport: webhookTransport,
+    }),
+    consoleIdentity: new ConsoleIdentityService(runtime, {
+      publicUrl: config.publicUrl,
+      invitationTtlMs: config.console.invitationTtlMs,
+      session: { idleMs: config.console.sessionIdleMs, maxMs: config.console.sessionMaxMs },
+      totpKey: keys.consoleTotp ?? random.bytes(32),
+      signInLimit: config.console.signInLimit,
+      counter,
+      issuer: config.brand,
     }),
     leakReports: new LeakReportService(
       runtime,

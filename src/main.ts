@@ -146,6 +146,7 @@ export async function startServer(
       ca,
       identity,
       webhookSecrets: deriveKey(secrets.sessionSecret, "webhook-secrets/v1"),
+      consoleTotp: deriveKey(secrets.sessionSecret, "console-totp/v1"),
     },
   });
   let apps: Apps | null = null;

@@ -174,6 +174,7 @@ export async function startHarness(
         ),
         ca,
         webhookSecrets: deriveKey(config.sessionSecret ?? SESSION_SECRET, "webhook-secrets/v1"),
+        consoleTotp: deriveKey(config.sessionSecret ?? SESSION_SECRET, "console-totp/v1"),
       },
     });
     const apps = await buildApps(services, {

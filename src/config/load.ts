@@ -110,6 +110,12 @@ function toConfig(v: SettingValues): Config {
       dispatchIntervalMs: v.WEBHOOK_DISPATCH_INTERVAL,
       noticeIntervalMs: v.WEBHOOK_NOTICE_INTERVAL,
     }),
+    console: Object.freeze({
+      sessionIdleMs: v.CONSOLE_SESSION_IDLE,
+      sessionMaxMs: v.CONSOLE_SESSION_MAX,
+      invitationTtlMs: v.CONSOLE_INVITATION_TTL,
+      signInLimit: v.CONSOLE_SIGN_IN_LIMIT,
+    }),
     redisUrl: v.REDIS_URL,
     instanceCount: v.INSTANCE_COUNT,
     redisKeyPrefix: v.REDIS_KEY_PREFIX,

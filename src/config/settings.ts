@@ -1,5 +1,6 @@
 import { text } from "./parse.ts";
 import type { Rule, Section, SettingTable, Values } from "./setting.ts";
+import { consoleSettings } from "./settings-console.ts";
 import { certificates, lifecycle, rateLimits } from "./settings-credentials.ts";
 import { leakReports } from "./settings-leaks.ts";
 import { gateway, instances, listeners, presentation, secrets, storage } from "./settings-service.ts";
@@ -20,6 +21,7 @@ export const sections = [
   { title: "Rate limits", settings: rateLimits },
   { title: "Leaked-key reports", settings: leakReports },
   { title: "Lifecycle webhooks", settings: webhooks },
+  { title: "Partner console", settings: consoleSettings },
   { title: "Several instances and caching", settings: instances },
   { title: "Gateway (`partnerctl gateway`)", settings: gateway },
 ] as const satisfies readonly Section[];
@@ -34,6 +36,7 @@ export const settings = {
   ...rateLimits,
   ...leakReports,
   ...webhooks,
+  ...consoleSettings,
   ...instances,
   ...gateway,
 } satisfies SettingTable;

@@ -77,6 +77,13 @@ export interface Config {
     readonly dispatchIntervalMs: number;
     readonly noticeIntervalMs: number;
   };
+  /** The partner console: session limits, invitation lifetime, failed sign-ins allowed. */
+  readonly console: {
+    readonly sessionIdleMs: number;
+    readonly sessionMaxMs: number;
+    readonly invitationTtlMs: number;
+    readonly signInLimit: RateLimit;
+  };
   /** Shared limits and the invalidation bus; null runs one instance on its own. */
   readonly redisUrl: string | null;
   /** How many instances share the limits: each keeps 1/n of a budget while Redis is down. */

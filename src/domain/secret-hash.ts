@@ -53,7 +53,7 @@ export function keyDigest(presented: string): string {
  * What a derived key is for. Each purpose has its own HKDF `info` label, so no two purposes ever
  * share a key, and a new version of a purpose (a new label) is a new key.
  */
-export type KeyPurpose = "client-session/v1" | "webhook-secrets/v1";
+export type KeyPurpose = "client-session/v1" | "webhook-secrets/v1" | "console-totp/v1";
 
 /**
  * A 256-bit key for one purpose, derived with HKDF-SHA-256 from a secret of the service (the

@@ -20,6 +20,8 @@ export type Actor =
   | { kind: "credential"; credentialId: string }
   /** Operator staff; named when signed in with a named operator token (`ADMIN_TOKENS_FILE`). */
   | { kind: "operator"; name?: string }
+  /** A console user of an account, signed in with their password and second factor. */
+  | { kind: "user"; userId: string; email: string }
   | { kind: "system" }
   /** Whoever presented a key that was refused. */
   | { kind: "anonymous" };
@@ -27,6 +29,7 @@ export type Actor =
 export function actorLabel(actor: Actor): string {
   if (actor.kind === "credential") return actor.credentialId;
   if (actor.kind === "operator" && actor.name) return `operator:${actor.name}`;
+  if (actor.kind === "user") return `user:${actor.email}`;
   return actor.kind;
 }
 
@@ -133,6 +136,7 @@ export const AUDIT_TARGET_TYPES = [
   "CLIENT_CERTIFICATE",
   "ALLOWED_ORIGIN",
   "WEBHOOK_ENDPOINT",
+  "CONSOLE_USER",
 ] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 

@@ -13,6 +13,7 @@ import type { AuditService } from "../services/audit.ts";
 import type { AuthFailureGuard } from "../services/auth-failure-guard.ts";
 import type { Authenticator } from "../services/authenticator.ts";
 import type { ClientSessionService } from "../services/client-sessions.ts";
+import type { ConsoleIdentityService } from "../services/console-identity.ts";
 import type { CredentialService } from "../services/credentials.ts";
 import type { FailureThrottle } from "../services/failure-throttle.ts";
 import type { IdempotencyService } from "../services/idempotency.ts";
@@ -56,6 +57,8 @@ export interface AppServices {
   webhooks: WebhookService;
   /** Leaked-key reports: GitHub's secret scanning and the provider's own scanners. */
   leakReports: LeakReportService;
+  /** Console users: invitations, sign-in with a second factor, sessions, roles. */
+  consoleIdentity: ConsoleIdentityService;
   /** The CA that issues client certificates: partners trust it, and proxies verify against it. */
   caCertificatePem: string;
   /** The service clock (for statuses that depend on time, such as SCHEDULED or EXPIRED). */

@@ -1,6 +1,12 @@
 import { type ChainCheck, verifyChain } from "../domain/audit-chain.ts";
 import { newUuidV7 } from "../domain/identifiers.ts";
-import { type Account, type AuditEvent, actorLabel, type Environment } from "../domain/types.ts";
+import {
+  type Account,
+  type AuditDetails,
+  type AuditEvent,
+  actorLabel,
+  type Environment,
+} from "../domain/types.ts";
 import { fetchPage, type Paged } from "./paging.ts";
 import type { RequestContext, ServiceRuntime } from "./runtime.ts";
 
@@ -14,6 +20,8 @@ export interface AuditFacts {
   reason?: string | null;
   /** When it happened, if not now (a sweep evaluated as of another instant). */
   at?: Date;
+  /** Facts beyond the columns (never a secret). */
+  details?: AuditDetails;
 }
 
 /** Builds the audit event that a store change writes in the same transaction. */
@@ -30,6 +38,7 @@ export function auditEvent(runtime: ServiceRuntime, context: RequestContext, fac
     statusAfter: facts.statusAfter ?? null,
     reason: facts.reason ?? null,
     occurredAt: facts.at ?? runtime.clock.now(),
+    ...(facts.details ? { details: facts.details } : {}),
   };
 }
 
@@ -69,6 +78,15 @@ export class AuditService {
     return { ...paged, items };
   }
 
+  /** Whether an event's actor is one of the account's own keys or console users. */
+  async #isOwnActor(accountId: string, actor: string): Promise<boolean> {
+    if (actor.startsWith("user:")) {
+      const user = await this.#runtime.store.findConsoleUserByEmail(actor.slice("user:".length));
+      return user !== null && user.accountId === accountId;
+    }
+    return (await this.#runtime.store.findCredential(accountId, actor)) !== null;
+  }
+
   /** Checks the account's hash chain of events; reports the first break. */
   async verifyChain(accountId: string): Promise<ChainCheck> {
     return verifyChain(await this.#runtime.store.readAuditChain(accountId));
@@ -104,7 +122,7 @@ export class AuditService {
       }
       let mine = own.get(event.actor);
       if (mine === undefined) {
-        mine = (await this.#runtime.store.findCredential(viewer.accountId, event.actor)) !== null;
+        mine = await this.#isOwnActor(viewer.accountId, event.actor);
         own.set(event.actor, mine);
       }
       items.push(mine ? event : { ...event, sourceIp: null });

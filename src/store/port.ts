@@ -19,6 +19,7 @@ import type {
   ServiceToken,
   StatusReason,
 } from "../domain/types.ts";
+import type { ConsolePort } from "./console-port.ts";
 import type { WebhookPort } from "./webhook-port.ts";
 
 export interface OnboardingLink {
@@ -157,7 +158,7 @@ export interface IdempotencyRecord {
  * changes more than one row runs as one transaction, and status changes are guarded updates
  * (they act only if the row is still in the expected state and report whether they acted).
  */
-export interface Store extends WebhookPort {
+export interface Store extends WebhookPort, ConsolePort {
   createAccount(input: {
     account: Account;
     audit: AuditEvent[];

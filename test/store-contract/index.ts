@@ -7,6 +7,7 @@ import { audit } from "./audit.ts";
 import { certificateRevocation } from "./certificate-revocation.ts";
 import { clientCertificates } from "./client-certificates.ts";
 import { connection } from "./connection.ts";
+import { consoleUsers } from "./console-users.ts";
 import { credentialCounts } from "./credential-counts.ts";
 import { credentialStatus } from "./credential-status.ts";
 import { credentialUses } from "./credential-uses.ts";
@@ -55,6 +56,7 @@ const AREAS = [
   certificateRevocation,
   serviceTokens,
   webhooks,
+  consoleUsers,
 ] as const;
 
 type AreaName = (typeof AREAS)[number]["name"];
@@ -133,6 +135,26 @@ const COVERAGE = {
   findNoticeCandidates: "webhooks",
   recordNotices: "webhooks",
   purgeWebhookHistory: "webhooks",
+
+  insertConsoleUser: "console-users",
+  reinviteConsoleUser: "console-users",
+  findConsoleInvitation: "console-users",
+  acceptConsoleInvitation: "console-users",
+  findConsoleUser: "console-users",
+  findConsoleUserByEmail: "console-users",
+  listConsoleUsers: "console-users",
+  insertConsoleSession: "console-users",
+  findConsoleSession: "console-users",
+  touchConsoleSession: "console-users",
+  offerConsoleTotp: "console-users",
+  replaceConsoleSession: "console-users",
+  enrolConsoleSecondFactor: "console-users",
+  useConsoleTotpStep: "console-users",
+  useConsoleRecoveryCode: "console-users",
+  endConsoleSession: "console-users",
+  changeConsoleUserRole: "console-users",
+  removeConsoleUser: "console-users",
+  resetConsoleSecondFactor: "console-users",
 
   ping: "connection",
   close: "connection",

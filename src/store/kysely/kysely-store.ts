@@ -5,6 +5,7 @@ import { accountStore } from "./account-store.ts";
 import { auditStore } from "./audit-store.ts";
 import { certificateStore } from "./certificate-store.ts";
 import type { DirectReader } from "./compiled-query.ts";
+import { consoleStore } from "./console-store.ts";
 import { credentialStore } from "./credential-store.ts";
 import { idempotencyStore } from "./idempotency-store.ts";
 import { leakStore } from "./leak-store.ts";
@@ -40,6 +41,7 @@ export function kyselyStore(
     ...serviceTokenStore(db),
     ...webhookStore(db),
     ...leakStore(db),
+    ...consoleStore(db),
 
     async ping() {
       await sql`select 1`.execute(db);

@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
+import { consoleUsersMigration } from "./console-migration.ts";
 
 /**
  * Versioned schema migrations, applied in name order at start. Written with Kysely's schema
@@ -324,6 +325,8 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  // The console's users, invitations, sessions and recovery codes (see console-migration.ts).
+  "0013_console_users": consoleUsersMigration,
 };
 
 export const MIGRATION_NAMES: readonly string[] = Object.keys(migrations).sort();

@@ -1,3 +1,4 @@
+import type { ConsoleTables } from "./console-tables.ts";
 import type { WebhookTables } from "./webhook-tables.ts";
 
 /** Row shapes shared by both SQL dialects. Times are ISO 8601 UTC strings with milliseconds. */
@@ -128,8 +129,8 @@ export interface LeakReportsTable {
   reported_at: string;
 }
 
-/** Every table; the lifecycle webhooks' are declared in webhook-tables.ts. */
-export interface Database extends WebhookTables {
+/** Every table; the lifecycle webhooks' are declared in webhook-tables.ts, the console's in console-tables.ts. */
+export interface Database extends WebhookTables, ConsoleTables {
   accounts: AccountsTable;
   credentials: CredentialsTable;
   onboarding_links: OnboardingLinksTable;

@@ -1,0 +1,429 @@
+import { normalizeEmail } from "../domain/console-credentials.ts";
+import { type ConsoleRole, isAccountRole } from "../domain/console-roles.ts";
+import { openTotpSecret, sealTotpSecret } from "../domain/console-totp.ts";
+import type { ConsoleSession, ConsoleUser, SessionLimits, SessionStage } from "../domain/console-user.ts";
+import { AppError, invalidParameter, notFound } from "../domain/errors.ts";
+import { newUuidV7 } from "../domain/identifiers.ts";
+import { type UnusableLinkState, unusableLinkError } from "../domain/onboarding-link.ts";
+import { type RateDecision, type RateLimit, rateLimited } from "../domain/rate-limit.ts";
+import { type AuditEvent, actorLabel } from "../domain/types.ts";
+import type { ConsoleInvitation, StoredConsoleSession, StoredConsoleUser } from "../store/console-port.ts";
+import { type AuditFacts, auditEvent } from "./audit.ts";
+import { assertUsablePassword, hashPassword, verifyPassword } from "./console-passwords.ts";
+import { newRecoveryCodes, newTotpSecret, recoveryCodeHash, totpStep } from "./console-second-factor.ts";
+import {
+  CONSOLE_TOKEN_PATTERN,
+  ConsoleSessions,
+  consoleTokenHash,
+  newConsoleToken,
+  publicUser,
+} from "./console-sessions.ts";
+import { FailureThrottle } from "./failure-throttle.ts";
+import type { RateCounter } from "./rate-limiter.ts";
+import type { RequestContext, ServiceRuntime } from "./runtime.ts";
+
+export type { ConsoleRole } from "../domain/console-roles.ts";
+export type { ConsoleSession, ConsoleUser, SessionStage } from "../domain/console-user.ts";
+
+export interface ConsoleIdentityOptions {
+  /** The partners' base URL (`PUBLIC_URL`): invitation links point at its `/console/invitations/`. */
+  publicUrl: string;
+  /** `CONSOLE_INVITATION_TTL`. */
+  invitationTtlMs: number;
+  /** `CONSOLE_SESSION_IDLE` and `CONSOLE_SESSION_MAX`. */
+  session: SessionLimits;
+  /** Encrypts the TOTP secrets: `deriveKey(SESSION_SECRET, "console-totp/v1")`. */
+  totpKey: Uint8Array;
+  /** Failed sign-ins (and second-factor codes) allowed per email, per address and per user. */
+  signInLimit: RateLimit;
+  /** The shared rate counter the failures are counted in. */
+  counter: RateCounter;
+  /** The name authenticator apps show for the account (`BRAND`). */
+  issuer: string;
+}
+
+const WRONG_CREDENTIALS = "The email or password is not correct.";
+const SIGN_IN_AGAIN = "Your session has ended. Sign in again.";
+
+/**
+ * Console users and their sign-in: invitations, passwords, the TOTP second factor with recovery
+ * codes, and server-side sessions. Only hashes of passwords, tokens and codes are stored, and the
+ * TOTP secret encrypted.
+ */
+export class ConsoleIdentityService {
+  readonly #runtime: ServiceRuntime;
+  readonly #options: ConsoleIdentityOptions;
+  readonly #sessions: ConsoleSessions;
+  readonly #byEmail: FailureThrottle;
+  readonly #byAddress: FailureThrottle;
+  readonly #byUser: FailureThrottle;
+
+  constructor(runtime: ServiceRuntime, options: ConsoleIdentityOptions) {
+    this.#runtime = runtime;
+    this.#options = options;
+    this.#sessions = new ConsoleSessions(runtime, options.session);
+    this.#byEmail = new FailureThrottle(options.counter, options.signInLimit, "console-fail-email");
+    this.#byAddress = new FailureThrottle(options.counter, options.signInLimit, "console-fail-ip");
+    this.#byUser = new FailureThrottle(options.counter, options.signInLimit, "console-fail-code");
+  }
+
+  /**
+   * Invites a user to an account (or, with no account, an operator) with a one-time link; inviting
+   * an email still INVITED to the same account again supersedes the earlier link.
+   */
+  async invite(
+    input: { accountId: string | null; email: string; role: ConsoleRole },
+    context: RequestContext,
+  ): Promise<{ user: ConsoleUser; invitationUrl: string; expiresAt: Date }> {
+    const email = normalizeEmail(input.email);
+    if (email === null) throw invalidParameter("email", "must be an email address");
+    const { accountId, role } = input;
+    if (accountId === null ? role !== "operator" : !isAccountRole(role)) {
+      throw invalidParameter(
+        "role",
+        accountId === null ? 'must be "operator"' : "must be owner, developer or viewer",
+      );
+    }
+    if (accountId !== null && !(await this.#runtime.store.findAccount(accountId))) throw notFound("Account");
+    const { clock, random, store } = this.#runtime;
+    const existing = await store.findConsoleUserByEmail(email);
+    if (existing && (existing.status !== "INVITED" || existing.accountId !== accountId)) {
+      throw new AppError("RESOURCE_CONFLICT", "A console user with this email exists already");
+    }
+    const userId = existing?.userId ?? newUuidV7(clock, random);
+    const token = newConsoleToken(this.#runtime);
+    const now = clock.now();
+    const invitation: ConsoleInvitation = {
+      invitationId: newUuidV7(clock, random),
+      userId,
+      tokenHash: consoleTokenHash(token),
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + this.#options.invitationTtlMs),
+      acceptedAt: null,
+      revokedAt: null,
+    };
+    const audit = this.#audit(context, accountId, userId, {
+      action: "console.user_invited",
+      statusAfter: "INVITED",
+      details: { email, role },
+    });
+    let user: ConsoleUser | null;
+    if (existing) {
+      const updated = await store.reinviteConsoleUser({ userId, role, invitation, audit });
+      user = updated && publicUser(updated);
+    } else {
+      user = {
+        userId,
+        accountId,
+        email,
+        role,
+        status: "INVITED",
+        secondFactor: false,
+        createdAt: now,
+        createdBy: actorLabel(context.actor),
+        lastSignInAt: null,
+      };
+      if (!(await store.insertConsoleUser({ user, invitation, audit }))) user = null;
+    }
+    if (!user) throw new AppError("RESOURCE_CONFLICT", "A console user with this email exists already");
+    const base = this.#options.publicUrl.replace(/\/+$/, "");
+    return { user, invitationUrl: `${base}/console/invitations/${token}`, expiresAt: invitation.expiresAt };
+  }
+
+  /** Looks at an invitation without consuming it (what a GET, a preview or a crawler gets). */
+  async invitation(
+    token: string,
+  ): Promise<
+    | { state: "VALID"; email: string; accountId: string | null; expiresAt: Date }
+    | { state: UnusableLinkState }
+  > {
+    if (!CONSOLE_TOKEN_PATTERN.test(token)) return { state: "NOT_FOUND" };
+    const found = await this.#runtime.store.findConsoleInvitation(consoleTokenHash(token));
+    if (!found) return { state: "NOT_FOUND" };
+    const { invitation, user } = found;
+    if (invitation.acceptedAt) return { state: "ALREADY_USED" };
+    if (invitation.revokedAt || user.status !== "INVITED") return { state: "SUPERSEDED" };
+    if (invitation.expiresAt.getTime() <= this.#runtime.clock.now().getTime()) return { state: "EXPIRED" };
+    return { state: "VALID", email: user.email, accountId: user.accountId, expiresAt: invitation.expiresAt };
+  }
+
+  /** Sets the password and consumes the invitation; the session it starts must enrol the second factor. */
+  async acceptInvitation(
+    token: string,
+    password: string,
+    sourceIp: string,
+  ): Promise<{ sessionToken: string }> {
+    const inspected = await this.invitation(token);
+    if (inspected.state !== "VALID") throw unusableLinkError(inspected.state);
+    assertUsablePassword(password, inspected.email);
+    const found = await this.#runtime.store.findConsoleInvitation(consoleTokenHash(token));
+    if (!found) throw unusableLinkError("NOT_FOUND");
+    const { user } = found;
+    const { token: sessionToken, session } = this.#sessions.create(user.userId, "ENROL");
+    const accepted = await this.#runtime.store.acceptConsoleInvitation({
+      tokenHash: consoleTokenHash(token),
+      now: this.#runtime.clock.now(),
+      passwordHash: await hashPassword(password, this.#runtime.random),
+      session,
+      audit: this.#audit(userContext(user, sourceIp), user.accountId, user.userId, {
+        action: "console.user_joined",
+        statusBefore: "INVITED",
+        statusAfter: "ACTIVE",
+      }),
+    });
+    if (accepted.outcome !== "ACCEPTED") throw unusableLinkError(accepted.outcome);
+    return { sessionToken };
+  }
+
+  /**
+   * Email and password: the same error whether the email is unknown or the password wrong. Failures
+   * are counted per email and per address; past the limit both answer 429, even to the right password.
+   */
+  async signIn(
+    email: string,
+    password: string,
+    sourceIp: string,
+  ): Promise<{ sessionToken: string; stage: SessionStage }> {
+    const normalized = normalizeEmail(email) ?? email.trim().toLowerCase().slice(0, 254);
+    const blocked = (await this.#byAddress.blocked(sourceIp)) ?? (await this.#byEmail.blocked(normalized));
+    if (blocked) throw rateLimited(blocked, "failed sign-ins");
+    const { store, random } = this.#runtime;
+    const user = await store.findConsoleUserByEmail(normalized);
+    const active = user?.status === "ACTIVE" ? user : null;
+    if (!(await verifyPassword(active?.passwordHash ?? null, password, random)) || !active) {
+      const byAddress = await this.#byAddress.record(sourceIp);
+      const refusal = (await this.#byEmail.record(normalized)) ?? byAddress;
+      if (user) await this.#recordFailure(user, sourceIp, refusal);
+      if (refusal) throw rateLimited(refusal, "failed sign-ins");
+      throw new AppError("UNAUTHORIZED", WRONG_CREDENTIALS);
+    }
+    const stage: SessionStage = active.secondFactor ? "SECOND_FACTOR" : "ENROL";
+    const { token, session } = this.#sessions.create(active.userId, stage);
+    await store.insertConsoleSession(session);
+    return { sessionToken: token, stage };
+  }
+
+  /** The live session of a token (any stage), its activity recorded; null when it has ended. */
+  session(sessionToken: string): Promise<ConsoleSession | null> {
+    return this.#sessions.touch(sessionToken);
+  }
+
+  /** A new TOTP secret offered to an enrolling session; the first valid code confirms it. */
+  async startEnrolment(sessionToken: string): Promise<{ secret: string; otpauthUri: string }> {
+    const { session, user } = await this.#inStage(sessionToken, "ENROL");
+    const offered = newTotpSecret(this.#runtime.random, { issuer: this.#options.issuer, email: user.email });
+    await this.#runtime.store.offerConsoleTotp({
+      sessionId: session.sessionId,
+      ciphertext: sealTotpSecret(this.#options.totpKey, user.userId, offered.secret, this.#runtime.random),
+    });
+    return offered;
+  }
+
+  /** Confirms the offered secret with a code; answers the recovery codes (once) and a new session token. */
+  async completeEnrolment(
+    sessionToken: string,
+    code: string,
+    sourceIp: string,
+  ): Promise<{ sessionToken: string; recoveryCodes: string[] }> {
+    const { session, user } = await this.#inStage(sessionToken, "ENROL");
+    if (session.pendingTotpCiphertext === null) {
+      throw new AppError("INVALID_STATE", "Start the enrolment first: scan the new QR code");
+    }
+    const secret = openTotpSecret(this.#options.totpKey, user.userId, session.pendingTotpCiphertext);
+    await this.#assertNotThrottled(user);
+    const step = totpStep(secret, code, this.#runtime.clock.now());
+    if (step === null) return this.#wrongCode(user, sourceIp);
+    const recovery = newRecoveryCodes(this.#runtime.random, user.userId);
+    const next = this.#sessions.create(user.userId, "SIGNED_IN", { startedAt: session.createdAt });
+    const enrolled = await this.#runtime.store.enrolConsoleSecondFactor({
+      userId: user.userId,
+      totpCiphertext: sealTotpSecret(this.#options.totpKey, user.userId, secret, this.#runtime.random),
+      step,
+      recoveryCodeHashes: recovery.hashes,
+      endedSessionId: session.sessionId,
+      at: this.#runtime.clock.now(),
+      session: next.session,
+      audit: this.#audit(userContext(user, sourceIp), user.accountId, user.userId, {
+        action: "console.second_factor_enrolled",
+      }),
+    });
+    if (!enrolled) throw new AppError("UNAUTHORIZED", SIGN_IN_AGAIN);
+    return { sessionToken: next.token, recoveryCodes: recovery.codes };
+  }
+
+  /** A TOTP code (±1 step, each step once) or an unused recovery code; answers a new session token. */
+  async verifySecondFactor(
+    sessionToken: string,
+    code: string,
+    sourceIp: string,
+  ): Promise<{ sessionToken: string }> {
+    const { session, user } = await this.#inStage(sessionToken, "SECOND_FACTOR");
+    await this.#assertNotThrottled(user);
+    const { store, clock } = this.#runtime;
+    let accepted = false;
+    if (user.totpCiphertext !== null) {
+      const secret = openTotpSecret(this.#options.totpKey, user.userId, user.totpCiphertext);
+      const step = totpStep(secret, code, clock.now());
+      accepted = step !== null && (await store.useConsoleTotpStep({ userId: user.userId, step }));
+    }
+    const codeHash = accepted ? null : recoveryCodeHash(user.userId, code);
+    if (codeHash !== null) {
+      accepted = await store.useConsoleRecoveryCode({ userId: user.userId, codeHash, at: clock.now() });
+    }
+    if (!accepted) return this.#wrongCode(user, sourceIp);
+    const next = this.#sessions.create(user.userId, "SIGNED_IN", { startedAt: session.createdAt });
+    const replaced = await store.replaceConsoleSession({
+      endedSessionId: session.sessionId,
+      at: clock.now(),
+      session: next.session,
+      audit: this.#audit(userContext(user, sourceIp), user.accountId, user.userId, {
+        action: "console.signed_in",
+        ...(codeHash !== null ? { reason: "RECOVERY_CODE" } : {}),
+      }),
+    });
+    if (!replaced) throw new AppError("UNAUTHORIZED", SIGN_IN_AGAIN);
+    return { sessionToken: next.token };
+  }
+
+  async signOut(sessionToken: string): Promise<void> {
+    if (!CONSOLE_TOKEN_PATTERN.test(sessionToken)) return;
+    const found = await this.#runtime.store.findConsoleSession(consoleTokenHash(sessionToken));
+    if (found && found.session.endedAt === null) {
+      await this.#runtime.store.endConsoleSession({
+        sessionId: found.session.sessionId,
+        at: this.#runtime.clock.now(),
+      });
+    }
+  }
+
+  /** The account's users, INVITED and ACTIVE, oldest first. */
+  async listUsers(accountId: string): Promise<ConsoleUser[]> {
+    return (await this.#runtime.store.listConsoleUsers(accountId)).map(publicUser);
+  }
+
+  /** A new role; the account's last ACTIVE owner cannot be demoted. */
+  async changeRole(
+    accountId: string,
+    userId: string,
+    role: ConsoleRole,
+    context: RequestContext,
+  ): Promise<ConsoleUser> {
+    if (!isAccountRole(role)) throw invalidParameter("role", "must be owner, developer or viewer");
+    const changed = await this.#runtime.store.changeConsoleUserRole({
+      accountId,
+      userId,
+      role,
+      audit: this.#accountAudit(context, accountId, userId, {
+        action: "console.role_changed",
+        details: { role },
+      }),
+    });
+    if (changed.outcome === "NOT_FOUND") throw notFound("User");
+    if (changed.outcome === "LAST_OWNER") throw lastOwner("demoted");
+    return publicUser(changed.user);
+  }
+
+  /** Removes the user and ends their sessions; the account's last ACTIVE owner cannot be removed. */
+  async removeUser(accountId: string, userId: string, context: RequestContext): Promise<void> {
+    const removed = await this.#runtime.store.removeConsoleUser({
+      accountId,
+      userId,
+      at: this.#runtime.clock.now(),
+      audit: this.#accountAudit(context, accountId, userId, {
+        action: "console.user_removed",
+        statusAfter: "REMOVED",
+      }),
+    });
+    if (removed.outcome === "NOT_FOUND") throw notFound("User");
+    if (removed.outcome === "LAST_OWNER") throw lastOwner("removed");
+  }
+
+  /** Forgets the user's TOTP secret and recovery codes and ends their sessions: they enrol again. */
+  async resetSecondFactor(accountId: string, userId: string, context: RequestContext): Promise<ConsoleUser> {
+    const reset = await this.#runtime.store.resetConsoleSecondFactor({
+      accountId,
+      userId,
+      at: this.#runtime.clock.now(),
+      audit: this.#accountAudit(context, accountId, userId, { action: "console.second_factor_reset" }),
+    });
+    if (!reset) throw notFound("User");
+    return publicUser(reset);
+  }
+
+  /** The live session of the token, in the given stage. */
+  async #inStage(
+    sessionToken: string,
+    stage: SessionStage,
+  ): Promise<{ session: StoredConsoleSession; user: StoredConsoleUser }> {
+    const found = await this.#sessions.live(sessionToken);
+    if (!found) throw new AppError("UNAUTHORIZED", SIGN_IN_AGAIN);
+    if (found.session.stage !== stage) {
+      throw new AppError("INVALID_STATE", "This step of signing in is done or not yet due");
+    }
+    return found;
+  }
+
+  async #assertNotThrottled(user: StoredConsoleUser): Promise<void> {
+    const blocked = await this.#byUser.blocked(user.userId);
+    if (blocked) throw rateLimited(blocked, "wrong codes");
+  }
+
+  /** Counts a wrong code against the user, and refuses. */
+  async #wrongCode(user: StoredConsoleUser, sourceIp: string): Promise<never> {
+    const refusal = await this.#byUser.record(user.userId);
+    await this.#recordFailure(user, sourceIp, refusal, "code");
+    if (refusal) throw rateLimited(refusal, "wrong codes");
+    throw invalidParameter("code", "is not a valid code from your authenticator app or a recovery code");
+  }
+
+  /** A refused sign-in of a known user is audited: every failure on the account, and the throttling. */
+  async #recordFailure(
+    user: StoredConsoleUser,
+    sourceIp: string,
+    refusal: RateDecision | null,
+    what: "password" | "code" = "password",
+  ): Promise<void> {
+    const audit = this.#audit({ actor: { kind: "anonymous" }, sourceIp }, user.accountId, user.userId, {
+      action: refusal ? "console.sign_in_throttled" : "console.sign_in_failed",
+      reason: what === "password" ? "WRONG_PASSWORD" : "WRONG_CODE",
+    });
+    if (audit) await this.#runtime.store.insertAuditEvent(audit);
+  }
+
+  /** The audit event of a change to a user: only users of an account have a trail to write to. */
+  #audit(
+    context: RequestContext,
+    accountId: string | null,
+    userId: string,
+    facts: Omit<AuditFacts, "accountId" | "targetType" | "targetId">,
+  ): AuditEvent | null {
+    if (accountId === null) return null;
+    return this.#accountAudit(context, accountId, userId, facts);
+  }
+
+  #accountAudit(
+    context: RequestContext,
+    accountId: string,
+    userId: string,
+    facts: Omit<AuditFacts, "accountId" | "targetType" | "targetId">,
+  ): AuditEvent {
+    return auditEvent(this.#runtime, context, {
+      ...facts,
+      accountId,
+      targetType: "CONSOLE_USER",
+      targetId: userId,
+    });
+  }
+}
+
+/** The user as the actor of what they do themselves. */
+function userContext(user: StoredConsoleUser, sourceIp: string): RequestContext {
+  return { actor: { kind: "user", userId: user.userId, email: user.email }, sourceIp };
+}
+
+function lastOwner(what: "demoted" | "removed"): AppError {
+  return new AppError(
+    "INVALID_STATE",
+    `The account's last active owner cannot be ${what}: make another user owner first`,
+  );
+}
