@@ -1,6 +1,7 @@
 import { createListenerFastify } from "./fastify.ts";
 import { registerOpenApi } from "./openapi.ts";
 import { clientSessionRoutes } from "./route-groups/client.ts";
+import { consoleRoutes } from "./route-groups/console.ts";
 import { onboardingRoutes } from "./route-groups/onboarding.ts";
 import { publicOpsRoutes } from "./route-groups/ops.ts";
 import { partnerRoutes } from "./route-groups/partner.ts";
@@ -9,7 +10,7 @@ import { type App, type AppOptions, headerPrefix } from "./types.ts";
 
 /**
  * Builds the partners' application without listening (tests drive it with `inject()`): the Partner
- * Management API, onboarding pages, browser sessions, health and the API reference. Operator,
+ * Management API, onboarding pages, browser sessions, the partner console, health and the API reference. Operator,
  * internal and metrics routes live on the internal listener only (`buildInternalApp`).
  */
 export async function buildApp(options: AppOptions): Promise<App> {
@@ -39,6 +40,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await onboardingRoutes(app, options);
   await clientSessionRoutes(app, options);
   await secretScanningRoutes(app, options);
+  await consoleRoutes(app, options);
   publicOpsRoutes(app, options);
   return app;
 }

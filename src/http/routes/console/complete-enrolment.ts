@@ -1,0 +1,34 @@
+import { formField } from "../../console/forms.ts";
+import { recoveryCodesPage } from "../../console/views/sign-in-pages.ts";
+import { setConsoleSessionCookie } from "../../plugins/console-session.ts";
+import type { App, AppServices } from "../../types.ts";
+import { attemptChange, HIDDEN, sendPage } from "./console-pages.ts";
+import { sendEnrolmentPage } from "./enrolment-page.ts";
+import { requireStage, stageToken } from "./stage-guard.ts";
+
+/**
+ * `POST /console/two-factor/enrol` (`code`): confirms the offered secret; the session is signed in
+ * (a new token) and the ten recovery codes are shown, this once.
+ */
+export function completeEnrolment(app: App, services: AppServices): void {
+  app.post(
+    "/console/two-factor/enrol",
+    { schema: HIDDEN, preHandler: requireStage("ENROL") },
+    async (request, reply) => {
+      const token = stageToken(request);
+      const code = formField(request, "code").replace(/\s+/g, "");
+      const outcome = await attemptChange(() =>
+        services.consoleIdentity.completeEnrolment(token, code, request.ip),
+      );
+      if ("error" in outcome) return sendEnrolmentPage(request, reply, services, token, outcome.error);
+      setConsoleSessionCookie(reply, outcome.value.sessionToken);
+      // The page is rendered for the new session: its CSRF token and header belong to it.
+      request.consoleSession = await services.consoleIdentity.session(outcome.value.sessionToken);
+      request.consoleSessionToken = outcome.value.sessionToken;
+      return sendPage(request, reply, {
+        title: "Save your recovery codes",
+        body: recoveryCodesPage({ codes: outcome.value.recoveryCodes }),
+      });
+    },
+  );
+}

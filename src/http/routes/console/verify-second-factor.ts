@@ -1,0 +1,38 @@
+import { formField } from "../../console/forms.ts";
+import { secondFactorPage } from "../../console/views/sign-in-pages.ts";
+import { setConsoleSessionCookie } from "../../plugins/console-session.ts";
+import type { App, AppServices } from "../../types.ts";
+import { attemptChange, HIDDEN, seeOther, sendPage } from "./console-pages.ts";
+import { requireStage, stageToken } from "./stage-guard.ts";
+
+/**
+ * `POST /console/two-factor` (`code`): a TOTP code or a recovery code; the session is signed in
+ * under a new token. Wrong codes are counted (429 past the limit).
+ */
+export function verifySecondFactor(app: App, services: AppServices): void {
+  app.post(
+    "/console/two-factor",
+    { schema: HIDDEN, preHandler: requireStage("SECOND_FACTOR") },
+    async (request, reply) => {
+      const code = formField(request, "code");
+      const totp = code.replace(/\s+/g, "");
+      const outcome = await attemptChange(() =>
+        services.consoleIdentity.verifySecondFactor(
+          stageToken(request),
+          /^\d{6}$/.test(totp) ? totp : code,
+          request.ip,
+        ),
+      );
+      if ("error" in outcome) {
+        reply.headers(outcome.error.headers);
+        return sendPage(request, reply, {
+          status: outcome.error.status,
+          title: "Two-factor sign-in",
+          body: secondFactorPage(request, { error: outcome.error }),
+        });
+      }
+      setConsoleSessionCookie(reply, outcome.value.sessionToken);
+      return seeOther(reply, "/console/");
+    },
+  );
+}
