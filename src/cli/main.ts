@@ -14,6 +14,7 @@ import { adminIpRestrictionCommands } from "./commands/admin-ip-restriction.ts";
 import { adminMtlsCommands } from "./commands/admin-mtls.ts";
 import { adminOperatorsCommands } from "./commands/admin-operators.ts";
 import { adminServiceTokensCommands } from "./commands/admin-service-tokens.ts";
+import { adminUsersCommands } from "./commands/admin-users.ts";
 import { gatewayCommand } from "./commands/gateway.ts";
 import { lifecycleCommands } from "./commands/lifecycle-sweep.ts";
 import { partnerCertificatesCommands } from "./commands/partner-certificates.ts";
@@ -46,6 +47,7 @@ export function buildProgram(): Command {
   adminIpRestrictionCommands(admin);
   adminServiceTokensCommands(admin);
   adminOperatorsCommands(admin);
+  adminUsersCommands(admin);
   adminAuditCommands(admin);
   lifecycleCommands(program);
   // A partner's own commands, with its API key (PARTNER_API_KEY or the profile file).

@@ -4,6 +4,8 @@ import type {
   AccountSuspension,
   AdminAccount,
   AuditChainCheck,
+  ConsoleAccountRole,
+  ConsoleInvitation,
   CreatedAccount,
   Credential,
   CredentialStatus,
@@ -111,6 +113,19 @@ export class AdminClient {
       method: "POST",
       path: `/admin/v1/accounts/${encodeURIComponent(accountId)}/onboarding-link`,
     });
+  }
+
+  /** Invites a console user to the account; the one-time link is answered once. */
+  inviteConsoleUser(
+    accountId: string,
+    input: { email: string; role: ConsoleAccountRole },
+  ): Promise<ConsoleInvitation> {
+    return this.#request({ method: "POST", path: `${accountPath(accountId)}/users`, body: input });
+  }
+
+  /** Invites one of the provider's support staff to the console as an operator (no account). */
+  inviteConsoleOperator(input: { email: string }): Promise<ConsoleInvitation> {
+    return this.#request({ method: "POST", path: "/admin/v1/operators/users", body: input });
   }
 
   createServiceToken(name: string): Promise<ServiceToken & { token: string }> {

@@ -66,6 +66,15 @@ export interface OnboardingLink {
   expires_at: string;
 }
 
+/** A console user invited with a one-time link (shown once). */
+export interface ConsoleInvitation {
+  user_id: string;
+  invitation_url: string;
+  expires_at: string;
+}
+
+export type ConsoleAccountRole = "owner" | "developer" | "viewer";
+
 export interface Page {
   page_size?: number;
   page_token?: string;

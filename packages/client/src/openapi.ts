@@ -2619,7 +2619,7 @@ export interface operations {
                             /** @description Credential id that acted, or "operator" */
                             actor: string;
                             /** @enum {unknown} */
-                            target_type: "ACCOUNT" | "CREDENTIAL" | "ONBOARDING_LINK" | "CLIENT_CERTIFICATE" | "ALLOWED_ORIGIN" | "WEBHOOK_ENDPOINT";
+                            target_type: "ACCOUNT" | "CREDENTIAL" | "ONBOARDING_LINK" | "CLIENT_CERTIFICATE" | "ALLOWED_ORIGIN" | "WEBHOOK_ENDPOINT" | "CONSOLE_USER";
                             target_id: string;
                             source_ip?: string;
                             status_before?: string;
@@ -2696,7 +2696,7 @@ export interface operations {
                             /** @description Credential id that acted, or "operator" */
                             actor: string;
                             /** @enum {unknown} */
-                            target_type: "ACCOUNT" | "CREDENTIAL" | "ONBOARDING_LINK" | "CLIENT_CERTIFICATE" | "ALLOWED_ORIGIN" | "WEBHOOK_ENDPOINT";
+                            target_type: "ACCOUNT" | "CREDENTIAL" | "ONBOARDING_LINK" | "CLIENT_CERTIFICATE" | "ALLOWED_ORIGIN" | "WEBHOOK_ENDPOINT" | "CONSOLE_USER";
                             target_id: string;
                             source_ip?: string;
                             status_before?: string;

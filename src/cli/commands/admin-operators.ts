@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Command } from "commander";
 import { printJson } from "../admin-connection.ts";
+import { adminOperatorsInviteCommand } from "./admin-operators-invite.ts";
 
 /**
  * `partnerctl admin operators new --name alice`: a token for one operator, printed once, and the
@@ -29,4 +30,5 @@ export function adminOperatorsCommands(admin: Command): void {
           `Add to the "operators" list of ADMIN_TOKENS_FILE, then restart:\n${JSON.stringify(entry)}\n`,
       );
     });
+  adminOperatorsInviteCommand(operators);
 }

@@ -6,6 +6,8 @@ import { createServiceToken } from "../routes/admin/create-service-token.ts";
 import { adminDisableCredential } from "../routes/admin/disable-credential.ts";
 import { adminEnableCredential } from "../routes/admin/enable-credential.ts";
 import { adminGetAccount } from "../routes/admin/get-account.ts";
+import { adminInviteConsoleOperator } from "../routes/admin/invite-console-operator.ts";
+import { adminInviteConsoleUser } from "../routes/admin/invite-console-user.ts";
 import { issueOnboardingLink } from "../routes/admin/issue-onboarding-link.ts";
 import { adminLiftMtlsEnforcement } from "../routes/admin/lift-mtls-enforcement.ts";
 import { listAccounts } from "../routes/admin/list-accounts.ts";
@@ -37,6 +39,8 @@ const ROUTES: readonly ((scope: App, services: AppServices) => void)[] = [
   adminResetIpRestriction,
   suspendAccount,
   resumeAccount,
+  adminInviteConsoleUser,
+  adminInviteConsoleOperator,
 ];
 
 /** The operator API (`/admin/*`): the operator token (or a named one), changes under idempotency keys. */
