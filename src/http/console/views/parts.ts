@@ -1,0 +1,71 @@
+import type { AppError } from "../../../domain/errors.ts";
+import { formError } from "../forms.ts";
+import { html, type SafeHtml } from "../html.ts";
+
+/** A service's refusal of one form on the page, shown beside that form. */
+export interface FormProblem {
+  /** Which form: `generate`, or an action with its object (`disable:<credential id>`). */
+  form: string;
+  error: AppError;
+}
+
+/** The refusal, when it belongs to `form`. */
+export function problemAt(problem: FormProblem | null | undefined, form: string): SafeHtml | null {
+  return problem?.form === form ? formError(problem.error) : null;
+}
+
+/** A form of one button that POSTs to `action`, with hidden fields. */
+export function actionButton(input: {
+  action: string;
+  label: string;
+  csrf: SafeHtml;
+  /** What the button does to what, for screen readers when the label alone is ambiguous. */
+  describedLabel?: string;
+  fields?: Readonly<Record<string, string>>;
+  variant?: "secondary" | "danger";
+}): SafeHtml {
+  const hidden = Object.entries(input.fields ?? {}).map(
+    ([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`,
+  );
+  return html`<form method="post" action="${input.action}" class="inline">${input.csrf}${hidden}<button type="submit"${input.variant ? html` class="${input.variant}"` : null}${input.describedLabel ? html` aria-label="${input.describedLabel}"` : null}>${input.label}</button></form>`;
+}
+
+/** A labelled `<select>`; `selected` picks the option with that value. */
+export function selectField(input: {
+  id: string;
+  name: string;
+  label: string;
+  options: readonly (readonly [value: string, text: string])[];
+  selected?: string | undefined;
+}): SafeHtml {
+  const options = input.options.map(
+    ([value, text]) =>
+      html`<option value="${value}"${value === (input.selected ?? "") ? html` selected` : null}>${text}</option>`,
+  );
+  return html`<div class="field"><label for="${input.id}">${input.label}</label>
+<select id="${input.id}" name="${input.name}">${options}</select></div>`;
+}
+
+/** A credential's status as a pill, with its reason when it has one: `DISABLED (ROTATED)`. */
+export function statusPill(status: string, reason?: string | null): SafeHtml {
+  const kind =
+    status === "ACTIVE" || status === "VALID" || status === "SUCCEEDED"
+      ? "active"
+      : status === "DISABLED" || status === "REVOKED" || status === "FAILED"
+        ? "disabled"
+        : "other";
+  return html`<span class="status status-${kind}">${reason ? `${status} (${reason})` : status}</span>`;
+}
+
+/** `…?name=value&…` of the values that are set. */
+export function queryString(values: Readonly<Record<string, string | undefined>>): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(values)) if (value) params.set(name, value);
+  const text = params.toString();
+  return text ? `?${text}` : "";
+}
+
+/** A `data:` URL that downloads `text` as a plain-text file (the `download` attribute names it). */
+export function textDataUrl(text: string): string {
+  return `data:text/plain;charset=utf-8,${encodeURIComponent(text)}`;
+}

@@ -1,0 +1,93 @@
+import type { FastifyRequest } from "fastify";
+import { Type } from "typebox";
+import type { Account } from "../../../domain/types.ts";
+import { type AuditFilter, filteredAuditEvents } from "../../console/audit-query.ts";
+import { consolePage } from "../../console/layout.ts";
+import { auditPage } from "../../console/views/audit-page.ts";
+import {
+  consoleAccount,
+  consoleContext,
+  consoleSessionOf,
+  requireConsole,
+} from "../../plugins/console-session.ts";
+import type { App, AppServices } from "../../types.ts";
+import {
+  AccountParams,
+  accountPath,
+  attempt,
+  dropEmptyQueryValues,
+  sendDocument,
+  statusOf,
+  validationProblem,
+} from "./account-common.ts";
+
+/** The audit pages' filters, as typed into the GET form. */
+export const AuditQuery = {
+  type: Type.Optional(Type.String({ maxLength: 64 })),
+  from: Type.Optional(Type.String({ maxLength: 10 })),
+  to: Type.Optional(Type.String({ maxLength: 10 })),
+};
+
+/**
+ * Whose view of the trail the list takes (`AuditService.list`'s viewer): the user's own account
+ * when it is the one shown (a Partner Account sees only its own actors' addresses); an Acquiring
+ * Partner's users and operators see every address, as through the API.
+ */
+export function auditViewer(request: FastifyRequest, account: Account): Account | undefined {
+  return consoleSessionOf(request).user.accountId === account.accountId ? account : undefined;
+}
+
+/** `GET /console/accounts/:account_id/audit`: the audit log, filtered by type and day. */
+export function accountAudit(app: App, services: AppServices): void {
+  app.get(
+    "/console/accounts/:account_id/audit",
+    {
+      schema: {
+        params: AccountParams,
+        querystring: Type.Object(
+          { ...AuditQuery, page_token: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })) },
+          { additionalProperties: false },
+        ),
+      },
+      attachValidation: true,
+      preValidation: dropEmptyQueryValues,
+      preHandler: requireConsole("read"),
+    },
+    async (request, reply) => {
+      const account = await consoleAccount(request);
+      const read = (filter: AuditFilter, pageToken?: string) =>
+        filteredAuditEvents(services, {
+          account,
+          viewer: auditViewer(request, account),
+          visible: consoleContext(request).environments,
+          filter,
+          limit: 100,
+          maxScanned: 5_000,
+          pageToken,
+        });
+      const invalid = validationProblem(request);
+      const filter: AuditFilter = invalid
+        ? {}
+        : { type: request.query.type, from: request.query.from, to: request.query.to };
+      const filtered = invalid
+        ? { ok: false as const, problem: { form: "filters", error: invalid } }
+        : await attempt("filters", () => read(filter, request.query.page_token));
+      // Filters the API would refuse: the page says why, and shows the newest events unfiltered.
+      const shown = filtered.ok ? filtered.value : await read({});
+      const problem = filtered.ok ? null : filtered.problem;
+      const body = auditPage({
+        base: accountPath(account.accountId, ""),
+        filter,
+        events: shown.events,
+        nextPageToken: shown.nextPageToken,
+        incomplete: shown.incomplete,
+        problem,
+      });
+      return sendDocument(
+        reply,
+        statusOf(problem),
+        consolePage(request, { title: "Audit log", account, section: "audit", body }),
+      );
+    },
+  );
+}

@@ -1,0 +1,53 @@
+import { Type } from "typebox";
+import { consoleAccount, consoleContext, requireConsole } from "../../plugins/console-session.ts";
+import { EnvironmentSchema } from "../../schemas/common.ts";
+import { DESCRIPTION_SCHEMA } from "../../schemas/credential.ts";
+import type { App, AppServices } from "../../types.ts";
+import { sendClientsPage } from "./account-clients.ts";
+import {
+  AccountParams,
+  accountPath,
+  attempt,
+  enteredText,
+  formBody,
+  seeOther,
+  validationProblem,
+} from "./account-common.ts";
+
+/**
+ * `POST /console/accounts/:account_id/clients`: creates a Client ID through the same service call
+ * as `POST /v1/account/credentials` with `type: CLIENT` (and so under the same limit per account).
+ */
+export function accountCreateClient(app: App, services: AppServices): void {
+  app.post(
+    "/console/accounts/:account_id/clients",
+    {
+      schema: {
+        params: AccountParams,
+        body: formBody({ description: Type.Optional(DESCRIPTION_SCHEMA), environment: EnvironmentSchema }),
+      },
+      attachValidation: true,
+      preHandler: requireConsole("credentials"),
+    },
+    async (request, reply) => {
+      const account = await consoleAccount(request);
+      const entered = {
+        description: enteredText(request, "description"),
+        environment: enteredText(request, "environment"),
+      };
+      const invalid = validationProblem(request);
+      const result = invalid
+        ? { ok: false as const, problem: { form: "create-client", error: invalid } }
+        : await attempt("create-client", () =>
+            services.credentials.create(account, consoleContext(request), {
+              type: "CLIENT",
+              environment: request.body.environment,
+              description: request.body.description ?? "",
+            }),
+          );
+      if (!result.ok)
+        return sendClientsPage(request, reply, services, account, { problem: result.problem, entered });
+      return seeOther(reply, accountPath(account.accountId, "clients"), "created");
+    },
+  );
+}

@@ -1,0 +1,40 @@
+import { consoleAccount, consoleContext, requireConsole } from "../../plugins/console-session.ts";
+import { CredentialIdParam } from "../../schemas/credential.ts";
+import type { App, AppServices } from "../../types.ts";
+import {
+  accountParamsWith,
+  accountPath,
+  attempt,
+  formBody,
+  seeOther,
+  validationProblem,
+} from "./account-common.ts";
+import { ReturnTo, returnPage, sendCredentialPage } from "./account-credential-page.ts";
+
+/**
+ * `POST /console/accounts/:account_id/keys/:credential_id/enable`: the same service call as
+ * `POST /v1/account/credentials/{id}/enable` (API keys and Client IDs alike).
+ */
+export function accountEnableKey(app: App, services: AppServices): void {
+  app.post(
+    "/console/accounts/:account_id/keys/:credential_id/enable",
+    {
+      schema: { params: accountParamsWith(CredentialIdParam), body: formBody(ReturnTo) },
+      attachValidation: true,
+      preHandler: requireConsole("credentials"),
+    },
+    async (request, reply) => {
+      const account = await consoleAccount(request);
+      const id = request.params.credential_id;
+      const page = returnPage(request);
+      const invalid = validationProblem(request);
+      const result = invalid
+        ? { ok: false as const, problem: { form: `enable:${id}`, error: invalid } }
+        : await attempt(`enable:${id}`, () =>
+            services.credentials.enable(account, consoleContext(request), id),
+          );
+      if (!result.ok) return sendCredentialPage(page, request, reply, services, account, result.problem);
+      return seeOther(reply, accountPath(account.accountId, page), "enabled");
+    },
+  );
+}

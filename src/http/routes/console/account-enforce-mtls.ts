@@ -1,0 +1,61 @@
+import { Type } from "typebox";
+import {
+  consoleAccount,
+  consoleContext,
+  consoleSessionOf,
+  requireConsole,
+} from "../../plugins/console-session.ts";
+import type { App, AppServices } from "../../types.ts";
+import {
+  AccountParams,
+  accountPath,
+  attempt,
+  enteredText,
+  formBody,
+  seeOther,
+  validationProblem,
+} from "./account-common.ts";
+import { sendSecurityPage } from "./account-security.ts";
+
+/**
+ * `POST /console/accounts/:account_id/security/mtls`: the same service call as
+ * `PUT /v1/account/mtls-enforcement`. A console request presents no client certificate, so
+ * enforcing the user's own account at once is refused by the same lock-out guard unless `force`.
+ */
+export function accountEnforceMtls(app: App, services: AppServices): void {
+  app.post(
+    "/console/accounts/:account_id/security/mtls",
+    {
+      schema: {
+        params: AccountParams,
+        body: formBody({
+          enforced_from: Type.String({ maxLength: 40 }),
+          force: Type.Optional(Type.Literal("true")),
+        }),
+      },
+      attachValidation: true,
+      preHandler: requireConsole("security"),
+    },
+    async (request, reply) => {
+      const account = await consoleAccount(request);
+      const invalid = validationProblem(request);
+      const result = invalid
+        ? { ok: false as const, problem: { form: "mtls", error: invalid } }
+        : await attempt("mtls", () =>
+            services.security.enforceMtls(account, consoleContext(request), {
+              enforcedFrom: request.body.enforced_from.trim(),
+              callerMtls: null,
+              ownAccount: consoleSessionOf(request).user.accountId === account.accountId,
+              force: request.body.force === "true",
+            }),
+          );
+      if (!result.ok) {
+        return sendSecurityPage(request, reply, services, account, {
+          problem: result.problem,
+          entered: { enforcedFrom: enteredText(request, "enforced_from") },
+        });
+      }
+      return seeOther(reply, accountPath(account.accountId, "security"), "mtls-set");
+    },
+  );
+}

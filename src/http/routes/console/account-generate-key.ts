@@ -1,0 +1,80 @@
+import { Type } from "typebox";
+import { consolePage } from "../../console/layout.ts";
+import { newKeyPage } from "../../console/views/keys-page.ts";
+import { consoleAccount, consoleContext, requireConsole } from "../../plugins/console-session.ts";
+import { EnvironmentSchema } from "../../schemas/common.ts";
+import { DESCRIPTION_SCHEMA } from "../../schemas/credential.ts";
+import type { App, AppServices } from "../../types.ts";
+import {
+  AccountParams,
+  accountPath,
+  attempt,
+  enteredText,
+  formBody,
+  sendDocument,
+  validationProblem,
+} from "./account-common.ts";
+import { sendKeysPage } from "./account-keys.ts";
+
+/** The brand of a key is its first segment (`<brand>_<env>_api_…`): the downloaded file is named after it. */
+export function brandOfKey(apiKey: string): string {
+  return apiKey.split("_", 1)[0] ?? "api";
+}
+
+/**
+ * `POST /console/accounts/:account_id/keys`: generates an API key through the same service call as
+ * `POST /v1/account/credentials`, and shows it this once.
+ */
+export function accountGenerateKey(app: App, services: AppServices): void {
+  app.post(
+    "/console/accounts/:account_id/keys",
+    {
+      schema: {
+        params: AccountParams,
+        body: formBody({
+          description: Type.Optional(DESCRIPTION_SCHEMA),
+          environment: EnvironmentSchema,
+        }),
+      },
+      attachValidation: true,
+      preHandler: requireConsole("credentials"),
+    },
+    async (request, reply) => {
+      const account = await consoleAccount(request);
+      const entered = {
+        description: enteredText(request, "description"),
+        environment: enteredText(request, "environment"),
+      };
+      const invalid = validationProblem(request);
+      if (invalid) {
+        return sendKeysPage(request, reply, services, account, {
+          problem: { form: "generate", error: invalid },
+          entered,
+        });
+      }
+      const created = await attempt("generate", () =>
+        services.credentials.create(account, consoleContext(request), {
+          type: "API",
+          environment: request.body.environment,
+          description: request.body.description ?? "",
+        }),
+      );
+      if (!created.ok)
+        return sendKeysPage(request, reply, services, account, { problem: created.problem, entered });
+      const { credential, apiKey } = created.value;
+      if (apiKey === null) throw new Error("An API key was created without its key");
+      const body = newKeyPage({
+        base: accountPath(account.accountId, ""),
+        accountId: account.accountId,
+        credential,
+        apiKey,
+        brand: brandOfKey(apiKey),
+      });
+      return sendDocument(
+        reply,
+        200,
+        consolePage(request, { title: "New API key", account, section: "keys", body }),
+      );
+    },
+  );
+}

@@ -1,0 +1,54 @@
+import { Type } from "typebox";
+import { consoleAccount, consoleContext, requireConsole } from "../../plugins/console-session.ts";
+import { DESCRIPTION_SCHEMA } from "../../schemas/credential.ts";
+import type { App, AppServices } from "../../types.ts";
+import {
+  AccountParams,
+  accountPath,
+  attempt,
+  enteredText,
+  formBody,
+  seeOther,
+  validationProblem,
+} from "./account-common.ts";
+import { sendSecurityPage } from "./account-security.ts";
+
+/**
+ * `POST /console/accounts/:account_id/security/certificates`: signs the pasted CSR (`csr`) through
+ * the same service call as `POST /v1/account/client-certificates`.
+ */
+export function accountIssueCertificate(app: App, services: AppServices): void {
+  app.post(
+    "/console/accounts/:account_id/security/certificates",
+    {
+      schema: {
+        params: AccountParams,
+        body: formBody({
+          description: Type.Optional(DESCRIPTION_SCHEMA),
+          csr: Type.String({ maxLength: 16_384 }),
+        }),
+      },
+      attachValidation: true,
+      preHandler: requireConsole("security"),
+    },
+    async (request, reply) => {
+      const account = await consoleAccount(request);
+      const invalid = validationProblem(request);
+      const result = invalid
+        ? { ok: false as const, problem: { form: "issue", error: invalid } }
+        : await attempt("issue", () =>
+            services.security.issueCertificate(account, consoleContext(request), {
+              description: request.body.description ?? "",
+              csrPem: request.body.csr,
+            }),
+          );
+      if (!result.ok) {
+        return sendSecurityPage(request, reply, services, account, {
+          problem: result.problem,
+          entered: { description: enteredText(request, "description"), csr: enteredText(request, "csr") },
+        });
+      }
+      return seeOther(reply, accountPath(account.accountId, "security"), "issued");
+    },
+  );
+}

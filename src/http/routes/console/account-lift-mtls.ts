@@ -1,0 +1,38 @@
+import { consoleAccount, consoleContext, requireConsole } from "../../plugins/console-session.ts";
+import type { App, AppServices } from "../../types.ts";
+import {
+  AccountParams,
+  accountPath,
+  attempt,
+  formBody,
+  seeOther,
+  validationProblem,
+} from "./account-common.ts";
+import { sendSecurityPage } from "./account-security.ts";
+
+/**
+ * `POST /console/accounts/:account_id/security/mtls/lift`: the same service call as
+ * `DELETE /v1/account/mtls-enforcement`. A scheduled enforcement can be lifted; an enforced one
+ * needs a request with a valid client certificate, which a console request never presents.
+ */
+export function accountLiftMtls(app: App, services: AppServices): void {
+  app.post(
+    "/console/accounts/:account_id/security/mtls/lift",
+    {
+      schema: { params: AccountParams, body: formBody({}) },
+      attachValidation: true,
+      preHandler: requireConsole("security"),
+    },
+    async (request, reply) => {
+      const account = await consoleAccount(request);
+      const invalid = validationProblem(request);
+      const result = invalid
+        ? { ok: false as const, problem: { form: "lift-mtls", error: invalid } }
+        : await attempt("lift-mtls", () =>
+            services.security.liftMtls(account, consoleContext(request), null),
+          );
+      if (!result.ok) return sendSecurityPage(request, reply, services, account, { problem: result.problem });
+      return seeOther(reply, accountPath(account.accountId, "security"), "mtls-lifted");
+    },
+  );
+}

@@ -1,0 +1,46 @@
+import { consoleAccount, consoleContext, requireConsole } from "../../plugins/console-session.ts";
+import { DeliveryIdParam, EndpointIdParam } from "../../schemas/webhook.ts";
+import type { App, AppServices } from "../../types.ts";
+import {
+  accountParamsWith,
+  accountPath,
+  attempt,
+  formBody,
+  seeOther,
+  validationProblem,
+} from "./account-common.ts";
+import { sendDeliveriesPage } from "./account-webhook-deliveries.ts";
+
+/**
+ * `POST /console/accounts/:account_id/webhooks/:endpoint_id/deliveries/:delivery_id/redeliver`: the
+ * same service call as `POST /v1/account/webhooks/{id}/deliveries/{delivery_id}/redeliver`.
+ */
+export function accountRedeliverWebhook(app: App, services: AppServices): void {
+  app.post(
+    "/console/accounts/:account_id/webhooks/:endpoint_id/deliveries/:delivery_id/redeliver",
+    {
+      schema: { params: accountParamsWith({ ...EndpointIdParam, ...DeliveryIdParam }), body: formBody({}) },
+      attachValidation: true,
+      preHandler: requireConsole("webhooks"),
+    },
+    async (request, reply) => {
+      const account = await consoleAccount(request);
+      const { endpoint_id: endpointId, delivery_id: deliveryId } = request.params;
+      const form = `redeliver:${deliveryId}`;
+      const invalid = validationProblem(request);
+      const result = invalid
+        ? { ok: false as const, problem: { form, error: invalid } }
+        : await attempt(form, () =>
+            services.webhooks.redeliver(account, consoleContext(request), endpointId, deliveryId),
+          );
+      if (!result.ok) {
+        return sendDeliveriesPage(request, reply, services, account, endpointId, { problem: result.problem });
+      }
+      return seeOther(
+        reply,
+        accountPath(account.accountId, `webhooks/${encodeURIComponent(endpointId)}/deliveries`),
+        "redelivered",
+      );
+    },
+  );
+}

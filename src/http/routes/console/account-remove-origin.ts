@@ -1,0 +1,39 @@
+import { consoleAccount, consoleContext, requireConsole } from "../../plugins/console-session.ts";
+import { OriginIdParam } from "../../schemas/security.ts";
+import type { App, AppServices } from "../../types.ts";
+import { sendClientsPage } from "./account-clients.ts";
+import {
+  accountParamsWith,
+  accountPath,
+  attempt,
+  formBody,
+  seeOther,
+  validationProblem,
+} from "./account-common.ts";
+
+/**
+ * `POST /console/accounts/:account_id/clients/origins/:origin_id/remove`: the same service call as
+ * `DELETE /v1/account/allowed-origins/{origin_id}`.
+ */
+export function accountRemoveOrigin(app: App, services: AppServices): void {
+  app.post(
+    "/console/accounts/:account_id/clients/origins/:origin_id/remove",
+    {
+      schema: { params: accountParamsWith(OriginIdParam), body: formBody({}) },
+      attachValidation: true,
+      preHandler: requireConsole("credentials"),
+    },
+    async (request, reply) => {
+      const account = await consoleAccount(request);
+      const form = `remove-origin:${request.params.origin_id}`;
+      const invalid = validationProblem(request);
+      const result = invalid
+        ? { ok: false as const, problem: { form, error: invalid } }
+        : await attempt(form, () =>
+            services.origins.delete(account, consoleContext(request), request.params.origin_id),
+          );
+      if (!result.ok) return sendClientsPage(request, reply, services, account, { problem: result.problem });
+      return seeOther(reply, accountPath(account.accountId, "clients"), "origin-removed");
+    },
+  );
+}

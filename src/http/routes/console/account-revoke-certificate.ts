@@ -1,0 +1,47 @@
+import { Type } from "typebox";
+import { consoleAccount, consoleContext, requireConsole } from "../../plugins/console-session.ts";
+import { CertificateIdParam } from "../../schemas/security.ts";
+import type { App, AppServices } from "../../types.ts";
+import {
+  accountParamsWith,
+  accountPath,
+  attempt,
+  formBody,
+  seeOther,
+  validationProblem,
+} from "./account-common.ts";
+import { sendSecurityPage } from "./account-security.ts";
+
+/**
+ * `POST /console/accounts/:account_id/security/certificates/:certificate_id/revoke`: the same
+ * service call as `DELETE /v1/account/client-certificates/{id}`; the lock-out guard refuses the
+ * last valid certificate of an account that enforces mTLS unless `force` is sent ("Revoke anyway").
+ */
+export function accountRevokeCertificate(app: App, services: AppServices): void {
+  app.post(
+    "/console/accounts/:account_id/security/certificates/:certificate_id/revoke",
+    {
+      schema: {
+        params: accountParamsWith(CertificateIdParam),
+        body: formBody({ force: Type.Optional(Type.Literal("true")) }),
+      },
+      attachValidation: true,
+      preHandler: requireConsole("security"),
+    },
+    async (request, reply) => {
+      const account = await consoleAccount(request);
+      const id = request.params.certificate_id;
+      const form = `revoke:${id}`;
+      const invalid = validationProblem(request);
+      const result = invalid
+        ? { ok: false as const, problem: { form, error: invalid } }
+        : await attempt(form, () =>
+            services.security.revokeCertificate(account, consoleContext(request), id, {
+              force: request.body.force === "true",
+            }),
+          );
+      if (!result.ok) return sendSecurityPage(request, reply, services, account, { problem: result.problem });
+      return seeOther(reply, accountPath(account.accountId, "security"), "revoked");
+    },
+  );
+}

@@ -1,0 +1,93 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { Type } from "typebox";
+import { accountShortId } from "../../../domain/identifiers.ts";
+import { allowListMatcher } from "../../../domain/ip-allow-list.ts";
+import type { Account } from "../../../domain/types.ts";
+import { csrfField } from "../../console/forms.ts";
+import { consolePage } from "../../console/layout.ts";
+import type { FormProblem } from "../../console/views/parts.ts";
+import { type SecurityPageData, securityPage } from "../../console/views/security-page.ts";
+import { consoleAccount, consoleContext, requireConsole } from "../../plugins/console-session.ts";
+import { presentCertificate, presentMtlsEnforcement } from "../../presenters.ts";
+import type { App, AppServices } from "../../types.ts";
+import {
+  AccountParams,
+  accountPath,
+  DoneQuery,
+  doneNotice,
+  sendDocument,
+  statusOf,
+  userMay,
+} from "./account-common.ts";
+
+const NOTICES: Readonly<Record<string, string>> = {
+  issued: "The certificate is signed: download it below, with the CA.",
+  revoked: "The certificate is revoked: requests presenting it are INVALID from now on.",
+  "mtls-set": "mTLS enforcement is set.",
+  "mtls-lifted": "mTLS enforcement is lifted.",
+  "ip-saved": "The IP allow-list is saved.",
+};
+
+/** Renders the security page of `account`, with any refusal beside its form. */
+export async function sendSecurityPage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  services: AppServices,
+  account: Account,
+  view: { notice?: string | null; problem?: FormProblem | null; entered?: SecurityPageData["entered"] } = {},
+): Promise<FastifyReply> {
+  // A refused change leaves the account as it was; a page after a change reads it again.
+  const current = (await services.accounts.get(account.accountId)) ?? account;
+  const certificates = await services.security.listCertificates(current, { pageSize: 100 });
+  const now = services.now();
+  const mtls = presentMtlsEnforcement(current, now);
+  const restriction = current.security.ipRestriction;
+  const viewerAddress = consoleContext(request).sourceIp ?? request.ip;
+  const body = securityPage({
+    base: accountPath(current.accountId, ""),
+    csrf: csrfField(request),
+    canChange: userMay(request, "security"),
+    commonName: accountShortId(current.accountId),
+    certificates: certificates.items.map((certificate) => ({
+      certificate,
+      status: presentCertificate(certificate, now).status,
+    })),
+    mtls: {
+      status: mtls.status,
+      enforcedFrom: current.security.mtlsEnforcedFrom,
+      enabled: mtls.mtls_enabled,
+    },
+    ip: {
+      mode: restriction.mode,
+      allowedIps: restriction.allowedIps,
+      viewerAddress,
+      viewerAllowed: allowListMatcher(restriction.allowedIps)(viewerAddress),
+    },
+    notice: view.notice ?? null,
+    problem: view.problem ?? null,
+    entered: view.entered ?? {},
+  });
+  return sendDocument(
+    reply,
+    statusOf(view.problem),
+    consolePage(request, { title: "Security", account: current, section: "security", body }),
+  );
+}
+
+/** `GET /console/accounts/:account_id/security`: certificates, mTLS enforcement, IP allow-list. */
+export function accountSecurity(app: App, services: AppServices): void {
+  app.get(
+    "/console/accounts/:account_id/security",
+    {
+      schema: { params: AccountParams, querystring: Type.Object(DoneQuery) },
+      attachValidation: true,
+      preHandler: requireConsole("read"),
+    },
+    async (request, reply) => {
+      const account = await consoleAccount(request);
+      return sendSecurityPage(request, reply, services, account, {
+        notice: doneNotice(NOTICES, request.validationError ? undefined : request.query.done),
+      });
+    },
+  );
+}

@@ -1,0 +1,82 @@
+import { Type } from "typebox";
+import { IP_ENFORCEMENT_MODES } from "../../../domain/ip-allow-list.ts";
+import {
+  consoleAccount,
+  consoleContext,
+  consoleSessionOf,
+  requireConsole,
+} from "../../plugins/console-session.ts";
+import type { App, AppServices } from "../../types.ts";
+import {
+  AccountParams,
+  accountPath,
+  attempt,
+  enteredText,
+  formBody,
+  seeOther,
+  validationProblem,
+} from "./account-common.ts";
+import { sendSecurityPage } from "./account-security.ts";
+
+/** The textarea's entries: one a line (commas and spaces also separate), blank lines left out. */
+export function allowedIpLines(text: string): string[] {
+  return text
+    .split(/[\s,]+/)
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== "");
+}
+
+/**
+ * `POST /console/accounts/:account_id/security/ip-restriction`: the same service call as
+ * `PUT /v1/account/ip-restriction`. Moving the user's own account to ENFORCED without the address
+ * the console is used from is refused by the same guard unless `force`; a Partner Account's list,
+ * as through the API, cannot lock its Acquiring Partner's user out and is always forced.
+ */
+export function accountSetIpRestriction(app: App, services: AppServices): void {
+  app.post(
+    "/console/accounts/:account_id/security/ip-restriction",
+    {
+      schema: {
+        params: AccountParams,
+        body: formBody({
+          enforcement_mode: Type.Enum(IP_ENFORCEMENT_MODES),
+          allowed_ips: Type.Optional(Type.String({ maxLength: 100 * 65 })),
+          force: Type.Optional(Type.Literal("true")),
+        }),
+      },
+      attachValidation: true,
+      preHandler: requireConsole("security"),
+    },
+    async (request, reply) => {
+      const account = await consoleAccount(request);
+      const invalid = validationProblem(request);
+      const context = consoleContext(request);
+      const result = invalid
+        ? { ok: false as const, problem: { form: "ip", error: invalid } }
+        : await attempt("ip", () =>
+            services.security.setIpRestriction(
+              account,
+              context,
+              { sourceIp: context.sourceIp ?? request.ip, presentedCertificate: null },
+              {
+                mode: request.body.enforcement_mode,
+                allowedIps: allowedIpLines(request.body.allowed_ips ?? ""),
+                force:
+                  request.body.force === "true" ||
+                  consoleSessionOf(request).user.accountId !== account.accountId,
+              },
+            ),
+          );
+      if (!result.ok) {
+        return sendSecurityPage(request, reply, services, account, {
+          problem: result.problem,
+          entered: {
+            mode: enteredText(request, "enforcement_mode"),
+            allowedIps: enteredText(request, "allowed_ips"),
+          },
+        });
+      }
+      return seeOther(reply, accountPath(account.accountId, "security"), "ip-saved");
+    },
+  );
+}
