@@ -193,7 +193,11 @@ export class ConsoleIdentityService {
     if (!(await verifyPassword(active?.passwordHash ?? null, password, random)) || !active) {
       const byAddress = await this.#byAddress.record(sourceIp);
       const refusal = (await this.#byEmail.record(normalized)) ?? byAddress;
-      if (user) await this.#recordFailure(user, sourceIp, refusal);
+      if (user) {
+        // The failure that used up the budget is recorded as the throttling.
+        const exhausted = refusal ?? (await this.#byEmail.blocked(normalized));
+        await this.#recordFailure(user, sourceIp, exhausted);
+      }
       if (refusal) throw rateLimited(refusal, "failed sign-ins");
       throw new AppError("UNAUTHORIZED", WRONG_CREDENTIALS);
     }
@@ -371,7 +375,8 @@ export class ConsoleIdentityService {
   /** Counts a wrong code against the user, and refuses. */
   async #wrongCode(user: StoredConsoleUser, sourceIp: string): Promise<never> {
     const refusal = await this.#byUser.record(user.userId);
-    await this.#recordFailure(user, sourceIp, refusal, "code");
+    const exhausted = refusal ?? (await this.#byUser.blocked(user.userId));
+    await this.#recordFailure(user, sourceIp, exhausted, "code");
     if (refusal) throw rateLimited(refusal, "wrong codes");
     throw invalidParameter("code", "is not a valid code from your authenticator app or a recovery code");
   }

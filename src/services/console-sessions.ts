@@ -80,7 +80,12 @@ export class ConsoleSessions {
     if (!CONSOLE_TOKEN_PATTERN.test(token)) return null;
     const found = await this.#runtime.store.findConsoleSession(consoleTokenHash(token));
     if (!found || found.session.endedAt !== null || found.user.status !== "ACTIVE") return null;
-    if (!sessionAlive(found.session, this.#runtime.clock.now(), this.#limits)) return null;
+    const now = this.#runtime.clock.now();
+    if (!sessionAlive(found.session, now, this.#limits)) {
+      // Ended for good: a clock stepping back cannot bring it alive again.
+      await this.#runtime.store.endConsoleSession({ sessionId: found.session.sessionId, at: now });
+      return null;
+    }
     return found;
   }
 
