@@ -1,0 +1,126 @@
+import type { LightMyRequestResponse } from "fastify";
+import { Secret, TOTP } from "otpauth";
+import type { ConsoleRole } from "../src/domain/console-roles.ts";
+import { type Harness, json, operator } from "./harness.ts";
+
+/**
+ * A browser's side of the console over `inject()`: it keeps the cookies the console sets and the
+ * CSRF token of the last page it was shown, and posts forms as a browser does.
+ */
+export class ConsoleClient {
+  readonly #h: Harness;
+  readonly #cookies = new Map<string, string>();
+  #csrf: string | null = null;
+
+  constructor(h: Harness) {
+    this.#h = h;
+  }
+
+  /** The CSRF token of the last page that held a form. */
+  get csrf(): string {
+    if (this.#csrf === null) throw new Error("No page with a form was shown yet");
+    return this.#csrf;
+  }
+
+  async get(url: string): Promise<LightMyRequestResponse> {
+    return this.#keep(await this.#h.app.inject({ method: "GET", url, headers: this.#headers() }));
+  }
+
+  /** Posts a form (with the CSRF token of the last page unless `_csrf` is given); repeated fields as arrays. */
+  async post(
+    url: string,
+    fields: Record<string, string | readonly string[]> = {},
+    options: { csrf?: boolean } = {},
+  ): Promise<LightMyRequestResponse> {
+    const body = new URLSearchParams();
+    if (options.csrf !== false && !("_csrf" in fields)) body.append("_csrf", this.csrf);
+    for (const [name, value] of Object.entries(fields)) {
+      for (const one of typeof value === "string" ? [value] : value) body.append(name, one);
+    }
+    return this.#keep(
+      await this.#h.app.inject({
+        method: "POST",
+        url,
+        headers: { ...this.#headers(), "content-type": "application/x-www-form-urlencoded" },
+        payload: body.toString(),
+      }),
+    );
+  }
+
+  #headers(): Record<string, string> {
+    const cookie = [...this.#cookies].map(([name, value]) => `${name}=${value}`).join("; ");
+    return cookie ? { cookie } : {};
+  }
+
+  #keep(response: LightMyRequestResponse): LightMyRequestResponse {
+    const header = response.headers["set-cookie"];
+    for (const line of header === undefined ? [] : Array.isArray(header) ? header : [String(header)]) {
+      const [pair = ""] = line.split(";");
+      const at = pair.indexOf("=");
+      const name = pair.slice(0, at).trim();
+      const value = pair.slice(at + 1).trim();
+      const cleared = /max-age=0/i.test(line) || /expires=thu, 01 jan 1970/i.test(line) || value === "";
+      if (cleared) this.#cookies.delete(name);
+      else this.#cookies.set(name, value);
+    }
+    const token = /name="_csrf" value="([^"]+)"/.exec(response.body)?.[1];
+    if (token) this.#csrf = token;
+    return response;
+  }
+}
+
+/** The text of the element with this id (tags stripped, entities of the escaper decoded). */
+export function textOf(page: string, id: string): string | null {
+  const match = new RegExp(`id="${id}"[^>]*>([\\s\\S]*?)</`).exec(page);
+  return match?.[1] === undefined ? null : decodeHtml(match[1].replace(/<[^>]+>/g, ""));
+}
+
+export function decodeHtml(text: string): string {
+  return text
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, "&");
+}
+
+/** The current TOTP code of a base32 secret at the harness's time. */
+export function totpCode(h: Harness, secret: string): string {
+  return new TOTP({ secret: Secret.fromBase32(secret.replace(/\s+/g, "")), digits: 6, period: 30 }).generate({
+    timestamp: h.clock.now().getTime(),
+  });
+}
+
+export const CONSOLE_PASSWORD = "correct horse battery staple 42";
+
+/**
+ * A console user of the account, signed in through the public flow: the operator invites them,
+ * they set a password on the invitation page and turn on two-factor sign-in with a code computed
+ * from the secret the page shows.
+ */
+export async function signedInConsoleUser(
+  h: Harness,
+  input: { accountId: string; email: string; role: Exclude<ConsoleRole, "operator"> },
+): Promise<ConsoleClient> {
+  const invited = await h.internal.inject({
+    method: "POST",
+    url: `/admin/v1/accounts/${encodeURIComponent(input.accountId)}/users`,
+    headers: operator,
+    payload: { email: input.email, role: input.role },
+  });
+  if (invited.statusCode !== 201) throw new Error(`invite: ${invited.statusCode} ${invited.body}`);
+  const link = new URL(json<{ invitation_url: string }>(invited).invitation_url).pathname;
+  const browser = new ConsoleClient(h);
+  await browser.get(link);
+  const accepted = await browser.post(link, {
+    password: CONSOLE_PASSWORD,
+    password_confirmation: CONSOLE_PASSWORD,
+  });
+  if (accepted.statusCode !== 303) throw new Error(`accept: ${accepted.statusCode} ${accepted.body}`);
+  const enrol = await browser.get("/console/two-factor/enrol");
+  const secret = textOf(enrol.body, "totp-secret");
+  if (!secret) throw new Error(`enrol page: ${enrol.statusCode} ${enrol.body.slice(0, 500)}`);
+  const done = await browser.post("/console/two-factor/enrol", { code: totpCode(h, secret) });
+  if (done.statusCode !== 200) throw new Error(`enrol: ${done.statusCode} ${done.body.slice(0, 500)}`);
+  return browser;
+}
