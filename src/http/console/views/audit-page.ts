@@ -2,7 +2,7 @@ import type { AuditEvent } from "../../../domain/types.ts";
 import { AUDIT_TYPES, type AuditFilter } from "../audit-query.ts";
 import { tableWrap, time } from "../forms.ts";
 import { html, type SafeHtml } from "../html.ts";
-import { type FormProblem, problemAt, queryString } from "./parts.ts";
+import { type FormProblem, placeProblem, problemAt, queryString } from "./parts.ts";
 
 export interface AuditPageData {
   base: string;
@@ -60,10 +60,13 @@ export function auditPage(data: AuditPageData): SafeHtml {
 <tbody>${data.events.map(eventRow)}</tbody>
 </table>`,
         );
-  return html`<h1>Audit log</h1>
+  return placeProblem(
+    html`<h1>Audit log</h1>
 ${filterForm(data)}
 <p><a href="${data.base}audit.csv${queryString(filters)}" download>Export as CSV</a> (the events that match the filters).</p>
 ${data.incomplete ? html`<p class="notice notice-warning">Only part of the log was searched; older events may match too.</p>` : null}
 ${table}
-${data.nextPageToken ? html`<p><a href="${data.base}audit${queryString({ ...filters, page_token: data.nextPageToken })}">Older events</a></p>` : null}`;
+${data.nextPageToken ? html`<p><a href="${data.base}audit${queryString({ ...filters, page_token: data.nextPageToken })}">Older events</a></p>` : null}`,
+    data.problem,
+  );
 }

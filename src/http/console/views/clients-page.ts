@@ -2,7 +2,7 @@ import { MAX_ALLOWED_ORIGINS } from "../../../domain/allowed-origin.ts";
 import { type AllowedOrigin, type Credential, ENVIRONMENTS } from "../../../domain/types.ts";
 import { copyButton, notice, tableWrap, time } from "../forms.ts";
 import { html, type SafeHtml } from "../html.ts";
-import { actionButton, type FormProblem, problemAt, selectField, statusPill } from "./parts.ts";
+import { actionButton, type FormProblem, placeProblem, problemAt, selectField, statusPill } from "./parts.ts";
 
 export interface ClientsPageData {
   base: string;
@@ -160,8 +160,11 @@ ${add}
 
 /** Client IDs (create, copy, disable, enable, rotate) and the account's allowed web origins. */
 export function clientsPage(data: ClientsPageData): SafeHtml {
-  return html`<h1>Client IDs and allowed origins</h1>
+  return placeProblem(
+    html`<h1>Client IDs and allowed origins</h1>
 ${data.notice ? notice("success", data.notice) : null}
 ${clientsSection(data)}
-${originsSection(data)}`;
+${originsSection(data)}`,
+    data.problem,
+  );
 }

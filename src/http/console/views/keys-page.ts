@@ -12,6 +12,7 @@ import { html, type SafeHtml } from "../html.ts";
 import {
   actionButton,
   type FormProblem,
+  placeProblem,
   problemAt,
   queryString,
   selectField,
@@ -171,14 +172,17 @@ ${problemAt(data.problem, "generate")}
 
 /** The API keys page: filters, the list with each key's actions, and the form that generates one. */
 export function keysPage(data: KeysPageData): SafeHtml {
-  return html`<h1>API keys</h1>
+  return placeProblem(
+    html`<h1>API keys</h1>
 ${data.notice ? notice("success", data.notice) : null}
 ${generateForm(data)}
 <section aria-labelledby="list-heading">
 <h2 id="list-heading">Your API keys</h2>
 ${filtersForm(data)}
 ${keyTable(data)}
-</section>`;
+</section>`,
+    data.problem,
+  );
 }
 
 export interface NewKeyPageData {

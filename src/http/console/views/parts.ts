@@ -1,6 +1,6 @@
 import type { AppError } from "../../../domain/errors.ts";
 import { formError } from "../forms.ts";
-import { html, type SafeHtml } from "../html.ts";
+import { escapeHtml, html, raw, type SafeHtml } from "../html.ts";
 
 /** A service's refusal of one form on the page, shown beside that form. */
 export interface FormProblem {
@@ -9,9 +9,28 @@ export interface FormProblem {
   error: AppError;
 }
 
-/** The refusal, when it belongs to `form`. */
+/** The refusal, when it belongs to `form` (marked, so that `placeProblem` knows it is shown). */
 export function problemAt(problem: FormProblem | null | undefined, form: string): SafeHtml | null {
-  return problem?.form === form ? formError(problem.error) : null;
+  return problem?.form === form
+    ? html`<div data-problem-for="${form}">${formError(problem.error)}</div>`
+    : null;
+}
+
+/**
+ * The page's body with the refusal shown: beside its form when the body has that form, else at the
+ * top (an action on something the page no longer lists, say).
+ */
+export function placeProblem(body: SafeHtml, problem: FormProblem | null | undefined): SafeHtml {
+  if (!problem || body.text.includes(`data-problem-for="${escapeHtml(problem.form)}"`)) return body;
+  const [heading = "", rest = ""] = splitAfterHeading(body.text);
+  return raw(
+    `${heading}${html`<div data-problem-for="${problem.form}">${formError(problem.error)}</div>`.text}${rest}`,
+  );
+}
+
+function splitAfterHeading(text: string): [string, string] {
+  const end = text.indexOf("</h1>");
+  return end === -1 ? ["", text] : [text.slice(0, end + 5), text.slice(end + 5)];
 }
 
 /** A form of one button that POSTs to `action`, with hidden fields. */

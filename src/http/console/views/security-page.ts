@@ -3,7 +3,15 @@ import type { MtlsEnforcementStatus } from "../../../domain/mtls-lockout.ts";
 import type { ClientCertificate } from "../../../domain/types.ts";
 import { notice, tableWrap, time } from "../forms.ts";
 import { html, type SafeHtml } from "../html.ts";
-import { actionButton, type FormProblem, problemAt, selectField, statusPill, textDataUrl } from "./parts.ts";
+import {
+  actionButton,
+  type FormProblem,
+  placeProblem,
+  problemAt,
+  selectField,
+  statusPill,
+  textDataUrl,
+} from "./parts.ts";
 
 export interface SecurityPageData {
   base: string;
@@ -200,9 +208,12 @@ ${form}
 
 /** Certificates (sign a CSR, download, revoke), mTLS enforcement and the IP allow-list. */
 export function securityPage(data: SecurityPageData): SafeHtml {
-  return html`<h1>Security</h1>
+  return placeProblem(
+    html`<h1>Security</h1>
 ${data.notice ? notice("success", data.notice) : null}
 ${certificatesSection(data)}
 ${mtlsSection(data)}
-${ipSection(data)}`;
+${ipSection(data)}`,
+    data.problem,
+  );
 }

@@ -2,7 +2,7 @@ import type { WebhookDelivery, WebhookEndpoint } from "../../../domain/webhook-e
 import { WEBHOOK_EVENT_TYPES } from "../../../domain/webhook-events.ts";
 import { copyButton, notice, tableWrap, time } from "../forms.ts";
 import { html, type SafeHtml } from "../html.ts";
-import { actionButton, type FormProblem, problemAt, queryString, statusPill } from "./parts.ts";
+import { actionButton, type FormProblem, placeProblem, problemAt, queryString, statusPill } from "./parts.ts";
 
 export interface WebhooksPageData {
   base: string;
@@ -76,11 +76,14 @@ export function webhooksPage(data: WebhooksPageData): SafeHtml {
 <tbody>${data.endpoints.map((endpoint) => endpointRow(data, endpoint))}</tbody>
 </table>`,
         );
-  return html`<h1>Webhooks</h1>
+  return placeProblem(
+    html`<h1>Webhooks</h1>
 ${data.notice ? notice("success", data.notice) : null}
 <p>Deliveries are signed by the Standard Webhooks specification (webhook-id, webhook-timestamp, webhook-signature) with the endpoint's secret.</p>
 ${table}
-${createForm(data)}`;
+${createForm(data)}`,
+    data.problem,
+  );
 }
 
 export interface WebhookSecretPageData {
@@ -150,10 +153,13 @@ export function deliveriesPage(data: DeliveriesPageData): SafeHtml {
 <tbody>${data.deliveries.map((d) => deliveryRow(data, d))}</tbody>
 </table>`,
         );
-  return html`<h1>Deliveries</h1>
+  return placeProblem(
+    html`<h1>Deliveries</h1>
 <p>To <code>${data.endpoint.url}</code> (${data.endpoint.status}).</p>
 ${data.notice ? notice("success", data.notice) : null}
 ${table}
 ${data.nextPageToken ? html`<p><a href="${base}${queryString({ page_token: data.nextPageToken })}">Older deliveries</a></p>` : null}
-<p><a href="${data.base}webhooks">Back to webhooks</a></p>`;
+<p><a href="${data.base}webhooks">Back to webhooks</a></p>`,
+    data.problem,
+  );
 }

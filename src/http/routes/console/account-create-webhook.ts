@@ -1,8 +1,7 @@
-import { Type } from "typebox";
-import { DESCRIPTION_PATTERN } from "../../../domain/credential-rules.ts";
 import { consolePage } from "../../console/layout.ts";
 import { webhookSecretPage } from "../../console/views/webhooks-page.ts";
 import { consoleAccount, consoleContext, requireConsole } from "../../plugins/console-session.ts";
+import { NewWebhookEndpointBody } from "../../schemas/webhook.ts";
 import type { App, AppServices } from "../../types.ts";
 import {
   AccountParams,
@@ -15,12 +14,6 @@ import {
 } from "./account-common.ts";
 import { sendWebhooksPage } from "./account-webhooks.ts";
 
-/** Checked boxes arrive as one value or several; none at all is an empty list (which the service refuses). */
-export function eventList(value: string | readonly string[] | undefined): string[] {
-  if (value === undefined) return [];
-  return typeof value === "string" ? [value] : [...value];
-}
-
 /**
  * `POST /console/accounts/:account_id/webhooks`: registers an endpoint through the same service call
  * as `POST /v1/account/webhooks`, and shows its signing secret this once.
@@ -31,18 +24,15 @@ export function accountCreateWebhook(app: App, services: AppServices): void {
     {
       schema: {
         params: AccountParams,
-        body: formBody({
-          url: Type.String({ maxLength: 2000 }),
-          events: Type.Optional(
-            Type.Union([
-              Type.String({ maxLength: 64 }),
-              Type.Array(Type.String({ maxLength: 64 }), { maxItems: 64 }),
-            ]),
-          ),
-          description: Type.Optional(Type.String({ pattern: DESCRIPTION_PATTERN.source, maxLength: 100 })),
-        }),
+        // The API's fields and schemas, so that a refusal reads the same.
+        body: formBody(NewWebhookEndpointBody.properties),
       },
       attachValidation: true,
+      // One checked box arrives as a string: the API's body has the list.
+      preValidation: async (request) => {
+        const body = request.body as { events?: unknown } | null | undefined;
+        if (body && typeof body.events === "string") body.events = [body.events];
+      },
       preHandler: requireConsole("webhooks"),
     },
     async (request, reply) => {
@@ -53,7 +43,7 @@ export function accountCreateWebhook(app: App, services: AppServices): void {
         : await attempt("create", () =>
             services.webhooks.create(account, consoleContext(request), {
               url: request.body.url,
-              events: eventList(request.body.events),
+              events: request.body.events,
               description: request.body.description ?? "",
             }),
           );
