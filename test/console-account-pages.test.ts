@@ -391,7 +391,7 @@ describe("console account pages: webhooks", () => {
     await dev.get(webhooks);
     const none = await dev.post(webhooks, { url: "https://127.0.0.1:9/hooks" });
     expect(none.statusCode).toBe(400);
-    expect(none.body).toContain("must name at least one event type");
+    expect(none.body).toContain("Invalid request: check events");
     const created = await dev.post(webhooks, {
       url: "https://127.0.0.1:9/hooks",
       description: "lifecycle",
