@@ -9,6 +9,14 @@ declare module "fastify" {
   }
 }
 
+/**
+ * A value as one segment of a console path: percent-encoded, except the `:` and `@` that account
+ * ids and emails hold (RFC 3986 allows them in a path segment), so addresses stay readable.
+ */
+export function pathSegment(value: string): string {
+  return encodeURIComponent(value).replace(/%3A/gi, ":").replace(/%40/g, "@");
+}
+
 /** The hidden `_csrf` input every console form carries; the session scope checks it on each POST. */
 export function csrfField(request: FastifyRequest): SafeHtml {
   const token = request.consoleCsrfToken?.();
@@ -70,6 +78,8 @@ export function actionForm(
     label: string;
     /** Names the button for screen readers when the label alone is ambiguous in a table row. */
     accessibleLabel?: string;
+    /** Said after the label to screen readers only (the row's object: " of ada@example.com"). */
+    context?: string;
     fields?: Record<string, string>;
     variant?: "primary" | "secondary" | "danger";
   },
@@ -80,7 +90,9 @@ export function actionForm(
     ([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`,
   )}<button type="submit"${variant ? html` class="${variant}"` : ""}${
     input.accessibleLabel ? html` aria-label="${input.accessibleLabel}"` : ""
-  }>${input.label}</button></form>`;
+  }>${input.label}${
+    input.context ? html`<span class="visually-hidden"> ${input.context}</span>` : ""
+  }</button></form>`;
 }
 
 /** A table in a region that scrolls sideways on narrow screens, reachable by keyboard. */

@@ -3,7 +3,7 @@ import { type ConsoleCapability, roleMay } from "../../domain/console-roles.ts";
 import type { AppError } from "../../domain/errors.ts";
 import type { Account } from "../../domain/types.ts";
 import { assetUrl } from "./assets.ts";
-import { csrfField, formError } from "./forms.ts";
+import { csrfField, formError, pathSegment } from "./forms.ts";
 import { html, type SafeHtml } from "./html.ts";
 
 export type ConsoleSection =
@@ -67,13 +67,13 @@ function accountBar(
   section: ConsoleSection | undefined,
 ): SafeHtml {
   const role = request.consoleSession?.user.role;
-  const base = `/console/accounts/${encodeURIComponent(account.accountId)}`;
+  const base = `/console/accounts/${pathSegment(account.accountId)}`;
   const links = ACCOUNT_SECTIONS.filter((s) => role !== undefined && roleMay(role, s.needs)).map(
     (s) => html`<li><a href="${base}/${s.section}"${current(section === s.section)}>${s.label}</a></li>`,
   );
   const support =
     role !== undefined && roleMay(role, "operate")
-      ? html`<li><a href="/console/operator/accounts/${encodeURIComponent(account.accountId)}"${current(
+      ? html`<li><a href="/console/operator/accounts/${pathSegment(account.accountId)}"${current(
           section === "operator",
         )}>Support actions</a></li>`
       : null;

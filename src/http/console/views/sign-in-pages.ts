@@ -1,6 +1,6 @@
 import type { FastifyRequest } from "fastify";
 import type { AppError } from "../../../domain/errors.ts";
-import { copyButton, csrfField, formError, notice, time } from "../forms.ts";
+import { copyButton, csrfField, formError, notice, pathSegment, time } from "../forms.ts";
 import { html, type SafeHtml } from "../html.ts";
 
 /*
@@ -44,7 +44,7 @@ export function invitationPage(
 <h1>Set your password</h1>
 <p>You were invited to the partner console as <strong>${input.email}</strong>. This link works once and expires ${time(input.expiresAt)}.</p>
 ${input.error ? formError(input.error) : null}
-<form method="post" action="/console/invitations/${encodeURIComponent(input.token)}" class="stacked">
+<form method="post" action="/console/invitations/${pathSegment(input.token)}" class="stacked">
 ${csrfField(request)}
 <div class="field"><label for="email">Email</label>
 <input id="email" name="email" type="email" autocomplete="username" readonly value="${input.email}"></div>

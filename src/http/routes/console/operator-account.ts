@@ -1,0 +1,21 @@
+import { consoleAccount, requireConsole } from "../../plugins/console-session.ts";
+import type { App, AppServices } from "../../types.ts";
+import { HIDDEN, queryField } from "./console-pages.ts";
+import { OPERATOR_NOTICES, sendOperatorAccountPage } from "./operator-common.ts";
+
+/**
+ * `GET /console/operator/accounts/:account_id` (operators): the account's facts and credentials,
+ * with reactivate, lift mTLS enforcement, reset IP restriction and suspend/resume.
+ */
+export function operatorAccount(app: App, services: AppServices): void {
+  app.get(
+    "/console/operator/accounts/:account_id",
+    { schema: HIDDEN, preHandler: requireConsole("operate") },
+    async (request, reply) => {
+      const account = await consoleAccount(request);
+      const done = queryField(request, "done");
+      const notice = Object.hasOwn(OPERATOR_NOTICES, done) ? OPERATOR_NOTICES[done] : null;
+      return sendOperatorAccountPage(request, reply, services, account, { notice });
+    },
+  );
+}

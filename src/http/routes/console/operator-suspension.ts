@@ -1,0 +1,57 @@
+import type { FastifyRequest } from "fastify";
+import { Value } from "typebox/value";
+import { type AppError, invalidParameter } from "../../../domain/errors.ts";
+import type { Account } from "../../../domain/types.ts";
+import type { RequestContext } from "../../../services/runtime.ts";
+import { formField } from "../../console/forms.ts";
+import { consoleAccount, consoleContext, requireConsole } from "../../plugins/console-session.ts";
+import { SUSPENSION_REASON_SCHEMA } from "../../schemas/admin-account.ts";
+import type { App, AppServices } from "../../types.ts";
+import { attemptChange, HIDDEN, seeOther } from "./console-pages.ts";
+import { operatorDone, sendOperatorAccountPage } from "./operator-common.ts";
+
+/** One of the two suspension changes of the operator's page, as the admin API's `suspend`/`resume`. */
+export interface ConsoleSuspensionChange {
+  action: "suspend" | "resume";
+  done: "suspended" | "resumed";
+  change(
+    account: Account,
+    context: RequestContext,
+    input: { reason: string | null },
+  ): Promise<{ account: Account; changed: boolean }>;
+}
+
+/** The optional reason, held to the admin API's schema for it. */
+function reasonOf(request: FastifyRequest): string | null | AppError {
+  const reason = formField(request, "reason");
+  if (reason === "") return null;
+  return Value.Check(SUSPENSION_REASON_SCHEMA, reason)
+    ? reason
+    : invalidParameter("reason", "must be 1 to 200 characters without control characters");
+}
+
+/**
+ * `POST /console/operator/accounts/:account_id/{suspend|resume}` (`reason`, optional; operators):
+ * the same service calls as the admin API's, idempotent like them.
+ */
+export function operatorSuspensionRoute(
+  app: App,
+  services: AppServices,
+  suspension: ConsoleSuspensionChange,
+): void {
+  app.post(
+    `/console/operator/accounts/:account_id/${suspension.action}`,
+    { schema: HIDDEN, preHandler: requireConsole("operate") },
+    async (request, reply) => {
+      const account = await consoleAccount(request);
+      const reason = reasonOf(request);
+      const outcome =
+        typeof reason === "object" && reason !== null
+          ? { error: reason }
+          : await attemptChange(() => suspension.change(account, consoleContext(request), { reason }));
+      if ("error" in outcome)
+        return sendOperatorAccountPage(request, reply, services, account, { error: outcome.error });
+      return seeOther(reply, operatorDone(account, outcome.value.changed ? suspension.done : "unchanged"));
+    },
+  );
+}
