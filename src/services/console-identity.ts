@@ -1,23 +1,15 @@
 import { normalizeEmail } from "../domain/console-credentials.ts";
-import { type ConsoleRole, isAccountRole } from "../domain/console-roles.ts";
+import type { ConsoleRole } from "../domain/console-roles.ts";
 import { openTotpSecret, sealTotpSecret } from "../domain/console-totp.ts";
 import type { ConsoleSession, ConsoleUser, SessionLimits, SessionStage } from "../domain/console-user.ts";
-import { AppError, invalidParameter, notFound } from "../domain/errors.ts";
-import { newUuidV7 } from "../domain/identifiers.ts";
+import { AppError, invalidParameter } from "../domain/errors.ts";
 import { type UnusableLinkState, unusableLinkError } from "../domain/onboarding-link.ts";
 import { type RateDecision, type RateLimit, rateLimited } from "../domain/rate-limit.ts";
-import { type AuditEvent, actorLabel } from "../domain/types.ts";
-import type { ConsoleInvitation, StoredConsoleSession, StoredConsoleUser } from "../store/console-port.ts";
-import { type AuditFacts, auditEvent } from "./audit.ts";
+import type { StoredConsoleSession, StoredConsoleUser } from "../store/console-port.ts";
 import { assertUsablePassword, hashPassword, verifyPassword } from "./console-passwords.ts";
 import { newRecoveryCodes, newTotpSecret, recoveryCodeHash, totpStep } from "./console-second-factor.ts";
-import {
-  CONSOLE_TOKEN_PATTERN,
-  ConsoleSessions,
-  consoleTokenHash,
-  newConsoleToken,
-  publicUser,
-} from "./console-sessions.ts";
+import { CONSOLE_TOKEN_PATTERN, ConsoleSessions, consoleTokenHash } from "./console-sessions.ts";
+import { ConsoleUsers, consoleAudit } from "./console-users.ts";
 import { FailureThrottle } from "./failure-throttle.ts";
 import type { RateCounter } from "./rate-limiter.ts";
 import type { RequestContext, ServiceRuntime } from "./runtime.ts";
@@ -54,6 +46,7 @@ export class ConsoleIdentityService {
   readonly #runtime: ServiceRuntime;
   readonly #options: ConsoleIdentityOptions;
   readonly #sessions: ConsoleSessions;
+  readonly #users: ConsoleUsers;
   readonly #byEmail: FailureThrottle;
   readonly #byAddress: FailureThrottle;
   readonly #byUser: FailureThrottle;
@@ -62,6 +55,7 @@ export class ConsoleIdentityService {
     this.#runtime = runtime;
     this.#options = options;
     this.#sessions = new ConsoleSessions(runtime, options.session);
+    this.#users = new ConsoleUsers(runtime, options);
     this.#byEmail = new FailureThrottle(options.counter, options.signInLimit, "console-fail-email");
     this.#byAddress = new FailureThrottle(options.counter, options.signInLimit, "console-fail-ip");
     this.#byUser = new FailureThrottle(options.counter, options.signInLimit, "console-fail-code");
@@ -71,63 +65,11 @@ export class ConsoleIdentityService {
    * Invites a user to an account (or, with no account, an operator) with a one-time link; inviting
    * an email still INVITED to the same account again supersedes the earlier link.
    */
-  async invite(
+  invite(
     input: { accountId: string | null; email: string; role: ConsoleRole },
     context: RequestContext,
   ): Promise<{ user: ConsoleUser; invitationUrl: string; expiresAt: Date }> {
-    const email = normalizeEmail(input.email);
-    if (email === null) throw invalidParameter("email", "must be an email address");
-    const { accountId, role } = input;
-    if (accountId === null ? role !== "operator" : !isAccountRole(role)) {
-      throw invalidParameter(
-        "role",
-        accountId === null ? 'must be "operator"' : "must be owner, developer or viewer",
-      );
-    }
-    if (accountId !== null && !(await this.#runtime.store.findAccount(accountId))) throw notFound("Account");
-    const { clock, random, store } = this.#runtime;
-    const existing = await store.findConsoleUserByEmail(email);
-    if (existing && (existing.status !== "INVITED" || existing.accountId !== accountId)) {
-      throw new AppError("RESOURCE_CONFLICT", "A console user with this email exists already");
-    }
-    const userId = existing?.userId ?? newUuidV7(clock, random);
-    const token = newConsoleToken(this.#runtime);
-    const now = clock.now();
-    const invitation: ConsoleInvitation = {
-      invitationId: newUuidV7(clock, random),
-      userId,
-      tokenHash: consoleTokenHash(token),
-      createdAt: now,
-      expiresAt: new Date(now.getTime() + this.#options.invitationTtlMs),
-      acceptedAt: null,
-      revokedAt: null,
-    };
-    const audit = this.#audit(context, accountId, userId, {
-      action: "console.user_invited",
-      statusAfter: "INVITED",
-      details: { email, role },
-    });
-    let user: ConsoleUser | null;
-    if (existing) {
-      const updated = await store.reinviteConsoleUser({ userId, role, invitation, audit });
-      user = updated && publicUser(updated);
-    } else {
-      user = {
-        userId,
-        accountId,
-        email,
-        role,
-        status: "INVITED",
-        secondFactor: false,
-        createdAt: now,
-        createdBy: actorLabel(context.actor),
-        lastSignInAt: null,
-      };
-      if (!(await store.insertConsoleUser({ user, invitation, audit }))) user = null;
-    }
-    if (!user) throw new AppError("RESOURCE_CONFLICT", "A console user with this email exists already");
-    const base = this.#options.publicUrl.replace(/\/+$/, "");
-    return { user, invitationUrl: `${base}/console/invitations/${token}`, expiresAt: invitation.expiresAt };
+    return this.#users.invite(input, context);
   }
 
   /** Looks at an invitation without consuming it (what a GET, a preview or a crawler gets). */
@@ -165,7 +107,7 @@ export class ConsoleIdentityService {
       now: this.#runtime.clock.now(),
       passwordHash: await hashPassword(password, this.#runtime.random),
       session,
-      audit: this.#audit(userContext(user, sourceIp), user.accountId, user.userId, {
+      audit: consoleAudit(this.#runtime, userContext(user, sourceIp), user.accountId, user.userId, {
         action: "console.user_joined",
         statusBefore: "INVITED",
         statusAfter: "ACTIVE",
@@ -247,7 +189,7 @@ export class ConsoleIdentityService {
       endedSessionId: session.sessionId,
       at: this.#runtime.clock.now(),
       session: next.session,
-      audit: this.#audit(userContext(user, sourceIp), user.accountId, user.userId, {
+      audit: consoleAudit(this.#runtime, userContext(user, sourceIp), user.accountId, user.userId, {
         action: "console.second_factor_enrolled",
       }),
     });
@@ -280,7 +222,7 @@ export class ConsoleIdentityService {
       endedSessionId: session.sessionId,
       at: clock.now(),
       session: next.session,
-      audit: this.#audit(userContext(user, sourceIp), user.accountId, user.userId, {
+      audit: consoleAudit(this.#runtime, userContext(user, sourceIp), user.accountId, user.userId, {
         action: "console.signed_in",
         ...(codeHash !== null ? { reason: "RECOVERY_CODE" } : {}),
       }),
@@ -301,57 +243,28 @@ export class ConsoleIdentityService {
   }
 
   /** The account's users, INVITED and ACTIVE, oldest first. */
-  async listUsers(accountId: string): Promise<ConsoleUser[]> {
-    return (await this.#runtime.store.listConsoleUsers(accountId)).map(publicUser);
+  listUsers(accountId: string): Promise<ConsoleUser[]> {
+    return this.#users.listUsers(accountId);
   }
 
   /** A new role; the account's last ACTIVE owner cannot be demoted. */
-  async changeRole(
+  changeRole(
     accountId: string,
     userId: string,
     role: ConsoleRole,
     context: RequestContext,
   ): Promise<ConsoleUser> {
-    if (!isAccountRole(role)) throw invalidParameter("role", "must be owner, developer or viewer");
-    const changed = await this.#runtime.store.changeConsoleUserRole({
-      accountId,
-      userId,
-      role,
-      audit: this.#accountAudit(context, accountId, userId, {
-        action: "console.role_changed",
-        details: { role },
-      }),
-    });
-    if (changed.outcome === "NOT_FOUND") throw notFound("User");
-    if (changed.outcome === "LAST_OWNER") throw lastOwner("demoted");
-    return publicUser(changed.user);
+    return this.#users.changeRole(accountId, userId, role, context);
   }
 
   /** Removes the user and ends their sessions; the account's last ACTIVE owner cannot be removed. */
-  async removeUser(accountId: string, userId: string, context: RequestContext): Promise<void> {
-    const removed = await this.#runtime.store.removeConsoleUser({
-      accountId,
-      userId,
-      at: this.#runtime.clock.now(),
-      audit: this.#accountAudit(context, accountId, userId, {
-        action: "console.user_removed",
-        statusAfter: "REMOVED",
-      }),
-    });
-    if (removed.outcome === "NOT_FOUND") throw notFound("User");
-    if (removed.outcome === "LAST_OWNER") throw lastOwner("removed");
+  removeUser(accountId: string, userId: string, context: RequestContext): Promise<void> {
+    return this.#users.removeUser(accountId, userId, context);
   }
 
   /** Forgets the user's TOTP secret and recovery codes and ends their sessions: they enrol again. */
-  async resetSecondFactor(accountId: string, userId: string, context: RequestContext): Promise<ConsoleUser> {
-    const reset = await this.#runtime.store.resetConsoleSecondFactor({
-      accountId,
-      userId,
-      at: this.#runtime.clock.now(),
-      audit: this.#accountAudit(context, accountId, userId, { action: "console.second_factor_reset" }),
-    });
-    if (!reset) throw notFound("User");
-    return publicUser(reset);
+  resetSecondFactor(accountId: string, userId: string, context: RequestContext): Promise<ConsoleUser> {
+    return this.#users.resetSecondFactor(accountId, userId, context);
   }
 
   /** The live session of the token, in the given stage. */
@@ -388,47 +301,21 @@ export class ConsoleIdentityService {
     refusal: RateDecision | null,
     what: "password" | "code" = "password",
   ): Promise<void> {
-    const audit = this.#audit({ actor: { kind: "anonymous" }, sourceIp }, user.accountId, user.userId, {
-      action: refusal ? "console.sign_in_throttled" : "console.sign_in_failed",
-      reason: what === "password" ? "WRONG_PASSWORD" : "WRONG_CODE",
-    });
+    const audit = consoleAudit(
+      this.#runtime,
+      { actor: { kind: "anonymous" }, sourceIp },
+      user.accountId,
+      user.userId,
+      {
+        action: refusal ? "console.sign_in_throttled" : "console.sign_in_failed",
+        reason: what === "password" ? "WRONG_PASSWORD" : "WRONG_CODE",
+      },
+    );
     if (audit) await this.#runtime.store.insertAuditEvent(audit);
-  }
-
-  /** The audit event of a change to a user: only users of an account have a trail to write to. */
-  #audit(
-    context: RequestContext,
-    accountId: string | null,
-    userId: string,
-    facts: Omit<AuditFacts, "accountId" | "targetType" | "targetId">,
-  ): AuditEvent | null {
-    if (accountId === null) return null;
-    return this.#accountAudit(context, accountId, userId, facts);
-  }
-
-  #accountAudit(
-    context: RequestContext,
-    accountId: string,
-    userId: string,
-    facts: Omit<AuditFacts, "accountId" | "targetType" | "targetId">,
-  ): AuditEvent {
-    return auditEvent(this.#runtime, context, {
-      ...facts,
-      accountId,
-      targetType: "CONSOLE_USER",
-      targetId: userId,
-    });
   }
 }
 
 /** The user as the actor of what they do themselves. */
 function userContext(user: StoredConsoleUser, sourceIp: string): RequestContext {
   return { actor: { kind: "user", userId: user.userId, email: user.email }, sourceIp };
-}
-
-function lastOwner(what: "demoted" | "removed"): AppError {
-  return new AppError(
-    "INVALID_STATE",
-    `The account's last active owner cannot be ${what}: make another user owner first`,
-  );
 }
