@@ -52,7 +52,7 @@ a:hover { text-decoration-thickness: 2px; }
 .site-header .brand a { color: var(--ink); text-decoration: none; }
 .site-header nav ul, .account-nav ul { display: flex; flex-wrap: wrap; gap: 0.25rem 1rem; margin: 0; padding: 0; list-style: none; }
 .who { color: var(--muted); font-size: 0.9375rem; }
-.site-header form { margin: 0; }
+.site-header form, .site-header p { margin: 0; }
 .account-bar { padding: 0.75rem 1rem 0; border-bottom: 1px solid var(--line); }
 .account-bar p { margin: 0 0 0.5rem; }
 .account-nav a { display: inline-block; padding: 0.375rem 0.125rem 0.5rem; text-decoration: none; border-bottom: 3px solid transparent; }

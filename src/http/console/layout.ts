@@ -54,11 +54,11 @@ function siteHeader(request: FastifyRequest, section: ConsoleSection | undefined
       }</p>
 <form method="post" action="/console/sign-out">${csrfField(request)}<button type="submit" class="secondary">Sign out</button></form>`
     : null;
-  return html`<header class="site-header">
+  return html`<div class="site-header">
 <p class="brand"><a href="${session ? home : "/console/sign-in"}">${PRODUCT}</a></p>
 ${nav}
 ${who}
-</header>`;
+</div>`;
 }
 
 function accountBar(
@@ -110,8 +110,10 @@ export function consolePage(
 </head>
 <body>
 <a class="skip-link" href="#main">Skip to main content</a>
+<header>
 ${siteHeader(request, input.section)}
 ${input.account ? accountBar(request, input.account, input.section) : null}
+</header>
 <main id="main" tabindex="-1">
 ${input.body}
 </main>
