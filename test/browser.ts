@@ -49,7 +49,9 @@ export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> 
     const axe = (
       globalThis as unknown as { axe: { run(context: unknown, options: unknown): Promise<unknown> } }
     ).axe;
-    const result = (await axe.run(document, { resultTypes: ["violations"] })) as {
+    const result = (await axe.run((globalThis as unknown as { document: unknown }).document, {
+      resultTypes: ["violations"],
+    })) as {
       violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[];
     };
     return result.violations.map((v) => ({
