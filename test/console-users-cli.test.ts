@@ -82,7 +82,7 @@ describe("partnerctl admin users and operators", () => {
   it("invites support staff as console operators, in words or as JSON", async () => {
     const words = await admin(["operators", "invite", "--email", "support@provider.example"]);
     expect(words.code, words.stderr).toBe(0);
-    expect(words.stdout).toMatch(/one-time link[^]*\/console\/invitations\//);
+    expect(words.stdout).toMatch(/one-time link[\s\S]*\/console\/invitations\//);
     const json = await admin(["operators", "invite", "--email", "Second@Provider.example", "--json"]);
     expect(json.code, json.stderr).toBe(0);
     expect(JSON.parse(json.stdout)).toMatchObject({ user_id: expect.any(String) });
