@@ -325,6 +325,9 @@ describe("signing in to the console", () => {
     const missing = await h.app.inject({ method: "GET", url: "/console/no-such-page" });
     expect(missing.statusCode).toBe(404);
     expect(missing.headers["content-type"]).toContain("text/html");
+    const deleted = await h.app.inject({ method: "DELETE", url: "/console/accounts" });
+    expect(deleted.statusCode).toBe(403);
+    expect(deleted.headers["content-type"]).toContain("text/html");
     const api = await h.app.inject({ method: "GET", url: "/v1/no-such-endpoint" });
     expect(api.statusCode).toBe(404);
     expect(json<{ error_code: string }>(api).error_code).toBe("NOT_FOUND");

@@ -34,6 +34,7 @@ export const CONSOLE_CSP = {
 };
 
 const ASSETS_PREFIX = "/console/assets/";
+const SAFE_METHODS: ReadonlySet<string> = new Set(["GET", "HEAD", "OPTIONS"]);
 /** Session tokens are 43 base64url characters; anything much longer is not looked up. */
 const MAX_TOKEN_LENGTH = 128;
 
@@ -236,9 +237,9 @@ export async function registerConsoleSession(
     request.consoleSessionToken = token;
   });
 
-  // Every POST carries the form's token; without it (or with another's) the answer is a 403 page.
+  // Every POST (any unsafe method) carries the form's token; without it the answer is a 403 page.
   scope.addHook("preValidation", (request, reply, done) => {
-    if (request.method !== "POST") return done();
+    if (SAFE_METHODS.has(request.method)) return done();
     scope.csrfProtection(request, reply, done);
   });
 }

@@ -5,7 +5,7 @@ import { HIDDEN } from "./console-pages.ts";
 /** Any other address under `/console/`: a 404 page (not the API's JSON body). */
 export function consoleNotFound(app: App): void {
   app.route({
-    method: ["GET", "POST"],
+    method: ["GET", "POST", "PUT", "PATCH", "DELETE"],
     url: "/console/*",
     schema: HIDDEN,
     handler: async () => {
