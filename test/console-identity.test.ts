@@ -159,6 +159,8 @@ describe("console identity", () => {
     await expect(identity.completeEnrolment(enrolling, "000000", FROM)).rejects.toMatchObject({
       code: "VALIDATION_ERROR",
     });
+    // A reload or a mistyped code offers the same secret: nothing to scan again.
+    expect((await identity.startEnrolment(enrolling)).secret).toBe(secret);
     const enrolled = await identity.completeEnrolment(enrolling, totpCode(secret, h.clock.now()), FROM);
     expect(enrolled.recoveryCodes).toHaveLength(10);
     expect(new Set(enrolled.recoveryCodes).size).toBe(10);

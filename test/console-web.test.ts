@@ -212,7 +212,9 @@ describe("signing in to the console", () => {
     expect(enrol.body).toMatch(/<svg class="qr" role="img" aria-label="[^"]+"/);
     const wrong = await owner.post("/console/two-factor/enrol", { code: "000000" });
     expect(wrong.statusCode).toBeGreaterThanOrEqual(400);
-    expect(wrong.body).toContain("scan the image below again");
+    expect(wrong.body).toContain("the image below is the same as before");
+    // The secret offered stays the same across a mistyped code.
+    expect(textOf(wrong.body, "totp-secret")).toBe(textOf(enrol.body, "totp-secret"));
     const totp = totpOf(textOf(wrong.body, "totp-secret"));
     const enrolled = await owner.post("/console/two-factor/enrol", { code: codeAt(h, totp) });
     expect(enrolled.statusCode).toBe(200);

@@ -7,7 +7,13 @@ import { type UnusableLinkState, unusableLinkError } from "../domain/onboarding-
 import { type RateDecision, type RateLimit, rateLimited } from "../domain/rate-limit.ts";
 import type { StoredConsoleSession, StoredConsoleUser } from "../store/console-port.ts";
 import { assertUsablePassword, hashPassword, verifyPassword } from "./console-passwords.ts";
-import { newRecoveryCodes, newTotpSecret, recoveryCodeHash, totpStep } from "./console-second-factor.ts";
+import {
+  newRecoveryCodes,
+  newTotpSecret,
+  recoveryCodeHash,
+  totpOffer,
+  totpStep,
+} from "./console-second-factor.ts";
 import { CONSOLE_TOKEN_PATTERN, ConsoleSessions, consoleTokenHash } from "./console-sessions.ts";
 import { ConsoleUsers, consoleAudit } from "./console-users.ts";
 import { FailureThrottle } from "./failure-throttle.ts";
@@ -154,10 +160,20 @@ export class ConsoleIdentityService {
     return this.#sessions.touch(sessionToken);
   }
 
-  /** A new TOTP secret offered to an enrolling session; the first valid code confirms it. */
+  /**
+   * The TOTP secret offered to an enrolling session; the first valid code confirms it. The same
+   * secret is offered again until then (a reload or a mistyped code does not call for a new scan).
+   */
   async startEnrolment(sessionToken: string): Promise<{ secret: string; otpauthUri: string }> {
     const { session, user } = await this.#inStage(sessionToken, "ENROL");
-    const offered = newTotpSecret(this.#runtime.random, { issuer: this.#options.issuer, email: user.email });
+    const label = { issuer: this.#options.issuer, email: user.email };
+    if (session.pendingTotpCiphertext !== null) {
+      return totpOffer(
+        openTotpSecret(this.#options.totpKey, user.userId, session.pendingTotpCiphertext),
+        label,
+      );
+    }
+    const offered = newTotpSecret(this.#runtime.random, label);
     await this.#runtime.store.offerConsoleTotp({
       sessionId: session.sessionId,
       ciphertext: sealTotpSecret(this.#options.totpKey, user.userId, offered.secret, this.#runtime.random),

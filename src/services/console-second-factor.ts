@@ -22,6 +22,14 @@ export function newTotpSecret(
   otpauthUri: string;
 } {
   const secret = new Secret({ buffer: Uint8Array.from(random.bytes(20)).buffer }).base32;
+  return totpOffer(secret, label);
+}
+
+/** A secret with the `otpauth://` URI an authenticator app scans. */
+export function totpOffer(
+  secret: string,
+  label: { issuer: string; email: string },
+): { secret: string; otpauthUri: string } {
   return { secret, otpauthUri: totp(secret, label).toString() };
 }
 

@@ -72,7 +72,7 @@ export function enrolmentPage(
 <h1>Turn on two-factor sign-in</h1>
 ${
   input.error
-    ? html`${formError(input.error)}<p>A new key was made for this attempt: scan the image below again (the previous one no longer works).</p>`
+    ? html`${formError(input.error)}<p>Check the time on your device and enter the code your app shows now; the image below is the same as before.</p>`
     : null
 }
 <h2>1. Add the console to your authenticator app</h2>
