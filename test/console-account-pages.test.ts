@@ -309,6 +309,41 @@ describe("console account pages: security", () => {
     });
     expect(json(api)).toEqual({ enforcement_mode: "REPORTING", allowed_ips: ["192.0.2.0/24", "127.0.0.1"] });
   });
+
+  it("shows the addresses the keys were last used from, each judged by the allow-list", async ({
+    harness: h,
+    partner,
+  }) => {
+    const owner = await signedInConsoleUser(h, {
+      accountId: partner.accountId,
+      email: "o@acme.example",
+      role: "owner",
+    });
+    const security = `${pages(partner)}/security`;
+    expect((await owner.get(security)).body).toContain("No key has been used yet.");
+    // The key is used from an address outside the list that is being prepared.
+    const used = await h.app.inject({
+      method: "GET",
+      url: "/v1/account",
+      headers: basic(partner.apiKey),
+      // Plain HTTP is accepted from loopback only: another loopback address than the console's.
+      remoteAddress: "127.0.0.9",
+    });
+    expect(used.statusCode).toBe(200);
+    await h.usage.flush();
+    const rowOf = (body: string) =>
+      body.match(/<tr><td><code>127\.0\.0\.9<\/code><\/td>.*?<\/tr>/)?.[0] ?? "";
+    const before = await owner.get(security);
+    expect(before.body).toContain("The list would");
+    expect(rowOf(before.body)).toContain("no list");
+    await owner.post(`${security}/ip-restriction`, {
+      enforcement_mode: "REPORTING",
+      allowed_ips: "192.0.2.0/24\n127.0.0.1",
+    });
+    const row = rowOf((await owner.get(security)).body);
+    expect(row).toContain("DENIED");
+    expect(row).toContain("<td>1</td>");
+  });
 });
 
 describe("console account pages: audit log", () => {

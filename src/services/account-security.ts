@@ -17,6 +17,7 @@ import {
 } from "../domain/mtls-lockout.ts";
 import { type MtlsStatus, parseEnforcedFrom } from "../domain/mtls-policy.ts";
 import type { Account, ClientCertificate } from "../domain/types.ts";
+import type { LastUseAddress } from "../store/port.ts";
 import type { AccessPolicy } from "./access-policy.ts";
 import { auditEvent } from "./audit.ts";
 import type { CertificateAuthority } from "./certificate-authority.ts";
@@ -30,6 +31,12 @@ export interface CallerTransport {
 }
 
 /** IP allow-lists, mTLS enforcement and client certificates of an account. */
+/** An address the account's keys were last used from, and whether the allow-list admits it. */
+export interface AddressSeen extends LastUseAddress {
+  /** Null while the account has no list. */
+  allowed: boolean | null;
+}
+
 export class AccountSecurityService {
   readonly #runtime: ServiceRuntime;
   readonly #ca: CertificateAuthority;
@@ -125,6 +132,20 @@ export class AccountSecurityService {
     const before = mtlsEnforcementStatus(account.security.mtlsEnforcedFrom, this.#runtime.clock.now());
     if (before === "NOT_ENFORCED") return account;
     return this.#lift(account, context, before, "operator recovery; client certificates kept");
+  }
+
+  /**
+   * The addresses the account's keys were last used from (the latest first), each judged by the
+   * allow-list as it stands: what REPORTING mode shows before the list is enforced.
+   */
+  async addressesSeen(account: Account, limit = 20): Promise<AddressSeen[]> {
+    const { allowedIps } = account.security.ipRestriction;
+    const allowed = allowListMatcher(allowedIps);
+    const seen = await this.#runtime.store.listLastUseAddresses(account.accountId, limit);
+    return seen.map((address) => ({
+      ...address,
+      allowed: allowedIps.length === 0 ? null : allowed(address.address),
+    }));
   }
 
   /**

@@ -90,6 +90,7 @@ const COVERAGE = {
   findLifecycleCandidates: "lifecycle-candidates",
   applyLifecycleRule: "lifecycle-changes",
   recordCredentialUses: "credential-uses",
+  listLastUseAddresses: "credential-uses",
   recordCredentialLeak: "leak-reports",
 
   listAuditEvents: "audit",

@@ -68,9 +68,9 @@ export function selectField(input: {
 /** A credential's status as a pill, with its reason when it has one: `DISABLED (ROTATED)`. */
 export function statusPill(status: string, reason?: string | null): SafeHtml {
   const kind =
-    status === "ACTIVE" || status === "VALID" || status === "SUCCEEDED"
+    status === "ACTIVE" || status === "VALID" || status === "SUCCEEDED" || status === "ALLOWED"
       ? "active"
-      : status === "DISABLED" || status === "REVOKED" || status === "FAILED"
+      : status === "DISABLED" || status === "REVOKED" || status === "FAILED" || status === "DENIED"
         ? "disabled"
         : "other";
   return html`<span class="status status-${kind}">${reason ? `${status} (${reason})` : status}</span>`;

@@ -1,6 +1,7 @@
 import { IP_ENFORCEMENT_MODES, type IpEnforcementMode } from "../../../domain/ip-allow-list.ts";
 import type { MtlsEnforcementStatus } from "../../../domain/mtls-lockout.ts";
 import type { ClientCertificate } from "../../../domain/types.ts";
+import type { AddressSeen } from "../../../services/account-security.ts";
 import { notice, tableWrap, time } from "../forms.ts";
 import { html, type SafeHtml } from "../html.ts";
 import {
@@ -28,6 +29,8 @@ export interface SecurityPageData {
     /** The address this page was requested from, and whether the list lets it through. */
     viewerAddress: string;
     viewerAllowed: boolean;
+    /** The addresses the account's keys were last used from, judged by the list as it stands. */
+    seen: readonly AddressSeen[];
   };
   notice?: string | null;
   problem?: FormProblem | null;
@@ -202,8 +205,30 @@ ${problemAt(data.problem, "ip")}`
 <dt>Addresses</dt><dd>${ip.allowedIps.length > 0 ? html`<ul>${ip.allowedIps.map((a) => html`<li><code>${a}</code></li>`)}</ul>` : html`<span class="muted">none</span>`}</dd>
 <dt>Your address</dt><dd><code>${ip.viewerAddress}</code>: ${ip.mode === "NOT_ENABLED" ? "no list applies" : ip.viewerAllowed ? "ALLOWED by the list" : "DENIED by the list"}</dd>
 </dl>
+${addressesSeen(ip)}
 ${form}
 </section>`;
+}
+
+/** Where the account's keys were last used from, and what the list says of each address. */
+function addressesSeen(ip: SecurityPageData["ip"]): SafeHtml {
+  const verdict = ip.mode === "NOT_ENABLED" ? "The list would" : "The list";
+  return html`<h3 id="ip-seen-heading">Addresses seen</h3>
+<p>The address each key was last used from${ip.mode === "REPORTING" ? ": in REPORTING mode, requests from a DENIED address are answered but marked, so you can complete the list before you enforce it" : ""}.</p>
+${
+  ip.seen.length === 0
+    ? html`<p class="muted">No key has been used yet.</p>`
+    : tableWrap(
+        "Addresses seen",
+        html`<table aria-labelledby="ip-seen-heading">
+<thead><tr><th scope="col">Address</th><th scope="col">Last use</th><th scope="col">Keys last used from it</th><th scope="col">${verdict}</th></tr></thead>
+<tbody>${ip.seen.map(
+          (seen) =>
+            html`<tr><td><code>${seen.address}</code></td><td>${time(seen.lastUsedAt)}</td><td>${seen.credentials}</td><td>${seen.allowed === null ? html`<span class="muted">no list</span>` : statusPill(seen.allowed ? "ALLOWED" : "DENIED")}</td></tr>`,
+        )}</tbody>
+</table>`,
+      )
+}`;
 }
 
 /** Certificates (sign a CSR, download, revoke), mTLS enforcement and the IP allow-list. */

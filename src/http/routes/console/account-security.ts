@@ -62,6 +62,7 @@ export async function sendSecurityPage(
       allowedIps: restriction.allowedIps,
       viewerAddress,
       viewerAllowed: allowListMatcher(restriction.allowedIps)(viewerAddress),
+      seen: await services.security.addressesSeen(current),
     },
     notice: view.notice ?? null,
     problem: view.problem ?? null,
