@@ -55,16 +55,16 @@ try {
   await page.goto(`${account}/keys`);
   for (const description of ["checkout service", "refunds worker", "reporting export"]) {
     await page.goto(`${account}/keys`);
-    await page.getByLabel("Description").fill(description);
+    await page.getByLabel("Description", { exact: true }).fill(description);
     await page.getByRole("button", { name: "Generate new API key" }).click();
   }
   await shoot("key-generated");
   await page.goto(`${account}/clients`);
-  const origins = page.getByLabel(/origin/i).first();
-  if (await origins.count()) {
-    await origins.fill("https://shop.acme.example");
-    await page.getByRole("button", { name: /Add origin/i }).click();
-  }
+  await page.getByLabel("Description", { exact: true }).fill("web checkout");
+  await page.getByRole("button", { name: "Create Client ID" }).click();
+  await page.goto(`${account}/clients`);
+  await page.getByLabel("Origin", { exact: true }).fill("shop.acme.example");
+  await page.getByRole("button", { name: "Add origin" }).click();
 
   for (const section of ["keys", "clients", "security", "audit", "webhooks", "users"]) {
     await page.goto(`${account}/${section}`);

@@ -121,10 +121,9 @@ describe.skipIf(!installed)("the partner console in Chromium", () => {
   });
 
   it("rotates the key (the new one shown once) and disables it", async () => {
-    await ownerPage
-      .getByRole("row", { name: /checkout service/ })
-      .getByRole("button", { name: "Rotate" })
-      .click();
+    const row = ownerPage.getByRole("row", { name: /checkout service/ });
+    await row.getByText("Rotate…").click();
+    await row.getByRole("button", { name: "Rotate" }).click();
     const rotated = ((await ownerPage.locator("#new-api-key").textContent()) ?? "").trim();
     expect(rotated).toMatch(/^klarna_(live|test)_api_/);
     expect(rotated).not.toBe(apiKey);

@@ -106,7 +106,10 @@ table { width: 100%; border-collapse: collapse; font-size: 0.9375rem; }
 caption { text-align: left; font-weight: 600; padding: 0.5rem 0.75rem; }
 th, td { padding: 0.5rem 0.75rem; text-align: left; vertical-align: top; border-top: 1px solid var(--line); }
 thead th { background: var(--wash); border-top: 0; white-space: nowrap; }
-.status { display: inline-block; padding: 0 0.5rem; border-radius: 999px; font-size: 0.8125rem; font-weight: 600; border: 1px solid; }
+td code { overflow-wrap: break-word; }
+td button, td .button { white-space: nowrap; overflow-wrap: normal; }
+td details summary { cursor: pointer; color: var(--accent); }
+.status { white-space: nowrap; overflow-wrap: normal; display: inline-block; padding: 0 0.5rem; border-radius: 999px; font-size: 0.8125rem; font-weight: 600; border: 1px solid; }
 .status-active { color: var(--success); background: var(--success-wash); }
 .status-disabled, .status-suspended, .status-removed { color: var(--danger); background: var(--danger-wash); }
 .status-other { color: var(--muted); background: var(--wash); }

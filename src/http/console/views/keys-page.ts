@@ -100,14 +100,17 @@ ${
 ${problemAt(data.problem, `disable:${id}`)}${problemAt(data.problem, `enable:${id}`)}
 ${
   rotatable
-    ? html`<form method="post" action="${path}/rotate" class="inline">${data.csrf}
+    ? html`<details${data.problem?.form === `rotate:${id}` ? html` open` : null}>
+<summary>Rotate…</summary>
+<form method="post" action="${path}/rotate" class="inline">${data.csrf}
 ${selectField({ id: `overlap-${id}`, name: "overlap", label: "Old key keeps working for", options: ROTATION_OVERLAPS, selected: DEFAULT_ROTATION_OVERLAP })}
 ${selectField({ id: `end-${id}`, name: "end_overlap", label: "Overlap ends", options: ROTATION_ENDS.map((e) => [e, ROTATION_END_TEXT[e]] as const), selected: "AT_EXPIRY" })}
 <button type="submit" aria-label="Rotate ${id}">Rotate</button>
-</form>`
-    : null
-}
+</form>
 ${problemAt(data.problem, `rotate:${id}`)}
+</details>`
+    : problemAt(data.problem, `rotate:${id}`)
+}
 <details${data.problem?.form === `description:${id}` ? html` open` : null}>
 <summary>Edit description</summary>
 <form method="post" action="${path}/description" class="inline">${data.csrf}
