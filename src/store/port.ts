@@ -1,4 +1,5 @@
 import type { ChainedAuditEvent } from "../domain/audit-chain.ts";
+import type { AuditEventFilter } from "../domain/audit-filter.ts";
 import type { IpRestriction } from "../domain/ip-allow-list.ts";
 import type { LifecycleThresholds } from "../domain/lifecycle-policy.ts";
 import type { LifecycleRule } from "../domain/lifecycle-rules.ts";
@@ -61,6 +62,10 @@ export interface LastUseAddress {
 export interface Page {
   after: PagePosition | null;
   limit: number;
+}
+
+export interface AuditEventQuery extends Page, AuditEventFilter {
+  accountId: string;
 }
 
 export interface CredentialQuery extends Page {
@@ -261,7 +266,12 @@ export interface Store extends WebhookPort, ConsolePort {
    */
   recordCredentialLeak(report: LeakReport): Promise<LeakReportOutcome>;
 
-  listAuditEvents(query: Page & { accountId: string }): Promise<AuditEvent[]>;
+  /**
+   * The account's events, newest first (ties by event id, descending), after `after`, narrowed by
+   * the filter's fields that are present: `action` exactly or as a family (`credential` matches
+   * `credential` and `credential.*`), `occurredFrom` inclusive, `occurredBefore` exclusive.
+   */
+  listAuditEvents(query: AuditEventQuery): Promise<AuditEvent[]>;
   /** The account's chained events in chain order (events from before the chain are left out). */
   readAuditChain(accountId: string): Promise<ChainedAuditEvent[]>;
   /** An event that belongs to no change of state (a refused authentication, say). */

@@ -1,9 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { GENESIS, verifyChain } from "../../src/domain/audit-chain.ts";
+import { type AuditEventFilter, auditEventMatches } from "../../src/domain/audit-filter.ts";
+import type { AuditEvent } from "../../src/domain/types.ts";
 import {
   accountId,
   at,
   credentialId,
+  DAY,
   HOUR,
   MINUTE,
   makeAccount,
@@ -93,6 +96,150 @@ export const audit = contractArea("audit", "audit trail", (ctx) => {
       });
       await store.createAccount({ account, link: null, audit: [audit] });
       expect(await auditOf(account.accountId)).toEqual([audit]);
+    });
+  });
+
+  describe("listAuditEvents with filters", () => {
+    /**
+     * Stores one event per `[action, occurredAt]` for the account, and returns all the account's
+     * events newest first (with those its creation wrote).
+     */
+    async function seed(owner: string, events: readonly (readonly [string, Date])[]): Promise<AuditEvent[]> {
+      for (const [action, occurredAt] of events) {
+        await store.insertAuditEvent(makeAudit(owner, { action, occurredAt }));
+      }
+      return auditOf(owner);
+    }
+
+    const actions = (events: readonly AuditEvent[]): string[] => events.map((e) => e.action);
+
+    it("takes a family: the action itself and every action under it, nothing that merely starts alike", async () => {
+      const mine = await addAccount(makeAccount(1));
+      const theirs = await addAccount(makeAccount(2));
+      await seed(mine.accountId, [
+        ["credential", at(1 * MINUTE)],
+        ["credential.created", at(2 * MINUTE)],
+        ["credential.disabled", at(3 * MINUTE)],
+        ["credential.key.rotated", at(4 * MINUTE)],
+        ["credentials.created", at(5 * MINUTE)],
+        ["credential_x.created", at(6 * MINUTE)],
+        ["client_credential.created", at(7 * MINUTE)],
+        ["CREDENTIAL.disabled", at(8 * MINUTE)],
+        ["account.created", at(9 * MINUTE)],
+        ["rate_limits.changed", at(10 * MINUTE)],
+        // `_` and `%` are plain characters, never wildcards.
+        ["rateXlimits.changed", at(11 * MINUTE)],
+        ["rate_limits%.changed", at(12 * MINUTE)],
+      ]);
+      await seed(theirs.accountId, [["credential.created", at(3 * MINUTE)]]);
+      const list = (action: string) =>
+        store.listAuditEvents({ accountId: mine.accountId, action, after: null, limit: 100 });
+
+      expect(actions(await list("credential"))).toEqual([
+        "credential.key.rotated",
+        "credential.disabled",
+        "credential.created",
+        "credential",
+      ]);
+      expect(actions(await list("rate_limits"))).toEqual(["rate_limits.changed"]);
+      expect(actions(await list("rate_limits%"))).toEqual(["rate_limits%.changed"]);
+      expect(actions(await list("credential.key"))).toEqual(["credential.key.rotated"]);
+      expect(await list("cred")).toEqual([]);
+      expect(await list("webhook_endpoint")).toEqual([]);
+    });
+
+    it("takes an exact action (with any actions under it), case and all", async () => {
+      const account = await addAccount(makeAccount(1));
+      const events = await seed(account.accountId, [
+        ["credential.disabled", at(1 * MINUTE)],
+        ["credential.enabled", at(2 * MINUTE)],
+        ["credential.disabled", at(3 * MINUTE)],
+        ["credential.disabled_by_sweep", at(4 * MINUTE)],
+        ["CREDENTIAL.DISABLED", at(5 * MINUTE)],
+      ]);
+      const disabled = await store.listAuditEvents({
+        accountId: account.accountId,
+        action: "credential.disabled",
+        after: null,
+        limit: 100,
+      });
+      expect(disabled).toEqual(events.filter((e) => e.action === "credential.disabled"));
+      expect(disabled).toHaveLength(2);
+    });
+
+    it("bounds the time: from inclusive, before exclusive, each alone or both", async () => {
+      const account = await addAccount(makeAccount(1));
+      const from = at(DAY);
+      const before = at(2 * DAY);
+      const events = await seed(account.accountId, [
+        ["account.updated", new Date(from.getTime() - 1)],
+        ["account.updated", from],
+        ["account.updated", new Date(from.getTime() + 1)],
+        ["account.updated", new Date(before.getTime() - 1)],
+        ["account.updated", before],
+        ["account.updated", new Date(before.getTime() + 1)],
+      ]);
+      const times = (list: readonly AuditEvent[]) => list.map((e) => e.occurredAt.toISOString());
+      const list = (bounds: { occurredFrom?: Date; occurredBefore?: Date }) =>
+        store.listAuditEvents({ accountId: account.accountId, ...bounds, after: null, limit: 100 });
+      const expected = (test: (ms: number) => boolean) =>
+        times(events.filter((e) => test(e.occurredAt.getTime())));
+
+      expect(times(await list({ occurredFrom: from, occurredBefore: before }))).toEqual(
+        expected((ms) => ms >= from.getTime() && ms < before.getTime()),
+      );
+      expect(await list({ occurredFrom: from, occurredBefore: before })).toHaveLength(3);
+      expect(times(await list({ occurredFrom: from }))).toEqual(expected((ms) => ms >= from.getTime()));
+      expect(times(await list({ occurredBefore: before }))).toEqual(expected((ms) => ms < before.getTime()));
+      expect(await list({ occurredFrom: before, occurredBefore: before })).toEqual([]);
+      expect(await list({ occurredFrom: at(3 * DAY) })).toEqual([]);
+    });
+
+    it("pages the filtered events by keyset, across ties in time, leaving none out and none twice", async () => {
+      const mine = await addAccount(makeAccount(1));
+      const theirs = await addAccount(makeAccount(2));
+      const spec: [string, Date][] = [];
+      const pool = ["credential.created", "credential.disabled", "account.updated", "allowed_origin.created"];
+      for (let i = 0; i < 40; i += 1) {
+        // Three events share each hour, so pages break inside a tie.
+        spec.push([pool[i % pool.length] ?? "credential.created", at(Math.floor(i / 3) * HOUR)]);
+      }
+      const events = await seed(mine.accountId, spec);
+      await seed(theirs.accountId, spec);
+      const filter: AuditEventFilter = {
+        action: "credential",
+        occurredFrom: at(2 * HOUR),
+        occurredBefore: at(11 * HOUR),
+      };
+      const expected = events.filter((e) => auditEventMatches(filter, e));
+      expect(expected.length).toBeGreaterThan(8);
+      expect(new Set(expected.map((e) => e.occurredAt.getTime())).size).toBeLessThan(expected.length);
+
+      for (const limit of [1, 2, 3, 5, 100]) {
+        const pages = await allPages(
+          limit,
+          (page) => store.listAuditEvents({ accountId: mine.accountId, ...filter, ...page }),
+          auditPosition,
+        );
+        expectPagesCover(pages, expected, limit);
+      }
+      // Each filter alone pages the same way.
+      for (const only of [
+        { action: "account" },
+        { occurredFrom: at(5 * HOUR) },
+        { occurredBefore: at(5 * HOUR) },
+      ] satisfies AuditEventFilter[]) {
+        const pages = await allPages(
+          4,
+          (page) => store.listAuditEvents({ accountId: mine.accountId, ...only, ...page }),
+          auditPosition,
+        );
+        expectPagesCover(
+          pages,
+          events.filter((e) => auditEventMatches(only, e)),
+          4,
+        );
+      }
     });
   });
 
