@@ -1,5 +1,7 @@
 import { type ChainCheck, verifyChain } from "../domain/audit-chain.ts";
+import type { AuditEventFilter } from "../domain/audit-filter.ts";
 import { newUuidV7 } from "../domain/identifiers.ts";
+import type { PagePosition } from "../domain/page-token.ts";
 import {
   type Account,
   type AuditDetails,
@@ -42,6 +44,14 @@ export function auditEvent(runtime: ServiceRuntime, context: RequestContext, fac
   };
 }
 
+/** How many events an export reads from the store at a time. */
+const EXPORT_BATCH = 500;
+
+const auditPosition = (event: AuditEvent): { at: Date; id: string } => ({
+  at: event.occurredAt,
+  id: event.eventId,
+});
+
 export class AuditService {
   readonly #runtime: ServiceRuntime;
 
@@ -55,12 +65,12 @@ export class AuditService {
    */
   async #onlyVisible(
     accountId: string,
-    paged: Paged<AuditEvent>,
+    events: readonly AuditEvent[],
     visible: readonly Environment[],
-  ): Promise<Paged<AuditEvent>> {
+  ): Promise<AuditEvent[]> {
     const seen = new Map<string, boolean>();
     const items: AuditEvent[] = [];
-    for (const event of paged.items) {
+    for (const event of events) {
       const key = `${event.targetType}:${event.targetId}`;
       let show = seen.get(key);
       if (show === undefined) {
@@ -75,7 +85,38 @@ export class AuditService {
       }
       if (show) items.push(event);
     }
-    return { ...paged, items };
+    return items;
+  }
+
+  /**
+   * The events as `viewer` and a key limited to `visible` environments may see them: a Partner
+   * Account reading its own trail sees the source address only of what its own keys did.
+   */
+  async #asSeenBy(
+    accountId: string,
+    events: readonly AuditEvent[],
+    viewer: Account | undefined,
+    visible: readonly Environment[] | undefined,
+  ): Promise<AuditEvent[]> {
+    const shown =
+      visible?.includes("LIVE") === false ? await this.#onlyVisible(accountId, events, visible) : events;
+    if (viewer?.kind !== "PARTNER_ACCOUNT") return [...shown];
+    const own = new Map<string, boolean>();
+    const items: AuditEvent[] = [];
+    for (const event of shown) {
+      // A refused attempt on the account's own key: the address is what its owner needs to know.
+      if (event.actor === "anonymous") {
+        items.push(event);
+        continue;
+      }
+      let mine = own.get(event.actor);
+      if (mine === undefined) {
+        mine = await this.#isOwnActor(viewer.accountId, event.actor);
+        own.set(event.actor, mine);
+      }
+      items.push(mine ? event : { ...event, sourceIp: null });
+    }
+    return items;
   }
 
   /** Whether an event's actor is one of the account's own keys or console users. */
@@ -93,40 +134,50 @@ export class AuditService {
   }
 
   /**
-   * The account's events, newest first. A Partner Account reading its own trail sees the source
-   * address only of what its own keys did: its Acquiring Partner's and the operator's addresses
-   * are theirs.
+   * The account's events that match `filter` (all of them without one), newest first. A Partner
+   * Account reading its own trail sees the source address only of what its own keys did: its
+   * Acquiring Partner's and the operator's addresses are theirs.
    */
   async list(
     accountId: string,
-    page: { pageSize: number; pageToken?: string },
+    page: { pageSize: number; pageToken?: string | undefined },
     viewer?: Account,
     visible?: readonly Environment[],
+    filter: AuditEventFilter = {},
   ): Promise<Paged<AuditEvent>> {
     const fetched = await fetchPage(
       page.pageSize,
       page.pageToken,
-      (p) => this.#runtime.store.listAuditEvents({ accountId, ...p }),
-      (e) => ({ at: e.occurredAt, id: e.eventId }),
+      (p) => this.#runtime.store.listAuditEvents({ ...filter, accountId, ...p }),
+      auditPosition,
     );
-    const paged =
-      visible?.includes("LIVE") === false ? await this.#onlyVisible(accountId, fetched, visible) : fetched;
-    if (viewer?.kind !== "PARTNER_ACCOUNT") return paged;
-    const own = new Map<string, boolean>();
-    const items: AuditEvent[] = [];
-    for (const event of paged.items) {
-      // A refused attempt on the account's own key: the address is what its owner needs to know.
-      if (event.actor === "anonymous") {
-        items.push(event);
-        continue;
-      }
-      let mine = own.get(event.actor);
-      if (mine === undefined) {
-        mine = await this.#isOwnActor(viewer.accountId, event.actor);
-        own.set(event.actor, mine);
-      }
-      items.push(mine ? event : { ...event, sourceIp: null });
+    return { ...fetched, items: await this.#asSeenBy(accountId, fetched.items, viewer, visible) };
+  }
+
+  /**
+   * Every event that matches `filter`, newest first, read from the store `batchSize` at a time
+   * (an export of any length): each batch as `list` shows it to `viewer`, until none is left.
+   */
+  async *listAll(
+    accountId: string,
+    options: {
+      filter?: AuditEventFilter;
+      viewer?: Account | undefined;
+      visible?: readonly Environment[] | undefined;
+      batchSize?: number;
+    } = {},
+  ): AsyncGenerator<AuditEvent[], void, undefined> {
+    const limit = options.batchSize ?? EXPORT_BATCH;
+    let after: PagePosition | null = null;
+    for (;;) {
+      const rows = await this.#runtime.store.listAuditEvents({ ...options.filter, accountId, after, limit });
+      const last = rows[rows.length - 1];
+      if (!last) return;
+      const items = await this.#asSeenBy(accountId, rows, options.viewer, options.visible);
+      if (items.length > 0) yield items;
+      if (rows.length < limit) return;
+      const position = auditPosition(last);
+      after = { at: position.at.toISOString(), id: position.id };
     }
-    return { ...paged, items };
   }
 }

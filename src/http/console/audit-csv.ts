@@ -22,25 +22,33 @@ export function csvCell(value: string | null): string {
   return `"${safe.replace(/"/g, '""')}"`;
 }
 
+function csvLine(e: AuditEvent): string {
+  return [
+    e.occurredAt.toISOString(),
+    e.action,
+    e.actor,
+    e.targetType,
+    e.targetId,
+    e.sourceIp,
+    e.statusBefore,
+    e.statusAfter,
+    e.reason,
+  ]
+    .map(csvCell)
+    .join(",");
+}
+
 /** The events as RFC 4180 CSV: a header line, then one line per event, CRLF-terminated. */
 export function auditCsv(events: readonly AuditEvent[]): string {
-  const lines = [COLUMNS.join(",")];
-  for (const e of events) {
-    lines.push(
-      [
-        e.occurredAt.toISOString(),
-        e.action,
-        e.actor,
-        e.targetType,
-        e.targetId,
-        e.sourceIp,
-        e.statusBefore,
-        e.statusAfter,
-        e.reason,
-      ]
-        .map(csvCell)
-        .join(","),
-    );
+  return [COLUMNS.join(","), ...events.map(csvLine)].map((line) => `${line}\r\n`).join("");
+}
+
+/** The same CSV in chunks, one per batch of events, for a response streamed as the batches are read. */
+export async function* auditCsvChunks(
+  batches: AsyncIterable<readonly AuditEvent[]>,
+): AsyncGenerator<string, void, undefined> {
+  yield `${COLUMNS.join(",")}\r\n`;
+  for await (const events of batches) {
+    if (events.length > 0) yield events.map((e) => `${csvLine(e)}\r\n`).join("");
   }
-  return `${lines.join("\r\n")}\r\n`;
 }

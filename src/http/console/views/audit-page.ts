@@ -1,16 +1,14 @@
+import { AUDIT_ACTION_FAMILIES, type AuditFilterInput } from "../../../domain/audit-filter.ts";
 import type { AuditEvent } from "../../../domain/types.ts";
-import { AUDIT_TYPES, type AuditFilter } from "../audit-query.ts";
 import { tableWrap, time } from "../forms.ts";
 import { html, type SafeHtml } from "../html.ts";
 import { type FormProblem, placeProblem, problemAt, queryString } from "./parts.ts";
 
 export interface AuditPageData {
   base: string;
-  filter: AuditFilter;
+  filter: AuditFilterInput;
   events: readonly AuditEvent[];
   nextPageToken: string | null;
-  /** The scan stopped before the filter's end: older matches may follow. */
-  incomplete: boolean;
   problem?: FormProblem | null;
 }
 
@@ -18,7 +16,7 @@ function filterForm(data: AuditPageData): SafeHtml {
   return html`<form method="get" action="${data.base}audit" class="search" aria-label="Filter the audit log">
 <div class="field"><label for="audit-type">Type</label>
 <input id="audit-type" name="type" list="audit-types" maxlength="64" autocomplete="off" value="${data.filter.type ?? ""}" aria-describedby="audit-type-hint">
-<datalist id="audit-types">${AUDIT_TYPES.map((t) => html`<option value="${t}"></option>`)}</datalist>
+<datalist id="audit-types">${AUDIT_ACTION_FAMILIES.map((t) => html`<option value="${t}"></option>`)}</datalist>
 <p id="audit-type-hint" class="hint">An action (credential.disabled) or its family (credential).</p></div>
 <div class="field"><label for="audit-from">From (UTC day)</label>
 <input id="audit-from" name="from" type="date" value="${data.filter.from ?? ""}"></div>
@@ -63,8 +61,7 @@ export function auditPage(data: AuditPageData): SafeHtml {
   return placeProblem(
     html`<h1>Audit log</h1>
 ${filterForm(data)}
-<p><a href="${data.base}audit.csv${queryString(filters)}" download>Export as CSV</a> (the events that match the filters).</p>
-${data.incomplete ? html`<p class="notice notice-warning">Only part of the log was searched; older events may match too.</p>` : null}
+<p><a href="${data.base}audit.csv${queryString(filters)}" download>Export as CSV</a> (every event that matches the filters).</p>
 ${table}
 ${data.nextPageToken ? html`<p><a href="${data.base}audit${queryString({ ...filters, page_token: data.nextPageToken })}">Older events</a></p>` : null}`,
     data.problem,

@@ -1,18 +1,19 @@
+import { Readable } from "node:stream";
 import { Type } from "typebox";
+import { parseAuditFilter } from "../../../domain/audit-filter.ts";
 import { accountShortId } from "../../../domain/identifiers.ts";
-import { auditCsv } from "../../console/audit-csv.ts";
-import { filteredAuditEvents } from "../../console/audit-query.ts";
+import type { AuditEvent } from "../../../domain/types.ts";
+import { auditCsvChunks } from "../../console/audit-csv.ts";
 import { consoleAccount, consoleContext, requireConsole } from "../../plugins/console-session.ts";
 import type { App, AppServices } from "../../types.ts";
 import { AuditQuery, auditViewer } from "./account-audit.ts";
 import { AccountParams, dropEmptyQueryValues } from "./account-common.ts";
 
-/** The most events one export holds (newest first). */
-const MAX_EXPORT = 10_000;
-
 /**
- * `GET /console/accounts/:account_id/audit.csv`: the events that match the filters as CSV, quoted,
- * with formula-like cells neutralised. Filters the API would refuse answer the console's error page.
+ * `GET /console/accounts/:account_id/audit.csv`: every event that matches the filters as CSV,
+ * quoted, with formula-like cells neutralised, streamed as the store's batches are read (no cap).
+ * Filters the API would refuse, or a store failing before the first batch, answer the console's
+ * error page; a failure later cuts the download short.
  */
 export function accountAuditCsv(app: App, services: AppServices): void {
   app.get(
@@ -27,21 +28,25 @@ export function accountAuditCsv(app: App, services: AppServices): void {
     },
     async (request, reply) => {
       const account = await consoleAccount(request);
-      const { events } = await filteredAuditEvents(services, {
-        account,
+      const filter = parseAuditFilter(request.query);
+      const batches = services.audit.listAll(account.accountId, {
+        filter,
         viewer: auditViewer(request, account),
         visible: consoleContext(request).environments,
-        filter: { type: request.query.type, from: request.query.from, to: request.query.to },
-        limit: MAX_EXPORT,
-        maxScanned: 50_000,
       });
+      const first = await batches.next();
+      async function* all(): AsyncGenerator<AuditEvent[], void, undefined> {
+        if (first.done) return;
+        yield first.value;
+        yield* batches;
+      }
       return reply
         .type("text/csv; charset=utf-8")
         .header(
           "Content-Disposition",
           `attachment; filename="audit-${accountShortId(account.accountId)}.csv"`,
         )
-        .send(auditCsv(events));
+        .send(Readable.from(auditCsvChunks(all()), { objectMode: false }));
     },
   );
 }
