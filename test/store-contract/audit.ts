@@ -130,6 +130,8 @@ export const audit = contractArea("audit", "audit trail", (ctx) => {
         // `_` and `%` are plain characters, never wildcards.
         ["rateXlimits.changed", at(11 * MINUTE)],
         ["rate_limits%.changed", at(12 * MINUTE)],
+        ["back\\slash.changed", at(13 * MINUTE)],
+        ["backXslash.changed", at(14 * MINUTE)],
       ]);
       await seed(theirs.accountId, [["credential.created", at(3 * MINUTE)]]);
       const list = (action: string) =>
@@ -144,6 +146,7 @@ export const audit = contractArea("audit", "audit trail", (ctx) => {
       expect(actions(await list("rate_limits"))).toEqual(["rate_limits.changed"]);
       expect(actions(await list("rate_limits%"))).toEqual(["rate_limits%.changed"]);
       expect(actions(await list("credential.key"))).toEqual(["credential.key.rotated"]);
+      expect(actions(await list("back\\slash"))).toEqual(["back\\slash.changed"]);
       expect(await list("cred")).toEqual([]);
       expect(await list("webhook_endpoint")).toEqual([]);
     });
@@ -193,6 +196,29 @@ export const audit = contractArea("audit", "audit trail", (ctx) => {
       expect(times(await list({ occurredBefore: before }))).toEqual(expected((ms) => ms < before.getTime()));
       expect(await list({ occurredFrom: before, occurredBefore: before })).toEqual([]);
       expect(await list({ occurredFrom: at(3 * DAY) })).toEqual([]);
+
+      // A position at or past the end of the span (a filter changed while paging) starts at its end;
+      // one inside it continues from there.
+      const inSpan = (await list({ occurredFrom: from, occurredBefore: before })).map((e) => e.eventId);
+      const continued = (after: { at: string; id: string }) =>
+        store
+          .listAuditEvents({
+            accountId: account.accountId,
+            occurredFrom: from,
+            occurredBefore: before,
+            after,
+            limit: 100,
+          })
+          .then((page) => page.map((e) => e.eventId));
+      const atBefore = events.find((e) => e.occurredAt.getTime() === before.getTime());
+      expect(await continued({ at: at(3 * DAY).toISOString(), id: "z" })).toEqual(inSpan);
+      expect(await continued({ at: before.toISOString(), id: atBefore?.eventId ?? "z" })).toEqual(inSpan);
+      expect(await continued({ at: before.toISOString(), id: "0" })).toEqual(inSpan);
+      expect(await continued({ at: new Date(before.getTime() - 1).toISOString(), id: "z" })).toEqual(inSpan);
+      expect(await continued({ at: new Date(before.getTime() - 1).toISOString(), id: "0" })).toEqual(
+        inSpan.slice(1),
+      );
+      expect(await continued({ at: from.toISOString(), id: "0" })).toEqual([]);
     });
 
     it("pages the filtered events by keyset, across ties in time, leaving none out and none twice", async () => {

@@ -1,4 +1,4 @@
-import { type Kysely, sql } from "kysely";
+import { type Kysely, PostgresAdapter, type RawBuilder, sql } from "kysely";
 import { actionFamilyPrefix } from "../../domain/audit-filter.ts";
 import type { Store } from "../port.ts";
 import { appendAudit } from "./audit-chain.ts";
@@ -8,8 +8,26 @@ import type { Database } from "./tables.ts";
 
 export type AuditStore = Pick<Store, "listAuditEvents" | "readAuditChain" | "insertAuditEvent">;
 
+/** `text` as a LIKE pattern matching itself alone (with `ESCAPE '\\'`). */
+function likeLiteral(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
 /** The audit trail: listing, the hash chain read back for verification, events of their own. */
 export function auditStore(db: Kysely<Database>): AuditStore {
+  const isPostgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  /**
+   * Whether the action is one of the family's (`credential.*`), compared case-sensitively on both
+   * dialects: on PostgreSQL a LIKE on the escaped prefix (its estimate of how many rows match lets
+   * the planner stop at the page's end); SQLite's LIKE ignores ASCII case, so there the exact
+   * prefix is compared instead.
+   */
+  const inFamily = (action: string): RawBuilder<boolean> => {
+    const prefix = actionFamilyPrefix(action);
+    return isPostgres
+      ? sql<boolean>`action like ${`${likeLiteral(prefix)}%`} escape '\\'`
+      : sql<boolean>`substr(action, 1, ${prefix.length}) = ${prefix}`;
+  };
   return {
     async readAuditChain(accountId) {
       const rows = await db
@@ -36,20 +54,20 @@ export function auditStore(db: Kysely<Database>): AuditStore {
       // The bounds narrow the range read on (account_id, occurred_at, event_id), which also gives
       // the order; the action is checked on the rows in that range.
       if (query.occurredFrom) q = q.where("occurred_at", ">=", iso(query.occurredFrom));
-      if (query.occurredBefore) q = q.where("occurred_at", "<", iso(query.occurredBefore));
+      // One upper bound only, the tighter: given both `occurred_at < before` and the keyset's
+      // `(occurred_at, event_id) < after`, SQLite ends the index range on the first and tests the
+      // second row by row, so each later page would walk every newer match again.
+      const before = query.occurredBefore ? iso(query.occurredBefore) : null;
+      let after = query.after;
+      if (before !== null && after !== null && after.at >= before) after = null;
+      if (before !== null && after === null) q = q.where("occurred_at", "<", before);
       const action = query.action;
-      if (action !== undefined) {
-        // The family by its exact prefix: unlike LIKE, no wildcard to escape in `_`, and the same
-        // case-sensitive comparison on both dialects (SQLite's LIKE ignores ASCII case).
-        const prefix = actionFamilyPrefix(action);
-        q = q.where((eb) =>
-          eb.or([
-            eb("action", "=", action),
-            eb(sql<string>`substr(action, 1, cast(${prefix.length} as integer))`, "=", prefix),
-          ]),
-        );
-      }
-      const rows = await keysetPage(q, { at: "occurred_at", id: "event_id" }, query).execute();
+      if (action !== undefined) q = q.where((eb) => eb.or([eb("action", "=", action), inFamily(action)]));
+      const rows = await keysetPage(
+        q,
+        { at: "occurred_at", id: "event_id" },
+        { after, limit: query.limit },
+      ).execute();
       return rows.map(rowToAudit);
     },
   };
