@@ -387,6 +387,63 @@ describe("console account pages: audit log", () => {
     expect(csv.body).not.toContain("allowed_origin");
   });
 
+  it("pages through every filtered event, and exports them all, past any single page or batch", async ({
+    harness: h,
+    partner,
+  }) => {
+    const owner = await signedInConsoleUser(h, {
+      accountId: partner.accountId,
+      email: "o@acme.example",
+      role: "owner",
+    });
+    const day = Date.parse("2026-02-10T00:00:00.000Z");
+    let n = 0;
+    const event = (action: string, at: number) => ({
+      eventId: `0190a1b2-c3d4-7000-8000-${(++n).toString(16).padStart(12, "0")}`,
+      accountId: partner.accountId,
+      action,
+      actor: "operator",
+      targetType: "ACCOUNT" as const,
+      targetId: partner.accountId,
+      sourceIp: null,
+      statusBefore: null,
+      statusAfter: null,
+      reason: null,
+      occurredAt: new Date(at),
+    });
+    // 620 matches on the day (pairs share an instant), with others around them.
+    for (let i = 0; i < 620; i += 1) {
+      await h.store.insertAuditEvent(event("credential.updated", day + Math.floor(i / 2) * 1000));
+      if (i % 4 === 0) await h.store.insertAuditEvent(event("account.updated", day + i * 1000));
+    }
+    await h.store.insertAuditEvent(event("credential.updated", day - 1));
+    await h.store.insertAuditEvent(event("credential.updated", day + 86_400_000));
+
+    const filter = "type=credential&from=2026-02-10&to=2026-02-10";
+    const seen: string[] = [];
+    let url: string | undefined = `${pages(partner)}/audit?${filter}`;
+    for (let page = 0; url && page < 20; page += 1) {
+      const body: string = (await owner.get(url)).body;
+      const rows = [...body.matchAll(/<tr>\n<td><time datetime="([^"]+)"/g)].map((m) => m[1] ?? "");
+      expect(rows.length).toBeLessThanOrEqual(100);
+      expect(body).not.toContain("account.updated");
+      seen.push(...rows);
+      const next = /href="([^"]*\/audit\?[^"]*page_token=[^"]+)">Older events/.exec(body)?.[1];
+      url = next?.replaceAll("&amp;", "&");
+    }
+    expect(seen).toHaveLength(620);
+    expect(seen).toEqual([...seen].sort().reverse());
+    expect(seen.every((at) => at.startsWith("2026-02-10T"))).toBe(true);
+
+    const csv = await owner.get(`${pages(partner)}/audit.csv?${filter}`);
+    expect(csv.statusCode).toBe(200);
+    const lines = csv.body.trimEnd().split("\r\n").slice(1);
+    expect(lines).toHaveLength(620);
+    expect(lines.every((line) => line.includes('"credential.updated"'))).toBe(true);
+    const all = await owner.get(`${pages(partner)}/audit.csv`);
+    expect(all.body.trimEnd().split("\r\n").length - 1).toBeGreaterThan(620 + 155 + 2);
+  });
+
   it("neutralises formulas and quotes every CSV cell", () => {
     expect(csvCell('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
     for (const start of ["+", "-", "@", "\t"]) expect(csvCell(`${start}1`)).toBe(`"'${start}1"`);
