@@ -20,6 +20,7 @@ import type {
   ServiceToken,
   StatusReason,
 } from "../domain/types.ts";
+import type { AddressesSeenPort } from "./addresses-seen-port.ts";
 import type { ConsolePort } from "./console-port.ts";
 import type { WebhookPort } from "./webhook-port.ts";
 
@@ -172,7 +173,7 @@ export interface IdempotencyRecord {
  * changes more than one row runs as one transaction, and status changes are guarded updates
  * (they act only if the row is still in the expected state and report whether they acted).
  */
-export interface Store extends WebhookPort, ConsolePort {
+export interface Store extends WebhookPort, ConsolePort, AddressesSeenPort {
   createAccount(input: {
     account: Account;
     audit: AuditEvent[];

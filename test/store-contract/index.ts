@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { Store } from "../../src/store/port.ts";
 import { accountSuspension } from "./account-suspension.ts";
 import { accounts } from "./accounts.ts";
+import { addressesSeen } from "./addresses-seen.ts";
 import { allowedOrigins } from "./allowed-origins.ts";
 import { audit } from "./audit.ts";
 import { certificateRevocation } from "./certificate-revocation.ts";
@@ -41,6 +42,7 @@ const AREAS = [
   credentialCounts,
   credentialStatus,
   credentialUses,
+  addressesSeen,
   rotation,
   leakReports,
   lifecycleCandidates,
@@ -91,6 +93,9 @@ const COVERAGE = {
   applyLifecycleRule: "lifecycle-changes",
   recordCredentialUses: "credential-uses",
   listLastUseAddresses: "credential-uses",
+  recordAddressesSeen: "addresses-seen",
+  listAddressesSeen: "addresses-seen",
+  pruneAddressesSeen: "addresses-seen",
   recordCredentialLeak: "leak-reports",
 
   listAuditEvents: "audit",

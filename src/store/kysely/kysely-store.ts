@@ -1,6 +1,7 @@
 import { type Kysely, sql } from "kysely";
 import type { Store } from "../port.ts";
 import { accountSecurityStore } from "./account-security-store.ts";
+import { addressesSeenStore } from "./addresses-seen-store.ts";
 import { accountStore } from "./account-store.ts";
 import { auditStore } from "./audit-store.ts";
 import { certificateStore } from "./certificate-store.ts";
@@ -42,6 +43,7 @@ export function kyselyStore(
     ...webhookStore(db),
     ...leakStore(db),
     ...consoleStore(db),
+    ...addressesSeenStore(db),
 
     async ping() {
       await sql`select 1`.execute(db);

@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
+import { addressesSeenMigration } from "./addresses-seen-migration.ts";
 import { consoleUsersMigration } from "./console-migration.ts";
 
 /**
@@ -327,6 +328,8 @@ const migrations: Record<string, Migration> = {
   },
   // The console's users, invitations, sessions and recovery codes (see console-migration.ts).
   "0013_console_users": consoleUsersMigration,
+  // The IP allow-list report: addresses seen per account (see addresses-seen-migration.ts).
+  "0014_addresses_seen": addressesSeenMigration,
 };
 
 export const MIGRATION_NAMES: readonly string[] = Object.keys(migrations).sort();

@@ -1,3 +1,4 @@
+import type { AddressesSeenTables } from "./addresses-seen-tables.ts";
 import type { ConsoleTables } from "./console-tables.ts";
 import type { WebhookTables } from "./webhook-tables.ts";
 
@@ -130,7 +131,7 @@ export interface LeakReportsTable {
 }
 
 /** Every table; the lifecycle webhooks' are declared in webhook-tables.ts, the console's in console-tables.ts. */
-export interface Database extends WebhookTables, ConsoleTables {
+export interface Database extends WebhookTables, ConsoleTables, AddressesSeenTables {
   accounts: AccountsTable;
   credentials: CredentialsTable;
   onboarding_links: OnboardingLinksTable;
