@@ -186,6 +186,12 @@ export interface Store extends WebhookPort, ConsolePort, AddressesSeenPort {
   listAccounts(
     query: Page & { parentAccountId?: string; kind?: AccountKind; environment?: Environment },
   ): Promise<Account[]>;
+  /**
+   * Accounts whose name or partner reference contains `text`, ASCII letters in either case (other
+   * characters exactly, on both dialects), or whose id is `text`; newest first (keyset paged like
+   * `listAccounts`). With `familyOf`, only that Acquiring Partner and its Partner Accounts.
+   */
+  searchAccounts(query: Page & { text: string; familyOf?: string }): Promise<Account[]>;
   /** Active → suspended, with its audit event; null when it was suspended already (or is unknown). */
   suspendAccount(input: {
     accountId: string;

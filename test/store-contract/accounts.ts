@@ -142,6 +142,73 @@ export const accounts = contractArea("accounts", "accounts", (ctx) => {
     expect(pages).toEqual([[test2], [test1]]);
   });
 
+  describe("searchAccounts", () => {
+    const search = (text: string, familyOf?: string) =>
+      store.searchAccounts({ after: null, limit: 100, text, ...(familyOf ? { familyOf } : {}) });
+
+    it("matches a name or reference substring in any ASCII case, or an exact account id, newest first", async () => {
+      const acme = await addAccount(makeAccount(1, { name: "Acme Acquiring" }));
+      const shop = await addAccount(
+        makeAccount(2, {
+          name: "Shop Ölmühle & Söhne",
+          kind: "PARTNER_ACCOUNT",
+          parentAccountId: acme.accountId,
+          partnerAccountReference: "Merchant-42",
+        }),
+      );
+      const other = await addAccount(makeAccount(3, { name: "Other ACME Ltd" }));
+
+      expect(await search("acme")).toEqual([other, acme]);
+      expect(await search("ACQUIR")).toEqual([acme]);
+      expect(await search("merchant-4")).toEqual([shop]);
+      expect(await search("Ölmühle")).toEqual([shop]);
+      expect(await search(acme.accountId)).toEqual([acme]);
+      // The id only whole: a part of it is no match (unless a name holds it).
+      expect(await search(acme.accountId.slice(0, -1))).toEqual([]);
+      expect(await search("nothing like it")).toEqual([]);
+      // Non-ASCII letters compare exactly on every store.
+      expect(await search("ölmühle")).toEqual([]);
+    });
+
+    it("escapes the LIKE wildcards and the escape character", async () => {
+      const percent = await addAccount(makeAccount(1, { name: "100% Shop" }));
+      const underscore = await addAccount(makeAccount(2, { name: "a_b" }));
+      const backslash = await addAccount(makeAccount(3, { name: "back\\slash" }));
+      const plain = await addAccount(makeAccount(4, { name: "100 Shop axb" }));
+
+      expect(await search("%")).toEqual([percent]);
+      expect(await search("0% S")).toEqual([percent]);
+      expect(await search("_")).toEqual([underscore]);
+      expect(await search("a_b")).toEqual([underscore]);
+      expect(await search("\\")).toEqual([backslash]);
+      expect(await search("k\\s")).toEqual([backslash]);
+      expect(await search("100")).toEqual([plain, percent]);
+    });
+
+    it("keeps to an Acquiring Partner and its Partner Accounts, and pages newest first", async () => {
+      const ap1 = await addAccount(makeAccount(1, { name: "Shop group one" }));
+      const ap2 = await addAccount(makeAccount(2, { name: "Shop group two" }));
+      const child = (n: number, parent: Account) =>
+        makeAccount(n, { name: `Shop ${n}`, kind: "PARTNER_ACCOUNT", parentAccountId: parent.accountId });
+      const pa3 = await addAccount(child(3, ap1));
+      const pa4 = await addAccount(child(4, ap1));
+      const pa5 = await addAccount(child(5, ap2));
+
+      expect(await search("shop")).toEqual([pa5, pa4, pa3, ap2, ap1]);
+      expect(await search("shop", ap1.accountId)).toEqual([pa4, pa3, ap1]);
+      expect(await search(pa5.accountId, ap1.accountId)).toEqual([]);
+      expect(await search(pa3.accountId, ap1.accountId)).toEqual([pa3]);
+      expect(await search("shop", pa3.accountId)).toEqual([pa3]);
+
+      const pages = await allPages(
+        1,
+        (page) => store.searchAccounts({ ...page, text: "shop", familyOf: ap1.accountId }),
+        accountPosition,
+      );
+      expect(pages).toEqual([[pa4], [pa3], [ap1]]);
+    });
+  });
+
   it("createAccount refuses an account id already taken and changes nothing", async () => {
     const first = await addAccount(makeAccount(1));
     const eventsBefore = await auditOf(first.accountId);

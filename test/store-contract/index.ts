@@ -73,6 +73,7 @@ const COVERAGE = {
   findAccount: "accounts",
   countPartnerAccounts: "accounts",
   listAccounts: "accounts",
+  searchAccounts: "accounts",
   suspendAccount: "account-suspension",
   resumeAccount: "account-suspension",
 
@@ -149,6 +150,7 @@ const COVERAGE = {
   findConsoleUser: "console-users",
   findConsoleUserByEmail: "console-users",
   listConsoleUsers: "console-users",
+  listConsoleOperators: "console-users",
   insertConsoleSession: "console-users",
   findConsoleSession: "console-users",
   touchConsoleSession: "console-users",
@@ -160,7 +162,7 @@ const COVERAGE = {
   endConsoleSession: "console-users",
   changeConsoleUserRole: "console-users",
   removeConsoleUser: "console-users",
-  resetConsoleSecondFactor: "console-users",
+  resetConsoleUserSignIn: "console-users",
 
   ping: "connection",
   close: "connection",

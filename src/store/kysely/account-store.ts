@@ -1,4 +1,5 @@
-import type { Kysely } from "kysely";
+import { type Kysely, PostgresAdapter, type RawBuilder, sql } from "kysely";
+import { foldAsciiCase, likeContains } from "../../domain/account-search.ts";
 import type { Store } from "../port.ts";
 import { appendAudit } from "./audit-chain.ts";
 import { compiledQuery, type DirectReader } from "./compiled-query.ts";
@@ -13,6 +14,7 @@ export type AccountStore = Pick<
   | "findAccount"
   | "countPartnerAccounts"
   | "listAccounts"
+  | "searchAccounts"
   | "suspendAccount"
   | "resumeAccount"
 >;
@@ -27,6 +29,15 @@ export function accountStore(
     (accountId: string) => db.selectFrom("accounts").selectAll().where("account_id", "=", accountId),
     direct,
   );
+  const isPostgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  /**
+   * The column with ASCII letters in lower case, and nothing else changed: SQLite's lower() folds
+   * ASCII only, PostgreSQL's would fold every script, so there translate() does what SQLite does.
+   */
+  const folded = (column: "name" | "partner_account_reference"): RawBuilder<string> =>
+    isPostgres
+      ? sql<string>`translate(${sql.ref(column)}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')`
+      : sql<string>`lower(${sql.ref(column)})`;
   return {
     async createAccount(input) {
       await db.transaction().execute(async (trx) => {
@@ -58,6 +69,27 @@ export function accountStore(
       if (query.environment !== undefined) q = q.where("environment", "=", query.environment);
       if (query.parentAccountId !== undefined) q = q.where("parent_account_id", "=", query.parentAccountId);
       if (query.kind !== undefined) q = q.where("kind", "=", query.kind);
+      const rows = await keysetPage(q, { at: "created_at", id: "account_id" }, query).execute();
+      return rows.map(rowToAccount);
+    },
+
+    async searchAccounts(query) {
+      // SQLite's LIKE ignores ASCII case itself; PostgreSQL's does not: both compare folded text.
+      const pattern = likeContains(foldAsciiCase(query.text));
+      let q = db
+        .selectFrom("accounts")
+        .selectAll()
+        .where((eb) =>
+          eb.or([
+            eb("account_id", "=", query.text),
+            sql<boolean>`${folded("name")} like ${pattern} escape '\\'`,
+            sql<boolean>`${folded("partner_account_reference")} like ${pattern} escape '\\'`,
+          ]),
+        );
+      const family = query.familyOf;
+      if (family !== undefined) {
+        q = q.where((eb) => eb.or([eb("parent_account_id", "=", family), eb("account_id", "=", family)]));
+      }
       const rows = await keysetPage(q, { at: "created_at", id: "account_id" }, query).execute();
       return rows.map(rowToAccount);
     },
