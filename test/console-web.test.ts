@@ -8,6 +8,7 @@ import {
   type Harness,
   json,
   type OnboardedPartner,
+  onboardAcquiringPartner,
   onboardPartnerAccount,
   operator,
 } from "./harness.ts";
@@ -26,7 +27,11 @@ class Visitor {
   csrf = "";
   last: LightMyRequestResponse | null = null;
 
-  constructor(readonly app: App) {}
+  /** `via`: the connection's address and headers a proxy in front adds (`X-Real-IP`). */
+  constructor(
+    readonly app: App,
+    readonly via: { remoteAddress?: string; headers?: Record<string, string> } = {},
+  ) {}
 
   get cookieHeader(): string {
     return [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; ");
@@ -53,7 +58,14 @@ class Visitor {
   }
 
   async get(url: string): Promise<LightMyRequestResponse> {
-    return this.#keep(await this.app.inject({ method: "GET", url, headers: { cookie: this.cookieHeader } }));
+    return this.#keep(
+      await this.app.inject({
+        method: "GET",
+        url,
+        headers: { ...this.via.headers, cookie: this.cookieHeader },
+        ...(this.via.remoteAddress ? { remoteAddress: this.via.remoteAddress } : {}),
+      }),
+    );
   }
 
   /** A form POST with the CSRF token of the last page (unless `csrf: false`). */
@@ -67,8 +79,9 @@ class Visitor {
       await this.app.inject({
         method: "POST",
         url,
-        headers: { ...FORM, cookie: this.cookieHeader },
+        headers: { ...this.via.headers, ...FORM, cookie: this.cookieHeader },
         payload: body.toString(),
+        ...(this.via.remoteAddress ? { remoteAddress: this.via.remoteAddress } : {}),
       }),
     );
   }
@@ -342,6 +355,50 @@ describe("signing in to the console", () => {
     expect(
       Object.keys(json<{ paths: object }>(openapi).paths).filter((p) => p.startsWith("/console")),
     ).toEqual([]);
+  });
+});
+
+describe("the console behind a proxy", () => {
+  it("throttles failed sign-ins per client address (X-Real-IP of a trusted proxy) and audits that address", async ({
+    startHarness,
+  }) => {
+    const h = await startHarness({ TRUSTED_PROXIES: "10.0.0.1", CONSOLE_SIGN_IN_LIMIT: "3/15m" });
+    const partner = await onboardAcquiringPartner(h);
+    await join(h, await inviteByOperator(h, partner.accountId, "owner@acme.example", "owner"));
+    const from = async (client: string): Promise<Visitor> => {
+      const visitor = new Visitor(h.app, { remoteAddress: "10.0.0.1", headers: { "x-real-ip": client } });
+      expect((await visitor.get("/console/sign-in")).statusCode).toBe(200);
+      return visitor;
+    };
+
+    // Three guesses from one client use up its address's budget (each at another email)…
+    const guesser = await from("198.51.100.7");
+    for (let i = 0; i < 3; i++) {
+      const refused = await guesser.post("/console/sign-in", {
+        email: `guess${i}@acme.example`,
+        password: "wrong password!!",
+      });
+      expect(refused.statusCode).toBe(401);
+    }
+    expect(
+      (await guesser.post("/console/sign-in", { email: "guess9@acme.example", password: "x" })).statusCode,
+    ).toBe(429);
+    // …but not the budget of everyone behind the same proxy.
+    const owner = await from("203.0.113.20");
+    const wrong = await owner.post("/console/sign-in", { email: "owner@acme.example", password: "not it!!" });
+    expect(wrong.statusCode).toBe(401);
+    const signedIn = await owner.post("/console/sign-in", {
+      email: "owner@acme.example",
+      password: PASSWORD,
+    });
+    expect(signedIn.statusCode).toBe(303);
+
+    // The audit event names the client, not the proxy.
+    const failedFrom = async (): Promise<(string | null)[]> =>
+      (await h.store.listAuditEvents({ accountId: partner.accountId, after: null, limit: 50 }))
+        .filter((e) => e.action === "console.sign_in_failed")
+        .map((e) => e.sourceIp);
+    await expect.poll(failedFrom).toEqual(["203.0.113.20"]);
   });
 });
 

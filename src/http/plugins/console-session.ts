@@ -9,7 +9,7 @@ import { AppError, notFound } from "../../domain/errors.ts";
 import { type Account, ENVIRONMENTS } from "../../domain/types.ts";
 import type { RequestContext } from "../../services/runtime.ts";
 import { consoleErrorPage } from "../console/layout.ts";
-import type { TransportOptions } from "../transport.ts";
+import { clientAddressSource, type TransportOptions } from "../transport.ts";
 import type { App, AppServices } from "../types.ts";
 import { toAppError } from "./error-handler.ts";
 import { registerTlsRequirement } from "./require-tls.ts";
@@ -44,6 +44,8 @@ declare module "fastify" {
     consoleSession: ConsoleSession | null;
     /** The token of that session, as the cookie carried it. */
     consoleSessionToken: string | null;
+    /** The client's address, as the API sees it (`consoleClientAddress`). */
+    consoleAddress: string | null;
   }
   interface FastifyInstance {
     /** The services, inside the console's scope (for `consoleAccount`). */
@@ -53,6 +55,15 @@ declare module "fastify" {
 
 function isAsset(request: FastifyRequest): boolean {
   return request.url.startsWith(ASSETS_PREFIX);
+}
+
+/**
+ * The client's address, worked out once per request as the API does (`X-Real-IP` or
+ * `X-Forwarded-For` believed from a trusted proxy only): what sign-in throttling, the IP lock-out
+ * guard and audit events see.
+ */
+export function consoleClientAddress(request: FastifyRequest): string {
+  return request.consoleAddress ?? request.ip;
 }
 
 /** Sets the session cookie to a new token (after sign-in, enrolment, the second factor). */
@@ -138,7 +149,7 @@ export function consoleContext(request: FastifyRequest): RequestContext {
       user.role === "operator"
         ? { kind: "operator", name: user.email }
         : { kind: "user", userId: user.userId, email: user.email },
-    sourceIp: request.ip,
+    sourceIp: consoleClientAddress(request),
     environments: ENVIRONMENTS,
     permissions: null,
   };
@@ -185,10 +196,12 @@ export async function registerConsoleSession(
   options: { services: AppServices; transport: TransportOptions },
 ): Promise<void> {
   const { services } = options;
+  const addressOf = clientAddressSource(options.transport);
   scope.decorate("consoleServices", services);
   scope.decorateRequest("consoleSession", null);
   scope.decorateRequest("consoleSessionToken", null);
   scope.decorateRequest("consoleCsrfToken", null);
+  scope.decorateRequest("consoleAddress", null);
   scope.setErrorHandler(consoleErrorHandler);
   registerTlsRequirement(scope, options.transport);
 
@@ -214,6 +227,7 @@ export async function registerConsoleSession(
   });
 
   scope.addHook("onRequest", async (request, reply) => {
+    request.consoleAddress = addressOf(request);
     if (isAsset(request)) return;
     reply.header("Cache-Control", "no-store");
     reply.header("X-Robots-Tag", "noindex, nofollow");

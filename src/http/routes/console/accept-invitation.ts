@@ -1,7 +1,7 @@
 import { type AppError, invalidParameter } from "../../../domain/errors.ts";
 import { formField } from "../../console/forms.ts";
 import { invitationPage } from "../../console/views/sign-in-pages.ts";
-import { setConsoleSessionCookie } from "../../plugins/console-session.ts";
+import { consoleClientAddress, setConsoleSessionCookie } from "../../plugins/console-session.ts";
 import type { App, AppServices } from "../../types.ts";
 import { attemptChange, HIDDEN, pathParam, seeOther, sendPage } from "./console-pages.ts";
 import { sendInvitationError } from "./invitation-errors.ts";
@@ -23,7 +23,9 @@ export function acceptInvitation(app: App, services: AppServices): void {
     const confirmation = formField(request, "password_confirmation", { raw: true });
     const outcome =
       password === confirmation
-        ? await attemptChange(() => services.consoleIdentity.acceptInvitation(token, password, request.ip))
+        ? await attemptChange(() =>
+            services.consoleIdentity.acceptInvitation(token, password, consoleClientAddress(request)),
+          )
         : { error: invalidParameter("password_confirmation", "does not match the password") };
     if ("value" in outcome) {
       if (request.consoleSessionToken) await services.consoleIdentity.signOut(request.consoleSessionToken);

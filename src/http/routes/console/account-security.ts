@@ -7,7 +7,7 @@ import { csrfField } from "../../console/forms.ts";
 import { consolePage } from "../../console/layout.ts";
 import type { FormProblem } from "../../console/views/parts.ts";
 import { type SecurityPageData, securityPage } from "../../console/views/security-page.ts";
-import { consoleAccount, consoleContext, requireConsole } from "../../plugins/console-session.ts";
+import { consoleAccount, consoleClientAddress, requireConsole } from "../../plugins/console-session.ts";
 import { presentCertificate, presentMtlsEnforcement } from "../../presenters.ts";
 import type { App, AppServices } from "../../types.ts";
 import {
@@ -42,7 +42,7 @@ export async function sendSecurityPage(
   const now = services.now();
   const mtls = presentMtlsEnforcement(current, now);
   const restriction = current.security.ipRestriction;
-  const viewerAddress = consoleContext(request).sourceIp ?? request.ip;
+  const viewerAddress = consoleClientAddress(request);
   const body = securityPage({
     base: accountPath(current.accountId, ""),
     csrf: csrfField(request),

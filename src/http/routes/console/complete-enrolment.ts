@@ -1,6 +1,6 @@
 import { formField } from "../../console/forms.ts";
 import { recoveryCodesPage } from "../../console/views/sign-in-pages.ts";
-import { setConsoleSessionCookie } from "../../plugins/console-session.ts";
+import { consoleClientAddress, setConsoleSessionCookie } from "../../plugins/console-session.ts";
 import type { App, AppServices } from "../../types.ts";
 import { attemptChange, HIDDEN, sendPage } from "./console-pages.ts";
 import { sendEnrolmentPage } from "./enrolment-page.ts";
@@ -16,9 +16,10 @@ export function completeEnrolment(app: App, services: AppServices): void {
     { schema: HIDDEN, preHandler: requireStage("ENROL") },
     async (request, reply) => {
       const token = stageToken(request);
-      const code = formField(request, "code").replace(/\s+/g, "");
+      // The code as typed (spaces between the digits allowed): the service normalises it.
+      const code = formField(request, "code");
       const outcome = await attemptChange(() =>
-        services.consoleIdentity.completeEnrolment(token, code, request.ip),
+        services.consoleIdentity.completeEnrolment(token, code, consoleClientAddress(request)),
       );
       if ("error" in outcome) return sendEnrolmentPage(request, reply, services, token, outcome.error);
       setConsoleSessionCookie(reply, outcome.value.sessionToken);

@@ -3,6 +3,7 @@ import type { AppError } from "../../../domain/errors.ts";
 import { rateLimited } from "../../../domain/rate-limit.ts";
 import { formError } from "../../console/forms.ts";
 import { html } from "../../console/html.ts";
+import { consoleClientAddress } from "../../plugins/console-session.ts";
 import type { AppServices } from "../../types.ts";
 import { sendPage } from "./console-pages.ts";
 
@@ -16,7 +17,8 @@ export async function sendInvitationError(
   services: AppServices,
   error: AppError,
 ): Promise<FastifyReply> {
-  const refusal = error.code === "NOT_FOUND" ? await services.linkGuard.failed(request.ip) : null;
+  const refusal =
+    error.code === "NOT_FOUND" ? await services.linkGuard.failed(consoleClientAddress(request)) : null;
   const shown = refusal ? rateLimited(refusal, "unknown links from this address") : error;
   reply.headers(shown.headers);
   const title =

@@ -1,6 +1,10 @@
 import { formField } from "../../console/forms.ts";
 import { signInPage } from "../../console/views/sign-in-pages.ts";
-import { pendingStagePath, setConsoleSessionCookie } from "../../plugins/console-session.ts";
+import {
+  consoleClientAddress,
+  pendingStagePath,
+  setConsoleSessionCookie,
+} from "../../plugins/console-session.ts";
 import type { App, AppServices } from "../../types.ts";
 import { attemptChange, HIDDEN, seeOther, sendPage } from "./console-pages.ts";
 
@@ -12,7 +16,9 @@ export function signIn(app: App, services: AppServices): void {
   app.post("/console/sign-in", { schema: HIDDEN }, async (request, reply) => {
     const email = formField(request, "email");
     const password = formField(request, "password", { raw: true });
-    const outcome = await attemptChange(() => services.consoleIdentity.signIn(email, password, request.ip));
+    const outcome = await attemptChange(() =>
+      services.consoleIdentity.signIn(email, password, consoleClientAddress(request)),
+    );
     if ("error" in outcome) {
       reply.headers(outcome.error.headers);
       return sendPage(request, reply, {

@@ -1,6 +1,6 @@
 import { formField } from "../../console/forms.ts";
 import { secondFactorPage } from "../../console/views/sign-in-pages.ts";
-import { setConsoleSessionCookie } from "../../plugins/console-session.ts";
+import { consoleClientAddress, setConsoleSessionCookie } from "../../plugins/console-session.ts";
 import type { App, AppServices } from "../../types.ts";
 import { attemptChange, HIDDEN, seeOther, sendPage } from "./console-pages.ts";
 import { requireStage, stageToken } from "./stage-guard.ts";
@@ -14,13 +14,12 @@ export function verifySecondFactor(app: App, services: AppServices): void {
     "/console/two-factor",
     { schema: HIDDEN, preHandler: requireStage("SECOND_FACTOR") },
     async (request, reply) => {
-      const code = formField(request, "code");
-      const totp = code.replace(/\s+/g, "");
+      // A TOTP code or a recovery code as typed: the service normalises either.
       const outcome = await attemptChange(() =>
         services.consoleIdentity.verifySecondFactor(
           stageToken(request),
-          /^\d{6}$/.test(totp) ? totp : code,
-          request.ip,
+          formField(request, "code"),
+          consoleClientAddress(request),
         ),
       );
       if ("error" in outcome) {
