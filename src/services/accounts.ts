@@ -115,6 +115,22 @@ export class AccountService {
   }
 
   /**
+   * Accounts whose name or reference contains `text` (ASCII letters in either case) or whose id is
+   * `text`, newest first: every account (operators), or with `familyOf` an Acquiring Partner and
+   * the Partner Accounts it manages.
+   */
+  search(text: string, page: PageRequest, options: { familyOf?: Account } = {}): Promise<Paged<Account>> {
+    if (options.familyOf) assertAcquiringPartner(options.familyOf);
+    const familyOf = options.familyOf?.accountId;
+    return fetchPage(
+      page.pageSize,
+      page.pageToken,
+      (p) => this.#runtime.store.searchAccounts({ text, ...(familyOf ? { familyOf } : {}), ...p }),
+      (a) => ({ at: a.createdAt, id: a.accountId }),
+    );
+  }
+
+  /**
    * The account a request acts on: the caller's own, or one of the Partner Accounts it manages.
    * Anything else is "not found", so that account ids are never confirmed to outsiders.
    */

@@ -1,5 +1,5 @@
 import type { Account } from "../../../domain/types.ts";
-import { notice, pathSegment, tableWrap } from "../forms.ts";
+import { pathSegment, tableWrap } from "../forms.ts";
 import { html, type SafeHtml } from "../html.ts";
 
 const KIND: Record<Account["kind"], string> = {
@@ -52,16 +52,12 @@ export function accountSelectorPage(input: {
   own: Account;
   partnerAccounts: readonly Account[];
   query: string;
-  /** The search stopped before reading every Partner Account. */
-  incomplete: boolean;
   nextPageHref: string | null;
 }): SafeHtml {
   const href = (account: Account) => `/console/accounts/${pathSegment(account.accountId)}/keys`;
   const isParent = input.own.kind === "ACQUIRING_PARTNER";
-  const ownShown = input.query === "" || input.partnerAccounts.includes(input.own);
-  const rows = ownShown
-    ? [input.own, ...input.partnerAccounts.filter((a) => a !== input.own)]
-    : input.partnerAccounts;
+  // A search's matches already hold the user's own account when it matches, in its place.
+  const rows = input.query === "" ? [input.own, ...input.partnerAccounts] : input.partnerAccounts;
   return html`<h1>Accounts</h1>
 <p>${
     isParent
@@ -69,7 +65,6 @@ export function accountSelectorPage(input: {
       : "Choose the account to manage its keys and settings."
   }</p>
 ${isParent ? accountSearchForm({ action: "/console/accounts", query: input.query, label: "Search by name, account ID or reference" }) : null}
-${input.incomplete ? notice("error", "Only the first accounts were searched: refine the search to find others.") : null}
 ${accountsTable("Accounts", rows, href)}
-${input.nextPageHref ? html`<p><a href="${input.nextPageHref}">Next page of Partner Accounts</a></p>` : null}`;
+${input.nextPageHref ? html`<p><a href="${input.nextPageHref}">Next page of ${input.query ? "matches" : "Partner Accounts"}</a></p>` : null}`;
 }

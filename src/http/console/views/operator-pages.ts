@@ -15,13 +15,11 @@ export function operatorAccountPath(account: Account | string, rest?: string): s
 export function operatorSearchPage(input: {
   query: string;
   accounts: readonly Account[];
-  incomplete: boolean;
   nextPageHref: string | null;
 }): SafeHtml {
   return html`<h1>Support: accounts</h1>
 <p>Every account of the service, newest first. Open one to see its credentials and settings, and to act on it; every action is audited under your name.</p>
 ${accountSearchForm({ action: "/console/operator", query: input.query, label: "Search by name, account ID or reference" })}
-${input.incomplete ? notice("error", "Only the newest accounts were searched: refine the search, or paste the account ID.") : null}
 ${accountsTable("Accounts", input.accounts, (account) => operatorAccountPath(account))}
 ${input.nextPageHref ? html`<p><a href="${input.nextPageHref}">Next page</a></p>` : null}`;
 }
