@@ -47,18 +47,22 @@ export function parseRotationOverlap(text: string | undefined): number {
   return ms;
 }
 
+/** Whether a credential can be rotated: once, while it is active (what `assertCanRotate` checks). */
+export function canRotate(credential: Pick<Credential, "status" | "rotatedTo" | "expiresAt">): boolean {
+  return credential.status === "ACTIVE" && credential.rotatedTo === null && credential.expiresAt === null;
+}
+
 /** A credential can be rotated once, while it is active. */
 export function assertCanRotate(credential: Credential): void {
+  if (canRotate(credential)) return;
   if (credential.status !== "ACTIVE") {
     throw new AppError(
       "INVALID_STATE",
       `Only an ACTIVE credential can be rotated; this one is ${credential.status}`,
     );
   }
-  if (credential.rotatedTo !== null || credential.expiresAt !== null) {
-    throw new AppError(
-      "INVALID_STATE",
-      "This credential is already being rotated; rotate its successor instead",
-    );
-  }
+  throw new AppError(
+    "INVALID_STATE",
+    "This credential is already being rotated; rotate its successor instead",
+  );
 }

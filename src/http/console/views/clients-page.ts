@@ -1,4 +1,5 @@
 import { MAX_ALLOWED_ORIGINS } from "../../../domain/allowed-origin.ts";
+import { canRotate } from "../../../domain/lifecycle-policy.ts";
 import { type AllowedOrigin, type Credential, ENVIRONMENTS } from "../../../domain/types.ts";
 import { copyButton, notice, tableWrap, time } from "../forms.ts";
 import { html, type SafeHtml } from "../html.ts";
@@ -25,7 +26,7 @@ function clientActions(data: ClientsPageData, client: Credential): SafeHtml | nu
   const id = client.credentialId;
   const path = `${data.base}keys/${encodeURIComponent(id)}`;
   const back = { return_to: "clients" };
-  const rotatable = client.status === "ACTIVE" && client.rotatedTo === null && client.expiresAt === null;
+  const rotatable = canRotate(client);
   return html`<div class="actions">
 ${
   client.status === "ACTIVE"

@@ -1,4 +1,4 @@
-import { DEFAULT_ROTATION_OVERLAP } from "../../../domain/lifecycle-policy.ts";
+import { canRotate, DEFAULT_ROTATION_OVERLAP } from "../../../domain/lifecycle-policy.ts";
 import {
   CREDENTIAL_STATUSES,
   type Credential,
@@ -79,7 +79,7 @@ function keyActions(data: KeysPageData, key: Credential): SafeHtml | null {
   if (!data.canChange || key.status === "DELETED") return null;
   const id = key.credentialId;
   const path = `${data.base}keys/${encodeURIComponent(id)}`;
-  const rotatable = key.status === "ACTIVE" && key.rotatedTo === null && key.expiresAt === null;
+  const rotatable = canRotate(key);
   return html`<div class="actions">
 ${
   key.status === "ACTIVE"
