@@ -37,8 +37,8 @@ export function ipRestrictionReadRoutes(app: App, scopes: readonly AccountScope[
 }
 
 /**
- * Writes the allow-list of the request's account on the caller's behalf. Only the caller's own
- * account can lock the caller out, so a change to a Partner Account it manages is always forced.
+ * Writes the allow-list of the request's account on the caller's behalf (the service forces a
+ * change to a Partner Account it manages: only the caller's own account can lock it out).
  */
 export async function changeIpRestriction(
   services: AppServices,
@@ -50,8 +50,8 @@ export async function changeIpRestriction(
   const updated = await services.security.setIpRestriction(
     account,
     contextOf(request),
-    { sourceIp: partner.sourceIp, presentedCertificate: null },
-    { ...change, force: change.force || account.accountId !== partner.account.accountId },
+    { accountId: partner.account.accountId, sourceIp: partner.sourceIp, presentedCertificate: null },
+    change,
   );
   return presentIpRestriction(updated);
 }

@@ -26,8 +26,15 @@ import { idempotencyMark, type RequestContext, type ServiceRuntime } from "./run
 
 /** The caller's own view of the request it is making: needed to avoid locking itself out. */
 export interface CallerTransport {
+  /** The caller's own account; null for an operator, whom no account's settings lock out. */
+  accountId: string | null;
   sourceIp: string;
   presentedCertificate: Buffer | string | null;
+}
+
+/** Whether a change to `account` can lock this caller out: only its own account's settings can. */
+function isOwnAccount(account: Account, callerAccountId: string | null): boolean {
+  return callerAccountId === account.accountId;
 }
 
 /** IP allow-lists, mTLS enforcement and client certificates of an account. */
@@ -53,7 +60,11 @@ export class AccountSecurityService {
     this.#certificateValidityMs = options.certificateValidityMs;
   }
 
-  /** Moving to ENFORCED is refused when the caller's own address would be locked out, unless forced. */
+  /**
+   * Moving the caller's own account to ENFORCED is refused when the caller's address would be
+   * locked out, unless forced. Another account's list (a Partner Account its Acquiring Partner
+   * manages, or any account for an operator) cannot lock the caller out: never refused.
+   */
   async setIpRestriction(
     account: Account,
     context: RequestContext,
@@ -61,7 +72,12 @@ export class AccountSecurityService {
     input: { mode: IpEnforcementMode; allowedIps: string[]; force: boolean },
   ): Promise<Account> {
     const allowedIps = parseAllowedIps(input.allowedIps);
-    if (input.mode === "ENFORCED" && !input.force && !allowListMatcher(allowedIps)(caller.sourceIp)) {
+    if (
+      input.mode === "ENFORCED" &&
+      !input.force &&
+      isOwnAccount(account, caller.accountId) &&
+      !allowListMatcher(allowedIps)(caller.sourceIp)
+    ) {
       throw new AppError(
         "INVALID_STATE",
         `Your current address ${caller.sourceIp} is not in allowed_ips; enforcing would lock you out. Add it, or send "force": true`,
@@ -78,7 +94,13 @@ export class AccountSecurityService {
   async enforceMtls(
     account: Account,
     context: RequestContext,
-    input: { enforcedFrom: string; callerMtls: MtlsStatus | null; ownAccount: boolean; force: boolean },
+    input: {
+      enforcedFrom: string;
+      callerMtls: MtlsStatus | null;
+      /** The caller's own account; null for an operator. */
+      callerAccountId: string | null;
+      force: boolean;
+    },
   ): Promise<Account> {
     const now = this.#runtime.clock.now();
     const enforcedFrom = parseEnforcedFrom(input.enforcedFrom, now);
@@ -89,7 +111,7 @@ export class AccountSecurityService {
       );
     }
     if (
-      input.ownAccount &&
+      isOwnAccount(account, input.callerAccountId) &&
       !input.force &&
       enforcedFrom.getTime() <= now.getTime() &&
       input.callerMtls !== "VALID"

@@ -45,7 +45,7 @@ export function accountEnforceMtls(app: App, services: AppServices): void {
             services.security.enforceMtls(account, consoleContext(request), {
               enforcedFrom: request.body.enforced_from.trim(),
               callerMtls: null,
-              ownAccount: consoleSessionOf(request).user.accountId === account.accountId,
+              callerAccountId: consoleSessionOf(request).user.accountId,
               force: request.body.force === "true",
             }),
           );

@@ -2,6 +2,7 @@ import { Type } from "typebox";
 import { IP_ENFORCEMENT_MODES } from "../../../domain/ip-allow-list.ts";
 import {
   consoleAccount,
+  consoleClientAddress,
   consoleContext,
   consoleSessionOf,
   requireConsole,
@@ -29,8 +30,8 @@ export function allowedIpLines(text: string): string[] {
 /**
  * `POST /console/accounts/:account_id/security/ip-restriction`: the same service call as
  * `PUT /v1/account/ip-restriction`. Moving the user's own account to ENFORCED without the address
- * the console is used from is refused by the same guard unless `force`; a Partner Account's list,
- * as through the API, cannot lock its Acquiring Partner's user out and is always forced.
+ * the console is used from is refused by the same guard unless `force`; another account's list
+ * (a Partner Account, or any for an operator) cannot lock the user out, as through the API.
  */
 export function accountSetIpRestriction(app: App, services: AppServices): void {
   app.post(
@@ -57,13 +58,15 @@ export function accountSetIpRestriction(app: App, services: AppServices): void {
             services.security.setIpRestriction(
               account,
               context,
-              { sourceIp: context.sourceIp ?? request.ip, presentedCertificate: null },
+              {
+                accountId: consoleSessionOf(request).user.accountId,
+                sourceIp: consoleClientAddress(request),
+                presentedCertificate: null,
+              },
               {
                 mode: request.body.enforcement_mode,
                 allowedIps: allowedIpLines(request.body.allowed_ips ?? ""),
-                force:
-                  request.body.force === "true" ||
-                  consoleSessionOf(request).user.accountId !== account.accountId,
+                force: request.body.force === "true",
               },
             ),
           );

@@ -37,7 +37,7 @@ export function putMtlsEnforcement(app: App, services: AppServices): void {
         const updated = await services.security.enforceMtls(account, contextOf(request), {
           enforcedFrom: request.body.enforced_from,
           callerMtls: caller.mtlsStatus,
-          ownAccount: account.accountId === caller.account.accountId,
+          callerAccountId: caller.account.accountId,
           force: request.body.force ?? false,
         });
         return presentMtlsEnforcement(updated, services.now());
