@@ -1,7 +1,8 @@
 /**
  * The thread of the background writes (see background-writer.ts): its own connection to the SQLite
- * file, a LifecycleService over it, and the last-use writes. It takes `sweep`, `stop`, `record` and
- * `close` messages and answers each sweep with its report and each record with `done`; every
+ * file, a LifecycleService over it, the last-use writes and those of the addresses seen. It takes
+ * `sweep`, `stop`, `record`, `addresses`, `prune-addresses` and `close` messages and answers each
+ * sweep with its report, each prune with its count, and each record with `done`; every
  * credential a sweep changes is posted back as an invalidation, which the serving thread publishes
  * on its bus as if it had made the change itself.
  */
@@ -9,6 +10,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import type { LifecyclePolicy } from "./domain/lifecycle-policy.ts";
 import type { LifecycleRule } from "./domain/lifecycle-rules.ts";
 import { LifecycleService, type SweepReport } from "./services/lifecycle.ts";
+import type { AddressSighting } from "./store/addresses-seen-port.ts";
 import { cachingStore } from "./store/caching-store.ts";
 import type { Invalidation, InvalidationBus } from "./store/invalidation-bus.ts";
 import type { CredentialUse } from "./store/port.ts";
@@ -27,12 +29,14 @@ export type ToWriterThread =
   | { type: "sweep"; id: number; asOf: Date; rules?: readonly LifecycleRule[] }
   | { type: "stop"; id: number }
   | { type: "record"; id: number; uses: CredentialUse[] }
+  | { type: "addresses"; id: number; sightings: AddressSighting[] }
+  | { type: "prune-addresses"; id: number; seenBefore: Date; keepPerAccount: number }
   | { type: "close" };
 
 /** To the serving thread. */
 export type FromWriterThread =
   | { type: "invalidate"; events: Invalidation[] }
-  | { type: "done"; id: number; report?: SweepReport }
+  | { type: "done"; id: number; report?: SweepReport; count?: number }
   | { type: "failed"; id: number; error: unknown };
 
 const port = parentPort;
@@ -88,10 +92,17 @@ opened.catch(() => {});
 /** Work under way: how to stop it (sweeps), and when it has ended. */
 const running = new Map<number, { stop: AbortController; ended: Promise<void> }>();
 
-function track(id: number, stop: AbortController, work: Promise<SweepReport | undefined>): void {
+function track(id: number, stop: AbortController, work: Promise<SweepReport | number | undefined>): void {
   const ended = work
     .then(
-      (report) => post(report ? { type: "done", id, report } : { type: "done", id }),
+      (result) =>
+        post(
+          typeof result === "number"
+            ? { type: "done", id, count: result }
+            : result
+              ? { type: "done", id, report: result }
+              : { type: "done", id },
+        ),
       (error: unknown) => post({ type: "failed", id, error }),
     )
     .finally(() => running.delete(id));
@@ -117,6 +128,19 @@ port.on("message", (message: ToWriterThread) => {
         .then(({ store }) => store.recordCredentialUses(message.uses))
         .then(() => undefined);
       track(message.id, new AbortController(), write);
+      return;
+    }
+    case "addresses": {
+      const write = opened
+        .then(({ store }) => store.recordAddressesSeen(message.sightings))
+        .then(() => undefined);
+      track(message.id, new AbortController(), write);
+      return;
+    }
+    case "prune-addresses": {
+      const { seenBefore, keepPerAccount } = message;
+      const prune = opened.then(({ store }) => store.pruneAddressesSeen({ seenBefore, keepPerAccount }));
+      track(message.id, new AbortController(), prune);
       return;
     }
     case "close": {

@@ -5,6 +5,7 @@ import type { Clock } from "./domain/runtime.ts";
 import type { SweepReport } from "./services/lifecycle.ts";
 import type { Sweeper, SweepOptions } from "./services/lifecycle-jobs.ts";
 import type { UsageWriter } from "./services/usage-recorder.ts";
+import type { AddressSighting } from "./store/addresses-seen-port.ts";
 import type { Invalidation } from "./store/invalidation-bus.ts";
 import type { CredentialUse } from "./store/port.ts";
 
@@ -25,7 +26,8 @@ export interface BackgroundWriter extends Sweeper, UsageWriter {
 }
 
 /**
- * The background writes of a SQLite store (lifecycle sweeps and last-use records) on a worker
+ * The background writes of a SQLite store (lifecycle sweeps, last-use records, and the addresses
+ * seen with their purge) on a worker
  * thread with its own connection. better-sqlite3 runs every statement on the calling thread: a sweep
  * batch (its reads, its guarded update, its audit events and the synced commit) or a slice of
  * last-use updates held the event loop for tens of milliseconds, seconds in all for 10,000
@@ -82,6 +84,12 @@ export function backgroundWriter(
     async recordCredentialUses(uses: CredentialUse[]): Promise<void> {
       await thread().run({ type: "record", id: nextId++, uses });
     },
+    async recordAddressesSeen(sightings: readonly AddressSighting[]): Promise<void> {
+      await thread().run({ type: "addresses", id: nextId++, sightings: [...sightings] });
+    },
+    async pruneAddressesSeen(input: { seenBefore: Date; keepPerAccount: number }): Promise<number> {
+      return (await thread().run({ type: "prune-addresses", id: nextId++, ...input })) as number;
+    },
     async close() {
       closed = true;
       const writer = current;
@@ -101,7 +109,7 @@ class WriterThread {
   readonly #exited: Promise<void>;
   readonly #pending = new Map<
     number,
-    { resolve(report: SweepReport | undefined): void; reject(error: unknown): void }
+    { resolve(result: SweepReport | number | undefined): void; reject(error: unknown): void }
   >();
   #retired = false;
 
@@ -117,7 +125,7 @@ class WriterThread {
       }
       const waiting = this.#pending.get(message.id);
       this.#pending.delete(message.id);
-      if (message.type === "done") waiting?.resolve(message.report);
+      if (message.type === "done") waiting?.resolve(message.count ?? message.report);
       else {
         this.#retired = true;
         waiting?.reject(message.error);
@@ -140,8 +148,10 @@ class WriterThread {
     return !this.#retired;
   }
 
-  run(message: Extract<ToWriterThread, { type: "sweep" | "record" }>): Promise<SweepReport | undefined> {
-    const done = new Promise<SweepReport | undefined>((resolve, reject) =>
+  run(
+    message: Extract<ToWriterThread, { type: "sweep" | "record" | "addresses" | "prune-addresses" }>,
+  ): Promise<SweepReport | number | undefined> {
+    const done = new Promise<SweepReport | number | undefined>((resolve, reject) =>
       this.#pending.set(message.id, { resolve, reject }),
     );
     // While it works, the thread keeps the process up; idle, it does not.

@@ -51,7 +51,10 @@ export interface SharedInfrastructure {
 /** What the services are built over; the caller opens them, and `close()` of the services closes them. */
 export interface ServiceDeps {
   store: Store;
-  /** Where last-use records are written; the store by default (`serve` on SQLite: backgroundWriter). */
+  /**
+   * Where last-use records and addresses seen are written; the store by default (`serve` on
+   * SQLite: backgroundWriter).
+   */
   usageWriter?: UsageWriter;
   /** Redis, when several instances run; in-process limits and invalidations otherwise. */
   shared?: SharedInfrastructure | undefined;
@@ -235,7 +238,10 @@ export async function buildServices(
   const metrics = new Metrics({ busState: () => bus.state(), redisUp: () => shared?.redisUp() ?? null });
   const { store, verified } = cachedStore(deps.store, { config, bus, clock, metrics });
   const runtime: ServiceRuntime = { store, clock, random };
-  const usage = new UsageRecorder(deps.usageWriter ?? store, { sliceSize: writeBatch(config) });
+  const usage = new UsageRecorder(deps.usageWriter ?? store, {
+    sliceSize: writeBatch(config),
+    onAddressesDropped: (requests) => metrics.addressesSeenDropped.inc(requests),
+  });
   const core: CoreServices = {
     config,
     logger,

@@ -11,7 +11,8 @@ export type JobName =
   | "idempotency-purge"
   | "webhook-dispatch"
   | "lifecycle-notices"
-  | "webhook-purge";
+  | "webhook-purge"
+  | "addresses-seen-purge";
 
 export const JOB_NAMES: readonly JobName[] = [
   "usage-flush",
@@ -21,6 +22,7 @@ export const JOB_NAMES: readonly JobName[] = [
   "webhook-dispatch",
   "lifecycle-notices",
   "webhook-purge",
+  "addresses-seen-purge",
 ];
 
 export interface Jobs {
@@ -46,7 +48,8 @@ export interface JobOptions {
  * the purge of expired idempotency records (with the sweep's interval), the webhook dispatcher
  * (`WEBHOOK_DISPATCH_INTERVAL`; only with the full services) and the time-based lifecycle notices
  * (`WEBHOOK_NOTICE_INTERVAL`), and the purge of the settled webhook deliveries (with the sweep's
- * interval). `serve` starts them all.
+ * interval), and the purge of the addresses seen (not seen for 30 days, or beyond each account's 100
+ * most recent; with the sweep's interval). `serve` starts them all.
  */
 export function startJobs(
   services: CoreServices & { webhookDispatcher?: WebhookDispatcher },
@@ -115,6 +118,15 @@ export function startJobs(
         if (purged > 0) logger.debug({ purged }, "settled webhook deliveries and old notices purged");
       },
       onError: (error) => logger.error({ err: error }, "webhook purge failed"),
+    },
+    "addresses-seen-purge": {
+      name: "addresses-seen-purge",
+      intervalMs: config.lifecycleSweepIntervalMs,
+      run: async () => {
+        const purged = await services.usage.pruneAddressesSeen(services.clock.now());
+        if (purged > 0) logger.debug({ purged }, "addresses seen pruned");
+      },
+      onError: (error) => logger.error({ err: error }, "addresses seen purge failed"),
     },
   };
   const jobs = new PeriodicJobs(options.ticker);

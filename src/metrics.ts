@@ -52,6 +52,11 @@ export class Metrics {
     registers: [this.registry],
     collect: flushPending,
   });
+  readonly addressesSeenDropped = new Counter({
+    name: "partner_credentials_addresses_seen_dropped_total",
+    help: "Requests left out of the IP allow-list report of addresses seen: too many distinct (account, address) pairs were waiting for the next flush",
+    registers: [this.registry],
+  });
   readonly cacheLookups = new Counter({
     name: "partner_credentials_verification_cache_lookups_total",
     help: "Verification cache lookups by result (hit or miss)",

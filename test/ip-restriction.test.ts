@@ -227,6 +227,103 @@ describe("last use", () => {
   });
 });
 
+describe("addresses seen", () => {
+  it("counts requests per address with the verdict of the list in force, shown on the Security page", async ({
+    harness: h,
+    partner,
+  }) => {
+    const from = async (address: string, times = 1) => {
+      const statuses: number[] = [];
+      for (let i = 0; i < times; i++) statuses.push((await get(h, partner, address)).statusCode);
+      return statuses;
+    };
+    // NOT_ENABLED: seen, no verdict.
+    expect(await from("198.51.100.1", 2)).toEqual([200, 200]);
+    h.clock.advance(60_000);
+    await put(h, partner, { enforcement_mode: "REPORTING", allowed_ips: ["127.0.0.1", "192.0.2.0/24"] });
+    expect(await from("192.0.2.5")).toEqual([200]);
+    expect(await from("203.0.113.9", 2)).toEqual([200, 200]);
+    h.clock.advance(60_000);
+    await put(h, partner, { enforcement_mode: "ENFORCED", allowed_ips: ["127.0.0.1", "192.0.2.0/24"] });
+    // ENFORCED: the refusal is counted too.
+    expect(await from("203.0.113.9")).toEqual([403]);
+    expect(await from("192.0.2.5")).toEqual([200]);
+    // Nothing is written per request: the flush writes the counts.
+    const account = await h.services.accounts.get(partner.accountId);
+    if (!account) throw new Error("no account");
+    expect(await h.services.security.addressesSeen(account)).toEqual([]);
+    await h.usage.flush();
+
+    const seen = await h.services.security.addressesSeen(account);
+    const byAddress = new Map(seen.map((s) => [s.address, s]));
+    expect(byAddress.get("203.0.113.9")).toMatchObject({
+      requests: 3,
+      allowed: 0,
+      denied: 3,
+      allowedNow: false,
+    });
+    expect(byAddress.get("192.0.2.5")).toMatchObject({
+      requests: 2,
+      allowed: 2,
+      denied: 0,
+      allowedNow: true,
+    });
+    expect(byAddress.get("198.51.100.1")).toMatchObject({
+      requests: 2,
+      allowed: 0,
+      denied: 0,
+      allowedNow: false,
+    });
+    expect(byAddress.get("127.0.0.1")).toMatchObject({ allowedNow: true });
+    expect(byAddress.get("203.0.113.9")?.lastSeenAt.getTime()).toBeGreaterThan(
+      byAddress.get("198.51.100.1")?.lastSeenAt.getTime() ?? Number.POSITIVE_INFINITY,
+    );
+    // Flushed again, nothing is counted twice; another account sees none of it.
+    await h.usage.flush();
+    expect(await h.services.security.addressesSeen(account)).toEqual(seen);
+    const other = await onboardAcquiringPartner(h, "Other Payments");
+    const otherAccount = await h.services.accounts.get(other.accountId);
+    if (!otherAccount) throw new Error("no account");
+    expect(await h.services.security.addressesSeen(otherAccount)).toEqual([]);
+
+    const { signedInConsoleUser } = await import("./console-account-helpers.ts");
+    const owner = await signedInConsoleUser(h, {
+      accountId: partner.accountId,
+      email: "o@acme.example",
+      role: "owner",
+    });
+    const page = (await owner.get(`/console/accounts/${encodeURIComponent(partner.accountId)}/security`))
+      .body;
+    const rowOf = (address: string) =>
+      page.match(new RegExp(`<tr><td><code>${address.replace(/\./g, "\\.")}</code></td>.*?</tr>`))?.[0] ?? "";
+    expect(rowOf("203.0.113.9")).toMatch(/<td>3<\/td><td>3<\/td>.*DENIED/);
+    expect(rowOf("192.0.2.5")).toMatch(/<td>2<\/td><td>0<\/td>.*ALLOWED/);
+    expect(rowOf("198.51.100.1")).toMatch(
+      /<td>2<\/td><td><span class="muted">no verdict<\/span><\/td>.*DENIED/,
+    );
+  });
+
+  it("pruning keeps 30 days and 100 addresses per account", async ({ harness: h, partner }) => {
+    for (let i = 0; i < 105; i++) {
+      h.usage.noteAddress(partner.accountId, `192.0.2.${i}`, null, new Date(h.clock.now().getTime() + i));
+    }
+    h.usage.noteAddress(
+      partner.accountId,
+      "198.51.100.1",
+      "DENIED",
+      new Date(h.clock.now().getTime() - 31 * 86_400_000),
+    );
+    await h.usage.flush();
+    expect(await h.usage.pruneAddressesSeen(h.clock.now())).toBe(6);
+    const account = await h.services.accounts.get(partner.accountId);
+    if (!account) throw new Error("no account");
+    const seen = await h.services.security.addressesSeen(account, 200);
+    expect(seen).toHaveLength(100);
+    expect(seen[0]?.address).toBe("192.0.2.104");
+    expect(seen.some((s) => s.address === "198.51.100.1" || s.address === "192.0.2.4")).toBe(false);
+  });
+});
+
 describe("metrics", () => {
   it("counts requests by route and status, authentication outcomes and cache lookups", async ({
     harness: h,

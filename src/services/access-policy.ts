@@ -1,3 +1,4 @@
+import { type IpVerdict, ipVerdict } from "../domain/addresses-seen.ts";
 import { AppError } from "../domain/errors.ts";
 import { allowListMatcher } from "../domain/ip-allow-list.ts";
 import { type MtlsStatus, mtlsRequired } from "../domain/mtls-policy.ts";
@@ -10,6 +11,8 @@ export interface AccessDecision {
   mtlsStatus: MtlsStatus | null;
   /** Reported in REPORTING mode only. */
   ipStatus: "ALLOWED" | "DENIED" | null;
+  /** What the allow-list in force (REPORTING or ENFORCED) says of the address, reported or not. */
+  ipVerdict: IpVerdict;
   denial: AppError | null;
 }
 
@@ -65,7 +68,8 @@ export class AccessPolicy {
     const { security } = input.account;
     const { mode, allowedIps } = security.ipRestriction;
     const ipAllowed = mode === "NOT_ENABLED" || allowListMatcher(allowedIps)(input.sourceIp);
-    const ipStatus = mode === "REPORTING" ? (ipAllowed ? "ALLOWED" : "DENIED") : null;
+    const verdict = ipVerdict(mode, ipAllowed);
+    const ipStatus = mode === "REPORTING" ? verdict : null;
     const enforced = security.mtlsEnforcedFrom;
     let denial: AppError | null = null;
     if (
@@ -80,9 +84,14 @@ export class AccessPolicy {
         "Requests from this IP address are not allowed for this account",
       );
     }
-    return { mtlsStatus, ipStatus, denial };
+    return { mtlsStatus, ipStatus, ipVerdict: verdict, denial };
   }
 }
 
 /** No mTLS, no IP allow-list: nothing to report, nothing refused. */
-const NO_RESTRICTION: AccessDecision = Object.freeze({ mtlsStatus: null, ipStatus: null, denial: null });
+const NO_RESTRICTION: AccessDecision = Object.freeze({
+  mtlsStatus: null,
+  ipStatus: null,
+  ipVerdict: null,
+  denial: null,
+});

@@ -17,7 +17,7 @@ import {
 } from "../domain/mtls-lockout.ts";
 import { type MtlsStatus, parseEnforcedFrom } from "../domain/mtls-policy.ts";
 import type { Account, ClientCertificate } from "../domain/types.ts";
-import type { LastUseAddress } from "../store/port.ts";
+import type { SeenAddress } from "../store/addresses-seen-port.ts";
 import type { AccessPolicy } from "./access-policy.ts";
 import { auditEvent } from "./audit.ts";
 import type { CertificateAuthority } from "./certificate-authority.ts";
@@ -38,10 +38,13 @@ function isOwnAccount(account: Account, callerAccountId: string | null): boolean
 }
 
 /** IP allow-lists, mTLS enforcement and client certificates of an account. */
-/** An address the account's keys were last used from, and whether the allow-list admits it. */
-export interface AddressSeen extends LastUseAddress {
-  /** Null while the account has no list. */
-  allowed: boolean | null;
+/**
+ * An address requests to the account came from: when, how many, how many the allow-list in force
+ * at the time denied, and what the list says of it now.
+ */
+export interface AddressSeen extends SeenAddress {
+  /** Whether the list as it stands admits the address; null while the account has no list. */
+  allowedNow: boolean | null;
 }
 
 export class AccountSecurityService {
@@ -157,16 +160,17 @@ export class AccountSecurityService {
   }
 
   /**
-   * The addresses the account's keys were last used from (the latest first), each judged by the
-   * allow-list as it stands: what REPORTING mode shows before the list is enforced.
+   * The IP allow-list report: the addresses requests with the account's keys came from in the last
+   * 30 days (the most recently seen first, as of the last flush), each with its counts and judged
+   * by the list as it stands: what to check before a REPORTING list is enforced.
    */
   async addressesSeen(account: Account, limit = 20): Promise<AddressSeen[]> {
     const { allowedIps } = account.security.ipRestriction;
     const allowed = allowListMatcher(allowedIps);
-    const seen = await this.#runtime.store.listLastUseAddresses(account.accountId, limit);
+    const seen = await this.#runtime.store.listAddressesSeen(account.accountId, limit);
     return seen.map((address) => ({
       ...address,
-      allowed: allowedIps.length === 0 ? null : allowed(address.address),
+      allowedNow: allowedIps.length === 0 ? null : allowed(address.address),
     }));
   }
 

@@ -1,3 +1,4 @@
+import { callerSuspended } from "../domain/account-suspension.ts";
 import { presentedKey, usernameMatches } from "../domain/authorization-header.ts";
 import { headerPrefix } from "../domain/brand.ts";
 import { environmentsOfKey, isVisible } from "../domain/environment-rules.ts";
@@ -124,7 +125,8 @@ const NOTHING_REPORTED: ReportedStatus = Object.freeze({
  * The one decision behind every partner request, wherever it arrives (the service's own API, the
  * forward-auth endpoint, the gateway, the in-process verifier): key (and, for a failed key, the
  * guessing defence), environment, mTLS, IP allow-list, target account and rate limits, in that
- * order; an admitted request records the key's use. A tagged result, never an exception
+ * order; an admitted request records the key's use, and every request of a valid key that reaches
+ * the IP allow-list counts its address for the account's report. A tagged result, never an exception
  * for anything a client can send. Every key failure looks the same to the caller.
  */
 export class RequestAuthorizer {
@@ -215,6 +217,8 @@ export class RequestAuthorizer {
     };
     const access = o.access.evaluateWithoutCertificate(accessInput) ?? (await o.access.evaluate(accessInput));
     const now = o.clock.now();
+    // The IP allow-list report: every request of a valid key that reaches the list, refused or not.
+    o.usage.noteAddress(caller.accountId, request.sourceIp, access.ipVerdict, now);
     const reported: ReportedStatus = {
       mtlsStatus: access.mtlsStatus,
       ipStatus: access.ipStatus,
@@ -263,10 +267,7 @@ export class RequestAuthorizer {
     }
     // Budgets are per account, never per credential: the caller, its Acquiring Partner, and the
     // Partner Account it acts on all count this request.
-    const parent = caller.parentAccountId ? await o.accounts.get(caller.parentAccountId) : null;
-    const involved: Account[] = target ? [target, caller] : [caller];
-    if (parent) involved.push(parent);
-    const rate = await o.rateLimits.consume(involved, category);
+    const rate = await o.rateLimits.consumeFor(caller, target, category);
     if (rate && !rate.allowed) {
       o.counters.rateLimitDenied(category);
       return {
@@ -335,6 +336,14 @@ export class RequestAuthorizer {
       throw error;
     }
   }
+}
+
+/**
+ * What a suspended account's callers are answered, wherever they come from: its keys get the
+ * authenticator's SUSPENDED, refused like any bad key, and its console users the same error.
+ */
+export function suspensionRefusal(caller: Account): AppError | null {
+  return callerSuspended(caller) ? new AppError("UNAUTHORIZED", UNAUTHORIZED_MESSAGE) : null;
 }
 
 /** The key's check, and a username that names another credential. */

@@ -1,12 +1,24 @@
+import {
+  ADDRESSES_SEEN_PER_ACCOUNT,
+  addressesSeenCutoff,
+  type IpVerdict,
+  MAX_PENDING_ADDRESSES,
+} from "../domain/addresses-seen.ts";
 import type { CredentialUse, Store } from "../store/port.ts";
+import { AddressTally } from "./address-tally.ts";
 
-/** Where last-use records are written: the store, or a writer of its own (background-writer.ts). */
-export type UsageWriter = Pick<Store, "recordCredentialUses">;
+/**
+ * Where last-use records and addresses seen are written (and the latter pruned): the store, or a
+ * writer of its own (background-writer.ts).
+ */
+export type UsageWriter = Pick<Store, "recordCredentialUses" | "recordAddressesSeen" | "pruneAddressesSeen">;
 
 /**
  * Coalesces last-use updates in memory so that authentication never waits for a write:
- * at most one write per credential per flush. The `usage-flush` job flushes on an interval, and
- * closing the services flushes what is left.
+ * at most one write per credential per flush. Counts the requests from each source address per
+ * account the same way (the IP allow-list report: at most one write per pair per flush, at most
+ * `maxPendingAddresses` pairs held). The `usage-flush` job flushes on an interval, and closing
+ * the services flushes what is left.
  */
 export class UsageRecorder {
   readonly #store: UsageWriter;
@@ -14,10 +26,44 @@ export class UsageRecorder {
   #flushing: Promise<void> = Promise.resolve();
 
   readonly #sliceSize: number;
+  readonly #addresses: AddressTally;
 
-  constructor(store: UsageWriter, options: { sliceSize?: number } = {}) {
+  constructor(
+    store: UsageWriter,
+    options: {
+      sliceSize?: number;
+      maxPendingAddresses?: number;
+      /** Requests not counted in the report: too many pairs were pending. */
+      onAddressesDropped?: (requests: number) => void;
+    } = {},
+  ) {
     this.#store = store;
     this.#sliceSize = options.sliceSize ?? 500;
+    this.#addresses = new AddressTally({
+      maxPairs: options.maxPendingAddresses ?? MAX_PENDING_ADDRESSES,
+      ...(options.onAddressesDropped ? { onDropped: options.onAddressesDropped } : {}),
+    });
+  }
+
+  /**
+   * A request to `accountId` from `address`, and what the allow-list in force said of it (null
+   * when none is): counted in memory, written by the next flush.
+   */
+  noteAddress(accountId: string, address: string, verdict: IpVerdict, at: Date): void {
+    this.#addresses.note(accountId, address, verdict, at);
+  }
+
+  /** Distinct (account, address) pairs waiting for the next flush. */
+  get pendingAddressCount(): number {
+    return this.#addresses.size;
+  }
+
+  /** Removes addresses not seen for 30 days, and those beyond each account's 100 most recent. */
+  pruneAddressesSeen(now: Date): Promise<number> {
+    return this.#store.pruneAddressesSeen({
+      seenBefore: addressesSeenCutoff(now),
+      keepPerAccount: ADDRESSES_SEEN_PER_ACCOUNT,
+    });
   }
 
   record(use: CredentialUse): void {
@@ -41,21 +87,47 @@ export class UsageRecorder {
     const run = this.#flushing
       .catch(() => undefined)
       .then(async () => {
-        if (this.#pending.size === 0) return;
-        // Always the same row order, so flushes of several instances cannot deadlock each other.
-        const batch = [...this.#pending.values()].sort((a, b) => (a.credentialId < b.credentialId ? -1 : 1));
-        this.#pending.clear();
-        for (let start = 0; start < batch.length; start += this.#sliceSize) {
-          if (start > 0) await new Promise((resolve) => setImmediate(resolve));
-          try {
-            await this.#store.recordCredentialUses(batch.slice(start, start + this.#sliceSize));
-          } catch (error) {
-            for (const use of batch.slice(start)) this.record(use);
-            throw error;
-          }
-        }
+        // Both kinds of record are written whatever happens to the other; the first failure is thrown.
+        const uses = await this.#flushUses().then(
+          () => null,
+          (error: unknown) => ({ error }),
+        );
+        await this.#flushAddresses();
+        if (uses) throw uses.error;
       });
     this.#flushing = run;
     return run;
+  }
+
+  /** The addresses counted so far, in slices like the last-use records; what fails is counted again. */
+  async #flushAddresses(): Promise<void> {
+    if (this.#addresses.size === 0) return;
+    const batch = this.#addresses.take();
+    for (let start = 0; start < batch.length; start += this.#sliceSize) {
+      if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+      try {
+        await this.#store.recordAddressesSeen(batch.slice(start, start + this.#sliceSize));
+      } catch (error) {
+        this.#addresses.restore(batch.slice(start));
+        throw error;
+      }
+    }
+  }
+
+  /** The last-use records so far, in slices; what fails goes back (unless newer uses replaced it). */
+  async #flushUses(): Promise<void> {
+    if (this.#pending.size === 0) return;
+    // Always the same row order, so flushes of several instances cannot deadlock each other.
+    const batch = [...this.#pending.values()].sort((a, b) => (a.credentialId < b.credentialId ? -1 : 1));
+    this.#pending.clear();
+    for (let start = 0; start < batch.length; start += this.#sliceSize) {
+      if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+      try {
+        await this.#store.recordCredentialUses(batch.slice(start, start + this.#sliceSize));
+      } catch (error) {
+        for (const use of batch.slice(start)) this.record(use);
+        throw error;
+      }
+    }
   }
 }

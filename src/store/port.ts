@@ -51,15 +51,6 @@ export interface CredentialUse {
   sourceIp: string | null;
 }
 
-/** An address an account's credentials were last used from. */
-export interface LastUseAddress {
-  address: string;
-  /** The latest use from it. */
-  lastUsedAt: Date;
-  /** How many of the account's credentials were last used from it. */
-  credentials: number;
-}
-
 export interface Page {
   after: PagePosition | null;
   limit: number;
@@ -226,11 +217,6 @@ export interface Store extends WebhookPort, ConsolePort, AddressesSeenPort {
   listCredentials(query: CredentialQuery): Promise<Credential[]>;
   /** How many credentials the account holds in each status (tombstones still stored included). */
   countCredentialsByStatus(accountId: string): Promise<Record<CredentialStatus, number>>;
-  /**
-   * The addresses the account's credentials were last used from, the most recent first (at most
-   * `limit`): what an IP allow-list in REPORTING mode is checked against before it is enforced.
-   */
-  listLastUseAddresses(accountId: string, limit: number): Promise<LastUseAddress[]>;
   updateCredentialDescription(input: {
     accountId: string;
     credentialId: string;

@@ -51,39 +51,6 @@ export const credentialUses = contractArea("credential-uses", "recordCredentialU
     expect(await lastUsed(c1)).toEqual(at(3 * HOUR));
   });
 
-  it("lists the addresses the account's credentials were last used from, the latest first", async () => {
-    const account = await addAccount(makeAccount(1));
-    const other = await addAccount(makeAccount(2));
-    const [c1, c2, c3, c4] = await Promise.all([
-      addCredential(makeCredential(1, account.accountId), makeSecret(1)),
-      addCredential(makeCredential(2, account.accountId), makeSecret(2)),
-      addCredential(makeCredential(3, account.accountId), makeSecret(3)),
-      addCredential(makeCredential(4, other.accountId), makeSecret(4)),
-    ]);
-    expect(await store.listLastUseAddresses(account.accountId, 10)).toEqual([]);
-    await store.recordCredentialUses([
-      { credentialId: c1.credentialId, usedAt: at(HOUR), sourceIp: "203.0.113.7" },
-      { credentialId: c2.credentialId, usedAt: at(3 * HOUR), sourceIp: "203.0.113.7" },
-      { credentialId: c3.credentialId, usedAt: at(2 * HOUR), sourceIp: "2001:db8::1" },
-      { credentialId: c4.credentialId, usedAt: at(4 * HOUR), sourceIp: "198.51.100.9" },
-    ]);
-    expect(await store.listLastUseAddresses(account.accountId, 10)).toEqual([
-      { address: "203.0.113.7", lastUsedAt: at(3 * HOUR), credentials: 2 },
-      { address: "2001:db8::1", lastUsedAt: at(2 * HOUR), credentials: 1 },
-    ]);
-    expect(await store.listLastUseAddresses(account.accountId, 1)).toEqual([
-      { address: "203.0.113.7", lastUsedAt: at(3 * HOUR), credentials: 2 },
-    ]);
-    // A later use from elsewhere moves the key's last address.
-    await store.recordCredentialUses([
-      { credentialId: c2.credentialId, usedAt: at(5 * HOUR), sourceIp: "2001:db8::1" },
-    ]);
-    expect(await store.listLastUseAddresses(account.accountId, 10)).toEqual([
-      { address: "2001:db8::1", lastUsedAt: at(5 * HOUR), credentials: 2 },
-      { address: "203.0.113.7", lastUsedAt: at(HOUR), credentials: 1 },
-    ]);
-  });
-
   it("an empty batch is a no-op", async () => {
     const account = await addAccount(makeAccount(1));
     const credential = await addCredential(makeCredential(1, account.accountId, { lastUsedAt: at(HOUR) }));

@@ -93,7 +93,6 @@ const COVERAGE = {
   findLifecycleCandidates: "lifecycle-candidates",
   applyLifecycleRule: "lifecycle-changes",
   recordCredentialUses: "credential-uses",
-  listLastUseAddresses: "credential-uses",
   recordAddressesSeen: "addresses-seen",
   listAddressesSeen: "addresses-seen",
   pruneAddressesSeen: "addresses-seen",

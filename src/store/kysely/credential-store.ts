@@ -21,7 +21,6 @@ export type CredentialStore = Pick<
   | "findCredential"
   | "listCredentials"
   | "countCredentialsByStatus"
-  | "listLastUseAddresses"
   | "updateCredentialDescription"
   | "disableActiveCredential"
   | "enableDisabledCredential"
@@ -131,28 +130,6 @@ export function credentialStore(
         }
       }
       return counts;
-    },
-
-    async listLastUseAddresses(accountId, limit) {
-      const rows = await db
-        .selectFrom("credentials")
-        .select((eb) => [
-          "last_used_ip",
-          eb.fn.max("last_used_at").as("last_used_at"),
-          eb.fn.countAll<number>().as("credentials"),
-        ])
-        .where("account_id", "=", accountId)
-        .where("last_used_ip", "is not", null)
-        .groupBy("last_used_ip")
-        .orderBy((eb) => eb.fn.max("last_used_at"), "desc")
-        .orderBy("last_used_ip")
-        .limit(limit)
-        .execute();
-      return rows.map((row) => ({
-        address: String(row.last_used_ip),
-        lastUsedAt: new Date(String(row.last_used_at)),
-        credentials: Number(row.credentials),
-      }));
     },
 
     async updateCredentialDescription(input) {

@@ -29,7 +29,7 @@ export interface SecurityPageData {
     /** The address this page was requested from, and whether the list lets it through. */
     viewerAddress: string;
     viewerAllowed: boolean;
-    /** The addresses the account's keys were last used from, judged by the list as it stands. */
+    /** The addresses requests came from, with their counts, judged by the list as it stands. */
     seen: readonly AddressSeen[];
   };
   notice?: string | null;
@@ -210,21 +210,21 @@ ${form}
 </section>`;
 }
 
-/** Where the account's keys were last used from, and what the list says of each address. */
+/** The requests' addresses, how many each sent and the list denied, and what the list says now. */
 function addressesSeen(ip: SecurityPageData["ip"]): SafeHtml {
-  const verdict = ip.mode === "NOT_ENABLED" ? "The list would" : "The list";
+  const verdict = ip.mode === "NOT_ENABLED" ? "The list would" : "The list says now";
   return html`<h3 id="ip-seen-heading">Addresses seen</h3>
-<p>The address each key was last used from${ip.mode === "REPORTING" ? ": in REPORTING mode, requests from a DENIED address are answered but marked, so you can complete the list before you enforce it" : ""}.</p>
+<p>The addresses requests with this account's keys came from in the last 30 days (up to a minute ago), the most recent first. <em>Denied</em> counts the requests the list in force at the time did not allow: in REPORTING mode they were answered but marked DENIED, in ENFORCED mode refused; requests made while the list was NOT_ENABLED have no verdict.${ip.mode === "REPORTING" ? " Complete the list until nothing you expect is denied, then enforce it." : ""}</p>
 ${
   ip.seen.length === 0
-    ? html`<p class="muted">No key has been used yet.</p>`
+    ? html`<p class="muted">No request has been seen yet.</p>`
     : tableWrap(
         "Addresses seen",
         html`<table aria-labelledby="ip-seen-heading">
-<thead><tr><th scope="col">Address</th><th scope="col">Last use</th><th scope="col">Keys last used from it</th><th scope="col">${verdict}</th></tr></thead>
+<thead><tr><th scope="col">Address</th><th scope="col">Last seen</th><th scope="col">Requests</th><th scope="col">Denied</th><th scope="col">${verdict}</th></tr></thead>
 <tbody>${ip.seen.map(
           (seen) =>
-            html`<tr><td><code>${seen.address}</code></td><td>${time(seen.lastUsedAt)}</td><td>${seen.credentials}</td><td>${seen.allowed === null ? html`<span class="muted">no list</span>` : statusPill(seen.allowed ? "ALLOWED" : "DENIED")}</td></tr>`,
+            html`<tr><td><code>${seen.address}</code></td><td>${time(seen.lastSeenAt)}</td><td>${seen.requests}</td><td>${seen.allowed + seen.denied === 0 ? html`<span class="muted">no verdict</span>` : seen.denied}</td><td>${seen.allowedNow === null ? html`<span class="muted">no list</span>` : statusPill(seen.allowedNow ? "ALLOWED" : "DENIED")}</td></tr>`,
         )}</tbody>
 </table>`,
       )
