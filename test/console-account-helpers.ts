@@ -109,6 +109,23 @@ export async function signedInConsoleUser(
     payload: { email: input.email, role: input.role },
   });
   if (invited.statusCode !== 201) throw new Error(`invite: ${invited.statusCode} ${invited.body}`);
+  return joinedByInvitation(h, invited);
+}
+
+/** An operator of the console, invited over the admin API and signed in like any user. */
+export async function signedInConsoleOperator(h: Harness, email: string): Promise<ConsoleClient> {
+  const invited = await h.internal.inject({
+    method: "POST",
+    url: "/admin/v1/operators/users",
+    headers: operator,
+    payload: { email },
+  });
+  if (invited.statusCode !== 201) throw new Error(`invite: ${invited.statusCode} ${invited.body}`);
+  return joinedByInvitation(h, invited);
+}
+
+/** Password on the invitation page, then two-factor enrolment: ends signed in. */
+async function joinedByInvitation(h: Harness, invited: LightMyRequestResponse): Promise<ConsoleClient> {
   const link = new URL(json<{ invitation_url: string }>(invited).invitation_url).pathname;
   const browser = new ConsoleClient(h);
   await browser.get(link);

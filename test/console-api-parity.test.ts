@@ -3,7 +3,7 @@ import { describe, expect } from "vitest";
 import { escapeHtml } from "../src/http/console/html.ts";
 import { type ConsoleClient, signedInConsoleUser } from "./console-account-helpers.ts";
 import { it } from "./fixtures.ts";
-import { basic, type Harness, json, type OnboardedPartner } from "./harness.ts";
+import { basic, type Harness, json, type OnboardedPartner, operator } from "./harness.ts";
 
 /*
  * Nothing in the console can do what the API would refuse: each case is driven through the
@@ -241,6 +241,20 @@ const CASES: readonly Case[] = [
         enforcement_mode: "ENFORCED",
         allowed_ips: "192.0.2.0/24",
       }),
+  },
+  {
+    name: "a suspended account: every key and every user refused alike, reads too",
+    setup: async (w) => {
+      const suspended = await w.h.internal.inject({
+        method: "POST",
+        url: `/admin/v1/accounts/${w.partner.accountId}/suspend`,
+        headers: operator,
+      });
+      expect(suspended.statusCode).toBe(200);
+      return {};
+    },
+    api: (w) => api(w, "POST", "/v1/account/credentials", { type: "API", description: "x" }),
+    console: (w) => consolePost(w, "keys", "keys", { description: "x", environment: "LIVE" }),
   },
   {
     name: "a webhook endpoint on plain http",

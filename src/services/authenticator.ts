@@ -1,3 +1,4 @@
+import { callerSuspended } from "../domain/account-suspension.ts";
 import { parseKey } from "../domain/key-format.ts";
 import { keyDigest, type PepperRing, verifySecret } from "../domain/secret-hash.ts";
 import type { Account, Credential } from "../domain/types.ts";
@@ -84,7 +85,7 @@ export class Authenticator {
     }
     const account = await accountOf();
     if (!account) return { result: "UNKNOWN" };
-    if (account.suspension !== null) return { result: "SUSPENDED", credential };
+    if (callerSuspended(account)) return { result: "SUSPENDED", credential };
     return { result: "VALID", account, credential };
   }
 }

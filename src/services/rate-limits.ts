@@ -74,6 +74,20 @@ export class RateLimitService {
   }
 
   /**
+   * Counts one request of `caller` (its own account) acting on `target` (a Partner Account it
+   * manages, or null for its own): the levels are the account acted on, the caller, and the
+   * caller's Acquiring Partner. Budgets are per account, never per credential or per user.
+   */
+  async consumeFor(caller: Account, target: Account | null, category: string): Promise<RateDecision | null> {
+    const parent = caller.parentAccountId
+      ? await this.#runtime.store.findAccount(caller.parentAccountId)
+      : null;
+    const involved: Account[] = target && target.accountId !== caller.accountId ? [target, caller] : [caller];
+    if (parent) involved.push(parent);
+    return this.consume(involved, category);
+  }
+
+  /**
    * Counts one request against its member's budget (the account acted on; an Acquiring Partner's
    * own traffic has a member budget of its own) and, for members of an Acquiring Partner's family,
    * against the Acquiring Partner's aggregate. A member over its own budget is refused there and

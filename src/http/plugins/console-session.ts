@@ -6,7 +6,9 @@ import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { type ConsoleCapability, roleMay } from "../../domain/console-roles.ts";
 import type { ConsoleSession } from "../../domain/console-user.ts";
 import { AppError, notFound } from "../../domain/errors.ts";
+import { rateLimited } from "../../domain/rate-limit.ts";
 import { type Account, ENVIRONMENTS } from "../../domain/types.ts";
+import { suspensionRefusal } from "../../services/request-authorizer.ts";
 import type { RequestContext } from "../../services/runtime.ts";
 import { consoleErrorPage } from "../console/layout.ts";
 import { clientAddressSource, type TransportOptions } from "../transport.ts";
@@ -34,6 +36,8 @@ export const CONSOLE_CSP = {
 };
 
 const ASSETS_PREFIX = "/console/assets/";
+/** The API's budget that the console's changes to an account count against too. */
+const CONSOLE_CHANGE_CATEGORY = "PARTNER_MANAGEMENT";
 const SAFE_METHODS: ReadonlySet<string> = new Set(["GET", "HEAD", "OPTIONS"]);
 /** Session tokens are 43 base64url characters; anything much longer is not looked up. */
 const MAX_TOKEN_LENGTH = 128;
@@ -116,11 +120,27 @@ export function requireConsole(
   };
 }
 
+/** The account of each request, resolved (and its POST counted) once however often it is asked. */
+const resolvedAccounts = new WeakMap<FastifyRequest, Promise<Account>>();
+
 /**
  * The account the path names (`:account_id`): the user's own, or a Partner Account it manages;
- * operators reach any. Anything else is "not found", so account ids are never confirmed.
+ * operators reach any. Anything else is "not found", so account ids are never confirmed. As
+ * through the API with a key of the user's account: while that account is suspended every page is
+ * refused with the API's error, and each change counts against the accounts' PARTNER_MANAGEMENT
+ * budgets. Operators are neither refused nor counted (they resume accounts, and the admin API has
+ * no such budget).
  */
-export async function consoleAccount(request: FastifyRequest): Promise<Account> {
+export function consoleAccount(request: FastifyRequest): Promise<Account> {
+  let account = resolvedAccounts.get(request);
+  if (!account) {
+    account = resolveConsoleAccount(request);
+    resolvedAccounts.set(request, account);
+  }
+  return account;
+}
+
+async function resolveConsoleAccount(request: FastifyRequest): Promise<Account> {
   const { user } = consoleSessionOf(request);
   const services = request.server.consoleServices;
   const accountId = (request.params as { account_id?: unknown } | undefined)?.account_id;
@@ -133,8 +153,14 @@ export async function consoleAccount(request: FastifyRequest): Promise<Account> 
   if (user.accountId === null) throw notFound("Account");
   const own = await services.accounts.get(user.accountId);
   if (!own) throw notFound("Account");
-  if (own.accountId === accountId) return own;
-  return services.accounts.resolveManaged(own, accountId);
+  const refusal = suspensionRefusal(own);
+  if (refusal) throw refusal;
+  const target = own.accountId === accountId ? own : await services.accounts.resolveManaged(own, accountId);
+  if (!SAFE_METHODS.has(request.method)) {
+    const rate = await services.rateLimits.consumeFor(own, target, CONSOLE_CHANGE_CATEGORY);
+    if (rate && !rate.allowed) throw rateLimited(rate, "requests for this account");
+  }
+  return target;
 }
 
 /**
