@@ -338,11 +338,17 @@ export async function buildServices(
     consoleIdentity: new ConsoleIdentityService(runtime, {
       publicUrl: config.publicUrl,
       invitationTtlMs: config.console.invitationTtlMs,
-      session: { idleMs: config.console.sessionIdleMs, maxMs: config.console.sessionMaxMs },
+      session: {
+        idleMs: config.console.sessionIdleMs,
+        maxMs: config.console.sessionMaxMs,
+        signInStepMs: config.console.signInStepMs,
+      },
       totpKey: keys.consoleTotp ?? random.bytes(32),
       signInLimit: config.console.signInLimit,
       counter,
       issuer: config.brand,
+      onBackgroundError: (error) =>
+        logger.warn({ err: error }, "the audit event of a refused console sign-in could not be stored"),
     }),
     leakReports: new LeakReportService(
       runtime,

@@ -1,7 +1,14 @@
+import { randomBytes } from "node:crypto";
 import { dictionary } from "@zxcvbn-ts/language-common";
 import { Secret, TOTP } from "otpauth";
 import { describe, expect } from "vitest";
+import { createLogger } from "../src/logger.ts";
+import { connectSharedRedis } from "../src/redis/shared-redis.ts";
+import { ConsoleIdentityService } from "../src/services/console-identity.ts";
+import { verifyPassword } from "../src/services/console-passwords.ts";
+import { memoryRateCounter, type RateCounter } from "../src/services/rate-limiter.ts";
 import type { RequestContext } from "../src/services/runtime.ts";
+import { systemRandom } from "../src/system.ts";
 import { test } from "./fixtures.ts";
 import { type Harness, json, onboardPartnerAccount, operator } from "./harness.ts";
 
@@ -234,6 +241,7 @@ describe("console identity", () => {
     await expect(identity.signIn(OWNER, PASSWORD, "203.0.113.99")).rejects.toMatchObject({
       code: "RATE_LIMITED",
     });
+    await identity.settled();
     const audit = await h.store.listAuditEvents({ accountId: partner.accountId, after: null, limit: 50 });
     expect(audit.filter((e) => e.action === "console.sign_in_failed")).toHaveLength(4);
     expect(audit.filter((e) => e.action === "console.sign_in_throttled")).toHaveLength(1);
@@ -294,7 +302,7 @@ describe("console identity", () => {
     await expect(identity.signOut(signedIn)).resolves.toBeUndefined();
   });
 
-  it("owners manage users: the last active owner stays; removal and a second-factor reset end sessions", async ({
+  it("owners manage users: the last active owner stays; removal and a sign-in reset end sessions", async ({
     harness: h,
     partner,
   }) => {
@@ -335,11 +343,26 @@ describe("console identity", () => {
       identity.changeRole(partner.accountId, bob.user.userId, "operator", adaContext),
     ).rejects.toMatchObject({ code: "VALIDATION_ERROR" });
 
-    // A second-factor reset: bob's session ends and his next sign-in enrols again.
-    const reset = await identity.resetSecondFactor(partner.accountId, bob.user.userId, adaContext);
-    expect(reset.secondFactor).toBe(false);
+    // A sign-in reset: bob's session ends, his password no longer works (holding it does not let
+    // anyone enrol a new authenticator), and only the new one-time link lets him in again.
+    const reset = await identity.resetSignIn(partner.accountId, bob.user.userId, adaContext);
+    expect(reset.user).toMatchObject({ status: "INVITED", secondFactor: false });
+    expect(reset.invitationUrl).toMatch(/\/console\/invitations\/[A-Za-z0-9_-]{43}$/);
     expect(await identity.session(bob.sessionToken)).toBeNull();
-    const again = await identity.signIn("bob@partner.example", PASSWORD, FROM);
+    await expect(identity.signIn("bob@partner.example", PASSWORD, FROM)).rejects.toMatchObject({
+      code: "UNAUTHORIZED",
+    });
+    const relink = reset.invitationUrl.split("/").pop() ?? "";
+    const { sessionToken: reenrolling } = await identity.acceptInvitation(
+      relink,
+      "a brand new passphrase 77",
+      FROM,
+    );
+    expect(await identity.session(reenrolling)).toMatchObject({
+      stage: "ENROL",
+      user: { secondFactor: false },
+    });
+    const again = await identity.signIn("bob@partner.example", "a brand new passphrase 77", FROM);
     expect(again.stage).toBe("ENROL");
 
     // Ada, no longer the last owner, is removed: her session ends and she cannot sign in.
@@ -362,7 +385,7 @@ describe("console identity", () => {
       expect.arrayContaining([
         "console.user_invited",
         "console.role_changed",
-        "console.second_factor_reset",
+        "console.sign_in_reset",
         "console.user_removed",
       ]),
     );
@@ -425,5 +448,346 @@ describe("console identity", () => {
     for (const secret of secrets)
       expect(stored.includes(secret), `${secret.slice(0, 6)}… at rest`).toBe(false);
     expect(stored).toContain("$argon2id$");
+  });
+});
+
+describe("console sign-in steps", () => {
+  it("a session still signing in (enrolment or second factor due) ends 10 minutes after it began, however active", async ({
+    harness: h,
+    partner,
+  }) => {
+    const identity = h.services.consoleIdentity;
+    const token = await inviteOverAdminApi(h, partner.accountId, OWNER, "owner");
+    const { sessionToken: enrolling } = await identity.acceptInvitation(token, PASSWORD, FROM);
+    for (let i = 0; i < 4; i++) {
+      h.clock.advance(2 * MINUTE);
+      expect(await identity.session(enrolling), `enrolling after ${(i + 1) * 2} min`).not.toBeNull();
+    }
+    h.clock.advance(2 * MINUTE);
+    expect(await identity.session(enrolling), "enrolling after 10 min").toBeNull();
+    await expect(identity.startEnrolment(enrolling)).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+
+    // Signing in again goes back to enrolment; this time it is finished in time.
+    const retry = await identity.signIn(OWNER, PASSWORD, FROM);
+    expect(retry.stage).toBe("ENROL");
+    const { secret } = await identity.startEnrolment(retry.sessionToken);
+    h.clock.advance(9 * MINUTE);
+    const enrolled = await identity.completeEnrolment(
+      retry.sessionToken,
+      totpCode(secret, h.clock.now()),
+      FROM,
+    );
+    // Signed in, the session has the ordinary limits (30 min idle, 12 h) again.
+    h.clock.advance(20 * MINUTE);
+    expect(await identity.session(enrolled.sessionToken)).toMatchObject({ stage: "SIGNED_IN" });
+
+    h.clock.advance(30_000);
+    const pending = await identity.signIn(OWNER, PASSWORD, FROM);
+    expect(pending.stage).toBe("SECOND_FACTOR");
+    h.clock.advance(9 * MINUTE);
+    expect(await identity.session(pending.sessionToken)).not.toBeNull();
+    h.clock.advance(MINUTE);
+    expect(await identity.session(pending.sessionToken)).toBeNull();
+    await expect(
+      identity.verifySecondFactor(pending.sessionToken, totpCode(secret, h.clock.now()), FROM),
+    ).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+  });
+});
+
+/*
+ * Guesses in parallel: each sign-in takes its failure slot (per email and per address) before the
+ * password is verified, so with a limit of 3 no more than 3 guesses are ever verified, however many
+ * arrive at once, and the right password behind them is refused too. The same with the in-process
+ * counter and with Redis (when TEST_REDIS_URL is set).
+ */
+const REDIS_URL = process.env.TEST_REDIS_URL ?? "";
+const counters: [string, () => Promise<{ counter: RateCounter; close(): Promise<void> }>][] = [
+  ["the in-process counter", async () => ({ counter: memoryRateCounter(), close: async () => {} })],
+];
+if (REDIS_URL) {
+  counters.push([
+    "the Redis counter",
+    async () => {
+      const shared = connectSharedRedis(REDIS_URL, {
+        instanceCount: 1,
+        keyPrefix: `test-${randomBytes(6).toString("hex")}`,
+        logger: createLogger({ level: "silent" }),
+      });
+      await expect.poll(() => shared.redisUp(), { timeout: 5_000 }).toBe(true);
+      return { counter: shared.counter, close: () => shared.close() };
+    },
+  ]);
+} else {
+  process.stderr.write("TEST_REDIS_URL is not set: the sign-in race runs with the in-process counter only\n");
+}
+
+describe.each(counters)("parallel guesses, with %s", (_name, openCounter) => {
+  /** A service with a limit of 3 over the harness's store, counting the passwords it verifies. */
+  async function throttled(h: Harness, onCleanup: (fn: () => Promise<void>) => void) {
+    const { counter, close } = await openCounter();
+    onCleanup(close);
+    const verified = { count: 0 };
+    const service = new ConsoleIdentityService(
+      { store: h.store, clock: h.clock, random: systemRandom },
+      {
+        publicUrl: "https://partners.example",
+        invitationTtlMs: 7 * 24 * 60 * MINUTE,
+        session: { idleMs: 30 * MINUTE, maxMs: 12 * 60 * MINUTE, signInStepMs: 10 * MINUTE },
+        totpKey: randomBytes(32),
+        signInLimit: { points: 3, windowSeconds: 900 },
+        counter,
+        issuer: "Test",
+        verifyPassword: (...args) => {
+          verified.count++;
+          return verifyPassword(...args);
+        },
+      },
+    );
+    return { service, verified };
+  }
+
+  const outcomes = async (attempts: Promise<unknown>[]): Promise<string[]> =>
+    (await Promise.allSettled(attempts)).map((r) =>
+      r.status === "fulfilled" ? "OK" : String((r.reason as { code?: string }).code),
+    );
+
+  it("30 wrong passwords at once, then the right one: at most 3 verified, the right one refused", async ({
+    harness: h,
+    partner,
+    onTestFinished,
+  }) => {
+    const { service, verified } = await throttled(h, onTestFinished);
+    const invited = await service.invite(
+      { accountId: partner.accountId, email: OWNER, role: "owner" },
+      OPERATOR,
+    );
+    await service.acceptInvitation(invited.invitationUrl.split("/").pop() ?? "", PASSWORD, FROM);
+
+    // Per email: from 31 addresses.
+    const results = await outcomes([
+      ...Array.from({ length: 30 }, (_, i) =>
+        service.signIn(OWNER, `wrong guess number ${i}`, `203.0.113.${i}`),
+      ),
+      service.signIn(OWNER, PASSWORD, "203.0.113.200"),
+    ]);
+    expect(verified.count).toBe(3);
+    expect(results.filter((r) => r === "UNAUTHORIZED")).toHaveLength(3);
+    expect(results.filter((r) => r === "RATE_LIMITED")).toHaveLength(28);
+    expect(results.at(-1)).toBe("RATE_LIMITED");
+    await service.settled();
+    const audit = await h.store.listAuditEvents({ accountId: partner.accountId, after: null, limit: 50 });
+    expect(
+      audit
+        .filter((e) => e.action.startsWith("console.sign_in_"))
+        .map((e) => e.action)
+        .sort(),
+    ).toEqual(["console.sign_in_failed", "console.sign_in_failed", "console.sign_in_throttled"]);
+
+    // Per address: one address trying 30 emails at once gets 3 verified.
+    verified.count = 0;
+    const spread = await outcomes(
+      Array.from({ length: 30 }, (_, i) =>
+        service.signIn(`guess${i}@partner.example`, PASSWORD, "192.0.2.9"),
+      ),
+    );
+    expect(verified.count).toBe(3);
+    expect(spread.filter((r) => r === "RATE_LIMITED")).toHaveLength(27);
+  });
+
+  it("the right password gives its slot back; wrong codes in parallel get at most 3 checked", async ({
+    harness: h,
+    partner,
+    onTestFinished,
+  }) => {
+    const { service, verified } = await throttled(h, onTestFinished);
+    const invited = await service.invite(
+      { accountId: partner.accountId, email: OWNER, role: "owner" },
+      OPERATOR,
+    );
+    const accepted = await service.acceptInvitation(
+      invited.invitationUrl.split("/").pop() ?? "",
+      PASSWORD,
+      FROM,
+    );
+
+    // Enrolment: 30 wrong codes at once and the right one: the right one is refused.
+    const { secret } = await service.startEnrolment(accepted.sessionToken);
+    const enrolment = await outcomes([
+      ...Array.from({ length: 30 }, () => service.completeEnrolment(accepted.sessionToken, "000000", FROM)),
+      service.completeEnrolment(accepted.sessionToken, totpCode(secret, h.clock.now()), FROM),
+    ]);
+    expect(enrolment.filter((r) => r === "VALIDATION_ERROR")).toHaveLength(3);
+    expect(enrolment.at(-1)).toBe("RATE_LIMITED");
+
+    // Two wrong passwords, the right one (its slot given back), then two more wrong ones: the
+    // budget of 3 is not used up by the successes, so the fourth failure only comes now.
+    for (const password of ["wrong one here", "wrong two here"]) {
+      await expect(service.signIn(OWNER, password, FROM)).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    }
+    await expect(service.signIn(OWNER, PASSWORD, FROM)).resolves.toMatchObject({ stage: "ENROL" });
+    await expect(service.signIn(OWNER, "wrong three here", FROM)).rejects.toMatchObject({
+      code: "UNAUTHORIZED",
+    });
+    await expect(service.signIn(OWNER, "wrong four here", FROM)).rejects.toMatchObject({
+      code: "RATE_LIMITED",
+    });
+    expect(verified.count).toBe(4);
+    await service.settled();
+  });
+});
+
+describe("recovery by the provider's operator", () => {
+  const it = test.override({ harnessOptions: { env: { CONSOLE_SIGN_IN_LIMIT: "5/15m" } } });
+
+  it("a sole owner who lost everything: the operator finds them, resets their sign-in, and they join again", async ({
+    harness: h,
+    partner,
+  }) => {
+    const identity = h.services.consoleIdentity;
+    const ada = await joined(h, partner.accountId, OWNER);
+
+    const listed = await h.internal.inject({
+      method: "GET",
+      url: `/admin/v1/console-users?account_id=${encodeURIComponent(partner.accountId)}`,
+      headers: operator,
+    });
+    expect(listed.statusCode, listed.body).toBe(200);
+    const users = json<{ console_users: Record<string, unknown>[] }>(listed).console_users;
+    expect(users).toEqual([
+      expect.objectContaining({
+        user_id: ada.user.userId,
+        account_id: partner.accountId,
+        email: "ada@partner.example",
+        role: "owner",
+        status: "ACTIVE",
+        second_factor: true,
+      }),
+    ]);
+    expect(JSON.stringify(users)).not.toMatch(/argon2|v1\./);
+
+    const reset = await h.internal.inject({
+      method: "POST",
+      url: `/admin/v1/console-users/${ada.user.userId}/reset`,
+      headers: operator,
+    });
+    expect(reset.statusCode, reset.body).toBe(201);
+    const body = json<{ user_id: string; invitation_url: string; expires_at: string }>(reset);
+    expect(Object.keys(body).sort()).toEqual(["expires_at", "invitation_url", "user_id"]);
+    expect(body.user_id).toBe(ada.user.userId);
+    expect(Date.parse(body.expires_at) - h.clock.now().getTime()).toBe(7 * 24 * 60 * MINUTE);
+    const link = body.invitation_url.split("/").pop() ?? "";
+
+    // Every session ended; the old password, the authenticator and the recovery codes are gone.
+    expect(await identity.session(ada.sessionToken)).toBeNull();
+    await expect(identity.signIn(OWNER, PASSWORD, FROM)).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    expect(await identity.invitation(link)).toMatchObject({ state: "VALID", email: "ada@partner.example" });
+
+    const { sessionToken } = await identity.acceptInvitation(link, "a brand new passphrase 77", FROM);
+    const { secret } = await identity.startEnrolment(sessionToken);
+    expect(secret).not.toBe(ada.secret);
+    const enrolled = await identity.completeEnrolment(sessionToken, totpCode(secret, h.clock.now()), FROM);
+    expect(enrolled.recoveryCodes.some((c) => ada.recoveryCodes.includes(c))).toBe(false);
+    expect(await identity.invitation(link)).toEqual({ state: "ALREADY_USED" });
+
+    const audit = await h.store.listAuditEvents({ accountId: partner.accountId, after: null, limit: 50 });
+    const resetEvent = audit.find((e) => e.action === "console.sign_in_reset");
+    expect(resetEvent).toMatchObject({
+      actor: "operator",
+      targetId: ada.user.userId,
+      details: { last_owner_guard: "not applied (provider operator)", last_active_owner: "yes" },
+    });
+    expect(JSON.stringify(resetEvent)).not.toContain(link);
+  });
+
+  it("the operator removes a last owner (audited as such) and an operator, who are logged", async ({
+    harness: h,
+    partner,
+  }) => {
+    const identity = h.services.consoleIdentity;
+    const ada = await joined(h, partner.accountId, OWNER);
+    const removed = await h.internal.inject({
+      method: "DELETE",
+      url: `/admin/v1/console-users/${ada.user.userId}`,
+      headers: operator,
+    });
+    expect(removed.statusCode, removed.body).toBe(204);
+    expect(await identity.session(ada.sessionToken)).toBeNull();
+    await expect(identity.signIn(OWNER, PASSWORD, FROM)).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    const again = await h.internal.inject({
+      method: "DELETE",
+      url: `/admin/v1/console-users/${ada.user.userId}`,
+      headers: operator,
+    });
+    expect(again.statusCode).toBe(404);
+    const audit = await h.store.listAuditEvents({ accountId: partner.accountId, after: null, limit: 50 });
+    expect(audit.find((e) => e.action === "console.user_removed")).toMatchObject({
+      actor: "operator",
+      details: { last_owner_guard: "not applied (provider operator)", last_active_owner: "yes" },
+    });
+
+    // An operator: invited, joined, then reset and removed; their record is the log.
+    const invited = await identity.invite(
+      { accountId: null, email: "support@provider.example", role: "operator" },
+      OPERATOR,
+    );
+    await identity.acceptInvitation(invited.invitationUrl.split("/").pop() ?? "", PASSWORD, FROM);
+    const operators = await h.internal.inject({
+      method: "GET",
+      url: "/admin/v1/console-users?operators=true",
+      headers: operator,
+    });
+    expect(json<{ console_users: { user_id: string; account_id: null; role: string }[] }>(operators)).toEqual(
+      {
+        console_users: [
+          expect.objectContaining({ user_id: invited.user.userId, account_id: null, role: "operator" }),
+        ],
+      },
+    );
+    const reset = await h.internal.inject({
+      method: "POST",
+      url: `/admin/v1/console-users/${invited.user.userId}/reset`,
+      headers: operator,
+    });
+    expect(reset.statusCode, reset.body).toBe(201);
+    const link = json<{ invitation_url: string }>(reset).invitation_url;
+    expect(
+      (
+        await h.internal.inject({
+          method: "DELETE",
+          url: `/admin/v1/console-users/${invited.user.userId}`,
+          headers: operator,
+        })
+      ).statusCode,
+    ).toBe(204);
+    expect(await identity.invitation(link.split("/").pop() ?? "")).toEqual({ state: "SUPERSEDED" });
+    const logs = h.logs();
+    expect(logs).toContain('"event":"console.operator_user_reset"');
+    expect(logs).toContain('"event":"console.operator_user_removed"');
+    expect(logs).not.toContain(link.split("/").pop() ?? "");
+
+    // Neither or both of the list's filters is a 400; an unknown account or user a 404.
+    for (const url of [
+      "/admin/v1/console-users",
+      `/admin/v1/console-users?operators=true&account_id=${encodeURIComponent(partner.accountId)}`,
+    ]) {
+      expect((await h.internal.inject({ method: "GET", url, headers: operator })).statusCode, url).toBe(400);
+    }
+    const unknownAccount = await h.internal.inject({
+      method: "GET",
+      url: "/admin/v1/console-users?account_id=krn:partner:global:account:live:ZZZZZZZZ",
+      headers: operator,
+    });
+    expect(unknownAccount.statusCode).toBe(404);
+    const unknownUser = await h.internal.inject({
+      method: "POST",
+      url: "/admin/v1/console-users/0190a1b2-0c0c-7000-8000-000000000099/reset",
+      headers: operator,
+    });
+    expect(unknownUser.statusCode).toBe(404);
+    const noToken = await h.internal.inject({
+      method: "POST",
+      url: `/admin/v1/console-users/${invited.user.userId}/reset`,
+    });
+    expect(noToken.statusCode).toBe(401);
   });
 });

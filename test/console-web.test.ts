@@ -445,6 +445,7 @@ describe("users of an account", () => {
     for (const id of userIds) {
       expect((await viewer.post(`${usersUrl}/${id}/remove`)).statusCode).toBe(403);
       expect((await viewer.post(`${usersUrl}/${id}/role`, { role: "owner" })).statusCode).toBe(403);
+      expect((await viewer.post(`${usersUrl}/${id}/reset-sign-in`)).statusCode).toBe(403);
       expect((await viewer.post(`${usersUrl}/${id}/reset-second-factor`)).statusCode).toBe(403);
     }
 
@@ -468,12 +469,34 @@ describe("users of an account", () => {
     const removeSelf = await owner.post(`${usersUrl}/${ownerUserId}/remove`);
     expect(removeSelf.statusCode).toBe(409);
 
-    // Resetting the second factor signs the user out.
-    const reset = await owner.post(`${usersUrl}/${viewerUserId}/reset-second-factor`);
-    expect(reset.statusCode).toBe(303);
+    const resetSelf = await owner.post(`${usersUrl}/${ownerUserId}/reset-sign-in`);
+    expect(resetSelf.statusCode).toBe(409);
+
+    // Resetting the sign-in signs the user out, and their password no longer works: only the new
+    // one-time link, shown once to the owner, lets them choose a password and enrol again.
+    expect(listed).toContain(`${usersUrl}/${viewerUserId}/reset-sign-in`);
+    const reset = await owner.post(`${usersUrl}/${viewerUserId}/reset-sign-in`);
+    expect(reset.statusCode).toBe(200);
+    expect(reset.body).toContain("The sign-in of viewer@acme.example is reset");
+    const resetLink = textOf(reset.body, "invitation-url");
+    expect(resetLink).toMatch(/^https:\/\/partners\.example\/console\/invitations\/[A-Za-z0-9_-]{43}$/);
+    expect(resetLink).not.toBe(invitationUrl);
     const afterReset = await viewer.get(`/console/accounts/${partner.accountId}/keys`);
     expect(afterReset.statusCode).toBe(303);
     expect(afterReset.headers.location).toBe("/console/sign-in");
+    await viewer.get("/console/sign-in");
+    const oldPassword = await viewer.post("/console/sign-in", {
+      email: "viewer@acme.example",
+      password: PASSWORD,
+    });
+    expect(oldPassword.statusCode).toBe(401);
+    // The earlier address still resets (another new link; the first one is superseded).
+    const again = await owner.post(`${usersUrl}/${viewerUserId}/reset-second-factor`);
+    expect(again.statusCode).toBe(200);
+    expect(textOf(again.body, "invitation-url")).not.toBe(resetLink);
+    expect((await h.services.consoleIdentity.invitation(resetLink.split("/").pop() ?? "")).state).toBe(
+      "SUPERSEDED",
+    );
 
     const removed = await owner.post(`${usersUrl}/${viewerUserId}/remove`);
     expect(removed.statusCode).toBe(303);
@@ -488,7 +511,7 @@ describe("users of an account", () => {
       expect.arrayContaining([
         "console.user_invited",
         "console.role_changed",
-        "console.second_factor_reset",
+        "console.sign_in_reset",
         "console.user_removed",
       ]),
     );

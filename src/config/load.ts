@@ -113,6 +113,7 @@ function toConfig(v: SettingValues): Config {
     console: Object.freeze({
       sessionIdleMs: v.CONSOLE_SESSION_IDLE,
       sessionMaxMs: v.CONSOLE_SESSION_MAX,
+      signInStepMs: v.CONSOLE_SIGN_IN_STEP_TTL,
       invitationTtlMs: v.CONSOLE_INVITATION_TTL,
       signInLimit: v.CONSOLE_SIGN_IN_LIMIT,
     }),

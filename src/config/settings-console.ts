@@ -13,6 +13,12 @@ export const consoleSettings = {
     parse: duration(60_000),
     description: "a console session ends this long after its sign-in, however active",
   },
+  CONSOLE_SIGN_IN_STEP_TTL: {
+    fallback: "PT10M",
+    parse: duration(60_000),
+    description:
+      "a console session still signing in (second factor or its enrolment due) ends this long after the password was given, however active",
+  },
   CONSOLE_INVITATION_TTL: {
     fallback: "P7D",
     parse: duration(60_000),

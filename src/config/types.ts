@@ -81,6 +81,8 @@ export interface Config {
   readonly console: {
     readonly sessionIdleMs: number;
     readonly sessionMaxMs: number;
+    /** How long a session still signing in (ENROL, SECOND_FACTOR) lasts at most. */
+    readonly signInStepMs: number;
     readonly invitationTtlMs: number;
     readonly signInLimit: RateLimit;
   };

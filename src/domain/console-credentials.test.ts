@@ -8,8 +8,13 @@ import {
 } from "./console-credentials.ts";
 
 const breached = (p: string): boolean => p === "qwertyuiop123";
+/** A stand-in estimate: "weak" anywhere is score 1 with a warning, anything else 4. */
+const strength = (p: string) =>
+  p.includes("weak")
+    ? { score: 1, warning: "this is a commonly used password" }
+    : { score: 4, warning: null };
 const check = (password: string): string | null =>
-  passwordProblem(password, { email: "ada@x.example", breached });
+  passwordProblem(password, { email: "ada@x.example", breached, strength });
 
 describe("console credentials", () => {
   it("normalises emails and refuses what is not one", () => {
@@ -26,6 +31,9 @@ describe("console credentials", () => {
     expect(check("x".repeat(257))).toMatch(/at most 256/);
     expect(check("ADA@X.EXAMPLE")).toMatch(/email/);
     expect(check("QwertyUIOP123")).toMatch(/breaches/);
+    expect(check("weak weak weak")).toBe(
+      "is too easy to guess (this is a commonly used password): use a few unrelated words, or a password manager's",
+    );
   });
 
   it("recovery codes: ten letters of an unambiguous alphabet, read back however typed", () => {

@@ -2,11 +2,20 @@ import type { Random } from "./runtime.ts";
 
 /*
  * The pure rules of console sign-in: what an email and a password must be, and what a recovery
- * code looks like. The breached-password list is the caller's (a predicate), so nothing here reads.
+ * code looks like. The breached-password list and the strength estimate are the caller's
+ * (functions), so nothing here reads.
  */
 
 export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 256;
+/** The least strength estimate accepted (zxcvbn's scale 0–4: 3 is "safely unguessable"). */
+export const PASSWORD_MIN_SCORE = 3;
+
+/** How guessable a password is: zxcvbn's score (0–4) and, when it has one, why in words. */
+export interface PasswordStrength {
+  score: number;
+  warning: string | null;
+}
 const EMAIL_MAX_LENGTH = 254;
 /** One `@`, no spaces, a dot in the domain: enough to catch typing mistakes, no more. */
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -24,7 +33,12 @@ export function normalizeEmail(text: string): string | null {
  */
 export function passwordProblem(
   password: string,
-  options: { email: string; breached: (candidate: string) => boolean },
+  options: {
+    email: string;
+    breached: (candidate: string) => boolean;
+    /** Estimates the strength, knowing the email (a password made of it is guessable). */
+    strength: (candidate: string, userInputs: readonly string[]) => PasswordStrength;
+  },
 ): string | null {
   const length = [...password].length;
   if (length < PASSWORD_MIN_LENGTH) return `must be at least ${PASSWORD_MIN_LENGTH} characters long`;
@@ -34,6 +48,11 @@ export function passwordProblem(
   }
   if (options.breached(password.toLowerCase())) {
     return "appears in a list of passwords exposed in data breaches; choose another";
+  }
+  const email = options.email.toLowerCase();
+  const { score, warning } = options.strength(password, [email, email.split("@")[0] ?? email]);
+  if (score < PASSWORD_MIN_SCORE) {
+    return `is too easy to guess${warning ? ` (${warning})` : ""}: use a few unrelated words, or a password manager's`;
   }
   return null;
 }

@@ -33,18 +33,24 @@ export interface ConsoleSession {
   lastSeenAt: Date;
 }
 
-/** When a session ends on its own: idle for longer than `idleMs`, or older than `maxMs`. */
+/**
+ * When a session ends on its own: idle for longer than `idleMs`, or older than `maxMs`; a session
+ * still signing in (ENROL, SECOND_FACTOR) older than `signInStepMs` (counted from its start, however
+ * active), so a password alone never holds a session for long.
+ */
 export interface SessionLimits {
   idleMs: number;
   maxMs: number;
+  signInStepMs: number;
 }
 
 /** Whether a session seen last at `lastSeenAt` and begun at `createdAt` is still alive at `now`. */
 export function sessionAlive(
-  session: { createdAt: Date; lastSeenAt: Date },
+  session: { createdAt: Date; lastSeenAt: Date; stage: SessionStage },
   now: Date,
   limits: SessionLimits,
 ): boolean {
   const at = now.getTime();
-  return at - session.lastSeenAt.getTime() < limits.idleMs && at - session.createdAt.getTime() < limits.maxMs;
+  const maxMs = session.stage === "SIGNED_IN" ? limits.maxMs : Math.min(limits.maxMs, limits.signInStepMs);
+  return at - session.lastSeenAt.getTime() < limits.idleMs && at - session.createdAt.getTime() < maxMs;
 }

@@ -2,7 +2,7 @@ import { normalizeEmail } from "../domain/console-credentials.ts";
 import type { ConsoleRole } from "../domain/console-roles.ts";
 import { openTotpSecret, sealTotpSecret } from "../domain/console-totp.ts";
 import type { ConsoleSession, ConsoleUser, SessionLimits, SessionStage } from "../domain/console-user.ts";
-import { AppError, invalidParameter } from "../domain/errors.ts";
+import { AppError, invalidParameter, notFound } from "../domain/errors.ts";
 import { type UnusableLinkState, unusableLinkError } from "../domain/onboarding-link.ts";
 import { type RateDecision, type RateLimit, rateLimited } from "../domain/rate-limit.ts";
 import type { StoredConsoleSession, StoredConsoleUser } from "../store/console-port.ts";
@@ -15,20 +15,21 @@ import {
   totpStep,
 } from "./console-second-factor.ts";
 import { CONSOLE_TOKEN_PATTERN, ConsoleSessions, consoleTokenHash } from "./console-sessions.ts";
-import { ConsoleUsers, consoleAudit } from "./console-users.ts";
+import { ConsoleUsers, consoleAudit, type ResetSignIn } from "./console-users.ts";
 import { FailureThrottle } from "./failure-throttle.ts";
 import type { RateCounter } from "./rate-limiter.ts";
 import type { RequestContext, ServiceRuntime } from "./runtime.ts";
 
 export type { ConsoleRole } from "../domain/console-roles.ts";
 export type { ConsoleSession, ConsoleUser, SessionStage } from "../domain/console-user.ts";
+export type { ResetSignIn } from "./console-users.ts";
 
 export interface ConsoleIdentityOptions {
   /** The partners' base URL (`PUBLIC_URL`): invitation links point at its `/console/invitations/`. */
   publicUrl: string;
   /** `CONSOLE_INVITATION_TTL`. */
   invitationTtlMs: number;
-  /** `CONSOLE_SESSION_IDLE` and `CONSOLE_SESSION_MAX`. */
+  /** `CONSOLE_SESSION_IDLE`, `CONSOLE_SESSION_MAX` and `CONSOLE_SIGN_IN_STEP_TTL`. */
   session: SessionLimits;
   /** Encrypts the TOTP secrets: `deriveKey(SESSION_SECRET, "console-totp/v1")`. */
   totpKey: Uint8Array;
@@ -38,6 +39,10 @@ export interface ConsoleIdentityOptions {
   counter: RateCounter;
   /** The name authenticator apps show for the account (`BRAND`). */
   issuer: string;
+  /** Checks a password against its hash (argon2id by default); a seam for counting verifications. */
+  verifyPassword?: typeof verifyPassword;
+  /** Told when an audit event written in the background (a refused sign-in) could not be stored. */
+  onBackgroundError?: (error: unknown) => void;
 }
 
 const WRONG_CREDENTIALS = "The email or password is not correct.";
@@ -56,6 +61,7 @@ export class ConsoleIdentityService {
   readonly #byEmail: FailureThrottle;
   readonly #byAddress: FailureThrottle;
   readonly #byUser: FailureThrottle;
+  readonly #background = new Set<Promise<void>>();
 
   constructor(runtime: ServiceRuntime, options: ConsoleIdentityOptions) {
     this.#runtime = runtime;
@@ -126,6 +132,13 @@ export class ConsoleIdentityService {
   /**
    * Email and password: the same error whether the email is unknown or the password wrong. Failures
    * are counted per email and per address; past the limit both answer 429, even to the right password.
+   *
+   * A failure slot is taken (atomically, in the shared counter) per address and per email BEFORE the
+   * password is verified, and given back when it was right: however many guesses arrive at once, at
+   * most the limit of them are ever verified. A known and an unknown email do the same work on the
+   * way to the answer: the same two reservations, one argon2 verification (of a decoy when there is
+   * no user), no refund; the only extra for a known user, the failure's audit event, is written in the
+   * background (tracked, see `settled`), so the answer does not wait for it.
    */
   async signIn(
     email: string,
@@ -133,26 +146,32 @@ export class ConsoleIdentityService {
     sourceIp: string,
   ): Promise<{ sessionToken: string; stage: SessionStage }> {
     const normalized = normalizeEmail(email) ?? email.trim().toLowerCase().slice(0, 254);
-    const blocked = (await this.#byAddress.blocked(sourceIp)) ?? (await this.#byEmail.blocked(normalized));
-    if (blocked) throw rateLimited(blocked, "failed sign-ins");
+    const byAddress = await this.#byAddress.reserve(sourceIp);
+    if (!byAddress.allowed) throw rateLimited(byAddress, "failed sign-ins");
+    const byEmail = await this.#byEmail.reserve(normalized);
+    if (!byEmail.allowed) {
+      await this.#byAddress.refund(sourceIp);
+      throw rateLimited(byEmail, "failed sign-ins");
+    }
     const { store, random } = this.#runtime;
     const user = await store.findConsoleUserByEmail(normalized);
     const active = user?.status === "ACTIVE" ? user : null;
-    if (!(await verifyPassword(active?.passwordHash ?? null, password, random)) || !active) {
-      const byAddress = await this.#byAddress.record(sourceIp);
-      const refusal = (await this.#byEmail.record(normalized)) ?? byAddress;
-      if (user) {
-        // The failure that used up the budget is recorded as the throttling.
-        const exhausted = refusal ?? (await this.#byEmail.blocked(normalized));
-        await this.#recordFailure(user, sourceIp, exhausted);
-      }
-      if (refusal) throw rateLimited(refusal, "failed sign-ins");
+    const verify = this.#options.verifyPassword ?? verifyPassword;
+    if (!(await verify(active?.passwordHash ?? null, password, random)) || !active) {
+      // The failure that used up the email's budget is recorded as the throttling.
+      if (user) this.#inBackground(this.#recordFailure(user, sourceIp, byEmail.remaining === 0));
       throw new AppError("UNAUTHORIZED", WRONG_CREDENTIALS);
     }
+    await Promise.all([this.#byAddress.refund(sourceIp), this.#byEmail.refund(normalized)]);
     const stage: SessionStage = active.secondFactor ? "SECOND_FACTOR" : "ENROL";
     const { token, session } = this.#sessions.create(active.userId, stage);
     await store.insertConsoleSession(session);
     return { sessionToken: token, stage };
+  }
+
+  /** Resolves once the audit events written in the background (refused sign-ins) are stored. */
+  async settled(): Promise<void> {
+    while (this.#background.size > 0) await Promise.all([...this.#background]);
   }
 
   /** The live session of a token (any stage), its activity recorded; null when it has ended. */
@@ -192,9 +211,10 @@ export class ConsoleIdentityService {
       throw new AppError("INVALID_STATE", "Start the enrolment first: scan the new QR code");
     }
     const secret = openTotpSecret(this.#options.totpKey, user.userId, session.pendingTotpCiphertext);
-    await this.#assertNotThrottled(user);
+    const slot = await this.#reserveCodeSlot(user);
     const step = totpStep(secret, code, this.#runtime.clock.now());
-    if (step === null) return this.#wrongCode(user, sourceIp);
+    if (step === null) return this.#wrongCode(user, sourceIp, slot);
+    await this.#byUser.refund(user.userId);
     const recovery = newRecoveryCodes(this.#runtime.random, user.userId);
     const next = this.#sessions.create(user.userId, "SIGNED_IN", { startedAt: session.createdAt });
     const enrolled = await this.#runtime.store.enrolConsoleSecondFactor({
@@ -220,7 +240,7 @@ export class ConsoleIdentityService {
     sourceIp: string,
   ): Promise<{ sessionToken: string }> {
     const { session, user } = await this.#inStage(sessionToken, "SECOND_FACTOR");
-    await this.#assertNotThrottled(user);
+    const slot = await this.#reserveCodeSlot(user);
     const { store, clock } = this.#runtime;
     let accepted = false;
     if (user.totpCiphertext !== null) {
@@ -232,7 +252,8 @@ export class ConsoleIdentityService {
     if (codeHash !== null) {
       accepted = await store.useConsoleRecoveryCode({ userId: user.userId, codeHash, at: clock.now() });
     }
-    if (!accepted) return this.#wrongCode(user, sourceIp);
+    if (!accepted) return this.#wrongCode(user, sourceIp, slot);
+    await this.#byUser.refund(user.userId);
     const next = this.#sessions.create(user.userId, "SIGNED_IN", { startedAt: session.createdAt });
     const replaced = await store.replaceConsoleSession({
       endedSessionId: session.sessionId,
@@ -278,9 +299,33 @@ export class ConsoleIdentityService {
     return this.#users.removeUser(accountId, userId, context);
   }
 
-  /** Forgets the user's TOTP secret and recovery codes and ends their sessions: they enrol again. */
-  resetSecondFactor(accountId: string, userId: string, context: RequestContext): Promise<ConsoleUser> {
-    return this.#users.resetSecondFactor(accountId, userId, context);
+  /**
+   * An owner resets a user's sign-in: password, TOTP secret and recovery codes forgotten, sessions
+   * ended, a new one-time invitation answered (shown once). Not the account's last active owner.
+   */
+  resetSignIn(accountId: string, userId: string, context: RequestContext): Promise<ResetSignIn> {
+    return this.#users.resetSignIn(accountId, userId, context);
+  }
+
+  /** The provider's operator resets any user's sign-in, an account's last owner or an operator included. */
+  operatorResetSignIn(userId: string, context: RequestContext): Promise<ResetSignIn> {
+    return this.#users.operatorResetSignIn(userId, context);
+  }
+
+  /** The provider's operator removes any user (the last-owner guard does not apply; audited as such). */
+  operatorRemoveUser(userId: string, context: RequestContext): Promise<ConsoleUser> {
+    return this.#users.operatorRemoveUser(userId, context);
+  }
+
+  /** The account's users for the provider's operator: 404 when there is no such account. */
+  async listAccountUsers(accountId: string): Promise<ConsoleUser[]> {
+    if (!(await this.#runtime.store.findAccount(accountId))) throw notFound("Account");
+    return this.#users.listUsers(accountId);
+  }
+
+  /** The operators (users of no account), INVITED and ACTIVE, oldest first. */
+  listOperators(): Promise<ConsoleUser[]> {
+    return this.#users.listOperators();
   }
 
   /** The live session of the token, in the given stage. */
@@ -296,17 +341,19 @@ export class ConsoleIdentityService {
     return found;
   }
 
-  async #assertNotThrottled(user: StoredConsoleUser): Promise<void> {
-    const blocked = await this.#byUser.blocked(user.userId);
-    if (blocked) throw rateLimited(blocked, "wrong codes");
+  /**
+   * Takes one of the user's wrong-code slots before a code is checked (given back when it is right),
+   * so codes guessed in parallel cannot get more than the limit checked; 429 when none is left.
+   */
+  async #reserveCodeSlot(user: StoredConsoleUser): Promise<RateDecision> {
+    const slot = await this.#byUser.reserve(user.userId);
+    if (!slot.allowed) throw rateLimited(slot, "wrong codes");
+    return slot;
   }
 
-  /** Counts a wrong code against the user, and refuses. */
-  async #wrongCode(user: StoredConsoleUser, sourceIp: string): Promise<never> {
-    const refusal = await this.#byUser.record(user.userId);
-    const exhausted = refusal ?? (await this.#byUser.blocked(user.userId));
-    await this.#recordFailure(user, sourceIp, exhausted, "code");
-    if (refusal) throw rateLimited(refusal, "wrong codes");
+  /** A wrong code keeps its slot and is audited (the one that used up the budget as the throttling). */
+  async #wrongCode(user: StoredConsoleUser, sourceIp: string, slot: RateDecision): Promise<never> {
+    await this.#recordFailure(user, sourceIp, slot.remaining === 0, "code");
     throw invalidParameter("code", "is not a valid code from your authenticator app or a recovery code");
   }
 
@@ -314,7 +361,7 @@ export class ConsoleIdentityService {
   async #recordFailure(
     user: StoredConsoleUser,
     sourceIp: string,
-    refusal: RateDecision | null,
+    exhausted: boolean,
     what: "password" | "code" = "password",
   ): Promise<void> {
     const audit = consoleAudit(
@@ -323,11 +370,19 @@ export class ConsoleIdentityService {
       user.accountId,
       user.userId,
       {
-        action: refusal ? "console.sign_in_throttled" : "console.sign_in_failed",
+        action: exhausted ? "console.sign_in_throttled" : "console.sign_in_failed",
         reason: what === "password" ? "WRONG_PASSWORD" : "WRONG_CODE",
       },
     );
     if (audit) await this.#runtime.store.insertAuditEvent(audit);
+  }
+
+  /** Runs `work` without the caller waiting; `settled` waits for it, a failure is reported. */
+  #inBackground(work: Promise<void>): void {
+    const tracked: Promise<void> = work
+      .catch((error: unknown) => this.#options.onBackgroundError?.(error))
+      .finally(() => this.#background.delete(tracked));
+    this.#background.add(tracked);
   }
 }
 

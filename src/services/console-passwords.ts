@@ -1,6 +1,7 @@
-import { dictionary } from "@zxcvbn-ts/language-common";
+import { ZxcvbnFactory } from "@zxcvbn-ts/core";
+import { adjacencyGraphs, dictionary } from "@zxcvbn-ts/language-common";
 import argon2 from "argon2";
-import { passwordProblem } from "../domain/console-credentials.ts";
+import { type PasswordStrength, passwordProblem } from "../domain/console-credentials.ts";
 import { invalidParameter } from "../domain/errors.ts";
 import type { Random } from "../domain/runtime.ts";
 
@@ -12,9 +13,42 @@ function isBreached(lowerCased: string): boolean {
   return breached.has(lowerCased);
 }
 
-/** Refuses a password that is too short or long, equal to the email, or in the breached list. */
+/** zxcvbn's warnings (it answers keys, for the caller to translate), in the console's words. */
+const WARNINGS: Readonly<Record<string, string>> = {
+  straightRow: "a straight row of keys is easy to guess",
+  keyPattern: "a short keyboard pattern is easy to guess",
+  simpleRepeat: 'repeated characters like "aaa" are easy to guess',
+  extendedRepeat: 'repeated patterns like "abcabcabc" are easy to guess',
+  sequences: 'sequences like "abc" or "6543" are easy to guess',
+  recentYears: "recent years are easy to guess",
+  dates: "dates are easy to guess",
+  topTen: "this is one of the most used passwords",
+  topHundred: "this is a very often used password",
+  common: "this is a commonly used password",
+  similarToCommon: "this is similar to a commonly used password",
+  wordByItself: "a single word is easy to guess",
+  namesByThemselves: "names on their own are easy to guess",
+  commonNames: "common names and surnames are easy to guess",
+  userInputs: "it is made of your email address",
+  pwned: "it appears in data breaches",
+};
+
+/** The strength estimator with the common dictionaries and keyboard layouts, built once on first use. */
+let estimator: ZxcvbnFactory | null = null;
+
+function strength(password: string, userInputs: readonly string[]): PasswordStrength {
+  estimator ??= new ZxcvbnFactory({ dictionary: { ...dictionary }, graphs: adjacencyGraphs });
+  const { score, feedback } = estimator.check(password, [...userInputs]);
+  const warning = feedback.warning ? (WARNINGS[feedback.warning] ?? null) : null;
+  return { score, warning };
+}
+
+/**
+ * Refuses a password that is too short or long, equal to the email, in the breached list, or too
+ * easy to guess (a zxcvbn score under 3, the email counted as known to the guesser).
+ */
 export function assertUsablePassword(password: string, email: string): void {
-  const problem = passwordProblem(password, { email, breached: isBreached });
+  const problem = passwordProblem(password, { email, breached: isBreached, strength });
   if (problem !== null) throw invalidParameter("password", problem);
 }
 

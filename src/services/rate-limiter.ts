@@ -6,6 +6,8 @@ export interface RateCounter {
   consume(key: string, limit: RateLimit): Promise<RateDecision>;
   /** Current state without consuming; null when nothing is counted for the key. */
   peek(key: string, limit: RateLimit): Promise<RateDecision | null>;
+  /** Gives back one point `consume` took (a reservation that turned out not to be needed). */
+  refund(key: string, limit: RateLimit): Promise<void>;
 }
 
 function decision(limit: RateLimit, result: RateLimiterRes, allowed: boolean): RateDecision {
@@ -53,6 +55,10 @@ export class FlexibleRateCounter implements RateCounter {
     const state = await this.#limiter(limit).get(key);
     if (!state) return null;
     return decision(limit, state, state.consumedPoints <= limit.points);
+  }
+
+  async refund(key: string, limit: RateLimit): Promise<void> {
+    await this.#limiter(limit).reward(key, 1);
   }
 }
 

@@ -88,6 +88,8 @@ export interface ConsolePort {
   findConsoleUserByEmail(email: string): Promise<StoredConsoleUser | null>;
   /** The account's users that are not REMOVED, oldest first. */
   listConsoleUsers(accountId: string): Promise<StoredConsoleUser[]>;
+  /** The operators (users of no account) that are not REMOVED, oldest first. */
+  listConsoleOperators(): Promise<StoredConsoleUser[]>;
 
   insertConsoleSession(session: StoredConsoleSession): Promise<void>;
   /** The session with that token hash, ended or not, and its user. */
@@ -140,23 +142,30 @@ export interface ConsolePort {
     audit: AuditEvent;
   }): Promise<ConsoleUserChange>;
   /**
-   * REMOVED, with its sessions ended and its invitations revoked, and the audit event; refuses
-   * (LAST_OWNER) the account's last ACTIVE owner, judged under the account's lock.
+   * REMOVED, with its sessions ended and its invitations revoked, and the audit event (none for an
+   * operator); refuses (LAST_OWNER) the account's last ACTIVE owner, judged under the account's
+   * lock, unless `guardLastOwner` is false (the provider's operator). `accountId` null: an operator.
    */
   removeConsoleUser(input: {
-    accountId: string;
+    accountId: string | null;
     userId: string;
     at: Date;
-    audit: AuditEvent;
+    guardLastOwner?: boolean;
+    audit: AuditEvent | null;
   }): Promise<ConsoleUserChange>;
   /**
-   * Forgets the user's TOTP secret and recovery codes and ends their sessions, with the audit event:
-   * they enrol again at their next sign-in. Null when no such user of the account (not REMOVED).
+   * Resets how the user signs in: the password, the TOTP secret and the recovery codes are
+   * forgotten, every session ends, every earlier invitation is revoked, and the user is INVITED
+   * again with `invitation` (a new one-time link), with the audit event, in one transaction.
+   * NOT_FOUND when the user (not REMOVED) does not belong to `accountId` (null: an operator);
+   * LAST_OWNER as `removeConsoleUser`, unless `guardLastOwner` is false.
    */
-  resetConsoleSecondFactor(input: {
-    accountId: string;
+  resetConsoleUserSignIn(input: {
+    accountId: string | null;
     userId: string;
     at: Date;
-    audit: AuditEvent;
-  }): Promise<StoredConsoleUser | null>;
+    guardLastOwner: boolean;
+    invitation: ConsoleInvitation;
+    audit: AuditEvent | null;
+  }): Promise<ConsoleUserChange>;
 }

@@ -305,9 +305,9 @@ export const consoleUsers = contractArea("console-users", "console users", (ctx)
     ).toBe(true);
   });
 
-  it("resetConsoleSecondFactor forgets the secret and codes and ends the sessions", async () => {
+  it("resetConsoleUserSignIn forgets the password, secret and codes, ends the sessions and invites again", async () => {
     const account = await ctx.addAccount(makeAccount(1));
-    const { user, session } = await activeUser(1, account.accountId);
+    const { user, session, invitation: first } = await activeUser(1, account.accountId);
     const next = makeSession(2, user.userId, { stage: "SIGNED_IN" });
     await store.enrolConsoleSecondFactor({
       userId: user.userId,
@@ -319,28 +319,113 @@ export const consoleUsers = contractArea("console-users", "console users", (ctx)
       session: next,
       audit: null,
     });
-    const audit = makeAudit(account.accountId, {
-      targetType: "CONSOLE_USER",
-      action: "console.second_factor_reset",
+    const audit = () =>
+      makeAudit(account.accountId, { targetType: "CONSOLE_USER", action: "console.sign_in_reset" });
+    const invitation = makeInvitation(3, user.userId, { createdAt: at(3 * HOUR) });
+    const reset = { accountId: account.accountId, userId: user.userId, at: at(3 * HOUR), invitation };
+    // The account's only active owner: refused unless the guard is off (the provider's operator).
+    expect(await store.resetConsoleUserSignIn({ ...reset, guardLastOwner: true, audit: audit() })).toEqual({
+      outcome: "LAST_OWNER",
     });
-    const reset = await store.resetConsoleSecondFactor({
-      accountId: account.accountId,
-      userId: user.userId,
-      at: at(3 * HOUR),
-      audit,
+    expect(
+      await store.resetConsoleUserSignIn({ ...reset, accountId: null, guardLastOwner: false, audit: null }),
+    ).toEqual({ outcome: "NOT_FOUND" });
+    const done = await store.resetConsoleUserSignIn({ ...reset, guardLastOwner: false, audit: audit() });
+    expect(done).toMatchObject({
+      outcome: "CHANGED",
+      user: {
+        status: "INVITED",
+        secondFactor: false,
+        passwordHash: null,
+        totpCiphertext: null,
+        totpLastStep: null,
+      },
     });
-    expect(reset).toMatchObject({ secondFactor: false, totpCiphertext: null, totpLastStep: null });
     expect((await store.findConsoleSession(next.tokenHash))?.session.endedAt).toEqual(at(3 * HOUR));
     expect(
       await store.useConsoleRecoveryCode({ userId: user.userId, codeHash: "code-a", at: at(4 * HOUR) }),
     ).toBe(false);
+    expect((await store.findConsoleInvitation(first.tokenHash))?.invitation.acceptedAt).not.toBeNull();
+    const accepted = await store.acceptConsoleInvitation({
+      tokenHash: invitation.tokenHash,
+      now: at(4 * HOUR),
+      passwordHash: "$argon2id$new",
+      session: makeSession(4, user.userId),
+      audit: null,
+    });
+    expect(accepted).toMatchObject({
+      outcome: "ACCEPTED",
+      user: { status: "ACTIVE", passwordHash: "$argon2id$new" },
+    });
+
+    // A second reset revokes the invitation of the first while it is unused.
+    const third = makeInvitation(5, user.userId, { createdAt: at(5 * HOUR) });
+    const fourth = makeInvitation(6, user.userId, { createdAt: at(6 * HOUR) });
+    for (const inv of [third, fourth]) {
+      await store.resetConsoleUserSignIn({
+        ...reset,
+        at: inv.createdAt,
+        invitation: inv,
+        guardLastOwner: false,
+        audit: null,
+      });
+    }
+    expect((await store.findConsoleInvitation(third.tokenHash))?.invitation.revokedAt).toEqual(at(6 * HOUR));
+    expect((await store.findConsoleInvitation(fourth.tokenHash))?.invitation.revokedAt).toBeNull();
+  });
+
+  it("operators: listConsoleOperators, and their reset and removal with no account and no audit", async () => {
+    const account = await ctx.addAccount(makeAccount(1));
+    await activeUser(1, account.accountId);
+    const first = await activeUser(2, null, "operator");
+    const second = await activeUser(3, null, "operator");
+    expect((await store.listConsoleOperators()).map((u) => u.userId)).toEqual([
+      first.user.userId,
+      second.user.userId,
+    ]);
+    const invitation = makeInvitation(4, first.user.userId, { createdAt: at(3 * HOUR) });
     expect(
-      await store.resetConsoleSecondFactor({
-        accountId: "other",
-        userId: user.userId,
+      await store.resetConsoleUserSignIn({
+        accountId: account.accountId,
+        userId: first.user.userId,
         at: at(3 * HOUR),
-        audit,
+        guardLastOwner: false,
+        invitation,
+        audit: null,
       }),
-    ).toBeNull();
+    ).toEqual({ outcome: "NOT_FOUND" });
+    expect(
+      await store.resetConsoleUserSignIn({
+        accountId: null,
+        userId: first.user.userId,
+        at: at(3 * HOUR),
+        guardLastOwner: true,
+        invitation,
+        audit: null,
+      }),
+    ).toMatchObject({ outcome: "CHANGED", user: { status: "INVITED", passwordHash: null } });
+    const removed = await store.removeConsoleUser({
+      accountId: null,
+      userId: second.user.userId,
+      at: at(4 * HOUR),
+      audit: null,
+    });
+    expect(removed).toMatchObject({ outcome: "CHANGED", user: { status: "REMOVED" } });
+    expect((await store.findConsoleSession(second.session.tokenHash))?.session.endedAt).toEqual(at(4 * HOUR));
+    expect((await store.listConsoleOperators()).map((u) => u.userId)).toEqual([first.user.userId]);
+  });
+
+  it("removeConsoleUser removes the last active owner when the guard is off (the operator)", async () => {
+    const account = await ctx.addAccount(makeAccount(1));
+    const owner = await activeUser(1, account.accountId);
+    const removed = await store.removeConsoleUser({
+      accountId: account.accountId,
+      userId: owner.user.userId,
+      at: at(5 * HOUR),
+      guardLastOwner: false,
+      audit: makeAudit(account.accountId, { targetType: "CONSOLE_USER", action: "console.user_removed" }),
+    });
+    expect(removed).toMatchObject({ outcome: "CHANGED", user: { status: "REMOVED" } });
+    expect(await store.listConsoleUsers(account.accountId)).toEqual([]);
   });
 });

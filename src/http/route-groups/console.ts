@@ -16,7 +16,7 @@ import { operatorResume } from "../routes/console/operator-resume.ts";
 import { operatorSearch } from "../routes/console/operator-search.ts";
 import { operatorSuspend } from "../routes/console/operator-suspend.ts";
 import { removeUser } from "../routes/console/remove-user.ts";
-import { resetUserSecondFactor } from "../routes/console/reset-user-second-factor.ts";
+import { resetUserSignIn } from "../routes/console/reset-user-sign-in.ts";
 import { showEnrolment } from "../routes/console/show-enrolment.ts";
 import { showInvitation } from "../routes/console/show-invitation.ts";
 import { showSecondFactor } from "../routes/console/show-second-factor.ts";
@@ -60,7 +60,7 @@ export async function consoleRoutes(app: App, options: AppOptions): Promise<void
     showUserRole(scope, services);
     changeUserRole(scope, services);
     removeUser(scope, services);
-    resetUserSecondFactor(scope, services);
+    resetUserSignIn(scope, services);
 
     operatorSearch(scope, services);
     operatorAccount(scope, services);

@@ -13,6 +13,11 @@ import { adminLiftMtlsEnforcement } from "../routes/admin/lift-mtls-enforcement.
 import { listAccounts } from "../routes/admin/list-accounts.ts";
 import { adminListCredentials } from "../routes/admin/list-credentials.ts";
 import { listServiceTokens } from "../routes/admin/list-service-tokens.ts";
+import {
+  adminListConsoleUsers,
+  adminRemoveConsoleUser,
+  adminResetConsoleUser,
+} from "../routes/admin/manage-console-users.ts";
 import { getRateLimits, putRateLimits } from "../routes/admin/rate-limits.ts";
 import { adminResetIpRestriction } from "../routes/admin/reset-ip-restriction.ts";
 import { resumeAccount } from "../routes/admin/resume-account.ts";
@@ -41,6 +46,9 @@ const ROUTES: readonly ((scope: App, services: AppServices) => void)[] = [
   resumeAccount,
   adminInviteConsoleUser,
   adminInviteConsoleOperator,
+  adminListConsoleUsers,
+  adminResetConsoleUser,
+  adminRemoveConsoleUser,
 ];
 
 /** The operator API (`/admin/*`): the operator token (or a named one), changes under idempotency keys. */

@@ -169,19 +169,21 @@ async function replaceSession(
  */
 async function guardedUserChange(
   db: Kysely<Database>,
-  input: { accountId: string; userId: string; keepsOwner: boolean },
+  input: { accountId: string | null; userId: string; keepsOwner: boolean },
   change: (trx: Transaction<Database>) => Promise<void>,
 ): Promise<ConsoleUserChange> {
   return db.transaction().execute(async (trx): Promise<ConsoleUserChange> => {
-    await trx
-      .updateTable("accounts")
-      .set((eb) => ({ account_id: eb.ref("account_id") }))
-      .where("account_id", "=", input.accountId)
-      .execute();
+    if (input.accountId !== null) {
+      await trx
+        .updateTable("accounts")
+        .set((eb) => ({ account_id: eb.ref("account_id") }))
+        .where("account_id", "=", input.accountId)
+        .execute();
+    }
     const user = await userById(trx, input.userId);
     if (!user || user.accountId !== input.accountId || user.status === "REMOVED")
       return { outcome: "NOT_FOUND" };
-    if (user.role === "owner" && user.status === "ACTIVE" && !input.keepsOwner) {
+    if (input.accountId !== null && user.role === "owner" && user.status === "ACTIVE" && !input.keepsOwner) {
       const { count } = await trx
         .selectFrom("console_users")
         .select((eb) => eb.fn.countAll<number>().as("count"))
@@ -309,6 +311,18 @@ export function consoleStore(db: Kysely<Database>): ConsolePort {
       return rows.map(rowToUser);
     },
 
+    async listConsoleOperators() {
+      const rows = await db
+        .selectFrom("console_users")
+        .selectAll()
+        .where("account_id", "is", null)
+        .where("status", "<>", "REMOVED")
+        .orderBy("created_at")
+        .orderBy("user_id")
+        .execute();
+      return rows.map(rowToUser);
+    },
+
     async insertConsoleSession(session) {
       await db.insertInto("console_sessions").values(sessionToRow(session)).execute();
     },
@@ -418,7 +432,8 @@ export function consoleStore(db: Kysely<Database>): ConsolePort {
     },
 
     removeConsoleUser(input) {
-      return guardedUserChange(db, { ...input, keepsOwner: false }, async (trx) => {
+      const keepsOwner = input.guardLastOwner === false;
+      return guardedUserChange(db, { ...input, keepsOwner }, async (trx) => {
         await trx
           .updateTable("console_users")
           .set({ status: "REMOVED", removed_at: iso(input.at) })
@@ -426,24 +441,22 @@ export function consoleStore(db: Kysely<Database>): ConsolePort {
           .execute();
         await endSessionsOf(trx, input.userId, input.at);
         await revokeInvitationsOf(trx, input.userId, input.at);
-        await appendAudit(trx, input.audit);
+        if (input.audit) await appendAudit(trx, input.audit);
       });
     },
 
-    async resetConsoleSecondFactor(input) {
-      return db.transaction().execute(async (trx) => {
-        const reset = await trx
+    resetConsoleUserSignIn(input) {
+      return guardedUserChange(db, { ...input, keepsOwner: !input.guardLastOwner }, async (trx) => {
+        await trx
           .updateTable("console_users")
-          .set({ totp_ciphertext: null, totp_last_step: null })
+          .set({ status: "INVITED", password_hash: null, totp_ciphertext: null, totp_last_step: null })
           .where("user_id", "=", input.userId)
-          .where("account_id", "=", input.accountId)
-          .where("status", "<>", "REMOVED")
-          .executeTakeFirst();
-        if (Number(reset.numUpdatedRows) !== 1) return null;
+          .execute();
         await trx.deleteFrom("console_recovery_codes").where("user_id", "=", input.userId).execute();
         await endSessionsOf(trx, input.userId, input.at);
-        await appendAudit(trx, input.audit);
-        return userById(trx, input.userId);
+        await revokeInvitationsOf(trx, input.userId, input.at);
+        await trx.insertInto("console_invitations").values(invitationToRow(input.invitation)).execute();
+        if (input.audit) await appendAudit(trx, input.audit);
       });
     },
   };

@@ -50,10 +50,10 @@ function userRow(request: FastifyRequest, account: Account, user: ConsoleUser, s
     : html`<div class="actions">
 <a href="${usersPath(account, user, "role")}">Change role<span class="visually-hidden"> of ${user.email}</span></a>
 ${
-  user.secondFactor
+  user.status === "ACTIVE"
     ? actionForm(request, {
-        action: usersPath(account, user, "reset-second-factor"),
-        label: "Reset second factor",
+        action: usersPath(account, user, "reset-sign-in"),
+        label: "Reset sign-in",
         context: `of ${user.email}`,
         variant: "secondary",
       })
@@ -86,7 +86,8 @@ export interface UsersView {
   error?: AppError | null;
   /** What the invitation form held when it was refused. */
   entered?: { email: string; role: string };
-  invited?: { email: string; invitationUrl: string; expiresAt: Date } | null;
+  /** A one-time invitation link to show once: a new user's, or (`reset`) a user's whose sign-in was reset. */
+  invited?: { email: string; invitationUrl: string; expiresAt: Date; reset?: boolean } | null;
 }
 
 /** The users of an account, the invitation form, and each user's actions (for owners). */
@@ -99,7 +100,11 @@ ${view.error ? formError(view.error) : null}
 ${
   view.invited
     ? html`<div class="notice notice-success" role="status">
-<p>${view.invited.email} is invited. Send them this link over a channel you trust: it works once and expires ${time(view.invited.expiresAt)}.</p>
+<p>${
+        view.invited.reset
+          ? html`The sign-in of ${view.invited.email} is reset: their password, authenticator app and recovery codes no longer work, and they are signed out. Send them this link over a channel you trust to choose a new password and set up two-factor sign-in again`
+          : html`${view.invited.email} is invited. Send them this link over a channel you trust`
+      }: it works once and expires ${time(view.invited.expiresAt)}.</p>
 <code id="invitation-url" class="secret">${view.invited.invitationUrl}</code>
 <p>${copyButton("invitation-url", "Copy link")}</p>
 </div>`
@@ -126,7 +131,7 @@ ${
       )
     : html`<p>No users yet.</p>`
 }
-<p class="muted">Removing a user or resetting their second factor ends their sessions at once. An account always keeps at least one active owner.</p>`;
+<p class="muted">Removing a user or resetting their sign-in ends their sessions at once; a reset user signs in again only through the new link. An account always keeps at least one active owner.</p>`;
 }
 
 /** The form that changes one user's role. */

@@ -12,8 +12,6 @@ import { sendPage } from "./console-pages.ts";
 export const USER_NOTICES: Readonly<Record<string, string>> = {
   "role-changed": "The role is changed.",
   removed: "The user is removed and signed out everywhere.",
-  "second-factor-reset":
-    "The second factor is reset: the user is signed out and sets up two-factor sign-in at their next sign-in.",
 };
 
 /** Renders the users page of `account`, with a refusal's status when there is one. */
