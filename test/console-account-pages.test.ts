@@ -1,8 +1,22 @@
 import { describe, expect } from "vitest";
 import { auditCsv, csvCell } from "../src/http/console/audit-csv.ts";
-import { type ConsoleClient, signedInConsoleUser, textOf } from "./console-account-helpers.ts";
+import { escapeHtml } from "../src/http/console/html.ts";
+import {
+  type ConsoleClient,
+  signedInConsoleOperator,
+  signedInConsoleUser,
+  textOf,
+} from "./console-account-helpers.ts";
 import { it } from "./fixtures.ts";
-import { basic, type Harness, json, type OnboardedPartner, onboardAcquiringPartner } from "./harness.ts";
+import {
+  basic,
+  type Harness,
+  json,
+  type OnboardedPartner,
+  onboardAcquiringPartner,
+  onboardPartnerAccount,
+  operator,
+} from "./harness.ts";
 import { opensslKeyAndCsr } from "./openssl.ts";
 
 const pages = (partner: OnboardedPartner) => `/console/accounts/${encodeURIComponent(partner.accountId)}`;
@@ -185,6 +199,117 @@ describe("console account pages: API keys", () => {
       role: "owner",
     });
     expect((await owner.get(`${pages(other)}/keys`)).statusCode).toBe(404);
+  });
+});
+
+async function setSuspended(h: Harness, accountId: string, suspended: boolean): Promise<void> {
+  const changed = await h.internal.inject({
+    method: "POST",
+    url: `/admin/v1/accounts/${accountId}/${suspended ? "suspend" : "resume"}`,
+    headers: operator,
+  });
+  expect(changed.statusCode, changed.body).toBe(200);
+}
+
+describe("console account pages: suspension and the API's budget", () => {
+  it("refuses a suspended account's users every page with the API's error; operators keep access", async ({
+    harness: h,
+    partner,
+  }) => {
+    const child = await onboardPartnerAccount(h, partner, "Child Shop");
+    const owner = await signedInConsoleUser(h, {
+      accountId: partner.accountId,
+      email: "owner@acme.example",
+      role: "owner",
+    });
+    const childOwner = await signedInConsoleUser(h, {
+      accountId: child.accountId,
+      email: "owner@child.example",
+      role: "owner",
+    });
+    await owner.get(`${pages(partner)}/keys`);
+    await setSuspended(h, partner.accountId, true);
+
+    const fromApi = await h.app.inject({ method: "GET", url: "/v1/account", headers: basic(partner.apiKey) });
+    expect(fromApi.statusCode).toBe(401);
+    const message = escapeHtml(json<{ error_message: string }>(fromApi).error_message);
+    const refused = [
+      await owner.get(`${pages(partner)}/keys`),
+      await owner.get(`${pages(partner)}/security`),
+      await owner.post(`${pages(partner)}/keys`, { description: "while suspended", environment: "LIVE" }),
+      await owner.post(`${pages(partner)}/security/ip-restriction`, {
+        enforcement_mode: "REPORTING",
+        allowed_ips: "192.0.2.0/24",
+      }),
+      // Nor through the Partner Accounts it manages, as its keys cannot.
+      await owner.get(`${pages(child)}/keys`),
+      await owner.post(`${pages(child)}/keys`, { description: "while suspended", environment: "LIVE" }),
+    ];
+    for (const page of refused) {
+      expect(page.statusCode).toBe(401);
+      expect(page.headers["content-type"]).toContain("text/html");
+      expect(page.body).toContain(message);
+    }
+    // Each account is suspended on its own: the Partner Account's users go on, as its keys do.
+    expect((await childOwner.get(`${pages(child)}/keys`)).statusCode).toBe(200);
+    expect(await callApi(h, child.apiKey)).toBe(200);
+
+    // Operators keep full access: that is how they resume.
+    const op = await signedInConsoleOperator(h, "alice@operator.example");
+    expect((await op.get(`${pages(partner)}/keys`)).statusCode).toBe(200);
+    await op.get(`/console/operator/accounts/${partner.accountId}`);
+    expect((await op.post(`/console/operator/accounts/${partner.accountId}/resume`)).statusCode).toBe(303);
+    expect((await owner.get(`${pages(partner)}/keys`)).statusCode).toBe(200);
+    const keys = json<{ credentials: unknown[] }>(
+      await h.app.inject({ method: "GET", url: "/v1/account/credentials", headers: basic(partner.apiKey) }),
+    );
+    expect(keys.credentials).toHaveLength(1);
+
+    // A suspended Partner Account stays in its Acquiring Partner's reach, through the API as here.
+    await setSuspended(h, child.accountId, true);
+    expect(
+      (
+        await h.app.inject({
+          method: "GET",
+          url: `/v1/accounts/${child.accountId}/credentials`,
+          headers: basic(partner.apiKey),
+        })
+      ).statusCode,
+    ).toBe(200);
+    expect((await owner.get(`${pages(child)}/keys`)).statusCode).toBe(200);
+    expect((await childOwner.get(`${pages(child)}/keys`)).statusCode).toBe(401);
+  });
+
+  it("counts each change against the account's PARTNER_MANAGEMENT budget, shared with the API", async ({
+    startHarness,
+  }) => {
+    const h = await startHarness({ RATE_LIMIT_PARTNER_MANAGEMENT: "4/1m" });
+    const partner = await onboardAcquiringPartner(h);
+    const dev = await signedInConsoleUser(h, {
+      accountId: partner.accountId,
+      email: "dev@acme.example",
+      role: "developer",
+    });
+    const edit = `${pages(partner)}/keys/${partner.credentialId}/description`;
+    await dev.get(`${pages(partner)}/keys`);
+    const answers: number[] = [];
+    for (let i = 0; i < 6; i++) answers.push((await dev.post(edit, { description: `edit ${i}` })).statusCode);
+    expect(answers.filter((status) => status === 303).length).toBeLessThanOrEqual(4);
+    expect(answers.at(-1)).toBe(429);
+    const limited = await dev.post(edit, { description: "one more" });
+    expect(limited.statusCode).toBe(429);
+    expect(limited.headers["content-type"]).toContain("text/html");
+    expect(limited.headers["retry-after"]).toBeDefined();
+    expect(limited.body).toContain("Too many requests for this account");
+    // The API sees the same budget spent; reading pages does not spend it.
+    expect(await callApi(h, partner.apiKey)).toBe(429);
+    expect((await dev.get(`${pages(partner)}/keys`)).statusCode).toBe(200);
+    // Operators are not counted.
+    const op = await signedInConsoleOperator(h, "alice@operator.example");
+    await op.get(`/console/operator/accounts/${partner.accountId}`);
+    expect(
+      (await op.post(`/console/operator/accounts/${partner.accountId}/ip-restriction/reset`)).statusCode,
+    ).toBe(303);
   });
 });
 

@@ -1,3 +1,4 @@
+import { callerSuspended } from "../domain/account-suspension.ts";
 import { presentedKey, usernameMatches } from "../domain/authorization-header.ts";
 import { headerPrefix } from "../domain/brand.ts";
 import { environmentsOfKey, isVisible } from "../domain/environment-rules.ts";
@@ -266,10 +267,7 @@ export class RequestAuthorizer {
     }
     // Budgets are per account, never per credential: the caller, its Acquiring Partner, and the
     // Partner Account it acts on all count this request.
-    const parent = caller.parentAccountId ? await o.accounts.get(caller.parentAccountId) : null;
-    const involved: Account[] = target ? [target, caller] : [caller];
-    if (parent) involved.push(parent);
-    const rate = await o.rateLimits.consume(involved, category);
+    const rate = await o.rateLimits.consumeFor(caller, target, category);
     if (rate && !rate.allowed) {
       o.counters.rateLimitDenied(category);
       return {
@@ -338,6 +336,14 @@ export class RequestAuthorizer {
       throw error;
     }
   }
+}
+
+/**
+ * What a suspended account's callers are answered, wherever they come from: its keys get the
+ * authenticator's SUSPENDED, refused like any bad key, and its console users the same error.
+ */
+export function suspensionRefusal(caller: Account): AppError | null {
+  return callerSuspended(caller) ? new AppError("UNAUTHORIZED", UNAUTHORIZED_MESSAGE) : null;
 }
 
 /** The key's check, and a username that names another credential. */
