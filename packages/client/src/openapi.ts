@@ -1073,6 +1073,89 @@ export interface components {
                 doc_url?: string;
             }[];
         };
+        Account: {
+            /** @description krn:partner:global:account:<live|test>:<8 alphanumerics> */
+            account_id: string;
+            name: string;
+            /** @enum {unknown} */
+            type: "ACQUIRING_PARTNER" | "PARTNER_ACCOUNT";
+            /** @enum {unknown} */
+            environment: "LIVE" | "TEST";
+            parent_account_id?: string;
+            partner_account_reference?: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description Client certificates required from then on
+             */
+            mtls_enforced_from?: string;
+        };
+        IpRestriction: {
+            /** @enum {unknown} */
+            enforcement_mode: "NOT_ENABLED" | "REPORTING" | "ENFORCED";
+            /** @description IPv4/IPv6 addresses or CIDR ranges, at most 100 */
+            allowed_ips: string[];
+        };
+        MtlsEnforcement: {
+            /** @enum {unknown} */
+            status: "NOT_ENFORCED" | "SCHEDULED" | "ENFORCED";
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC
+             */
+            enforced_from?: string;
+            /** @description The account has been issued a client certificate */
+            mtls_enabled: boolean;
+        };
+        ClientCertificate: {
+            /** Format: uuid */
+            certificate_id: string;
+            description: string;
+            /** @enum {unknown} */
+            status: "VALID" | "EXPIRED" | "REVOKED";
+            serial_number: string;
+            /** @description Hex SHA-256 of the DER certificate */
+            fingerprint_sha256: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC
+             */
+            not_before: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC
+             */
+            not_after: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC
+             */
+            revoked_at?: string;
+            /** @description The signed certificate, PEM */
+            certificate: string;
+        };
+        AllowedOrigin: {
+            /** Format: uuid */
+            origin_id: string;
+            /** @description Normalised host[:port], *.host or * */
+            origin: string;
+            /** @enum {unknown} */
+            scheme: "http" | "https";
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC
+             */
+            created_at: string;
+        };
         Credential: {
             /** Format: uuid */
             credential_id: string;
@@ -1235,89 +1318,6 @@ export interface components {
              * @description ISO 8601 UTC
              */
             delivered_at?: string;
-        };
-        IpRestriction: {
-            /** @enum {unknown} */
-            enforcement_mode: "NOT_ENABLED" | "REPORTING" | "ENFORCED";
-            /** @description IPv4/IPv6 addresses or CIDR ranges, at most 100 */
-            allowed_ips: string[];
-        };
-        MtlsEnforcement: {
-            /** @enum {unknown} */
-            status: "NOT_ENFORCED" | "SCHEDULED" | "ENFORCED";
-            /**
-             * Format: date-time
-             * @description ISO 8601 UTC
-             */
-            enforced_from?: string;
-            /** @description The account has been issued a client certificate */
-            mtls_enabled: boolean;
-        };
-        ClientCertificate: {
-            /** Format: uuid */
-            certificate_id: string;
-            description: string;
-            /** @enum {unknown} */
-            status: "VALID" | "EXPIRED" | "REVOKED";
-            serial_number: string;
-            /** @description Hex SHA-256 of the DER certificate */
-            fingerprint_sha256: string;
-            /**
-             * Format: date-time
-             * @description ISO 8601 UTC
-             */
-            not_before: string;
-            /**
-             * Format: date-time
-             * @description ISO 8601 UTC
-             */
-            not_after: string;
-            /**
-             * Format: date-time
-             * @description ISO 8601 UTC
-             */
-            created_at: string;
-            /**
-             * Format: date-time
-             * @description ISO 8601 UTC
-             */
-            revoked_at?: string;
-            /** @description The signed certificate, PEM */
-            certificate: string;
-        };
-        AllowedOrigin: {
-            /** Format: uuid */
-            origin_id: string;
-            /** @description Normalised host[:port], *.host or * */
-            origin: string;
-            /** @enum {unknown} */
-            scheme: "http" | "https";
-            /**
-             * Format: date-time
-             * @description ISO 8601 UTC
-             */
-            created_at: string;
-        };
-        Account: {
-            /** @description krn:partner:global:account:<live|test>:<8 alphanumerics> */
-            account_id: string;
-            name: string;
-            /** @enum {unknown} */
-            type: "ACQUIRING_PARTNER" | "PARTNER_ACCOUNT";
-            /** @enum {unknown} */
-            environment: "LIVE" | "TEST";
-            parent_account_id?: string;
-            partner_account_reference?: string;
-            /**
-             * Format: date-time
-             * @description ISO 8601 UTC
-             */
-            created_at: string;
-            /**
-             * Format: date-time
-             * @description Client certificates required from then on
-             */
-            mtls_enforced_from?: string;
         };
     };
     responses: {
