@@ -358,6 +358,19 @@ describe("signing in to the console", () => {
   });
 });
 
+describe("a console URL that cannot be decoded", () => {
+  it("answers the console's HTML error page, not the API's JSON", async ({ harness: h }) => {
+    const bad = await h.app.inject({ method: "GET", url: "/console/accounts/%E0%A4%A/keys" });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.headers["content-type"]).toContain("text/html");
+    expect(bad.headers["cache-control"]).toBe("no-store");
+    expect(bad.headers["content-security-policy"]).toContain("default-src 'self'");
+    expect(bad.body).toContain("The request URL is malformed");
+    const api = await h.app.inject({ method: "GET", url: "/v1/accounts/%E0%A4%A" });
+    expect(api.headers["content-type"]).toContain("application/json");
+  });
+});
+
 describe("the console behind a proxy", () => {
   it("throttles failed sign-ins per client address (X-Real-IP of a trusted proxy) and audits that address", async ({
     startHarness,

@@ -18,6 +18,27 @@ export type ConsoleSection =
 
 const PRODUCT = "Partner console";
 
+/** Where the console's pages live: every URL under it answers HTML, errors included. */
+export const CONSOLE_PREFIX = "/console/";
+
+/** The console's Content-Security-Policy: nothing inline, nothing from elsewhere. */
+export const CONSOLE_CSP = {
+  "default-src": ["'self'"],
+  "script-src": ["'self'"],
+  "style-src": ["'self'"],
+  "img-src": ["'self'", "data:"],
+  "form-action": ["'self'"],
+  "frame-ancestors": ["'none'"],
+  "base-uri": ["'none'"],
+};
+
+/** `CONSOLE_CSP` as a header value, for the answers sent outside the console's scope. */
+export function consoleCspHeader(): string {
+  return Object.entries(CONSOLE_CSP)
+    .map(([directive, sources]) => `${directive} ${sources.join(" ")}`)
+    .join("; ");
+}
+
 /** The account pages, in the order of the account's navigation, and what a role needs to see each. */
 const ACCOUNT_SECTIONS: readonly { section: ConsoleSection; label: string; needs: ConsoleCapability }[] = [
   { section: "keys", label: "API keys", needs: "read" },

@@ -10,7 +10,7 @@ import { rateLimited } from "../../domain/rate-limit.ts";
 import { type Account, ENVIRONMENTS } from "../../domain/types.ts";
 import { suspensionRefusal } from "../../services/request-authorizer.ts";
 import type { RequestContext } from "../../services/runtime.ts";
-import { consoleErrorPage } from "../console/layout.ts";
+import { CONSOLE_CSP, consoleErrorPage } from "../console/layout.ts";
 import { clientAddressSource, type TransportOptions } from "../transport.ts";
 import type { App, AppServices } from "../types.ts";
 import { toAppError } from "./error-handler.ts";
@@ -23,17 +23,6 @@ export const CONSOLE_CSRF_COOKIE = "__Host-console-csrf";
 
 /** `__Host-` cookies: sent only over HTTPS (or to loopback), never to scripts, never cross-site. */
 const COOKIE_OPTIONS = { path: "/", secure: true, httpOnly: true, sameSite: "strict" } as const;
-
-/** The console's Content-Security-Policy: nothing inline, nothing from elsewhere. */
-export const CONSOLE_CSP = {
-  "default-src": ["'self'"],
-  "script-src": ["'self'"],
-  "style-src": ["'self'"],
-  "img-src": ["'self'", "data:"],
-  "form-action": ["'self'"],
-  "frame-ancestors": ["'none'"],
-  "base-uri": ["'none'"],
-};
 
 const ASSETS_PREFIX = "/console/assets/";
 /** The API's budget that the console's changes to an account count against too. */

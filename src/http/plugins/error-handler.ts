@@ -3,6 +3,7 @@ import type { Duplex } from "node:stream";
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { AppError, ERROR_CODES, type ErrorCode, type ValidationIssue } from "../../domain/errors.ts";
 import { StoreUnavailableError } from "../../store/errors.ts";
+import { CONSOLE_PREFIX, consoleCspHeader, consoleErrorPage } from "../console/layout.ts";
 import { errorBody } from "../error-body.ts";
 import type { App } from "../types.ts";
 
@@ -94,11 +95,20 @@ export function sendError(reply: FastifyReply, error: AppError): FastifyReply {
 }
 
 /** Errors Fastify raises while routing, before any hook runs. */
-export function frameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+export function frameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const known =
     error.code === "FST_ERR_MAX_PARAM_LENGTH"
       ? new AppError("URI_TOO_LONG", "A path parameter is too long")
       : new AppError("VALIDATION_ERROR", "The request URL is malformed");
+  // The console answers in pages, even before its scope has seen the request.
+  if (request.url.startsWith(CONSOLE_PREFIX)) {
+    reply
+      .code(known.status)
+      .headers({ "cache-control": "no-store", "content-security-policy": consoleCspHeader() })
+      .type("text/html; charset=utf-8")
+      .send(consoleErrorPage(request, known));
+    return;
+  }
   sendError(reply, known);
 }
 
