@@ -94,3 +94,39 @@ describe("partnerctl admin users and operators", () => {
     expect(taken.stderr).toMatch(/RESOURCE_CONFLICT/);
   });
 });
+
+describe("partnerctl admin users list, reset and remove", () => {
+  it("finds the account's owner, resets their sign-in (a new link as JSON), and removes them", async () => {
+    const listed = await admin(["users", "list", partner.accountId, "--json"]);
+    expect(listed.code, listed.stderr).toBe(0);
+    const users = JSON.parse(listed.stdout) as { user_id: string; email: string; status: string }[];
+    const owner = users.find((u) => u.email === "a@b.example");
+    expect(owner).toMatchObject({ status: "INVITED" });
+    const words = await admin(["users", "list", partner.accountId]);
+    expect(words.stdout).toContain(`${owner?.user_id}  owner`);
+
+    const reset = await admin(["users", "reset", owner?.user_id ?? "", "--json"]);
+    expect(reset.code, reset.stderr).toBe(0);
+    const invited = JSON.parse(reset.stdout) as Invitation;
+    expect(Object.keys(invited).sort()).toEqual(["expires_at", "invitation_url", "user_id"]);
+    expect(invited.user_id).toBe(owner?.user_id);
+    expect(invited.invitation_url).toMatch(/\/console\/invitations\/[A-Za-z0-9_-]{43}$/);
+
+    const removed = await admin(["users", "remove", owner?.user_id ?? ""]);
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(removed.stdout).toMatch(/removed/);
+    const gone = await admin(["users", "reset", owner?.user_id ?? ""]);
+    expect(gone.code).toBe(4);
+  });
+
+  it("lists the operators with --operators, and wants an account or --operators", async () => {
+    const listed = await admin(["users", "list", "--operators", "--json"]);
+    expect(listed.code, listed.stderr).toBe(0);
+    const operators = JSON.parse(listed.stdout) as { email: string; account_id: null; role: string }[];
+    expect(operators.map((u) => u.email)).toContain("support@provider.example");
+    expect(operators.every((u) => u.account_id === null && u.role === "operator")).toBe(true);
+    const neither = await admin(["users", "list"]);
+    expect(neither.code).not.toBe(0);
+    expect(neither.stderr).toMatch(/either ACCOUNT_ID or --operators/);
+  });
+});

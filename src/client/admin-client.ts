@@ -6,6 +6,7 @@ import type {
   AuditChainCheck,
   ConsoleAccountRole,
   ConsoleInvitation,
+  ConsoleUserRecord,
   CreatedAccount,
   Credential,
   CredentialStatus,
@@ -126,6 +127,30 @@ export class AdminClient {
   /** Invites one of the provider's support staff to the console as an operator (no account). */
   inviteConsoleOperator(input: { email: string }): Promise<ConsoleInvitation> {
     return this.#request({ method: "POST", path: "/admin/v1/operators/users", body: input });
+  }
+
+  /** An account's console users, or (`{ operators: true }`) the operators, oldest first. */
+  listConsoleUsers(
+    filter: { accountId: string } | { operators: true },
+  ): Promise<{ console_users: ConsoleUserRecord[] }> {
+    const query = "accountId" in filter ? { account_id: filter.accountId } : { operators: "true" };
+    return this.#request({ method: "GET", path: "/admin/v1/console-users", query });
+  }
+
+  /**
+   * Resets a console user's sign-in (password, TOTP and recovery codes forgotten, sessions ended):
+   * answers their new one-time invitation link, once.
+   */
+  resetConsoleUser(userId: string): Promise<ConsoleInvitation> {
+    return this.#request({
+      method: "POST",
+      path: `/admin/v1/console-users/${encodeURIComponent(userId)}/reset`,
+    });
+  }
+
+  /** Removes a console user and ends their sessions (an account's last owner too). */
+  async removeConsoleUser(userId: string): Promise<void> {
+    await this.#request({ method: "DELETE", path: `/admin/v1/console-users/${encodeURIComponent(userId)}` });
   }
 
   createServiceToken(name: string): Promise<ServiceToken & { token: string }> {

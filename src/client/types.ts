@@ -75,6 +75,20 @@ export interface ConsoleInvitation {
 
 export type ConsoleAccountRole = "owner" | "developer" | "viewer";
 
+/** A console user as the operator sees it (never a password hash, a TOTP secret or a code). */
+export interface ConsoleUserRecord {
+  user_id: string;
+  /** null for operators. */
+  account_id: string | null;
+  email: string;
+  role: ConsoleAccountRole | "operator";
+  status: "INVITED" | "ACTIVE";
+  second_factor: boolean;
+  created_at: string;
+  created_by: string;
+  last_sign_in_at: string | null;
+}
+
 export interface Page {
   page_size?: number;
   page_token?: string;
