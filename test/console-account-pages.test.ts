@@ -1,5 +1,6 @@
 import { describe, expect } from "vitest";
 import { auditCsv, csvCell } from "../src/http/console/audit-csv.ts";
+import { pathSegment } from "../src/http/console/forms.ts";
 import { escapeHtml } from "../src/http/console/html.ts";
 import {
   type ConsoleClient,
@@ -19,7 +20,7 @@ import {
 } from "./harness.ts";
 import { opensslKeyAndCsr } from "./openssl.ts";
 
-const pages = (partner: OnboardedPartner) => `/console/accounts/${encodeURIComponent(partner.accountId)}`;
+const pages = (partner: OnboardedPartner) => `/console/accounts/${pathSegment(partner.accountId)}`;
 
 /** Generates an API key on the keys page; answers its id and key as the page shows them once. */
 async function generateKey(

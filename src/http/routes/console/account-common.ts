@@ -3,6 +3,7 @@ import { type TProperties, Type } from "typebox";
 import type { ConsoleCapability } from "../../../domain/console-roles.ts";
 import { roleMay } from "../../../domain/console-roles.ts";
 import { AppError } from "../../../domain/errors.ts";
+import { pathSegment } from "../../console/forms.ts";
 import type { FormProblem } from "../../console/views/parts.ts";
 import { consoleSessionOf } from "../../plugins/console-session.ts";
 import { toAppError } from "../../plugins/error-handler.ts";
@@ -12,9 +13,9 @@ import { toAppError } from "../../plugins/error-handler.ts";
  * CSRF token), and how a refusal of the service comes back to the page beside its form.
  */
 
-/** `/console/accounts/{account_id}/{rest}`. */
+/** `/console/accounts/{account_id}/{rest}`, the id encoded as every console path encodes it. */
 export function accountPath(accountId: string, rest: string): string {
-  return `/console/accounts/${encodeURIComponent(accountId)}/${rest}`;
+  return `/console/accounts/${pathSegment(accountId)}/${rest}`;
 }
 
 export const AccountParams = Type.Object(
@@ -61,12 +62,7 @@ export function userMay(request: FastifyRequest, capability: ConsoleCapability):
 }
 
 /** After a change: back to the page (Post/Redirect/Get), with the notice's code in `done`. */
-export function seeOther(reply: FastifyReply, location: string, done?: string): FastifyReply {
-  const url = done
-    ? `${location}${location.includes("?") ? "&" : "?"}done=${encodeURIComponent(done)}`
-    : location;
-  return reply.code(303).header("location", url).send();
-}
+export { seeOther } from "./console-pages.ts";
 
 /** A whole console document with its status. */
 export function sendDocument(reply: FastifyReply, status: number, document: string): FastifyReply {

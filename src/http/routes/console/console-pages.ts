@@ -23,9 +23,12 @@ export function sendPage(
   return reply.code(status).type("text/html; charset=utf-8").send(consolePage(request, page));
 }
 
-/** Post/Redirect/Get: 303 to `location`. */
-export function seeOther(reply: FastifyReply, location: string): FastifyReply {
-  return reply.code(303).header("location", location).send();
+/** Post/Redirect/Get: 303 to `location`, with the notice's code in `done` when given. */
+export function seeOther(reply: FastifyReply, location: string, done?: string): FastifyReply {
+  const url = done
+    ? `${location}${location.includes("?") ? "&" : "?"}done=${encodeURIComponent(done)}`
+    : location;
+  return reply.code(303).header("location", url).send();
 }
 
 /** Where a signed-in user starts: operators at the account search, everyone else at their accounts. */
