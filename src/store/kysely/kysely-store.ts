@@ -1,8 +1,8 @@
 import { type Kysely, sql } from "kysely";
 import type { Store } from "../port.ts";
 import { accountSecurityStore } from "./account-security-store.ts";
-import { addressesSeenStore } from "./addresses-seen-store.ts";
 import { accountStore } from "./account-store.ts";
+import { addressesSeenStore } from "./addresses-seen-store.ts";
 import { auditStore } from "./audit-store.ts";
 import { certificateStore } from "./certificate-store.ts";
 import type { DirectReader } from "./compiled-query.ts";
