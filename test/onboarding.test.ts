@@ -207,6 +207,22 @@ describe("secure onboarding link", () => {
     expect((await admin(ADMIN_TOKEN)).statusCode).toBe(200);
   });
 
+  it("counts a proxy's clients apart when it forwards only X-Real-IP", async ({ startHarness }) => {
+    const h = await startHarness({ ...BEHIND_TLS_PROXY, LINK_FAILURES_PER_IP: "2/60s" });
+    const guess = (client: string) =>
+      h.app.inject({
+        method: "GET",
+        url: `/onboarding/${"g".repeat(43)}`,
+        headers: { accept: "application/json", "x-real-ip": client },
+        // The proxy (trusted) connects; the client is named only by X-Real-IP.
+        remoteAddress: "198.51.100.5",
+      });
+    const first: number[] = [];
+    for (let i = 0; i < 3; i++) first.push((await guess("192.0.2.77")).statusCode);
+    expect(first).toEqual([404, 404, 429]);
+    expect((await guess("192.0.2.78")).statusCode).toBe(404);
+  });
+
   it("admits named operators from ADMIN_TOKENS_FILE and names them in audit events", async ({
     startHarness,
   }) => {

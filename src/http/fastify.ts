@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from "fastify";
 import { headerPrefix } from "../domain/brand.ts";
 import { lazyChildLogger } from "../logger.ts";
 import { boundCounter, type Metrics } from "../metrics.ts";
@@ -8,11 +8,19 @@ import { LIVENESS_PATH } from "./liveness.ts";
 import { clientError, frameworkError, registerErrorHandling } from "./plugins/error-handler.ts";
 import { registerRequestContext } from "./plugins/request-context.ts";
 import type { App, AppOptions } from "./types.ts";
+import { clientAddressSource } from "./transport.ts";
 import { schemaController } from "./validation.ts";
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
 declare module "fastify" {
+  interface FastifyRequest {
+    /**
+     * The client's address as every decision sees it: the connection's, or what a trusted proxy
+     * forwarded (`X-Forwarded-For`, or `X-Real-IP` alone). Worked out when first read.
+     */
+    readonly clientAddress: string;
+  }
   interface FastifyInstance {
     /** Where the README is published (`DOCS_URL`); null: error bodies carry no `doc_url`. */
     docsUrl: string | null;
@@ -84,6 +92,12 @@ export function createFastify(options: {
     }),
   );
   app.decorate("docsUrl", options.docsUrl);
+  const addressOf = clientAddressSource({ trustedProxies: options.trustedProxies });
+  app.decorateRequest("clientAddress", {
+    getter(this: FastifyRequest): string {
+      return addressOf(this);
+    },
+  });
   const routes: { method: string; url: string }[] = [];
   routeTables.set(app, routes);
   app.addHook("onRoute", (route) => {

@@ -50,7 +50,9 @@ export function clientCertificateSource(
  * The client's address: from `X-Forwarded-For` (resolved by Fastify's trustProxy) or, when a
  * trusted proxy sends only `X-Real-IP`, from that; otherwise the connection's own address.
  */
-export function clientAddressSource(options: TransportOptions): (request: FastifyRequest) => string {
+export function clientAddressSource(
+  options: Pick<TransportOptions, "trustedProxies">,
+): (request: FastifyRequest) => string {
   const trusted = allowListMatcher(options.trustedProxies);
   return (request) => {
     const realIp = request.headers["x-real-ip"];

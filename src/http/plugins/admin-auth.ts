@@ -32,7 +32,7 @@ export function registerAdminAuth(
     }
     request.operatorName = operator?.name ?? null;
     if (!operator) {
-      const refusal = await guard.failed(request.ip);
+      const refusal = await guard.failed(request.clientAddress);
       if (refusal) throw rateLimited(refusal, "failed operator authentications");
       throw new AppError(
         "UNAUTHORIZED",

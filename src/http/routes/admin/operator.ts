@@ -12,7 +12,7 @@ declare module "fastify" {
 export function operatorContext(request: FastifyRequest): RequestContext {
   return {
     actor: request.operatorName ? { kind: "operator", name: request.operatorName } : { kind: "operator" },
-    sourceIp: request.ip,
+    sourceIp: request.clientAddress,
     idempotency: request.idempotencyReservation,
   };
 }

@@ -34,7 +34,7 @@ export function createClientSession(app: App, services: AppServices): void {
       const session = await services.sessions.create({
         clientId: request.body.client_id,
         origin: typeof origin === "string" ? origin : undefined,
-        sourceIp: request.ip,
+        sourceIp: request.clientAddress,
       });
       allowOrigin(reply, session.claims.origin);
       if (session.rate) reply.headers(rateLimitHeaders(session.rate));

@@ -42,7 +42,7 @@ export function reportLeaks(app: App, services: AppServices): void {
       reply.headers(rateLimitHeaders(await services.leakReports.admit({ kind: "service", name })));
       const verdicts = await services.leakReports.process(request.body, {
         reporter: { kind: "service", name },
-        sourceIp: request.ip,
+        sourceIp: request.clientAddress,
       });
       return presentVerdicts(verdicts);
     },

@@ -30,7 +30,7 @@ export function claimOnboardingLink(app: App, services: AppServices, options: { 
     },
     async (request, reply) => {
       try {
-        const claimed = await services.onboarding.claim(request.params.token, request.ip);
+        const claimed = await services.onboarding.claim(request.params.token, request.clientAddress);
         const result = {
           account_id: claimed.account.accountId,
           credential_id: claimed.credential.credentialId,

@@ -35,7 +35,7 @@ export async function sendLinkError(
   error: AppError,
   guard: FailureThrottle,
 ): Promise<FastifyReply> {
-  const refusal = error.code === "NOT_FOUND" ? await guard.failed(request.ip) : null;
+  const refusal = error.code === "NOT_FOUND" ? await guard.failed(request.clientAddress) : null;
   if (refusal) error = rateLimited(refusal, "unknown links from this address");
   if (wantsJson(request)) return sendError(reply, error);
   const title =

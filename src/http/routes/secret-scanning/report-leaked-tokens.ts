@@ -51,7 +51,7 @@ export function reportLeakedTokens(app: App, services: AppServices): void {
           kind: "github",
           keyIdentifier: String(request.headers["github-public-key-identifier"]),
         },
-        sourceIp: request.ip,
+        sourceIp: request.clientAddress,
       });
       return presentVerdicts(verdicts);
     },
