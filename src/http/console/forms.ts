@@ -53,12 +53,17 @@ export function formError(error: AppError): SafeHtml {
   }</div>`;
 }
 
+/** A text field of the posted form as it was typed (for the form shown again); undefined when absent or sent twice. */
+export function enteredText(request: FastifyRequest, name: string): string | undefined {
+  const body = request.body;
+  if (typeof body !== "object" || body === null) return undefined;
+  const value = (body as Record<string, unknown>)[name];
+  return typeof value === "string" ? value : undefined;
+}
+
 /** One field of a posted form: a string (trimmed unless `raw`), "" when absent or sent twice. */
 export function formField(request: FastifyRequest, name: string, options: { raw?: boolean } = {}): string {
-  const body = request.body;
-  if (typeof body !== "object" || body === null) return "";
-  const value = (body as Record<string, unknown>)[name];
-  if (typeof value !== "string") return "";
+  const value = enteredText(request, name) ?? "";
   return options.raw ? value : value.trim();
 }
 

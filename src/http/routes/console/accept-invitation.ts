@@ -3,7 +3,7 @@ import { formField } from "../../console/forms.ts";
 import { invitationPage } from "../../console/views/sign-in-pages.ts";
 import { consoleClientAddress, setConsoleSessionCookie } from "../../plugins/console-session.ts";
 import type { App, AppServices } from "../../types.ts";
-import { attemptChange, HIDDEN, pathParam, seeOther, sendPage } from "./console-pages.ts";
+import { attemptChange, HIDDEN, pathParam, refused, seeOther, sendPage } from "./console-pages.ts";
 import { sendInvitationError } from "./invitation-errors.ts";
 
 const LINK_ERRORS: ReadonlySet<AppError["code"]> = new Set([
@@ -26,8 +26,8 @@ export function acceptInvitation(app: App, services: AppServices): void {
         ? await attemptChange(() =>
             services.consoleIdentity.acceptInvitation(token, password, consoleClientAddress(request)),
           )
-        : { error: invalidParameter("password_confirmation", "does not match the password") };
-    if ("value" in outcome) {
+        : refused(invalidParameter("password_confirmation", "does not match the password"));
+    if (outcome.ok) {
       if (request.consoleSessionToken) await services.consoleIdentity.signOut(request.consoleSessionToken);
       setConsoleSessionCookie(reply, outcome.value.sessionToken);
       return seeOther(reply, "/console/two-factor/enrol");

@@ -1,16 +1,10 @@
 import { Type } from "typebox";
+import { enteredText } from "../../console/forms.ts";
 import { consoleAccount, consoleContext, requireConsole } from "../../plugins/console-session.ts";
 import type { App, AppServices } from "../../types.ts";
 import { sendClientsPage } from "./account-clients.ts";
-import {
-  AccountParams,
-  accountPath,
-  attempt,
-  enteredText,
-  formBody,
-  seeOther,
-  validationProblem,
-} from "./account-common.ts";
+import { AccountParams, accountPath, attemptForm, formBody } from "./account-common.ts";
+import { seeOther } from "./console-pages.ts";
 
 /**
  * `POST /console/accounts/:account_id/clients/origins`: the same service call (and validation) as
@@ -26,12 +20,9 @@ export function accountAddOrigin(app: App, services: AppServices): void {
     },
     async (request, reply) => {
       const account = await consoleAccount(request);
-      const invalid = validationProblem(request);
-      const result = invalid
-        ? { ok: false as const, problem: { form: "add-origin", error: invalid } }
-        : await attempt("add-origin", () =>
-            services.origins.create(account, consoleContext(request), request.body.origin),
-          );
+      const result = await attemptForm(request, "add-origin", () =>
+        services.origins.create(account, consoleContext(request), request.body.origin),
+      );
       if (!result.ok) {
         return sendClientsPage(request, reply, services, account, {
           problem: result.problem,

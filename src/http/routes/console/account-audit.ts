@@ -2,7 +2,6 @@ import type { FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import { type AuditFilterInput, parseAuditFilter } from "../../../domain/audit-filter.ts";
 import type { Account } from "../../../domain/types.ts";
-import { consolePage } from "../../console/layout.ts";
 import { auditPage } from "../../console/views/audit-page.ts";
 import {
   consoleAccount,
@@ -14,12 +13,12 @@ import type { App, AppServices } from "../../types.ts";
 import {
   AccountParams,
   accountPath,
-  attempt,
+  attemptForm,
   dropEmptyQueryValues,
-  sendDocument,
   statusOf,
   validationProblem,
 } from "./account-common.ts";
+import { sendPage } from "./console-pages.ts";
 
 /** The audit pages' filters, as typed into the GET form. */
 export const AuditQuery = {
@@ -72,9 +71,7 @@ export function accountAudit(app: App, services: AppServices): void {
       const filter: AuditFilterInput = invalid
         ? {}
         : { type: request.query.type, from: request.query.from, to: request.query.to };
-      const filtered = invalid
-        ? { ok: false as const, problem: { form: "filters", error: invalid } }
-        : await attempt("filters", () => read(filter, request.query.page_token));
+      const filtered = await attemptForm(request, "filters", () => read(filter, request.query.page_token));
       // Filters the API would refuse: the page says why, and shows the newest events unfiltered.
       const shown = filtered.ok ? filtered.value : await read({});
       const problem = filtered.ok ? null : filtered.problem;
@@ -85,11 +82,13 @@ export function accountAudit(app: App, services: AppServices): void {
         nextPageToken: shown.nextPageToken,
         problem,
       });
-      return sendDocument(
-        reply,
-        statusOf(problem),
-        consolePage(request, { title: "Audit log", account, section: "audit", body }),
-      );
+      return sendPage(request, reply, {
+        status: statusOf(problem),
+        title: "Audit log",
+        account,
+        section: "audit",
+        body,
+      });
     },
   );
 }

@@ -2,20 +2,12 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import type { Account } from "../../../domain/types.ts";
 import { csrfField } from "../../console/forms.ts";
-import { consolePage } from "../../console/layout.ts";
 import { clientsPage } from "../../console/views/clients-page.ts";
 import type { FormProblem } from "../../console/views/parts.ts";
 import { consoleAccount, consoleContext, requireConsole } from "../../plugins/console-session.ts";
 import type { App, AppServices } from "../../types.ts";
-import {
-  AccountParams,
-  accountPath,
-  DoneQuery,
-  doneNotice,
-  sendDocument,
-  statusOf,
-  userMay,
-} from "./account-common.ts";
+import { AccountParams, accountPath, DoneQuery, statusOf, userMay } from "./account-common.ts";
+import { doneNotice, sendPage } from "./console-pages.ts";
 
 const NOTICES: Readonly<Record<string, string>> = {
   created: "The Client ID is created.",
@@ -61,11 +53,13 @@ export async function sendClientsPage(
     problem: view.problem ?? null,
     entered: view.entered ?? {},
   });
-  return sendDocument(
-    reply,
-    statusOf(view.problem),
-    consolePage(request, { title: "Client IDs and allowed origins", account, section: "clients", body }),
-  );
+  return sendPage(request, reply, {
+    status: statusOf(view.problem),
+    title: "Client IDs and allowed origins",
+    account,
+    section: "clients",
+    body,
+  });
 }
 
 /** `GET /console/accounts/:account_id/clients`: Client IDs and allowed origins. */

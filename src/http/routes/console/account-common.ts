@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyRequest } from "fastify";
 import { type TProperties, Type } from "typebox";
 import type { ConsoleCapability } from "../../../domain/console-roles.ts";
 import { roleMay } from "../../../domain/console-roles.ts";
@@ -7,6 +7,7 @@ import { pathSegment } from "../../console/forms.ts";
 import type { FormProblem } from "../../console/views/parts.ts";
 import { consoleSessionOf } from "../../plugins/console-session.ts";
 import { toAppError } from "../../plugins/error-handler.ts";
+import { attemptChange, refused } from "./console-pages.ts";
 
 /*
  * What the account pages' routes share: their paths, the form bodies (the API's fields plus the
@@ -43,17 +44,19 @@ export function validationProblem(request: FastifyRequest): AppError | null {
   return toAppError(failed) ?? new AppError("VALIDATION_ERROR", "The request could not be read");
 }
 
-/** Runs a change through its service; an `AppError` comes back as the problem of `form`. */
-export async function attempt<T>(
+/**
+ * A form's change: refused as the API would refuse the same fields when the schema did
+ * (`validationProblem`), else run through its service (`attemptChange`); a refusal comes back as
+ * the problem of `form`, to be shown beside it.
+ */
+export async function attemptForm<T>(
+  request: FastifyRequest,
   form: string,
   change: () => Promise<T>,
 ): Promise<{ ok: true; value: T } | { ok: false; problem: FormProblem }> {
-  try {
-    return { ok: true, value: await change() };
-  } catch (error) {
-    if (error instanceof AppError) return { ok: false, problem: { form, error } };
-    throw error;
-  }
+  const invalid = validationProblem(request);
+  const outcome = invalid ? refused(invalid) : await attemptChange(change);
+  return outcome.ok ? outcome : { ok: false, problem: { form, error: outcome.error } };
 }
 
 /** Whether the signed-in user's role may do what `capability` covers (buttons are shown only then). */
@@ -61,25 +64,9 @@ export function userMay(request: FastifyRequest, capability: ConsoleCapability):
   return roleMay(consoleSessionOf(request).user.role, capability);
 }
 
-/** After a change: back to the page (Post/Redirect/Get), with the notice's code in `done`. */
-export { seeOther } from "./console-pages.ts";
-
-/** A whole console document with its status. */
-export function sendDocument(reply: FastifyReply, status: number, document: string): FastifyReply {
-  return reply.code(status).type("text/html; charset=utf-8").send(document);
-}
-
 /** The status a page answers with: the refusal's (as the API's), or 200. */
 export function statusOf(problem: FormProblem | null | undefined): number {
   return problem ? problem.error.status : 200;
-}
-
-/** A notice's text from its code in `done`, when the code is one the page knows. */
-export function doneNotice(
-  notices: Readonly<Record<string, string>>,
-  done: string | undefined,
-): string | null {
-  return done !== undefined && Object.hasOwn(notices, done) ? (notices[done] ?? null) : null;
 }
 
 /** A GET form sends an empty value for "any": the same as leaving the filter out. */
@@ -91,10 +78,3 @@ export async function dropEmptyQueryValues(request: FastifyRequest): Promise<voi
 
 /** The notice code after a change (`?done=…`), and nothing else, on a page's query. */
 export const DoneQuery = { done: Type.Optional(Type.String({ maxLength: 40 })) };
-
-/** A text field of the posted form as it was typed (for the form shown again), whatever else came. */
-export function enteredText(request: FastifyRequest, name: string): string | undefined {
-  const body = request.body as Record<string, unknown> | null | undefined;
-  const value = body?.[name];
-  return typeof value === "string" ? value : undefined;
-}

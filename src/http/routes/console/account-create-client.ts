@@ -1,18 +1,12 @@
 import { Type } from "typebox";
+import { enteredText } from "../../console/forms.ts";
 import { consoleAccount, consoleContext, requireConsole } from "../../plugins/console-session.ts";
 import { EnvironmentSchema } from "../../schemas/common.ts";
 import { DESCRIPTION_SCHEMA } from "../../schemas/credential.ts";
 import type { App, AppServices } from "../../types.ts";
 import { sendClientsPage } from "./account-clients.ts";
-import {
-  AccountParams,
-  accountPath,
-  attempt,
-  enteredText,
-  formBody,
-  seeOther,
-  validationProblem,
-} from "./account-common.ts";
+import { AccountParams, accountPath, attemptForm, formBody } from "./account-common.ts";
+import { seeOther } from "./console-pages.ts";
 
 /**
  * `POST /console/accounts/:account_id/clients`: creates a Client ID through the same service call
@@ -35,16 +29,13 @@ export function accountCreateClient(app: App, services: AppServices): void {
         description: enteredText(request, "description"),
         environment: enteredText(request, "environment"),
       };
-      const invalid = validationProblem(request);
-      const result = invalid
-        ? { ok: false as const, problem: { form: "create-client", error: invalid } }
-        : await attempt("create-client", () =>
-            services.credentials.create(account, consoleContext(request), {
-              type: "CLIENT",
-              environment: request.body.environment,
-              description: request.body.description ?? "",
-            }),
-          );
+      const result = await attemptForm(request, "create-client", () =>
+        services.credentials.create(account, consoleContext(request), {
+          type: "CLIENT",
+          environment: request.body.environment,
+          description: request.body.description ?? "",
+        }),
+      );
       if (!result.ok)
         return sendClientsPage(request, reply, services, account, { problem: result.problem, entered });
       return seeOther(reply, accountPath(account.accountId, "clients"), "created");

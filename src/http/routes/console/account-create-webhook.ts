@@ -1,18 +1,11 @@
-import { consolePage } from "../../console/layout.ts";
+import { enteredText } from "../../console/forms.ts";
 import { webhookSecretPage } from "../../console/views/webhooks-page.ts";
 import { consoleAccount, consoleContext, requireConsole } from "../../plugins/console-session.ts";
 import { NewWebhookEndpointBody } from "../../schemas/webhook.ts";
 import type { App, AppServices } from "../../types.ts";
-import {
-  AccountParams,
-  accountPath,
-  attempt,
-  enteredText,
-  formBody,
-  sendDocument,
-  validationProblem,
-} from "./account-common.ts";
+import { AccountParams, accountPath, attemptForm, formBody } from "./account-common.ts";
 import { sendWebhooksPage } from "./account-webhooks.ts";
+import { sendPage } from "./console-pages.ts";
 
 /**
  * `POST /console/accounts/:account_id/webhooks`: registers an endpoint through the same service call
@@ -37,16 +30,13 @@ export function accountCreateWebhook(app: App, services: AppServices): void {
     },
     async (request, reply) => {
       const account = await consoleAccount(request);
-      const invalid = validationProblem(request);
-      const result = invalid
-        ? { ok: false as const, problem: { form: "create", error: invalid } }
-        : await attempt("create", () =>
-            services.webhooks.create(account, consoleContext(request), {
-              url: request.body.url,
-              events: request.body.events,
-              description: request.body.description ?? "",
-            }),
-          );
+      const result = await attemptForm(request, "create", () =>
+        services.webhooks.create(account, consoleContext(request), {
+          url: request.body.url,
+          events: request.body.events,
+          description: request.body.description ?? "",
+        }),
+      );
       if (!result.ok) {
         const events = (request.body as { events?: unknown } | undefined)?.events;
         return sendWebhooksPage(request, reply, services, account, {
@@ -69,11 +59,12 @@ export function accountCreateWebhook(app: App, services: AppServices): void {
         rotated: false,
         now: services.now(),
       });
-      return sendDocument(
-        reply,
-        200,
-        consolePage(request, { title: "Webhook endpoint added", account, section: "webhooks", body }),
-      );
+      return sendPage(request, reply, {
+        title: "Webhook endpoint added",
+        account,
+        section: "webhooks",
+        body,
+      });
     },
   );
 }

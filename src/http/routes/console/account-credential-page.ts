@@ -1,10 +1,10 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import type { Account } from "../../../domain/types.ts";
+import { enteredText } from "../../console/forms.ts";
 import type { FormProblem } from "../../console/views/parts.ts";
 import type { AppServices } from "../../types.ts";
 import { sendClientsPage } from "./account-clients.ts";
-import { enteredText } from "./account-common.ts";
 import { sendKeysPage } from "./account-keys.ts";
 
 /** The pages that list credentials: API keys, and Client IDs (whose buttons post to the same routes). */

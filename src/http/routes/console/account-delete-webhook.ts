@@ -1,15 +1,9 @@
 import { consoleAccount, consoleContext, requireConsole } from "../../plugins/console-session.ts";
 import { EndpointIdParam } from "../../schemas/webhook.ts";
 import type { App, AppServices } from "../../types.ts";
-import {
-  accountParamsWith,
-  accountPath,
-  attempt,
-  formBody,
-  seeOther,
-  validationProblem,
-} from "./account-common.ts";
+import { accountParamsWith, accountPath, attemptForm, formBody } from "./account-common.ts";
 import { sendWebhooksPage } from "./account-webhooks.ts";
+import { seeOther } from "./console-pages.ts";
 
 /**
  * `POST /console/accounts/:account_id/webhooks/:endpoint_id/delete`: the same service call as
@@ -26,12 +20,9 @@ export function accountDeleteWebhook(app: App, services: AppServices): void {
     async (request, reply) => {
       const account = await consoleAccount(request);
       const form = `delete:${request.params.endpoint_id}`;
-      const invalid = validationProblem(request);
-      const result = invalid
-        ? { ok: false as const, problem: { form, error: invalid } }
-        : await attempt(form, () =>
-            services.webhooks.delete(account, consoleContext(request), request.params.endpoint_id),
-          );
+      const result = await attemptForm(request, form, () =>
+        services.webhooks.delete(account, consoleContext(request), request.params.endpoint_id),
+      );
       if (!result.ok) return sendWebhooksPage(request, reply, services, account, { problem: result.problem });
       return seeOther(reply, accountPath(account.accountId, "webhooks"), "deleted");
     },

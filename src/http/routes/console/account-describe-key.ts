@@ -1,15 +1,9 @@
 import { consoleAccount, consoleContext, requireConsole } from "../../plugins/console-session.ts";
 import { CredentialIdParam, DESCRIPTION_SCHEMA } from "../../schemas/credential.ts";
 import type { App, AppServices } from "../../types.ts";
-import {
-  accountParamsWith,
-  accountPath,
-  attempt,
-  formBody,
-  seeOther,
-  validationProblem,
-} from "./account-common.ts";
+import { accountParamsWith, accountPath, attemptForm, formBody } from "./account-common.ts";
 import { ReturnTo, returnPage, sendCredentialPage } from "./account-credential-page.ts";
+import { seeOther } from "./console-pages.ts";
 
 /**
  * `POST /console/accounts/:account_id/keys/:credential_id/description`: the same service call as
@@ -31,17 +25,14 @@ export function accountDescribeKey(app: App, services: AppServices): void {
       const id = request.params.credential_id;
       const page = returnPage(request);
       const form = `description:${id}`;
-      const invalid = validationProblem(request);
-      const result = invalid
-        ? { ok: false as const, problem: { form, error: invalid } }
-        : await attempt(form, () =>
-            services.credentials.updateDescription(
-              account,
-              consoleContext(request),
-              id,
-              request.body.description,
-            ),
-          );
+      const result = await attemptForm(request, form, () =>
+        services.credentials.updateDescription(
+          account,
+          consoleContext(request),
+          id,
+          request.body.description,
+        ),
+      );
       if (!result.ok) return sendCredentialPage(page, request, reply, services, account, result.problem);
       return seeOther(reply, accountPath(account.accountId, page), "described");
     },

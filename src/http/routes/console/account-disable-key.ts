@@ -1,15 +1,9 @@
 import { consoleAccount, consoleContext, requireConsole } from "../../plugins/console-session.ts";
 import { CredentialIdParam } from "../../schemas/credential.ts";
 import type { App, AppServices } from "../../types.ts";
-import {
-  accountParamsWith,
-  accountPath,
-  attempt,
-  formBody,
-  seeOther,
-  validationProblem,
-} from "./account-common.ts";
+import { accountParamsWith, accountPath, attemptForm, formBody } from "./account-common.ts";
 import { ReturnTo, returnPage, sendCredentialPage } from "./account-credential-page.ts";
+import { seeOther } from "./console-pages.ts";
 
 /**
  * `POST /console/accounts/:account_id/keys/:credential_id/disable`: the same service call as
@@ -27,12 +21,9 @@ export function accountDisableKey(app: App, services: AppServices): void {
       const account = await consoleAccount(request);
       const id = request.params.credential_id;
       const page = returnPage(request);
-      const invalid = validationProblem(request);
-      const result = invalid
-        ? { ok: false as const, problem: { form: `disable:${id}`, error: invalid } }
-        : await attempt(`disable:${id}`, () =>
-            services.credentials.disable(account, consoleContext(request), id, "PARTNER"),
-          );
+      const result = await attemptForm(request, `disable:${id}`, () =>
+        services.credentials.disable(account, consoleContext(request), id, "PARTNER"),
+      );
       if (!result.ok) return sendCredentialPage(page, request, reply, services, account, result.problem);
       return seeOther(reply, accountPath(account.accountId, page), "disabled");
     },

@@ -1,4 +1,5 @@
 import { Type } from "typebox";
+import { enteredText } from "../../console/forms.ts";
 import {
   consoleAccount,
   consoleContext,
@@ -6,16 +7,9 @@ import {
   requireConsole,
 } from "../../plugins/console-session.ts";
 import type { App, AppServices } from "../../types.ts";
-import {
-  AccountParams,
-  accountPath,
-  attempt,
-  enteredText,
-  formBody,
-  seeOther,
-  validationProblem,
-} from "./account-common.ts";
+import { AccountParams, accountPath, attemptForm, formBody } from "./account-common.ts";
 import { sendSecurityPage } from "./account-security.ts";
+import { seeOther } from "./console-pages.ts";
 
 /**
  * `POST /console/accounts/:account_id/security/mtls`: the same service call as
@@ -38,17 +32,14 @@ export function accountEnforceMtls(app: App, services: AppServices): void {
     },
     async (request, reply) => {
       const account = await consoleAccount(request);
-      const invalid = validationProblem(request);
-      const result = invalid
-        ? { ok: false as const, problem: { form: "mtls", error: invalid } }
-        : await attempt("mtls", () =>
-            services.security.enforceMtls(account, consoleContext(request), {
-              enforcedFrom: request.body.enforced_from.trim(),
-              callerMtls: null,
-              callerAccountId: consoleSessionOf(request).user.accountId,
-              force: request.body.force === "true",
-            }),
-          );
+      const result = await attemptForm(request, "mtls", () =>
+        services.security.enforceMtls(account, consoleContext(request), {
+          enforcedFrom: request.body.enforced_from.trim(),
+          callerMtls: null,
+          callerAccountId: consoleSessionOf(request).user.accountId,
+          force: request.body.force === "true",
+        }),
+      );
       if (!result.ok) {
         return sendSecurityPage(request, reply, services, account, {
           problem: result.problem,

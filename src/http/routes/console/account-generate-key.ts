@@ -1,20 +1,13 @@
 import { Type } from "typebox";
-import { consolePage } from "../../console/layout.ts";
+import { enteredText } from "../../console/forms.ts";
 import { newKeyPage } from "../../console/views/keys-page.ts";
 import { consoleAccount, consoleContext, requireConsole } from "../../plugins/console-session.ts";
 import { EnvironmentSchema } from "../../schemas/common.ts";
 import { DESCRIPTION_SCHEMA } from "../../schemas/credential.ts";
 import type { App, AppServices } from "../../types.ts";
-import {
-  AccountParams,
-  accountPath,
-  attempt,
-  enteredText,
-  formBody,
-  sendDocument,
-  validationProblem,
-} from "./account-common.ts";
+import { AccountParams, accountPath, attemptForm, formBody } from "./account-common.ts";
 import { sendKeysPage } from "./account-keys.ts";
+import { sendPage } from "./console-pages.ts";
 
 /** The brand of a key is its first segment (`<brand>_<env>_api_…`): the downloaded file is named after it. */
 export function brandOfKey(apiKey: string): string {
@@ -45,14 +38,7 @@ export function accountGenerateKey(app: App, services: AppServices): void {
         description: enteredText(request, "description"),
         environment: enteredText(request, "environment"),
       };
-      const invalid = validationProblem(request);
-      if (invalid) {
-        return sendKeysPage(request, reply, services, account, {
-          problem: { form: "generate", error: invalid },
-          entered,
-        });
-      }
-      const created = await attempt("generate", () =>
+      const created = await attemptForm(request, "generate", () =>
         services.credentials.create(account, consoleContext(request), {
           type: "API",
           environment: request.body.environment,
@@ -70,11 +56,7 @@ export function accountGenerateKey(app: App, services: AppServices): void {
         apiKey,
         brand: brandOfKey(apiKey),
       });
-      return sendDocument(
-        reply,
-        200,
-        consolePage(request, { title: "New API key", account, section: "keys", body }),
-      );
+      return sendPage(request, reply, { title: "New API key", account, section: "keys", body });
     },
   );
 }

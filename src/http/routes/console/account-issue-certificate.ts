@@ -1,17 +1,11 @@
 import { Type } from "typebox";
+import { enteredText } from "../../console/forms.ts";
 import { consoleAccount, consoleContext, requireConsole } from "../../plugins/console-session.ts";
 import { DESCRIPTION_SCHEMA } from "../../schemas/credential.ts";
 import type { App, AppServices } from "../../types.ts";
-import {
-  AccountParams,
-  accountPath,
-  attempt,
-  enteredText,
-  formBody,
-  seeOther,
-  validationProblem,
-} from "./account-common.ts";
+import { AccountParams, accountPath, attemptForm, formBody } from "./account-common.ts";
 import { sendSecurityPage } from "./account-security.ts";
+import { seeOther } from "./console-pages.ts";
 
 /**
  * `POST /console/accounts/:account_id/security/certificates`: signs the pasted CSR (`csr`) through
@@ -33,15 +27,12 @@ export function accountIssueCertificate(app: App, services: AppServices): void {
     },
     async (request, reply) => {
       const account = await consoleAccount(request);
-      const invalid = validationProblem(request);
-      const result = invalid
-        ? { ok: false as const, problem: { form: "issue", error: invalid } }
-        : await attempt("issue", () =>
-            services.security.issueCertificate(account, consoleContext(request), {
-              description: request.body.description ?? "",
-              csrPem: request.body.csr,
-            }),
-          );
+      const result = await attemptForm(request, "issue", () =>
+        services.security.issueCertificate(account, consoleContext(request), {
+          description: request.body.description ?? "",
+          csrPem: request.body.csr,
+        }),
+      );
       if (!result.ok) {
         return sendSecurityPage(request, reply, services, account, {
           problem: result.problem,

@@ -2,7 +2,6 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import type { Account, CredentialStatus, Environment } from "../../../domain/types.ts";
 import { csrfField } from "../../console/forms.ts";
-import { consolePage } from "../../console/layout.ts";
 import { keysPage } from "../../console/views/keys-page.ts";
 import type { FormProblem } from "../../console/views/parts.ts";
 import { consoleAccount, consoleContext, requireConsole } from "../../plugins/console-session.ts";
@@ -12,13 +11,12 @@ import {
   AccountParams,
   accountPath,
   DoneQuery,
-  doneNotice,
   dropEmptyQueryValues,
-  sendDocument,
   statusOf,
   userMay,
   validationProblem,
 } from "./account-common.ts";
+import { doneNotice, sendPage } from "./console-pages.ts";
 
 const NOTICES: Readonly<Record<string, string>> = {
   disabled: "The key is disabled: requests with it are refused from now on.",
@@ -64,11 +62,13 @@ export async function sendKeysPage(
     problem: view.problem ?? null,
     entered: view.entered ?? {},
   });
-  return sendDocument(
-    reply,
-    statusOf(view.problem),
-    consolePage(request, { title: "API keys", account, section: "keys", body }),
-  );
+  return sendPage(request, reply, {
+    status: statusOf(view.problem),
+    title: "API keys",
+    account,
+    section: "keys",
+    body,
+  });
 }
 
 /** `GET /console/accounts/:account_id/keys`: the account's API keys, filtered by status and environment. */

@@ -1,14 +1,8 @@
 import { consoleAccount, consoleContext, requireConsole } from "../../plugins/console-session.ts";
 import type { App, AppServices } from "../../types.ts";
-import {
-  AccountParams,
-  accountPath,
-  attempt,
-  formBody,
-  seeOther,
-  validationProblem,
-} from "./account-common.ts";
+import { AccountParams, accountPath, attemptForm, formBody } from "./account-common.ts";
 import { sendSecurityPage } from "./account-security.ts";
+import { seeOther } from "./console-pages.ts";
 
 /**
  * `POST /console/accounts/:account_id/security/mtls/lift`: the same service call as
@@ -25,12 +19,9 @@ export function accountLiftMtls(app: App, services: AppServices): void {
     },
     async (request, reply) => {
       const account = await consoleAccount(request);
-      const invalid = validationProblem(request);
-      const result = invalid
-        ? { ok: false as const, problem: { form: "lift-mtls", error: invalid } }
-        : await attempt("lift-mtls", () =>
-            services.security.liftMtls(account, consoleContext(request), null),
-          );
+      const result = await attemptForm(request, "lift-mtls", () =>
+        services.security.liftMtls(account, consoleContext(request), null),
+      );
       if (!result.ok) return sendSecurityPage(request, reply, services, account, { problem: result.problem });
       return seeOther(reply, accountPath(account.accountId, "security"), "mtls-lifted");
     },

@@ -1,15 +1,9 @@
 import { consoleAccount, consoleContext, requireConsole } from "../../plugins/console-session.ts";
 import { DeliveryIdParam, EndpointIdParam } from "../../schemas/webhook.ts";
 import type { App, AppServices } from "../../types.ts";
-import {
-  accountParamsWith,
-  accountPath,
-  attempt,
-  formBody,
-  seeOther,
-  validationProblem,
-} from "./account-common.ts";
+import { accountParamsWith, accountPath, attemptForm, formBody } from "./account-common.ts";
 import { sendDeliveriesPage } from "./account-webhook-deliveries.ts";
+import { seeOther } from "./console-pages.ts";
 
 /**
  * `POST /console/accounts/:account_id/webhooks/:endpoint_id/deliveries/:delivery_id/redeliver`: the
@@ -27,12 +21,9 @@ export function accountRedeliverWebhook(app: App, services: AppServices): void {
       const account = await consoleAccount(request);
       const { endpoint_id: endpointId, delivery_id: deliveryId } = request.params;
       const form = `redeliver:${deliveryId}`;
-      const invalid = validationProblem(request);
-      const result = invalid
-        ? { ok: false as const, problem: { form, error: invalid } }
-        : await attempt(form, () =>
-            services.webhooks.redeliver(account, consoleContext(request), endpointId, deliveryId),
-          );
+      const result = await attemptForm(request, form, () =>
+        services.webhooks.redeliver(account, consoleContext(request), endpointId, deliveryId),
+      );
       if (!result.ok) {
         return sendDeliveriesPage(request, reply, services, account, endpointId, { problem: result.problem });
       }

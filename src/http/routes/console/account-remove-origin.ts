@@ -2,14 +2,8 @@ import { consoleAccount, consoleContext, requireConsole } from "../../plugins/co
 import { OriginIdParam } from "../../schemas/security.ts";
 import type { App, AppServices } from "../../types.ts";
 import { sendClientsPage } from "./account-clients.ts";
-import {
-  accountParamsWith,
-  accountPath,
-  attempt,
-  formBody,
-  seeOther,
-  validationProblem,
-} from "./account-common.ts";
+import { accountParamsWith, accountPath, attemptForm, formBody } from "./account-common.ts";
+import { seeOther } from "./console-pages.ts";
 
 /**
  * `POST /console/accounts/:account_id/clients/origins/:origin_id/remove`: the same service call as
@@ -26,12 +20,9 @@ export function accountRemoveOrigin(app: App, services: AppServices): void {
     async (request, reply) => {
       const account = await consoleAccount(request);
       const form = `remove-origin:${request.params.origin_id}`;
-      const invalid = validationProblem(request);
-      const result = invalid
-        ? { ok: false as const, problem: { form, error: invalid } }
-        : await attempt(form, () =>
-            services.origins.delete(account, consoleContext(request), request.params.origin_id),
-          );
+      const result = await attemptForm(request, form, () =>
+        services.origins.delete(account, consoleContext(request), request.params.origin_id),
+      );
       if (!result.ok) return sendClientsPage(request, reply, services, account, { problem: result.problem });
       return seeOther(reply, accountPath(account.accountId, "clients"), "origin-removed");
     },

@@ -2,15 +2,9 @@ import { Type } from "typebox";
 import { consoleAccount, consoleContext, requireConsole } from "../../plugins/console-session.ts";
 import { CertificateIdParam } from "../../schemas/security.ts";
 import type { App, AppServices } from "../../types.ts";
-import {
-  accountParamsWith,
-  accountPath,
-  attempt,
-  formBody,
-  seeOther,
-  validationProblem,
-} from "./account-common.ts";
+import { accountParamsWith, accountPath, attemptForm, formBody } from "./account-common.ts";
 import { sendSecurityPage } from "./account-security.ts";
+import { seeOther } from "./console-pages.ts";
 
 /**
  * `POST /console/accounts/:account_id/security/certificates/:certificate_id/revoke`: the same
@@ -32,14 +26,11 @@ export function accountRevokeCertificate(app: App, services: AppServices): void 
       const account = await consoleAccount(request);
       const id = request.params.certificate_id;
       const form = `revoke:${id}`;
-      const invalid = validationProblem(request);
-      const result = invalid
-        ? { ok: false as const, problem: { form, error: invalid } }
-        : await attempt(form, () =>
-            services.security.revokeCertificate(account, consoleContext(request), id, {
-              force: request.body.force === "true",
-            }),
-          );
+      const result = await attemptForm(request, form, () =>
+        services.security.revokeCertificate(account, consoleContext(request), id, {
+          force: request.body.force === "true",
+        }),
+      );
       if (!result.ok) return sendSecurityPage(request, reply, services, account, { problem: result.problem });
       return seeOther(reply, accountPath(account.accountId, "security"), "revoked");
     },

@@ -1,22 +1,14 @@
 import { Type } from "typebox";
 import { parseRotationOverlap } from "../../../domain/lifecycle-policy.ts";
 import { ROTATION_ENDS } from "../../../domain/types.ts";
-import { consolePage } from "../../console/layout.ts";
 import { newKeyPage } from "../../console/views/keys-page.ts";
 import { consoleAccount, consoleContext, requireConsole } from "../../plugins/console-session.ts";
 import { CredentialIdParam } from "../../schemas/credential.ts";
 import type { App, AppServices } from "../../types.ts";
-import {
-  accountParamsWith,
-  accountPath,
-  attempt,
-  formBody,
-  seeOther,
-  sendDocument,
-  validationProblem,
-} from "./account-common.ts";
+import { accountParamsWith, accountPath, attemptForm, formBody } from "./account-common.ts";
 import { ReturnTo, returnPage, sendCredentialPage } from "./account-credential-page.ts";
 import { brandOfKey } from "./account-generate-key.ts";
+import { seeOther, sendPage } from "./console-pages.ts";
 
 /**
  * `POST /console/accounts/:account_id/keys/:credential_id/rotate`: the same service call as
@@ -43,15 +35,12 @@ export function accountRotateKey(app: App, services: AppServices): void {
       const id = request.params.credential_id;
       const page = returnPage(request);
       const form = `rotate:${id}`;
-      const invalid = validationProblem(request);
-      const result = invalid
-        ? { ok: false as const, problem: { form, error: invalid } }
-        : await attempt(form, () =>
-            services.credentials.rotate(account, consoleContext(request), id, {
-              overlapMs: parseRotationOverlap(request.body.overlap || undefined),
-              end: request.body.end_overlap ?? "AT_EXPIRY",
-            }),
-          );
+      const result = await attemptForm(request, form, () =>
+        services.credentials.rotate(account, consoleContext(request), id, {
+          overlapMs: parseRotationOverlap(request.body.overlap || undefined),
+          end: request.body.end_overlap ?? "AT_EXPIRY",
+        }),
+      );
       if (!result.ok) return sendCredentialPage(page, request, reply, services, account, result.problem);
       const { predecessor, successor } = result.value;
       if (successor.apiKey === null) return seeOther(reply, accountPath(account.accountId, page), "rotated");
@@ -63,11 +52,7 @@ export function accountRotateKey(app: App, services: AppServices): void {
         brand: brandOfKey(successor.apiKey),
         predecessor,
       });
-      return sendDocument(
-        reply,
-        200,
-        consolePage(request, { title: "API key rotated", account, section: "keys", body }),
-      );
+      return sendPage(request, reply, { title: "API key rotated", account, section: "keys", body });
     },
   );
 }

@@ -1,17 +1,10 @@
-import { consolePage } from "../../console/layout.ts";
 import { webhookSecretPage } from "../../console/views/webhooks-page.ts";
 import { consoleAccount, consoleContext, requireConsole } from "../../plugins/console-session.ts";
 import { EndpointIdParam } from "../../schemas/webhook.ts";
 import type { App, AppServices } from "../../types.ts";
-import {
-  accountParamsWith,
-  accountPath,
-  attempt,
-  formBody,
-  sendDocument,
-  validationProblem,
-} from "./account-common.ts";
+import { accountParamsWith, accountPath, attemptForm, formBody } from "./account-common.ts";
 import { sendWebhooksPage } from "./account-webhooks.ts";
+import { sendPage } from "./console-pages.ts";
 
 /**
  * `POST /console/accounts/:account_id/webhooks/:endpoint_id/rotate-secret`: the same service call as
@@ -28,12 +21,9 @@ export function accountRotateWebhookSecret(app: App, services: AppServices): voi
     async (request, reply) => {
       const account = await consoleAccount(request);
       const form = `rotate-secret:${request.params.endpoint_id}`;
-      const invalid = validationProblem(request);
-      const result = invalid
-        ? { ok: false as const, problem: { form, error: invalid } }
-        : await attempt(form, () =>
-            services.webhooks.rotateSecret(account, consoleContext(request), request.params.endpoint_id),
-          );
+      const result = await attemptForm(request, form, () =>
+        services.webhooks.rotateSecret(account, consoleContext(request), request.params.endpoint_id),
+      );
       if (!result.ok) return sendWebhooksPage(request, reply, services, account, { problem: result.problem });
       const body = webhookSecretPage({
         base: accountPath(account.accountId, ""),
@@ -42,11 +32,12 @@ export function accountRotateWebhookSecret(app: App, services: AppServices): voi
         rotated: true,
         now: services.now(),
       });
-      return sendDocument(
-        reply,
-        200,
-        consolePage(request, { title: "Webhook secret rotated", account, section: "webhooks", body }),
-      );
+      return sendPage(request, reply, {
+        title: "Webhook secret rotated",
+        account,
+        section: "webhooks",
+        body,
+      });
     },
   );
 }

@@ -4,21 +4,13 @@ import { accountShortId } from "../../../domain/identifiers.ts";
 import { allowListMatcher } from "../../../domain/ip-allow-list.ts";
 import type { Account } from "../../../domain/types.ts";
 import { csrfField } from "../../console/forms.ts";
-import { consolePage } from "../../console/layout.ts";
 import type { FormProblem } from "../../console/views/parts.ts";
 import { type SecurityPageData, securityPage } from "../../console/views/security-page.ts";
 import { consoleAccount, consoleClientAddress, requireConsole } from "../../plugins/console-session.ts";
 import { presentCertificate, presentMtlsEnforcement } from "../../presenters.ts";
 import type { App, AppServices } from "../../types.ts";
-import {
-  AccountParams,
-  accountPath,
-  DoneQuery,
-  doneNotice,
-  sendDocument,
-  statusOf,
-  userMay,
-} from "./account-common.ts";
+import { AccountParams, accountPath, DoneQuery, statusOf, userMay } from "./account-common.ts";
+import { doneNotice, sendPage } from "./console-pages.ts";
 
 const NOTICES: Readonly<Record<string, string>> = {
   issued: "The certificate is signed: download it below, with the CA.",
@@ -68,11 +60,13 @@ export async function sendSecurityPage(
     problem: view.problem ?? null,
     entered: view.entered ?? {},
   });
-  return sendDocument(
-    reply,
-    statusOf(view.problem),
-    consolePage(request, { title: "Security", account: current, section: "security", body }),
-  );
+  return sendPage(request, reply, {
+    status: statusOf(view.problem),
+    title: "Security",
+    account: current,
+    section: "security",
+    body,
+  });
 }
 
 /** `GET /console/accounts/:account_id/security`: certificates, mTLS enforcement, IP allow-list. */

@@ -1,5 +1,6 @@
 import { Type } from "typebox";
 import { IP_ENFORCEMENT_MODES } from "../../../domain/ip-allow-list.ts";
+import { enteredText } from "../../console/forms.ts";
 import {
   consoleAccount,
   consoleClientAddress,
@@ -8,16 +9,9 @@ import {
   requireConsole,
 } from "../../plugins/console-session.ts";
 import type { App, AppServices } from "../../types.ts";
-import {
-  AccountParams,
-  accountPath,
-  attempt,
-  enteredText,
-  formBody,
-  seeOther,
-  validationProblem,
-} from "./account-common.ts";
+import { AccountParams, accountPath, attemptForm, formBody } from "./account-common.ts";
 import { sendSecurityPage } from "./account-security.ts";
+import { seeOther } from "./console-pages.ts";
 
 /** The textarea's entries: one a line (commas and spaces also separate), blank lines left out. */
 export function allowedIpLines(text: string): string[] {
@@ -50,26 +44,22 @@ export function accountSetIpRestriction(app: App, services: AppServices): void {
     },
     async (request, reply) => {
       const account = await consoleAccount(request);
-      const invalid = validationProblem(request);
-      const context = consoleContext(request);
-      const result = invalid
-        ? { ok: false as const, problem: { form: "ip", error: invalid } }
-        : await attempt("ip", () =>
-            services.security.setIpRestriction(
-              account,
-              context,
-              {
-                accountId: consoleSessionOf(request).user.accountId,
-                sourceIp: consoleClientAddress(request),
-                presentedCertificate: null,
-              },
-              {
-                mode: request.body.enforcement_mode,
-                allowedIps: allowedIpLines(request.body.allowed_ips ?? ""),
-                force: request.body.force === "true",
-              },
-            ),
-          );
+      const result = await attemptForm(request, "ip", () =>
+        services.security.setIpRestriction(
+          account,
+          consoleContext(request),
+          {
+            accountId: consoleSessionOf(request).user.accountId,
+            sourceIp: consoleClientAddress(request),
+            presentedCertificate: null,
+          },
+          {
+            mode: request.body.enforcement_mode,
+            allowedIps: allowedIpLines(request.body.allowed_ips ?? ""),
+            force: request.body.force === "true",
+          },
+        ),
+      );
       if (!result.ok) {
         return sendSecurityPage(request, reply, services, account, {
           problem: result.problem,

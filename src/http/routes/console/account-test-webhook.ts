@@ -1,15 +1,9 @@
 import { consoleAccount, consoleContext, requireConsole } from "../../plugins/console-session.ts";
 import { EndpointIdParam } from "../../schemas/webhook.ts";
 import type { App, AppServices } from "../../types.ts";
-import {
-  accountParamsWith,
-  accountPath,
-  attempt,
-  formBody,
-  seeOther,
-  validationProblem,
-} from "./account-common.ts";
+import { accountParamsWith, accountPath, attemptForm, formBody } from "./account-common.ts";
 import { sendWebhooksPage } from "./account-webhooks.ts";
+import { seeOther } from "./console-pages.ts";
 
 /**
  * `POST /console/accounts/:account_id/webhooks/:endpoint_id/test`: the same service call as
@@ -26,10 +20,9 @@ export function accountTestWebhook(app: App, services: AppServices): void {
     async (request, reply) => {
       const account = await consoleAccount(request);
       const id = request.params.endpoint_id;
-      const invalid = validationProblem(request);
-      const result = invalid
-        ? { ok: false as const, problem: { form: `test:${id}`, error: invalid } }
-        : await attempt(`test:${id}`, () => services.webhooks.sendTest(account, consoleContext(request), id));
+      const result = await attemptForm(request, `test:${id}`, () =>
+        services.webhooks.sendTest(account, consoleContext(request), id),
+      );
       if (!result.ok) return sendWebhooksPage(request, reply, services, account, { problem: result.problem });
       return seeOther(
         reply,

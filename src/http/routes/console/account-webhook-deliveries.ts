@@ -2,21 +2,13 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import type { Account } from "../../../domain/types.ts";
 import { csrfField } from "../../console/forms.ts";
-import { consolePage } from "../../console/layout.ts";
 import type { FormProblem } from "../../console/views/parts.ts";
 import { deliveriesPage } from "../../console/views/webhooks-page.ts";
 import { consoleAccount, consoleContext, requireConsole } from "../../plugins/console-session.ts";
 import { EndpointIdParam } from "../../schemas/webhook.ts";
 import type { App, AppServices } from "../../types.ts";
-import {
-  accountParamsWith,
-  accountPath,
-  DoneQuery,
-  doneNotice,
-  sendDocument,
-  statusOf,
-  userMay,
-} from "./account-common.ts";
+import { accountParamsWith, accountPath, DoneQuery, statusOf, userMay } from "./account-common.ts";
+import { doneNotice, sendPage } from "./console-pages.ts";
 
 const NOTICES: Readonly<Record<string, string>> = {
   tested: "A webhook.test message is queued: it appears below once it is tried.",
@@ -48,11 +40,13 @@ export async function sendDeliveriesPage(
     notice: view.notice ?? null,
     problem: view.problem ?? null,
   });
-  return sendDocument(
-    reply,
-    statusOf(view.problem),
-    consolePage(request, { title: "Deliveries", account, section: "webhooks", body }),
-  );
+  return sendPage(request, reply, {
+    status: statusOf(view.problem),
+    title: "Deliveries",
+    account,
+    section: "webhooks",
+    body,
+  });
 }
 
 /** `GET /console/accounts/:account_id/webhooks/:endpoint_id/deliveries`: the endpoint's delivery log. */

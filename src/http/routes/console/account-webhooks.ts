@@ -2,20 +2,12 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import type { Account } from "../../../domain/types.ts";
 import { csrfField } from "../../console/forms.ts";
-import { consolePage } from "../../console/layout.ts";
 import type { FormProblem } from "../../console/views/parts.ts";
 import { type WebhooksPageData, webhooksPage } from "../../console/views/webhooks-page.ts";
 import { consoleAccount, consoleContext, requireConsole } from "../../plugins/console-session.ts";
 import type { App, AppServices } from "../../types.ts";
-import {
-  AccountParams,
-  accountPath,
-  DoneQuery,
-  doneNotice,
-  sendDocument,
-  statusOf,
-  userMay,
-} from "./account-common.ts";
+import { AccountParams, accountPath, DoneQuery, statusOf, userMay } from "./account-common.ts";
+import { doneNotice, sendPage } from "./console-pages.ts";
 
 const NOTICES: Readonly<Record<string, string>> = {
   deleted: "The endpoint is deleted, with its pending deliveries.",
@@ -40,11 +32,13 @@ export async function sendWebhooksPage(
     problem: view.problem ?? null,
     entered: view.entered ?? {},
   });
-  return sendDocument(
-    reply,
-    statusOf(view.problem),
-    consolePage(request, { title: "Webhooks", account, section: "webhooks", body }),
-  );
+  return sendPage(request, reply, {
+    status: statusOf(view.problem),
+    title: "Webhooks",
+    account,
+    section: "webhooks",
+    body,
+  });
 }
 
 /** `GET /console/accounts/:account_id/webhooks`: the account's webhook endpoints. */

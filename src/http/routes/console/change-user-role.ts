@@ -2,7 +2,7 @@ import { formField } from "../../console/forms.ts";
 import { userRolePage, usersPath } from "../../console/views/users-page.ts";
 import { consoleAccount, consoleContext, requireConsole } from "../../plugins/console-session.ts";
 import type { App, AppServices } from "../../types.ts";
-import { attemptChange, HIDDEN, pathParam, seeOther, sendPage } from "./console-pages.ts";
+import { attemptChange, HIDDEN, pathParam, refused, seeOther, sendPage } from "./console-pages.ts";
 import { postedRole, userOf } from "./users-common.ts";
 
 /**
@@ -27,11 +27,10 @@ export function changeUserRole(app: App, services: AppServices): void {
                 consoleContext(request),
               ),
             )
-          : { error: role };
-      if ("value" in outcome) return seeOther(reply, `${usersPath(account)}?done=role-changed`);
-      reply.headers(outcome.error.headers);
+          : refused(role);
+      if (outcome.ok) return seeOther(reply, `${usersPath(account)}?done=role-changed`);
       return sendPage(request, reply, {
-        status: outcome.error.status,
+        refusal: outcome.error,
         title: "Change role",
         account,
         section: "users",

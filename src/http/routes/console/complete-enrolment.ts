@@ -21,7 +21,7 @@ export function completeEnrolment(app: App, services: AppServices): void {
       const outcome = await attemptChange(() =>
         services.consoleIdentity.completeEnrolment(token, code, consoleClientAddress(request)),
       );
-      if ("error" in outcome) return sendEnrolmentPage(request, reply, services, token, outcome.error);
+      if (!outcome.ok) return sendEnrolmentPage(request, reply, services, token, outcome.error);
       setConsoleSessionCookie(reply, outcome.value.sessionToken);
       // The page is rendered for the new session: its CSRF token and header belong to it.
       request.consoleSession = await services.consoleIdentity.session(outcome.value.sessionToken);

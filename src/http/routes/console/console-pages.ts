@@ -13,14 +13,28 @@ import { type ConsoleSection, consolePage } from "../../console/layout.ts";
 /** Console pages are not in the API's reference. */
 export const HIDDEN = { hide: true } as const;
 
-/** Sends a whole console document with this status. */
+/**
+ * Sends a whole console document (`consolePage`) with `status` (200 by default), or with the status
+ * and headers of `refusal`, the service's refusal the page shows.
+ */
 export function sendPage(
   request: FastifyRequest,
   reply: FastifyReply,
-  input: { status?: number; title: string; account?: Account; section?: ConsoleSection; body: SafeHtml },
+  input: {
+    status?: number;
+    refusal?: AppError | null;
+    title: string;
+    account?: Account;
+    section?: ConsoleSection;
+    body: SafeHtml;
+  },
 ): FastifyReply {
-  const { status = 200, ...page } = input;
-  return reply.code(status).type("text/html; charset=utf-8").send(consolePage(request, page));
+  const { status, refusal, ...page } = input;
+  if (refusal) reply.headers(refusal.headers);
+  return reply
+    .code(refusal?.status ?? status ?? 200)
+    .type("text/html; charset=utf-8")
+    .send(consolePage(request, page));
 }
 
 /** Post/Redirect/Get: 303 to `location`, with the notice's code in `done` when given. */
@@ -36,16 +50,30 @@ export function homeOf(session: ConsoleSession): string {
   return session.user.role === "operator" ? "/console/operator" : "/console/accounts";
 }
 
+/** A change's outcome: its value, or the service's refusal for the page to show. */
+export type ChangeOutcome<T> = { ok: true; value: T } | { ok: false; error: AppError };
+
+/** A refusal decided before any service is called (a form field the service would not take). */
+export function refused(error: AppError): { ok: false; error: AppError } {
+  return { ok: false, error };
+}
+
 /** Runs a service call; an `AppError` (the API's refusal) is returned for the page to show. */
-export async function attemptChange<T>(
-  change: () => Promise<T>,
-): Promise<{ value: T } | { error: AppError }> {
+export async function attemptChange<T>(change: () => Promise<T>): Promise<ChangeOutcome<T>> {
   try {
-    return { value: await change() };
+    return { ok: true, value: await change() };
   } catch (error) {
-    if (error instanceof AppError) return { error };
+    if (error instanceof AppError) return refused(error);
     throw error;
   }
+}
+
+/** A notice's text from its code in `done`, when the code is one the page knows. */
+export function doneNotice(
+  notices: Readonly<Record<string, string>>,
+  done: string | undefined,
+): string | null {
+  return done !== undefined && Object.hasOwn(notices, done) ? (notices[done] ?? null) : null;
 }
 
 /** A query parameter as a single string ("" when absent or repeated). */

@@ -29,9 +29,8 @@ export async function sendEnrolmentPage(
       '<svg class="qr" role="img" aria-label="Image to scan with your authenticator app" ',
     ),
   );
-  if (error) reply.headers(error.headers);
   return sendPage(request, reply, {
-    status: error?.status ?? 200,
+    refusal: error,
     title: "Turn on two-factor sign-in",
     body: enrolmentPage(request, { secret: offered.secret, qrSvg, error }),
   });

@@ -20,7 +20,6 @@ export async function sendInvitationError(
   const refusal =
     error.code === "NOT_FOUND" ? await services.linkGuard.failed(consoleClientAddress(request)) : null;
   const shown = refusal ? rateLimited(refusal, "unknown links from this address") : error;
-  reply.headers(shown.headers);
   const title =
     shown.code === "NOT_FOUND"
       ? "Invitation not found"
@@ -28,7 +27,7 @@ export async function sendInvitationError(
         ? "Too many attempts"
         : "Invitation no longer valid";
   return sendPage(request, reply, {
-    status: shown.status,
+    refusal: shown,
     title,
     body: html`<div class="narrow"><h1>${title}</h1>${formError(shown)}<p>Already set your password? <a href="/console/sign-in">Sign in</a>.</p></div>`,
   });

@@ -1,7 +1,7 @@
 import { formField } from "../../console/forms.ts";
 import { consoleAccount, consoleContext, requireConsole } from "../../plugins/console-session.ts";
 import type { App, AppServices } from "../../types.ts";
-import { attemptChange, HIDDEN } from "./console-pages.ts";
+import { attemptChange, HIDDEN, refused } from "./console-pages.ts";
 import { postedRole, sendUsersPage } from "./users-common.ts";
 
 /**
@@ -24,8 +24,8 @@ export function inviteUser(app: App, services: AppServices): void {
                 consoleContext(request),
               ),
             )
-          : { error: role };
-      if ("error" in outcome) {
+          : refused(role);
+      if (!outcome.ok) {
         return sendUsersPage(request, reply, services, account, {
           error: outcome.error,
           entered: { email, role: formField(request, "role") },

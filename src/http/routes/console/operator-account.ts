@@ -1,6 +1,6 @@
 import { consoleAccount, requireConsole } from "../../plugins/console-session.ts";
 import type { App, AppServices } from "../../types.ts";
-import { HIDDEN, queryField } from "./console-pages.ts";
+import { doneNotice, HIDDEN, queryField } from "./console-pages.ts";
 import { OPERATOR_NOTICES, sendOperatorAccountPage } from "./operator-common.ts";
 
 /**
@@ -14,8 +14,9 @@ export function operatorAccount(app: App, services: AppServices): void {
     async (request, reply) => {
       const account = await consoleAccount(request);
       const done = queryField(request, "done");
-      const notice = Object.hasOwn(OPERATOR_NOTICES, done) ? OPERATOR_NOTICES[done] : null;
-      return sendOperatorAccountPage(request, reply, services, account, { notice });
+      return sendOperatorAccountPage(request, reply, services, account, {
+        notice: doneNotice(OPERATOR_NOTICES, done),
+      });
     },
   );
 }

@@ -36,9 +36,8 @@ export async function sendOperatorAccountPage(
     services.credentials.countByStatus(account),
     services.security.countUsableCertificates(account),
   ]);
-  if (view.error) reply.headers(view.error.headers);
   return sendPage(request, reply, {
-    status: view.error?.status ?? 200,
+    refusal: view.error,
     title: "Support",
     account,
     section: "operator",

@@ -16,7 +16,7 @@ export function operatorLiftMtls(app: App, services: AppServices): void {
       const outcome = await attemptChange(() =>
         services.security.liftMtlsForOperator(account, consoleContext(request)),
       );
-      if ("error" in outcome)
+      if (!outcome.ok)
         return sendOperatorAccountPage(request, reply, services, account, { error: outcome.error });
       return seeOther(reply, operatorDone(account, "mtls-lifted"));
     },

@@ -16,7 +16,7 @@ export function operatorReactivateCredential(app: App, services: AppServices): v
       const outcome = await attemptChange(() =>
         services.credentials.enable(account, consoleContext(request), pathParam(request, "credential_id")),
       );
-      if ("error" in outcome)
+      if (!outcome.ok)
         return sendOperatorAccountPage(request, reply, services, account, { error: outcome.error });
       request.log.info(
         { account_id: account.accountId, credential_id: outcome.value.credentialId },

@@ -16,7 +16,7 @@ export function operatorResetIp(app: App, services: AppServices): void {
       const outcome = await attemptChange(() =>
         services.security.resetIpRestriction(account, consoleContext(request)),
       );
-      if ("error" in outcome)
+      if (!outcome.ok)
         return sendOperatorAccountPage(request, reply, services, account, { error: outcome.error });
       return seeOther(reply, operatorDone(account, "ip-reset"));
     },

@@ -7,7 +7,7 @@ import { formField } from "../../console/forms.ts";
 import { consoleAccount, consoleContext, requireConsole } from "../../plugins/console-session.ts";
 import { SUSPENSION_REASON_SCHEMA } from "../../schemas/admin-account.ts";
 import type { App, AppServices } from "../../types.ts";
-import { attemptChange, HIDDEN, seeOther } from "./console-pages.ts";
+import { attemptChange, HIDDEN, refused, seeOther } from "./console-pages.ts";
 import { operatorDone, sendOperatorAccountPage } from "./operator-common.ts";
 
 /** One of the two suspension changes of the operator's page, as the admin API's `suspend`/`resume`. */
@@ -47,9 +47,9 @@ export function operatorSuspensionRoute(
       const reason = reasonOf(request);
       const outcome =
         typeof reason === "object" && reason !== null
-          ? { error: reason }
+          ? refused(reason)
           : await attemptChange(() => suspension.change(account, consoleContext(request), { reason }));
-      if ("error" in outcome)
+      if (!outcome.ok)
         return sendOperatorAccountPage(request, reply, services, account, { error: outcome.error });
       return seeOther(reply, operatorDone(account, outcome.value.changed ? suspension.done : "unchanged"));
     },

@@ -18,8 +18,7 @@ export function removeUser(app: App, services: AppServices): void {
       const outcome = await attemptChange(() =>
         services.consoleIdentity.removeUser(account.accountId, userId, consoleContext(request)),
       );
-      if ("error" in outcome)
-        return sendUsersPage(request, reply, services, account, { error: outcome.error });
+      if (!outcome.ok) return sendUsersPage(request, reply, services, account, { error: outcome.error });
       return seeOther(reply, `${usersPath(account)}?done=removed`);
     },
   );

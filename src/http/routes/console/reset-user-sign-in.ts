@@ -20,8 +20,7 @@ export function resetUserSignIn(app: App, services: AppServices): void {
         const outcome = await attemptChange(() =>
           services.consoleIdentity.resetSignIn(account.accountId, userId, consoleContext(request)),
         );
-        if ("error" in outcome)
-          return sendUsersPage(request, reply, services, account, { error: outcome.error });
+        if (!outcome.ok) return sendUsersPage(request, reply, services, account, { error: outcome.error });
         const { user, invitationUrl, expiresAt } = outcome.value;
         return sendUsersPage(request, reply, services, account, {
           invited: { email: user.email, invitationUrl, expiresAt, reset: true },

@@ -1,6 +1,6 @@
 import { consoleAccount, requireConsole } from "../../plugins/console-session.ts";
 import type { App, AppServices } from "../../types.ts";
-import { HIDDEN, queryField } from "./console-pages.ts";
+import { doneNotice, HIDDEN, queryField } from "./console-pages.ts";
 import { sendUsersPage, USER_NOTICES } from "./users-common.ts";
 
 /** `GET /console/accounts/:account_id/users` (owners): the account's users and the invitation form. */
@@ -11,8 +11,7 @@ export function showUsers(app: App, services: AppServices): void {
     async (request, reply) => {
       const account = await consoleAccount(request);
       const done = queryField(request, "done");
-      const notice = Object.hasOwn(USER_NOTICES, done) ? USER_NOTICES[done] : null;
-      return sendUsersPage(request, reply, services, account, { notice });
+      return sendUsersPage(request, reply, services, account, { notice: doneNotice(USER_NOTICES, done) });
     },
   );
 }

@@ -19,10 +19,9 @@ export function signIn(app: App, services: AppServices): void {
     const outcome = await attemptChange(() =>
       services.consoleIdentity.signIn(email, password, consoleClientAddress(request)),
     );
-    if ("error" in outcome) {
-      reply.headers(outcome.error.headers);
+    if (!outcome.ok) {
       return sendPage(request, reply, {
-        status: outcome.error.status,
+        refusal: outcome.error,
         title: "Sign in",
         body: signInPage(request, { email, error: outcome.error }),
       });

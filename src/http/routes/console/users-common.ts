@@ -29,9 +29,8 @@ export async function sendUsersPage(
     users,
     self: consoleSessionOf(request).user.userId,
   });
-  if (view.error) reply.headers(view.error.headers);
   return sendPage(request, reply, {
-    status: view.error?.status ?? 200,
+    refusal: view.error,
     title: "Users",
     account,
     section: "users",

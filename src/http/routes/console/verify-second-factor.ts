@@ -22,10 +22,9 @@ export function verifySecondFactor(app: App, services: AppServices): void {
           consoleClientAddress(request),
         ),
       );
-      if ("error" in outcome) {
-        reply.headers(outcome.error.headers);
+      if (!outcome.ok) {
         return sendPage(request, reply, {
-          status: outcome.error.status,
+          refusal: outcome.error,
           title: "Two-factor sign-in",
           body: secondFactorPage(request, { error: outcome.error }),
         });
