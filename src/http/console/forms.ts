@@ -73,30 +73,28 @@ export function copyButton(targetId: string, label = "Copy"): SafeHtml {
 }
 
 /**
- * A one-button form that posts to `action` with the CSRF token and these hidden fields: the
+ * A one-button form that posts to `action` with the CSRF field and these hidden fields: the
  * console's way to Disable, Remove, Reactivate…
  */
-export function actionForm(
-  request: FastifyRequest,
-  input: {
-    action: string;
-    label: string;
-    /** Names the button for screen readers when the label alone is ambiguous in a table row. */
-    accessibleLabel?: string;
-    /** Said after the label to screen readers only (the row's object: " of ada@example.com"). */
-    context?: string;
-    fields?: Record<string, string>;
-    variant?: "primary" | "secondary" | "danger";
-  },
-): SafeHtml {
-  const fields = Object.entries(input.fields ?? {});
-  const variant = input.variant && input.variant !== "primary" ? input.variant : null;
-  return html`<form method="post" action="${input.action}" class="inline">${csrfField(request)}${fields.map(
+export function actionForm(input: {
+  action: string;
+  label: string;
+  /** The page's `csrfField`. */
+  csrf: SafeHtml;
+  /** Names the button for screen readers when the label alone is ambiguous in a table row. */
+  accessibleLabel?: string;
+  /** Said after the label to screen readers only (the row's object: " of ada@example.com"). */
+  context?: string;
+  fields?: Readonly<Record<string, string>>;
+  variant?: "secondary" | "danger";
+}): SafeHtml {
+  const hidden = Object.entries(input.fields ?? {}).map(
     ([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`,
-  )}<button type="submit"${variant ? html` class="${variant}"` : ""}${
-    input.accessibleLabel ? html` aria-label="${input.accessibleLabel}"` : ""
-  }>${input.label}${
-    input.context ? html`<span class="visually-hidden"> ${input.context}</span>` : ""
+  );
+  return html`<form method="post" action="${input.action}" class="inline">${input.csrf}${hidden}<button type="submit"${
+    input.variant ? html` class="${input.variant}"` : null
+  }${input.accessibleLabel ? html` aria-label="${input.accessibleLabel}"` : null}>${input.label}${
+    input.context ? html`<span class="visually-hidden"> ${input.context}</span>` : null
   }</button></form>`;
 }
 

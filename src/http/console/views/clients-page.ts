@@ -1,9 +1,9 @@
 import { MAX_ALLOWED_ORIGINS } from "../../../domain/allowed-origin.ts";
 import { canRotate } from "../../../domain/lifecycle-policy.ts";
 import { type AllowedOrigin, type Credential, ENVIRONMENTS } from "../../../domain/types.ts";
-import { copyButton, notice, tableWrap, time } from "../forms.ts";
+import { actionForm, copyButton, notice, tableWrap, time } from "../forms.ts";
 import { html, type SafeHtml } from "../html.ts";
-import { actionButton, type FormProblem, placeProblem, problemAt, selectField, statusPill } from "./parts.ts";
+import { type FormProblem, placeProblem, problemAt, selectField, statusPill } from "./parts.ts";
 
 export interface ClientsPageData {
   base: string;
@@ -30,28 +30,28 @@ function clientActions(data: ClientsPageData, client: Credential): SafeHtml | nu
   return html`<div class="actions">
 ${
   client.status === "ACTIVE"
-    ? actionButton({
+    ? actionForm({
         action: `${path}/disable`,
         label: "Disable",
-        describedLabel: `Disable ${client.clientId ?? id}`,
+        accessibleLabel: `Disable ${client.clientId ?? id}`,
         csrf: data.csrf,
         fields: back,
         variant: "danger",
       })
-    : actionButton({
+    : actionForm({
         action: `${path}/enable`,
         label: "Enable",
-        describedLabel: `Enable ${client.clientId ?? id}`,
+        accessibleLabel: `Enable ${client.clientId ?? id}`,
         csrf: data.csrf,
         fields: back,
       })
 }
 ${
   rotatable
-    ? actionButton({
+    ? actionForm({
         action: `${path}/rotate`,
         label: "Rotate",
-        describedLabel: `Rotate ${client.clientId ?? id}`,
+        accessibleLabel: `Rotate ${client.clientId ?? id}`,
         csrf: data.csrf,
         fields: { ...back, overlap: "PT24H", end_overlap: "AT_EXPIRY" },
         variant: "secondary",
@@ -118,10 +118,10 @@ function originRow(data: ClientsPageData, origin: AllowedOrigin): SafeHtml {
 <td>${time(origin.createdAt)}</td>
 ${
   data.canChange
-    ? html`<td>${actionButton({
+    ? html`<td>${actionForm({
         action: `${data.base}clients/origins/${encodeURIComponent(origin.originId)}/remove`,
         label: "Remove",
-        describedLabel: `Remove ${origin.origin}`,
+        accessibleLabel: `Remove ${origin.origin}`,
         csrf: data.csrf,
         variant: "danger",
       })}${problemAt(data.problem, `remove-origin:${origin.originId}`)}</td>`

@@ -7,10 +7,9 @@ import {
   type Environment,
   ROTATION_ENDS,
 } from "../../../domain/types.ts";
-import { copyButton, notice, tableWrap, time } from "../forms.ts";
+import { actionForm, copyButton, notice, tableWrap, time } from "../forms.ts";
 import { html, type SafeHtml } from "../html.ts";
 import {
-  actionButton,
   type FormProblem,
   placeProblem,
   problemAt,
@@ -83,17 +82,17 @@ function keyActions(data: KeysPageData, key: Credential): SafeHtml | null {
   return html`<div class="actions">
 ${
   key.status === "ACTIVE"
-    ? actionButton({
+    ? actionForm({
         action: `${path}/disable`,
         label: "Disable",
-        describedLabel: `Disable ${id}`,
+        accessibleLabel: `Disable ${id}`,
         csrf: data.csrf,
         variant: "danger",
       })
-    : actionButton({
+    : actionForm({
         action: `${path}/enable`,
         label: "Enable",
-        describedLabel: `Enable ${id}`,
+        accessibleLabel: `Enable ${id}`,
         csrf: data.csrf,
       })
 }

@@ -33,7 +33,8 @@ const STATUS_CLASS: Record<CredentialStatus, string> = {
 function credentialRow(request: FastifyRequest, account: Account, credential: Credential): SafeHtml {
   const action =
     credential.status === "DISABLED"
-      ? actionForm(request, {
+      ? actionForm({
+          csrf: csrfField(request),
           action: operatorAccountPath(account, `credentials/${pathSegment(credential.credentialId)}/enable`),
           label: "Reactivate",
           context: credential.credentialId,
@@ -81,7 +82,7 @@ ${
   status === "NOT_ENFORCED"
     ? null
     : html`<p>Lifting enforcement lets the partner call without a certificate again (for instance after losing its last one); its certificates stay.</p>
-${actionForm(request, { action: operatorAccountPath(account, "mtls-enforcement/lift"), label: "Lift mTLS enforcement", variant: "danger" })}`
+${actionForm({ csrf: csrfField(request), action: operatorAccountPath(account, "mtls-enforcement/lift"), label: "Lift mTLS enforcement", variant: "danger" })}`
 }`;
 }
 
@@ -97,7 +98,7 @@ function ipSection(request: FastifyRequest, account: Account): SafeHtml {
 ${
   restricted
     ? html`<p>Resetting turns the allow-list off and removes every address, for a partner that locked itself out.</p>
-${actionForm(request, { action: operatorAccountPath(account, "ip-restriction/reset"), label: "Reset IP restriction", variant: "danger" })}`
+${actionForm({ csrf: csrfField(request), action: operatorAccountPath(account, "ip-restriction/reset"), label: "Reset IP restriction", variant: "danger" })}`
     : null
 }`;
 }

@@ -33,22 +33,6 @@ function splitAfterHeading(text: string): [string, string] {
   return end === -1 ? ["", text] : [text.slice(0, end + 5), text.slice(end + 5)];
 }
 
-/** A form of one button that POSTs to `action`, with hidden fields. */
-export function actionButton(input: {
-  action: string;
-  label: string;
-  csrf: SafeHtml;
-  /** What the button does to what, for screen readers when the label alone is ambiguous. */
-  describedLabel?: string;
-  fields?: Readonly<Record<string, string>>;
-  variant?: "secondary" | "danger";
-}): SafeHtml {
-  const hidden = Object.entries(input.fields ?? {}).map(
-    ([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`,
-  );
-  return html`<form method="post" action="${input.action}" class="inline">${input.csrf}${hidden}<button type="submit"${input.variant ? html` class="${input.variant}"` : null}${input.describedLabel ? html` aria-label="${input.describedLabel}"` : null}>${input.label}</button></form>`;
-}
-
 /** A labelled `<select>`; `selected` picks the option with that value. */
 export function selectField(input: {
   id: string;

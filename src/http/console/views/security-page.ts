@@ -2,17 +2,9 @@ import { IP_ENFORCEMENT_MODES, type IpEnforcementMode } from "../../../domain/ip
 import type { MtlsEnforcementStatus } from "../../../domain/mtls-lockout.ts";
 import type { ClientCertificate } from "../../../domain/types.ts";
 import type { AddressSeen } from "../../../services/account-security.ts";
-import { notice, tableWrap, time } from "../forms.ts";
+import { actionForm, notice, tableWrap, time } from "../forms.ts";
 import { html, type SafeHtml } from "../html.ts";
-import {
-  actionButton,
-  type FormProblem,
-  placeProblem,
-  problemAt,
-  selectField,
-  statusPill,
-  textDataUrl,
-} from "./parts.ts";
+import { type FormProblem, placeProblem, problemAt, selectField, statusPill, textDataUrl } from "./parts.ts";
 
 export interface SecurityPageData {
   base: string;
@@ -72,10 +64,10 @@ function certificateRow(data: SecurityPageData, entry: SecurityPageData["certifi
 <a class="button secondary" href="${path}/certificate.pem" download="client-certificate-${id}.pem" aria-label="Download certificate ${id}">Download</a>
 ${
   data.canChange && status !== "REVOKED"
-    ? actionButton({
+    ? actionForm({
         action: `${path}/revoke`,
         label: "Revoke",
-        describedLabel: `Revoke certificate ${id}`,
+        accessibleLabel: `Revoke certificate ${id}`,
         csrf: data.csrf,
         variant: "danger",
       })
@@ -85,10 +77,10 @@ ${
 ${problemAt(data.problem, `revoke:${id}`)}
 ${
   lockOut && data.canChange
-    ? actionButton({
+    ? actionForm({
         action: `${path}/revoke`,
         label: "Revoke anyway",
-        describedLabel: `Revoke certificate ${id} anyway, locking the account out`,
+        accessibleLabel: `Revoke certificate ${id} anyway, locking the account out`,
         csrf: data.csrf,
         fields: { force: "true" },
         variant: "danger",
@@ -154,7 +146,7 @@ function mtlsSection(data: SecurityPageData): SafeHtml {
 ${problemAt(data.problem, "mtls")}
 ${
   mtls.status !== "NOT_ENFORCED"
-    ? html`${actionButton({ action: `${data.base}security/mtls/lift`, label: "Lift enforcement", csrf: data.csrf, variant: "secondary" })}
+    ? html`${actionForm({ action: `${data.base}security/mtls/lift`, label: "Lift enforcement", csrf: data.csrf, variant: "secondary" })}
 ${problemAt(data.problem, "lift-mtls")}`
     : null
 }`

@@ -51,7 +51,8 @@ function userRow(request: FastifyRequest, account: Account, user: ConsoleUser, s
 <a href="${usersPath(account, user, "role")}">Change role<span class="visually-hidden"> of ${user.email}</span></a>
 ${
   user.status === "ACTIVE"
-    ? actionForm(request, {
+    ? actionForm({
+        csrf: csrfField(request),
         action: usersPath(account, user, "reset-sign-in"),
         label: "Reset sign-in",
         context: `of ${user.email}`,
@@ -59,7 +60,8 @@ ${
       })
     : null
 }
-${actionForm(request, {
+${actionForm({
+  csrf: csrfField(request),
   action: usersPath(account, user, "remove"),
   label: "Remove",
   context: user.email,

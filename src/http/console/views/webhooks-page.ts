@@ -1,8 +1,8 @@
 import type { WebhookDelivery, WebhookEndpoint } from "../../../domain/webhook-endpoint.ts";
 import { WEBHOOK_EVENT_TYPES } from "../../../domain/webhook-events.ts";
-import { copyButton, notice, tableWrap, time } from "../forms.ts";
+import { actionForm, copyButton, notice, tableWrap, time } from "../forms.ts";
 import { html, type SafeHtml } from "../html.ts";
-import { actionButton, type FormProblem, placeProblem, problemAt, queryString, statusPill } from "./parts.ts";
+import { type FormProblem, placeProblem, problemAt, queryString, statusPill } from "./parts.ts";
 
 export interface WebhooksPageData {
   base: string;
@@ -25,9 +25,9 @@ function endpointRow(data: WebhooksPageData, endpoint: WebhookEndpoint): SafeHtm
       : null;
   const actions = data.canChange
     ? html`<div class="actions">
-${endpoint.status === "ACTIVE" ? actionButton({ action: `${path}/test`, label: "Send test", describedLabel: `Send a test message to ${endpoint.url}`, csrf: data.csrf, variant: "secondary" }) : null}
-${actionButton({ action: `${path}/rotate-secret`, label: "Rotate secret", describedLabel: `Rotate the secret of ${endpoint.url}`, csrf: data.csrf, variant: "secondary" })}
-${actionButton({ action: `${path}/delete`, label: "Delete", describedLabel: `Delete ${endpoint.url}`, csrf: data.csrf, variant: "danger" })}
+${endpoint.status === "ACTIVE" ? actionForm({ action: `${path}/test`, label: "Send test", accessibleLabel: `Send a test message to ${endpoint.url}`, csrf: data.csrf, variant: "secondary" }) : null}
+${actionForm({ action: `${path}/rotate-secret`, label: "Rotate secret", accessibleLabel: `Rotate the secret of ${endpoint.url}`, csrf: data.csrf, variant: "secondary" })}
+${actionForm({ action: `${path}/delete`, label: "Delete", accessibleLabel: `Delete ${endpoint.url}`, csrf: data.csrf, variant: "danger" })}
 </div>
 ${problemAt(data.problem, `test:${id}`)}${problemAt(data.problem, `rotate-secret:${id}`)}${problemAt(data.problem, `delete:${id}`)}`
     : null;
@@ -133,7 +133,7 @@ function deliveryRow(data: DeliveriesPageData, d: WebhookDelivery): SafeHtml {
 <td>${time(d.deliveredAt)}</td>
 ${
   data.canChange
-    ? html`<td>${actionButton({ action: path, label: "Redeliver", describedLabel: `Redeliver ${d.messageId}`, csrf: data.csrf, variant: "secondary" })}${problemAt(data.problem, `redeliver:${d.deliveryId}`)}</td>`
+    ? html`<td>${actionForm({ action: path, label: "Redeliver", accessibleLabel: `Redeliver ${d.messageId}`, csrf: data.csrf, variant: "secondary" })}${problemAt(data.problem, `redeliver:${d.deliveryId}`)}</td>`
     : null
 }
 </tr>`;
