@@ -1,13 +1,11 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { Type } from "typebox";
 import type { Account } from "../../../domain/types.ts";
-import { csrfField } from "../../console/forms.ts";
 import { clientsPage } from "../../console/views/clients-page.ts";
-import type { FormProblem } from "../../console/views/parts.ts";
-import { consoleAccount, consoleContext, requireConsole } from "../../plugins/console-session.ts";
+import { consoleContext } from "../../plugins/console-session.ts";
 import type { App, AppServices } from "../../types.ts";
-import { AccountParams, accountPath, DoneQuery, statusOf, userMay } from "./account-common.ts";
-import { doneNotice, sendPage } from "./console-pages.ts";
+import { statusOf } from "./account-common.ts";
+import { type AccountPageState, accountPageFrame, accountPageRoute } from "./account-page.ts";
+import { sendPage } from "./console-pages.ts";
 
 const NOTICES: Readonly<Record<string, string>> = {
   created: "The Client ID is created.",
@@ -24,9 +22,7 @@ export async function sendClientsPage(
   reply: FastifyReply,
   services: AppServices,
   account: Account,
-  view: {
-    notice?: string | null;
-    problem?: FormProblem | null;
+  view: AccountPageState & {
     entered?: {
       description?: string | undefined;
       environment?: string | undefined;
@@ -44,13 +40,9 @@ export async function sendClientsPage(
     services.origins.list(account),
   ]);
   const body = clientsPage({
-    base: accountPath(account.accountId, ""),
-    csrf: csrfField(request),
-    canChange: userMay(request, "credentials"),
+    ...accountPageFrame(request, account, "credentials", view),
     clients: clients.items,
     origins,
-    notice: view.notice ?? null,
-    problem: view.problem ?? null,
     entered: view.entered ?? {},
   });
   return sendPage(request, reply, {
@@ -64,18 +56,8 @@ export async function sendClientsPage(
 
 /** `GET /console/accounts/:account_id/clients`: Client IDs and allowed origins. */
 export function accountClients(app: App, services: AppServices): void {
-  app.get(
-    "/console/accounts/:account_id/clients",
-    {
-      schema: { params: AccountParams, querystring: Type.Object(DoneQuery) },
-      attachValidation: true,
-      preHandler: requireConsole("read"),
-    },
-    async (request, reply) => {
-      const account = await consoleAccount(request);
-      return sendClientsPage(request, reply, services, account, {
-        notice: doneNotice(NOTICES, request.validationError ? undefined : request.query.done),
-      });
-    },
-  );
+  accountPageRoute(app, "clients", {
+    notices: NOTICES,
+    send: (request, reply, account, notice) => sendClientsPage(request, reply, services, account, { notice }),
+  });
 }

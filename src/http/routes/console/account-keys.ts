@@ -1,7 +1,6 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import type { Account, CredentialStatus, Environment } from "../../../domain/types.ts";
-import { csrfField } from "../../console/forms.ts";
 import { keysPage } from "../../console/views/keys-page.ts";
 import type { FormProblem } from "../../console/views/parts.ts";
 import { consoleAccount, consoleContext, requireConsole } from "../../plugins/console-session.ts";
@@ -9,13 +8,12 @@ import { CredentialListFilters } from "../../schemas/credential.ts";
 import type { App, AppServices } from "../../types.ts";
 import {
   AccountParams,
-  accountPath,
   DoneQuery,
   dropEmptyQueryValues,
   statusOf,
-  userMay,
   validationProblem,
 } from "./account-common.ts";
+import { accountPageFrame } from "./account-page.ts";
 import { doneNotice, sendPage } from "./console-pages.ts";
 
 const NOTICES: Readonly<Record<string, string>> = {
@@ -52,14 +50,10 @@ export async function sendKeysPage(
     context.environments,
   );
   const body = keysPage({
-    base: accountPath(account.accountId, ""),
-    csrf: csrfField(request),
-    canChange: userMay(request, "credentials"),
+    ...accountPageFrame(request, account, "credentials", view),
     filters,
     keys: page.items,
     nextPageToken: page.nextPageToken,
-    notice: view.notice ?? null,
-    problem: view.problem ?? null,
     entered: view.entered ?? {},
   });
   return sendPage(request, reply, {

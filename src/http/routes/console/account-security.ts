@@ -1,16 +1,14 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { Type } from "typebox";
 import { accountShortId } from "../../../domain/identifiers.ts";
 import { allowListMatcher } from "../../../domain/ip-allow-list.ts";
 import type { Account } from "../../../domain/types.ts";
-import { csrfField } from "../../console/forms.ts";
-import type { FormProblem } from "../../console/views/parts.ts";
 import { type SecurityPageData, securityPage } from "../../console/views/security-page.ts";
-import { consoleAccount, consoleClientAddress, requireConsole } from "../../plugins/console-session.ts";
+import { consoleClientAddress } from "../../plugins/console-session.ts";
 import { presentCertificate, presentMtlsEnforcement } from "../../presenters.ts";
 import type { App, AppServices } from "../../types.ts";
-import { AccountParams, accountPath, DoneQuery, statusOf, userMay } from "./account-common.ts";
-import { doneNotice, sendPage } from "./console-pages.ts";
+import { statusOf } from "./account-common.ts";
+import { type AccountPageState, accountPageFrame, accountPageRoute } from "./account-page.ts";
+import { sendPage } from "./console-pages.ts";
 
 const NOTICES: Readonly<Record<string, string>> = {
   issued: "The certificate is signed: download it below, with the CA.",
@@ -26,7 +24,7 @@ export async function sendSecurityPage(
   reply: FastifyReply,
   services: AppServices,
   account: Account,
-  view: { notice?: string | null; problem?: FormProblem | null; entered?: SecurityPageData["entered"] } = {},
+  view: AccountPageState & { entered?: SecurityPageData["entered"] } = {},
 ): Promise<FastifyReply> {
   // A refused change leaves the account as it was; a page after a change reads it again.
   const current = (await services.accounts.get(account.accountId)) ?? account;
@@ -36,9 +34,7 @@ export async function sendSecurityPage(
   const restriction = current.security.ipRestriction;
   const viewerAddress = consoleClientAddress(request);
   const body = securityPage({
-    base: accountPath(current.accountId, ""),
-    csrf: csrfField(request),
-    canChange: userMay(request, "security"),
+    ...accountPageFrame(request, current, "security", view),
     commonName: accountShortId(current.accountId),
     certificates: certificates.items.map((certificate) => ({
       certificate,
@@ -56,8 +52,6 @@ export async function sendSecurityPage(
       viewerAllowed: allowListMatcher(restriction.allowedIps)(viewerAddress),
       seen: await services.security.addressesSeen(current),
     },
-    notice: view.notice ?? null,
-    problem: view.problem ?? null,
     entered: view.entered ?? {},
   });
   return sendPage(request, reply, {
@@ -71,18 +65,9 @@ export async function sendSecurityPage(
 
 /** `GET /console/accounts/:account_id/security`: certificates, mTLS enforcement, IP allow-list. */
 export function accountSecurity(app: App, services: AppServices): void {
-  app.get(
-    "/console/accounts/:account_id/security",
-    {
-      schema: { params: AccountParams, querystring: Type.Object(DoneQuery) },
-      attachValidation: true,
-      preHandler: requireConsole("read"),
-    },
-    async (request, reply) => {
-      const account = await consoleAccount(request);
-      return sendSecurityPage(request, reply, services, account, {
-        notice: doneNotice(NOTICES, request.validationError ? undefined : request.query.done),
-      });
-    },
-  );
+  accountPageRoute(app, "security", {
+    notices: NOTICES,
+    send: (request, reply, account, notice) =>
+      sendSecurityPage(request, reply, services, account, { notice }),
+  });
 }

@@ -1,13 +1,12 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import type { Account } from "../../../domain/types.ts";
-import { csrfField } from "../../console/forms.ts";
-import type { FormProblem } from "../../console/views/parts.ts";
 import { deliveriesPage } from "../../console/views/webhooks-page.ts";
 import { consoleAccount, consoleContext, requireConsole } from "../../plugins/console-session.ts";
 import { EndpointIdParam } from "../../schemas/webhook.ts";
 import type { App, AppServices } from "../../types.ts";
-import { accountParamsWith, accountPath, DoneQuery, statusOf, userMay } from "./account-common.ts";
+import { accountParamsWith, DoneQuery, statusOf } from "./account-common.ts";
+import { type AccountPageState, accountPageFrame } from "./account-page.ts";
 import { doneNotice, sendPage } from "./console-pages.ts";
 
 const NOTICES: Readonly<Record<string, string>> = {
@@ -22,7 +21,7 @@ export async function sendDeliveriesPage(
   services: AppServices,
   account: Account,
   endpointId: string,
-  view: { pageToken?: string | undefined; notice?: string | null; problem?: FormProblem | null } = {},
+  view: AccountPageState & { pageToken?: string | undefined } = {},
 ): Promise<FastifyReply> {
   const context = consoleContext(request);
   const endpoint = await services.webhooks.get(account, context, endpointId);
@@ -31,14 +30,10 @@ export async function sendDeliveriesPage(
     pageToken: view.pageToken,
   });
   const body = deliveriesPage({
-    base: accountPath(account.accountId, ""),
-    csrf: csrfField(request),
-    canChange: userMay(request, "webhooks"),
+    ...accountPageFrame(request, account, "webhooks", view),
     endpoint,
     deliveries: page.items,
     nextPageToken: page.nextPageToken,
-    notice: view.notice ?? null,
-    problem: view.problem ?? null,
   });
   return sendPage(request, reply, {
     status: statusOf(view.problem),

@@ -1,13 +1,11 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { Type } from "typebox";
 import type { Account } from "../../../domain/types.ts";
-import { csrfField } from "../../console/forms.ts";
-import type { FormProblem } from "../../console/views/parts.ts";
 import { type WebhooksPageData, webhooksPage } from "../../console/views/webhooks-page.ts";
-import { consoleAccount, consoleContext, requireConsole } from "../../plugins/console-session.ts";
+import { consoleContext } from "../../plugins/console-session.ts";
 import type { App, AppServices } from "../../types.ts";
-import { AccountParams, accountPath, DoneQuery, statusOf, userMay } from "./account-common.ts";
-import { doneNotice, sendPage } from "./console-pages.ts";
+import { statusOf } from "./account-common.ts";
+import { type AccountPageState, accountPageFrame, accountPageRoute } from "./account-page.ts";
+import { sendPage } from "./console-pages.ts";
 
 const NOTICES: Readonly<Record<string, string>> = {
   deleted: "The endpoint is deleted, with its pending deliveries.",
@@ -19,17 +17,13 @@ export async function sendWebhooksPage(
   reply: FastifyReply,
   services: AppServices,
   account: Account,
-  view: { notice?: string | null; problem?: FormProblem | null; entered?: WebhooksPageData["entered"] } = {},
+  view: AccountPageState & { entered?: WebhooksPageData["entered"] } = {},
 ): Promise<FastifyReply> {
   const endpoints = await services.webhooks.list(account, consoleContext(request));
   const body = webhooksPage({
-    base: accountPath(account.accountId, ""),
-    csrf: csrfField(request),
-    canChange: userMay(request, "webhooks"),
+    ...accountPageFrame(request, account, "webhooks", view),
     endpoints,
     now: services.now(),
-    notice: view.notice ?? null,
-    problem: view.problem ?? null,
     entered: view.entered ?? {},
   });
   return sendPage(request, reply, {
@@ -43,18 +37,9 @@ export async function sendWebhooksPage(
 
 /** `GET /console/accounts/:account_id/webhooks`: the account's webhook endpoints. */
 export function accountWebhooks(app: App, services: AppServices): void {
-  app.get(
-    "/console/accounts/:account_id/webhooks",
-    {
-      schema: { params: AccountParams, querystring: Type.Object(DoneQuery) },
-      attachValidation: true,
-      preHandler: requireConsole("read"),
-    },
-    async (request, reply) => {
-      const account = await consoleAccount(request);
-      return sendWebhooksPage(request, reply, services, account, {
-        notice: doneNotice(NOTICES, request.validationError ? undefined : request.query.done),
-      });
-    },
-  );
+  accountPageRoute(app, "webhooks", {
+    notices: NOTICES,
+    send: (request, reply, account, notice) =>
+      sendWebhooksPage(request, reply, services, account, { notice }),
+  });
 }
