@@ -37,7 +37,6 @@ function isOwnAccount(account: Account, callerAccountId: string | null): boolean
   return callerAccountId === account.accountId;
 }
 
-/** IP allow-lists, mTLS enforcement and client certificates of an account. */
 /**
  * An address requests to the account came from: when, how many, how many the allow-list in force
  * at the time denied, and what the list says of it now.
@@ -47,6 +46,7 @@ export interface AddressSeen extends SeenAddress {
   allowedNow: boolean | null;
 }
 
+/** IP allow-lists, mTLS enforcement and client certificates of an account. */
 export class AccountSecurityService {
   readonly #runtime: ServiceRuntime;
   readonly #ca: CertificateAuthority;
