@@ -1,73 +1,8 @@
 import type { LightMyRequestResponse } from "fastify";
 import { Secret, TOTP } from "otpauth";
 import type { ConsoleRole } from "../src/domain/console-roles.ts";
+import { ConsoleClient } from "./console-client.ts";
 import { type Harness, json, operator } from "./harness.ts";
-
-/**
- * A browser's side of the console over `inject()`: it keeps the cookies the console sets and the
- * CSRF token of the last page it was shown, and posts forms as a browser does.
- */
-export class ConsoleClient {
-  readonly #h: Harness;
-  readonly #cookies = new Map<string, string>();
-  #csrf: string | null = null;
-
-  constructor(h: Harness) {
-    this.#h = h;
-  }
-
-  /** The CSRF token of the last page that held a form. */
-  get csrf(): string {
-    if (this.#csrf === null) throw new Error("No page with a form was shown yet");
-    return this.#csrf;
-  }
-
-  async get(url: string): Promise<LightMyRequestResponse> {
-    return this.#keep(await this.#h.app.inject({ method: "GET", url, headers: this.#headers() }));
-  }
-
-  /** Posts a form (with the CSRF token of the last page unless `_csrf` is given); repeated fields as arrays. */
-  async post(
-    url: string,
-    fields: Record<string, string | readonly string[]> = {},
-    options: { csrf?: boolean } = {},
-  ): Promise<LightMyRequestResponse> {
-    const body = new URLSearchParams();
-    if (options.csrf !== false && !("_csrf" in fields)) body.append("_csrf", this.csrf);
-    for (const [name, value] of Object.entries(fields)) {
-      for (const one of typeof value === "string" ? [value] : value) body.append(name, one);
-    }
-    return this.#keep(
-      await this.#h.app.inject({
-        method: "POST",
-        url,
-        headers: { ...this.#headers(), "content-type": "application/x-www-form-urlencoded" },
-        payload: body.toString(),
-      }),
-    );
-  }
-
-  #headers(): Record<string, string> {
-    const cookie = [...this.#cookies].map(([name, value]) => `${name}=${value}`).join("; ");
-    return cookie ? { cookie } : {};
-  }
-
-  #keep(response: LightMyRequestResponse): LightMyRequestResponse {
-    const header = response.headers["set-cookie"];
-    for (const line of header === undefined ? [] : Array.isArray(header) ? header : [String(header)]) {
-      const [pair = ""] = line.split(";");
-      const at = pair.indexOf("=");
-      const name = pair.slice(0, at).trim();
-      const value = pair.slice(at + 1).trim();
-      const cleared = /max-age=0/i.test(line) || /expires=thu, 01 jan 1970/i.test(line) || value === "";
-      if (cleared) this.#cookies.delete(name);
-      else this.#cookies.set(name, value);
-    }
-    const token = /name="_csrf" value="([^"]+)"/.exec(response.body)?.[1];
-    if (token) this.#csrf = token;
-    return response;
-  }
-}
 
 /** The text of the element with this id (tags stripped, entities of the escaper decoded). */
 export function textOf(page: string, id: string): string | null {
@@ -127,7 +62,7 @@ export async function signedInConsoleOperator(h: Harness, email: string): Promis
 /** Password on the invitation page, then two-factor enrolment: ends signed in. */
 async function joinedByInvitation(h: Harness, invited: LightMyRequestResponse): Promise<ConsoleClient> {
   const link = new URL(json<{ invitation_url: string }>(invited).invitation_url).pathname;
-  const browser = new ConsoleClient(h);
+  const browser = new ConsoleClient(h.app);
   await browser.get(link);
   const accepted = await browser.post(link, {
     password: CONSOLE_PASSWORD,

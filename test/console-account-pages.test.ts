@@ -2,12 +2,8 @@ import { describe, expect } from "vitest";
 import { auditCsv, csvCell } from "../src/http/console/audit-csv.ts";
 import { pathSegment } from "../src/http/console/forms.ts";
 import { escapeHtml } from "../src/http/console/html.ts";
-import {
-  type ConsoleClient,
-  signedInConsoleOperator,
-  signedInConsoleUser,
-  textOf,
-} from "./console-account-helpers.ts";
+import { signedInConsoleOperator, signedInConsoleUser, textOf } from "./console-account-helpers.ts";
+import type { ConsoleClient } from "./console-client.ts";
 import { it } from "./fixtures.ts";
 import {
   basic,

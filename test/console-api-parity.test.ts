@@ -1,7 +1,8 @@
 import type { LightMyRequestResponse } from "fastify";
 import { describe, expect } from "vitest";
 import { escapeHtml } from "../src/http/console/html.ts";
-import { type ConsoleClient, signedInConsoleUser } from "./console-account-helpers.ts";
+import { signedInConsoleUser } from "./console-account-helpers.ts";
+import type { ConsoleClient } from "./console-client.ts";
 import { it } from "./fixtures.ts";
 import { basic, type Harness, json, type OnboardedPartner, operator } from "./harness.ts";
 

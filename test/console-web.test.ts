@@ -1,7 +1,6 @@
-import type { LightMyRequestResponse } from "fastify";
 import { TOTP } from "otpauth";
 import { describe, expect } from "vitest";
-import type { App } from "../src/http/types.ts";
+import { ConsoleClient } from "./console-client.ts";
 import { it } from "./fixtures.ts";
 import {
   basic,
@@ -19,73 +18,6 @@ import {
  */
 
 const PASSWORD = "correct horse battery staple 42";
-const FORM = { "content-type": "application/x-www-form-urlencoded" };
-
-/** A browser's worth of state: its cookies, and the CSRF token of the last page it saw. */
-class Visitor {
-  readonly cookies = new Map<string, string>();
-  csrf = "";
-  last: LightMyRequestResponse | null = null;
-
-  /** `via`: the connection's address and headers a proxy in front adds (`X-Real-IP`). */
-  constructor(
-    readonly app: App,
-    readonly via: { remoteAddress?: string; headers?: Record<string, string> } = {},
-  ) {}
-
-  get cookieHeader(): string {
-    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; ");
-  }
-
-  #keep(response: LightMyRequestResponse): LightMyRequestResponse {
-    for (const cookie of response.cookies as {
-      name: string;
-      value: string;
-      expires?: Date;
-      maxAge?: number;
-    }[]) {
-      const gone =
-        cookie.value === "" ||
-        cookie.maxAge === 0 ||
-        (cookie.expires && cookie.expires.getTime() < Date.now());
-      if (gone) this.cookies.delete(cookie.name);
-      else this.cookies.set(cookie.name, cookie.value);
-    }
-    const token = /name="_csrf" value="([^"]+)"/.exec(response.body);
-    if (token?.[1]) this.csrf = token[1];
-    this.last = response;
-    return response;
-  }
-
-  async get(url: string): Promise<LightMyRequestResponse> {
-    return this.#keep(
-      await this.app.inject({
-        method: "GET",
-        url,
-        headers: { ...this.via.headers, cookie: this.cookieHeader },
-        ...(this.via.remoteAddress ? { remoteAddress: this.via.remoteAddress } : {}),
-      }),
-    );
-  }
-
-  /** A form POST with the CSRF token of the last page (unless `csrf: false`). */
-  async post(
-    url: string,
-    fields: Record<string, string> = {},
-    options: { csrf?: boolean } = {},
-  ): Promise<LightMyRequestResponse> {
-    const body = new URLSearchParams(options.csrf === false ? fields : { _csrf: this.csrf, ...fields });
-    return this.#keep(
-      await this.app.inject({
-        method: "POST",
-        url,
-        headers: { ...this.via.headers, ...FORM, cookie: this.cookieHeader },
-        payload: body.toString(),
-        ...(this.via.remoteAddress ? { remoteAddress: this.via.remoteAddress } : {}),
-      }),
-    );
-  }
-}
 
 function textOf(body: string, id: string): string {
   const match = new RegExp(`id="${id}"[^>]*>([\\s\\S]*?)</`).exec(body);
@@ -137,8 +69,8 @@ async function inviteOperator(h: Harness, email: string): Promise<string> {
 async function join(
   h: Harness,
   invitationPath: string,
-): Promise<{ visitor: Visitor; totp: TOTP; recovery: string[] }> {
-  const visitor = new Visitor(h.app);
+): Promise<{ visitor: ConsoleClient; totp: TOTP; recovery: string[] }> {
+  const visitor = new ConsoleClient(h.app);
   expect((await visitor.get(invitationPath)).statusCode).toBe(200);
   const accepted = await visitor.post(invitationPath, {
     password: PASSWORD,
@@ -174,7 +106,7 @@ describe("signing in to the console", () => {
     partner,
   }) => {
     const invitation = await inviteByOperator(h, partner.accountId, "owner@acme.example", "owner");
-    const owner = new Visitor(h.app);
+    const owner = new ConsoleClient(h.app);
 
     const page = await owner.get(invitation);
     expect(page.statusCode).toBe(200);
@@ -211,7 +143,7 @@ describe("signing in to the console", () => {
     const setCookie = [accepted.headers["set-cookie"]].flat().join("\n");
     expect(setCookie).toMatch(/__Host-console=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; Secure; SameSite=Strict/);
     // The link was single use.
-    const reused = await new Visitor(h.app).get(invitation);
+    const reused = await new ConsoleClient(h.app).get(invitation);
     expect(reused.statusCode).toBe(410);
     expect(reused.body).toContain("already been used");
 
@@ -254,7 +186,7 @@ describe("signing in to the console", () => {
     });
     expect(replayed.statusCode).toBe(303);
     expect(replayed.headers.location).toBe("/console/sign-in");
-    expect(owner.cookies.has("__Host-console")).toBe(false);
+    expect(owner.hasCookie("__Host-console")).toBe(false);
 
     // Back in: email, password, then a TOTP code of a later step (each step counts once).
     const signInPage = await owner.get("/console/sign-in?signed_out=1");
@@ -298,7 +230,7 @@ describe("signing in to the console", () => {
   it("sends the strict CSP, security headers and __Host- cookies; assets are cached by digest", async ({
     harness: h,
   }) => {
-    const visitor = new Visitor(h.app);
+    const visitor = new ConsoleClient(h.app);
     const page = await visitor.get("/console/sign-in");
     expect(page.statusCode).toBe(200);
     expect(page.headers["content-security-policy"]).toBe(
@@ -378,8 +310,11 @@ describe("the console behind a proxy", () => {
     const h = await startHarness({ TRUSTED_PROXIES: "10.0.0.1", CONSOLE_SIGN_IN_LIMIT: "3/15m" });
     const partner = await onboardAcquiringPartner(h);
     await join(h, await inviteByOperator(h, partner.accountId, "owner@acme.example", "owner"));
-    const from = async (client: string): Promise<Visitor> => {
-      const visitor = new Visitor(h.app, { remoteAddress: "10.0.0.1", headers: { "x-real-ip": client } });
+    const from = async (client: string): Promise<ConsoleClient> => {
+      const visitor = new ConsoleClient(h.app, {
+        remoteAddress: "10.0.0.1",
+        headers: { "x-real-ip": client },
+      });
       expect((await visitor.get("/console/sign-in")).statusCode).toBe(200);
       return visitor;
     };
