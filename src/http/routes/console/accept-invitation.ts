@@ -3,7 +3,7 @@ import { formField } from "../../console/forms.ts";
 import { invitationPage } from "../../console/views/sign-in-pages.ts";
 import { consoleClientAddress, setConsoleSessionCookie } from "../../plugins/console-session.ts";
 import type { App, AppServices } from "../../types.ts";
-import { attemptChange, HIDDEN, pathParam, refused, seeOther, sendPage } from "./console-pages.ts";
+import { attemptChange, pathParam, refused, seeOther, sendPage } from "./console-pages.ts";
 import { sendInvitationError } from "./invitation-errors.ts";
 
 const LINK_ERRORS: ReadonlySet<AppError["code"]> = new Set([
@@ -17,7 +17,7 @@ const LINK_ERRORS: ReadonlySet<AppError["code"]> = new Set([
  * consumes the invitation and starts a session that enrols the second factor next.
  */
 export function acceptInvitation(app: App, services: AppServices): void {
-  app.post("/console/invitations/:token", { schema: HIDDEN }, async (request, reply) => {
+  app.post("/console/invitations/:token", async (request, reply) => {
     const token = pathParam(request, "token");
     const password = formField(request, "password", { raw: true });
     const confirmation = formField(request, "password_confirmation", { raw: true });

@@ -2,7 +2,7 @@ import { formField } from "../../console/forms.ts";
 import { userRolePage, usersPath } from "../../console/views/users-page.ts";
 import { consoleAccount, consoleContext, requireConsole } from "../../plugins/console-session.ts";
 import type { App, AppServices } from "../../types.ts";
-import { attemptChange, HIDDEN, pathParam, refused, seeOther, sendPage } from "./console-pages.ts";
+import { attemptChange, pathParam, refused, seeOther, sendPage } from "./console-pages.ts";
 import { postedRole, userOf } from "./users-common.ts";
 
 /**
@@ -12,7 +12,7 @@ import { postedRole, userOf } from "./users-common.ts";
 export function changeUserRole(app: App, services: AppServices): void {
   app.post(
     "/console/accounts/:account_id/users/:user_id/role",
-    { schema: HIDDEN, preHandler: requireConsole("users") },
+    { preHandler: requireConsole("users") },
     async (request, reply) => {
       const account = await consoleAccount(request);
       const user = await userOf(services, account, pathParam(request, "user_id"));

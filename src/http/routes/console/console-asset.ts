@@ -1,14 +1,14 @@
 import { notFound } from "../../../domain/errors.ts";
 import { CONSOLE_ASSETS } from "../../console/assets.ts";
 import type { App } from "../../types.ts";
-import { HIDDEN, pathParam } from "./console-pages.ts";
+import { pathParam } from "./console-pages.ts";
 
 /**
  * `GET /console/assets/:file`: the stylesheet and the script, cached for a year (pages link them
  * with their digest in `?v=`), with a strong ETag for revalidation.
  */
 export function consoleAsset(app: App): void {
-  app.get("/console/assets/:file", { schema: HIDDEN }, async (request, reply) => {
+  app.get("/console/assets/:file", async (request, reply) => {
     const name = pathParam(request, "file");
     const asset = Object.hasOwn(CONSOLE_ASSETS, name) ? CONSOLE_ASSETS[name] : undefined;
     if (!asset) throw notFound("File");

@@ -10,9 +10,6 @@ import { type ConsoleSection, consolePage } from "../../console/layout.ts";
  * where a signed-in user starts, and how a refusal of a service comes back to the form.
  */
 
-/** Console pages are not in the API's reference. */
-export const HIDDEN = { hide: true } as const;
-
 /**
  * Sends a whole console document (`consolePage`) with `status` (200 by default), or with the status
  * and headers of `refusal`, the service's refusal the page shows.

@@ -1,7 +1,7 @@
 import { formField } from "../../console/forms.ts";
 import { consoleAccount, consoleContext, requireConsole } from "../../plugins/console-session.ts";
 import type { App, AppServices } from "../../types.ts";
-import { attemptChange, HIDDEN, refused } from "./console-pages.ts";
+import { attemptChange, refused } from "./console-pages.ts";
 import { postedRole, sendUsersPage } from "./users-common.ts";
 
 /**
@@ -11,7 +11,7 @@ import { postedRole, sendUsersPage } from "./users-common.ts";
 export function inviteUser(app: App, services: AppServices): void {
   app.post(
     "/console/accounts/:account_id/users",
-    { schema: HIDDEN, preHandler: requireConsole("users") },
+    { preHandler: requireConsole("users") },
     async (request, reply) => {
       const account = await consoleAccount(request);
       const email = formField(request, "email");

@@ -1,6 +1,6 @@
 import { consoleAccount, requireConsole } from "../../plugins/console-session.ts";
 import type { App, AppServices } from "../../types.ts";
-import { doneNotice, HIDDEN, queryField } from "./console-pages.ts";
+import { doneNotice, queryField } from "./console-pages.ts";
 import { OPERATOR_NOTICES, sendOperatorAccountPage } from "./operator-common.ts";
 
 /**
@@ -10,7 +10,7 @@ import { OPERATOR_NOTICES, sendOperatorAccountPage } from "./operator-common.ts"
 export function operatorAccount(app: App, services: AppServices): void {
   app.get(
     "/console/operator/accounts/:account_id",
-    { schema: HIDDEN, preHandler: requireConsole("operate") },
+    { preHandler: requireConsole("operate") },
     async (request, reply) => {
       const account = await consoleAccount(request);
       const done = queryField(request, "done");

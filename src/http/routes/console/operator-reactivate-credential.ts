@@ -1,6 +1,6 @@
 import { consoleAccount, consoleContext, requireConsole } from "../../plugins/console-session.ts";
 import type { App, AppServices } from "../../types.ts";
-import { attemptChange, HIDDEN, pathParam, seeOther } from "./console-pages.ts";
+import { attemptChange, pathParam, seeOther } from "./console-pages.ts";
 import { operatorDone, sendOperatorAccountPage } from "./operator-common.ts";
 
 /**
@@ -10,7 +10,7 @@ import { operatorDone, sendOperatorAccountPage } from "./operator-common.ts";
 export function operatorReactivateCredential(app: App, services: AppServices): void {
   app.post(
     "/console/operator/accounts/:account_id/credentials/:credential_id/enable",
-    { schema: HIDDEN, preHandler: requireConsole("operate") },
+    { preHandler: requireConsole("operate") },
     async (request, reply) => {
       const account = await consoleAccount(request);
       const outcome = await attemptChange(() =>

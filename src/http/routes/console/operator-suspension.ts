@@ -7,7 +7,7 @@ import { formField } from "../../console/forms.ts";
 import { consoleAccount, consoleContext, requireConsole } from "../../plugins/console-session.ts";
 import { SUSPENSION_REASON_SCHEMA } from "../../schemas/admin-account.ts";
 import type { App, AppServices } from "../../types.ts";
-import { attemptChange, HIDDEN, refused, seeOther } from "./console-pages.ts";
+import { attemptChange, refused, seeOther } from "./console-pages.ts";
 import { operatorDone, sendOperatorAccountPage } from "./operator-common.ts";
 
 /** One of the two suspension changes of the operator's page, as the admin API's `suspend`/`resume`. */
@@ -41,7 +41,7 @@ export function operatorSuspensionRoute(
 ): void {
   app.post(
     `/console/operator/accounts/:account_id/${suspension.action}`,
-    { schema: HIDDEN, preHandler: requireConsole("operate") },
+    { preHandler: requireConsole("operate") },
     async (request, reply) => {
       const account = await consoleAccount(request);
       const reason = reasonOf(request);

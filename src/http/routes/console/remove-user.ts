@@ -1,7 +1,7 @@
 import { usersPath } from "../../console/views/users-page.ts";
 import { consoleAccount, consoleContext, requireConsole } from "../../plugins/console-session.ts";
 import type { App, AppServices } from "../../types.ts";
-import { attemptChange, HIDDEN, pathParam, seeOther } from "./console-pages.ts";
+import { attemptChange, pathParam, seeOther } from "./console-pages.ts";
 import { sendUsersPage } from "./users-common.ts";
 
 /**
@@ -11,7 +11,7 @@ import { sendUsersPage } from "./users-common.ts";
 export function removeUser(app: App, services: AppServices): void {
   app.post(
     "/console/accounts/:account_id/users/:user_id/remove",
-    { schema: HIDDEN, preHandler: requireConsole("users") },
+    { preHandler: requireConsole("users") },
     async (request, reply) => {
       const account = await consoleAccount(request);
       const userId = pathParam(request, "user_id");

@@ -1,6 +1,6 @@
 import { consoleAccount, consoleContext, requireConsole } from "../../plugins/console-session.ts";
 import type { App, AppServices } from "../../types.ts";
-import { attemptChange, HIDDEN, pathParam } from "./console-pages.ts";
+import { attemptChange, pathParam } from "./console-pages.ts";
 import { sendUsersPage } from "./users-common.ts";
 
 /**
@@ -13,7 +13,7 @@ export function resetUserSignIn(app: App, services: AppServices): void {
   for (const action of ["reset-sign-in", "reset-second-factor"]) {
     app.post(
       `/console/accounts/:account_id/users/:user_id/${action}`,
-      { schema: HIDDEN, preHandler: requireConsole("users") },
+      { preHandler: requireConsole("users") },
       async (request, reply) => {
         const account = await consoleAccount(request);
         const userId = pathParam(request, "user_id");

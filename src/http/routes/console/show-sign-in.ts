@@ -1,11 +1,11 @@
 import { signInPage } from "../../console/views/sign-in-pages.ts";
 import { pendingStagePath } from "../../plugins/console-session.ts";
 import type { App } from "../../types.ts";
-import { HIDDEN, homeOf, queryField, seeOther, sendPage } from "./console-pages.ts";
+import { homeOf, queryField, seeOther, sendPage } from "./console-pages.ts";
 
 /** `GET /console/sign-in`: email and password (a signed-in user goes on to their accounts). */
 export function showSignIn(app: App): void {
-  app.get("/console/sign-in", { schema: HIDDEN }, async (request, reply) => {
+  app.get("/console/sign-in", async (request, reply) => {
     const session = request.consoleSession;
     if (session?.stage === "SIGNED_IN") return seeOther(reply, pendingStagePath(session) ?? homeOf(session));
     return sendPage(request, reply, {

@@ -6,14 +6,14 @@ import {
   setConsoleSessionCookie,
 } from "../../plugins/console-session.ts";
 import type { App, AppServices } from "../../types.ts";
-import { attemptChange, HIDDEN, seeOther, sendPage } from "./console-pages.ts";
+import { attemptChange, seeOther, sendPage } from "./console-pages.ts";
 
 /**
  * `POST /console/sign-in` (`email`, `password`): a session that must still give its second factor
  * (or enrol one); a refusal shows the form again with the API's status (401, or 429 when throttled).
  */
 export function signIn(app: App, services: AppServices): void {
-  app.post("/console/sign-in", { schema: HIDDEN }, async (request, reply) => {
+  app.post("/console/sign-in", async (request, reply) => {
     const email = formField(request, "email");
     const password = formField(request, "password", { raw: true });
     const outcome = await attemptChange(() =>
