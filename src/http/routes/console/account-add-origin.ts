@@ -1,9 +1,9 @@
 import { Type } from "typebox";
 import { enteredText } from "../../console/forms.ts";
-import { consoleAccount, consoleContext, requireConsole } from "../../plugins/console-session.ts";
+import { consoleAccount, consoleContext } from "../../plugins/console-session.ts";
 import type { App, AppServices } from "../../types.ts";
 import { sendClientsPage } from "./account-clients.ts";
-import { AccountParams, accountPath, attemptForm, formBody } from "./account-common.ts";
+import { AccountParams, accountPath, attemptForm, formBody, formRoute } from "./account-common.ts";
 import { seeOther } from "./console-pages.ts";
 
 /**
@@ -13,11 +13,10 @@ import { seeOther } from "./console-pages.ts";
 export function accountAddOrigin(app: App, services: AppServices): void {
   app.post(
     "/console/accounts/:account_id/clients/origins",
-    {
-      schema: { params: AccountParams, body: formBody({ origin: Type.String({ maxLength: 300 }) }) },
-      attachValidation: true,
-      preHandler: requireConsole("credentials"),
-    },
+    formRoute("credentials", {
+      params: AccountParams,
+      body: formBody({ origin: Type.String({ maxLength: 300 }) }),
+    }),
     async (request, reply) => {
       const account = await consoleAccount(request);
       const result = await attemptForm(request, "add-origin", () =>

@@ -1,11 +1,11 @@
 import type { FastifyRequest } from "fastify";
-import { type TProperties, Type } from "typebox";
+import { type TProperties, type TSchema, Type } from "typebox";
 import type { ConsoleCapability } from "../../../domain/console-roles.ts";
 import { roleMay } from "../../../domain/console-roles.ts";
 import { AppError } from "../../../domain/errors.ts";
 import { pathSegment } from "../../console/forms.ts";
 import type { FormProblem } from "../../console/views/parts.ts";
-import { consoleSessionOf } from "../../plugins/console-session.ts";
+import { consoleSessionOf, requireConsole } from "../../plugins/console-session.ts";
 import { toAppError } from "../../plugins/error-handler.ts";
 import { attemptChange, refused } from "./console-pages.ts";
 
@@ -32,6 +32,22 @@ export function accountParamsWith<P extends TProperties>(properties: P) {
 /** A form's body: the fields the API takes (with its schemas), and the CSRF token. */
 export function formBody<P extends TProperties>(properties: P) {
   return Type.Object({ ...properties, _csrf: Type.Optional(Type.String()) }, { additionalProperties: false });
+}
+
+/**
+ * A form's route options: the path parameters and the body (`formBody`) are validated with
+ * `attachValidation`, so that the page shows a refusal beside the form (`attemptForm`), for users
+ * whose role may do `capability`.
+ */
+export function formRoute<P extends TSchema, B extends TSchema>(
+  capability: ConsoleCapability,
+  schema: { params: P; body: B },
+): {
+  schema: { params: P; body: B };
+  attachValidation: true;
+  preHandler: ReturnType<typeof requireConsole>;
+} {
+  return { schema, attachValidation: true, preHandler: requireConsole(capability) };
 }
 
 /**

@@ -1,9 +1,9 @@
 import { enteredText } from "../../console/forms.ts";
 import { webhookSecretPage } from "../../console/views/webhooks-page.ts";
-import { consoleAccount, consoleContext, requireConsole } from "../../plugins/console-session.ts";
+import { consoleAccount, consoleContext } from "../../plugins/console-session.ts";
 import { NewWebhookEndpointBody } from "../../schemas/webhook.ts";
 import type { App, AppServices } from "../../types.ts";
-import { AccountParams, accountPath, attemptForm, formBody } from "./account-common.ts";
+import { AccountParams, accountPath, attemptForm, formBody, formRoute } from "./account-common.ts";
 import { sendWebhooksPage } from "./account-webhooks.ts";
 import { sendPage } from "./console-pages.ts";
 
@@ -15,18 +15,13 @@ export function accountCreateWebhook(app: App, services: AppServices): void {
   app.post(
     "/console/accounts/:account_id/webhooks",
     {
-      schema: {
-        params: AccountParams,
-        // The API's fields and schemas, so that a refusal reads the same.
-        body: formBody(NewWebhookEndpointBody.properties),
-      },
-      attachValidation: true,
+      // The API's fields and schemas, so that a refusal reads the same.
+      ...formRoute("webhooks", { params: AccountParams, body: formBody(NewWebhookEndpointBody.properties) }),
       // One checked box arrives as a string: the API's body has the list.
       preValidation: async (request) => {
         const body = request.body as { events?: unknown } | null | undefined;
         if (body && typeof body.events === "string") body.events = [body.events];
       },
-      preHandler: requireConsole("webhooks"),
     },
     async (request, reply) => {
       const account = await consoleAccount(request);

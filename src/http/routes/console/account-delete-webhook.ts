@@ -1,7 +1,7 @@
-import { consoleAccount, consoleContext, requireConsole } from "../../plugins/console-session.ts";
+import { consoleAccount, consoleContext } from "../../plugins/console-session.ts";
 import { EndpointIdParam } from "../../schemas/webhook.ts";
 import type { App, AppServices } from "../../types.ts";
-import { accountParamsWith, accountPath, attemptForm, formBody } from "./account-common.ts";
+import { accountParamsWith, accountPath, attemptForm, formBody, formRoute } from "./account-common.ts";
 import { sendWebhooksPage } from "./account-webhooks.ts";
 import { seeOther } from "./console-pages.ts";
 
@@ -12,11 +12,7 @@ import { seeOther } from "./console-pages.ts";
 export function accountDeleteWebhook(app: App, services: AppServices): void {
   app.post(
     "/console/accounts/:account_id/webhooks/:endpoint_id/delete",
-    {
-      schema: { params: accountParamsWith(EndpointIdParam), body: formBody({}) },
-      attachValidation: true,
-      preHandler: requireConsole("webhooks"),
-    },
+    formRoute("webhooks", { params: accountParamsWith(EndpointIdParam), body: formBody({}) }),
     async (request, reply) => {
       const account = await consoleAccount(request);
       const form = `delete:${request.params.endpoint_id}`;

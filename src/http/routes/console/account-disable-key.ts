@@ -1,7 +1,7 @@
-import { consoleAccount, consoleContext, requireConsole } from "../../plugins/console-session.ts";
+import { consoleAccount, consoleContext } from "../../plugins/console-session.ts";
 import { CredentialIdParam } from "../../schemas/credential.ts";
 import type { App, AppServices } from "../../types.ts";
-import { accountParamsWith, accountPath, attemptForm, formBody } from "./account-common.ts";
+import { accountParamsWith, accountPath, attemptForm, formBody, formRoute } from "./account-common.ts";
 import { ReturnTo, returnPage, sendCredentialPage } from "./account-credential-page.ts";
 import { seeOther } from "./console-pages.ts";
 
@@ -12,11 +12,7 @@ import { seeOther } from "./console-pages.ts";
 export function accountDisableKey(app: App, services: AppServices): void {
   app.post(
     "/console/accounts/:account_id/keys/:credential_id/disable",
-    {
-      schema: { params: accountParamsWith(CredentialIdParam), body: formBody(ReturnTo) },
-      attachValidation: true,
-      preHandler: requireConsole("credentials"),
-    },
+    formRoute("credentials", { params: accountParamsWith(CredentialIdParam), body: formBody(ReturnTo) }),
     async (request, reply) => {
       const account = await consoleAccount(request);
       const id = request.params.credential_id;

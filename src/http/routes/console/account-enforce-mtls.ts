@@ -1,13 +1,8 @@
 import { Type } from "typebox";
 import { enteredText } from "../../console/forms.ts";
-import {
-  consoleAccount,
-  consoleContext,
-  consoleSessionOf,
-  requireConsole,
-} from "../../plugins/console-session.ts";
+import { consoleAccount, consoleContext, consoleSessionOf } from "../../plugins/console-session.ts";
 import type { App, AppServices } from "../../types.ts";
-import { AccountParams, accountPath, attemptForm, formBody } from "./account-common.ts";
+import { AccountParams, accountPath, attemptForm, formBody, formRoute } from "./account-common.ts";
 import { sendSecurityPage } from "./account-security.ts";
 import { seeOther } from "./console-pages.ts";
 
@@ -19,17 +14,13 @@ import { seeOther } from "./console-pages.ts";
 export function accountEnforceMtls(app: App, services: AppServices): void {
   app.post(
     "/console/accounts/:account_id/security/mtls",
-    {
-      schema: {
-        params: AccountParams,
-        body: formBody({
-          enforced_from: Type.String({ maxLength: 40 }),
-          force: Type.Optional(Type.Literal("true")),
-        }),
-      },
-      attachValidation: true,
-      preHandler: requireConsole("security"),
-    },
+    formRoute("security", {
+      params: AccountParams,
+      body: formBody({
+        enforced_from: Type.String({ maxLength: 40 }),
+        force: Type.Optional(Type.Literal("true")),
+      }),
+    }),
     async (request, reply) => {
       const account = await consoleAccount(request);
       const result = await attemptForm(request, "mtls", () =>

@@ -1,11 +1,11 @@
 import { Type } from "typebox";
 import { enteredText } from "../../console/forms.ts";
 import { newKeyPage } from "../../console/views/keys-page.ts";
-import { consoleAccount, consoleContext, requireConsole } from "../../plugins/console-session.ts";
+import { consoleAccount, consoleContext } from "../../plugins/console-session.ts";
 import { EnvironmentSchema } from "../../schemas/common.ts";
 import { DESCRIPTION_SCHEMA } from "../../schemas/credential.ts";
 import type { App, AppServices } from "../../types.ts";
-import { AccountParams, accountPath, attemptForm, formBody } from "./account-common.ts";
+import { AccountParams, accountPath, attemptForm, formBody, formRoute } from "./account-common.ts";
 import { sendKeysPage } from "./account-keys.ts";
 import { sendPage } from "./console-pages.ts";
 
@@ -21,17 +21,10 @@ export function brandOfKey(apiKey: string): string {
 export function accountGenerateKey(app: App, services: AppServices): void {
   app.post(
     "/console/accounts/:account_id/keys",
-    {
-      schema: {
-        params: AccountParams,
-        body: formBody({
-          description: Type.Optional(DESCRIPTION_SCHEMA),
-          environment: EnvironmentSchema,
-        }),
-      },
-      attachValidation: true,
-      preHandler: requireConsole("credentials"),
-    },
+    formRoute("credentials", {
+      params: AccountParams,
+      body: formBody({ description: Type.Optional(DESCRIPTION_SCHEMA), environment: EnvironmentSchema }),
+    }),
     async (request, reply) => {
       const account = await consoleAccount(request);
       const entered = {

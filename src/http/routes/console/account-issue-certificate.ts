@@ -1,9 +1,9 @@
 import { Type } from "typebox";
 import { enteredText } from "../../console/forms.ts";
-import { consoleAccount, consoleContext, requireConsole } from "../../plugins/console-session.ts";
+import { consoleAccount, consoleContext } from "../../plugins/console-session.ts";
 import { DESCRIPTION_SCHEMA } from "../../schemas/credential.ts";
 import type { App, AppServices } from "../../types.ts";
-import { AccountParams, accountPath, attemptForm, formBody } from "./account-common.ts";
+import { AccountParams, accountPath, attemptForm, formBody, formRoute } from "./account-common.ts";
 import { sendSecurityPage } from "./account-security.ts";
 import { seeOther } from "./console-pages.ts";
 
@@ -14,17 +14,13 @@ import { seeOther } from "./console-pages.ts";
 export function accountIssueCertificate(app: App, services: AppServices): void {
   app.post(
     "/console/accounts/:account_id/security/certificates",
-    {
-      schema: {
-        params: AccountParams,
-        body: formBody({
-          description: Type.Optional(DESCRIPTION_SCHEMA),
-          csr: Type.String({ maxLength: 16_384 }),
-        }),
-      },
-      attachValidation: true,
-      preHandler: requireConsole("security"),
-    },
+    formRoute("security", {
+      params: AccountParams,
+      body: formBody({
+        description: Type.Optional(DESCRIPTION_SCHEMA),
+        csr: Type.String({ maxLength: 16_384 }),
+      }),
+    }),
     async (request, reply) => {
       const account = await consoleAccount(request);
       const result = await attemptForm(request, "issue", () =>

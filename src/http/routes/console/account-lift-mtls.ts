@@ -1,6 +1,6 @@
-import { consoleAccount, consoleContext, requireConsole } from "../../plugins/console-session.ts";
+import { consoleAccount, consoleContext } from "../../plugins/console-session.ts";
 import type { App, AppServices } from "../../types.ts";
-import { AccountParams, accountPath, attemptForm, formBody } from "./account-common.ts";
+import { AccountParams, accountPath, attemptForm, formBody, formRoute } from "./account-common.ts";
 import { sendSecurityPage } from "./account-security.ts";
 import { seeOther } from "./console-pages.ts";
 
@@ -12,11 +12,7 @@ import { seeOther } from "./console-pages.ts";
 export function accountLiftMtls(app: App, services: AppServices): void {
   app.post(
     "/console/accounts/:account_id/security/mtls/lift",
-    {
-      schema: { params: AccountParams, body: formBody({}) },
-      attachValidation: true,
-      preHandler: requireConsole("security"),
-    },
+    formRoute("security", { params: AccountParams, body: formBody({}) }),
     async (request, reply) => {
       const account = await consoleAccount(request);
       const result = await attemptForm(request, "lift-mtls", () =>

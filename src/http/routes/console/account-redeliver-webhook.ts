@@ -1,7 +1,7 @@
-import { consoleAccount, consoleContext, requireConsole } from "../../plugins/console-session.ts";
+import { consoleAccount, consoleContext } from "../../plugins/console-session.ts";
 import { DeliveryIdParam, EndpointIdParam } from "../../schemas/webhook.ts";
 import type { App, AppServices } from "../../types.ts";
-import { accountParamsWith, accountPath, attemptForm, formBody } from "./account-common.ts";
+import { accountParamsWith, accountPath, attemptForm, formBody, formRoute } from "./account-common.ts";
 import { sendDeliveriesPage } from "./account-webhook-deliveries.ts";
 import { seeOther } from "./console-pages.ts";
 
@@ -12,11 +12,10 @@ import { seeOther } from "./console-pages.ts";
 export function accountRedeliverWebhook(app: App, services: AppServices): void {
   app.post(
     "/console/accounts/:account_id/webhooks/:endpoint_id/deliveries/:delivery_id/redeliver",
-    {
-      schema: { params: accountParamsWith({ ...EndpointIdParam, ...DeliveryIdParam }), body: formBody({}) },
-      attachValidation: true,
-      preHandler: requireConsole("webhooks"),
-    },
+    formRoute("webhooks", {
+      params: accountParamsWith({ ...EndpointIdParam, ...DeliveryIdParam }),
+      body: formBody({}),
+    }),
     async (request, reply) => {
       const account = await consoleAccount(request);
       const { endpoint_id: endpointId, delivery_id: deliveryId } = request.params;

@@ -1,8 +1,8 @@
-import { consoleAccount, consoleContext, requireConsole } from "../../plugins/console-session.ts";
+import { consoleAccount, consoleContext } from "../../plugins/console-session.ts";
 import { OriginIdParam } from "../../schemas/security.ts";
 import type { App, AppServices } from "../../types.ts";
 import { sendClientsPage } from "./account-clients.ts";
-import { accountParamsWith, accountPath, attemptForm, formBody } from "./account-common.ts";
+import { accountParamsWith, accountPath, attemptForm, formBody, formRoute } from "./account-common.ts";
 import { seeOther } from "./console-pages.ts";
 
 /**
@@ -12,11 +12,7 @@ import { seeOther } from "./console-pages.ts";
 export function accountRemoveOrigin(app: App, services: AppServices): void {
   app.post(
     "/console/accounts/:account_id/clients/origins/:origin_id/remove",
-    {
-      schema: { params: accountParamsWith(OriginIdParam), body: formBody({}) },
-      attachValidation: true,
-      preHandler: requireConsole("credentials"),
-    },
+    formRoute("credentials", { params: accountParamsWith(OriginIdParam), body: formBody({}) }),
     async (request, reply) => {
       const account = await consoleAccount(request);
       const form = `remove-origin:${request.params.origin_id}`;

@@ -1,8 +1,8 @@
 import { Type } from "typebox";
-import { consoleAccount, consoleContext, requireConsole } from "../../plugins/console-session.ts";
+import { consoleAccount, consoleContext } from "../../plugins/console-session.ts";
 import { CertificateIdParam } from "../../schemas/security.ts";
 import type { App, AppServices } from "../../types.ts";
-import { accountParamsWith, accountPath, attemptForm, formBody } from "./account-common.ts";
+import { accountParamsWith, accountPath, attemptForm, formBody, formRoute } from "./account-common.ts";
 import { sendSecurityPage } from "./account-security.ts";
 import { seeOther } from "./console-pages.ts";
 
@@ -14,14 +14,10 @@ import { seeOther } from "./console-pages.ts";
 export function accountRevokeCertificate(app: App, services: AppServices): void {
   app.post(
     "/console/accounts/:account_id/security/certificates/:certificate_id/revoke",
-    {
-      schema: {
-        params: accountParamsWith(CertificateIdParam),
-        body: formBody({ force: Type.Optional(Type.Literal("true")) }),
-      },
-      attachValidation: true,
-      preHandler: requireConsole("security"),
-    },
+    formRoute("security", {
+      params: accountParamsWith(CertificateIdParam),
+      body: formBody({ force: Type.Optional(Type.Literal("true")) }),
+    }),
     async (request, reply) => {
       const account = await consoleAccount(request);
       const id = request.params.certificate_id;

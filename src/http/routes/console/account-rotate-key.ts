@@ -2,10 +2,10 @@ import { Type } from "typebox";
 import { parseRotationOverlap } from "../../../domain/lifecycle-policy.ts";
 import { ROTATION_ENDS } from "../../../domain/types.ts";
 import { newKeyPage } from "../../console/views/keys-page.ts";
-import { consoleAccount, consoleContext, requireConsole } from "../../plugins/console-session.ts";
+import { consoleAccount, consoleContext } from "../../plugins/console-session.ts";
 import { CredentialIdParam } from "../../schemas/credential.ts";
 import type { App, AppServices } from "../../types.ts";
-import { accountParamsWith, accountPath, attemptForm, formBody } from "./account-common.ts";
+import { accountParamsWith, accountPath, attemptForm, formBody, formRoute } from "./account-common.ts";
 import { ReturnTo, returnPage, sendCredentialPage } from "./account-credential-page.ts";
 import { brandOfKey } from "./account-generate-key.ts";
 import { seeOther, sendPage } from "./console-pages.ts";
@@ -18,18 +18,14 @@ import { seeOther, sendPage } from "./console-pages.ts";
 export function accountRotateKey(app: App, services: AppServices): void {
   app.post(
     "/console/accounts/:account_id/keys/:credential_id/rotate",
-    {
-      schema: {
-        params: accountParamsWith(CredentialIdParam),
-        body: formBody({
-          overlap: Type.Optional(Type.String({ maxLength: 40 })),
-          end_overlap: Type.Optional(Type.Enum(ROTATION_ENDS)),
-          ...ReturnTo,
-        }),
-      },
-      attachValidation: true,
-      preHandler: requireConsole("credentials"),
-    },
+    formRoute("credentials", {
+      params: accountParamsWith(CredentialIdParam),
+      body: formBody({
+        overlap: Type.Optional(Type.String({ maxLength: 40 })),
+        end_overlap: Type.Optional(Type.Enum(ROTATION_ENDS)),
+        ...ReturnTo,
+      }),
+    }),
     async (request, reply) => {
       const account = await consoleAccount(request);
       const id = request.params.credential_id;

@@ -1,8 +1,8 @@
 import { webhookSecretPage } from "../../console/views/webhooks-page.ts";
-import { consoleAccount, consoleContext, requireConsole } from "../../plugins/console-session.ts";
+import { consoleAccount, consoleContext } from "../../plugins/console-session.ts";
 import { EndpointIdParam } from "../../schemas/webhook.ts";
 import type { App, AppServices } from "../../types.ts";
-import { accountParamsWith, accountPath, attemptForm, formBody } from "./account-common.ts";
+import { accountParamsWith, accountPath, attemptForm, formBody, formRoute } from "./account-common.ts";
 import { sendWebhooksPage } from "./account-webhooks.ts";
 import { sendPage } from "./console-pages.ts";
 
@@ -13,11 +13,7 @@ import { sendPage } from "./console-pages.ts";
 export function accountRotateWebhookSecret(app: App, services: AppServices): void {
   app.post(
     "/console/accounts/:account_id/webhooks/:endpoint_id/rotate-secret",
-    {
-      schema: { params: accountParamsWith(EndpointIdParam), body: formBody({}) },
-      attachValidation: true,
-      preHandler: requireConsole("webhooks"),
-    },
+    formRoute("webhooks", { params: accountParamsWith(EndpointIdParam), body: formBody({}) }),
     async (request, reply) => {
       const account = await consoleAccount(request);
       const form = `rotate-secret:${request.params.endpoint_id}`;

@@ -6,10 +6,9 @@ import {
   consoleClientAddress,
   consoleContext,
   consoleSessionOf,
-  requireConsole,
 } from "../../plugins/console-session.ts";
 import type { App, AppServices } from "../../types.ts";
-import { AccountParams, accountPath, attemptForm, formBody } from "./account-common.ts";
+import { AccountParams, accountPath, attemptForm, formBody, formRoute } from "./account-common.ts";
 import { sendSecurityPage } from "./account-security.ts";
 import { seeOther } from "./console-pages.ts";
 
@@ -30,18 +29,14 @@ export function allowedIpLines(text: string): string[] {
 export function accountSetIpRestriction(app: App, services: AppServices): void {
   app.post(
     "/console/accounts/:account_id/security/ip-restriction",
-    {
-      schema: {
-        params: AccountParams,
-        body: formBody({
-          enforcement_mode: Type.Enum(IP_ENFORCEMENT_MODES),
-          allowed_ips: Type.Optional(Type.String({ maxLength: 100 * 65 })),
-          force: Type.Optional(Type.Literal("true")),
-        }),
-      },
-      attachValidation: true,
-      preHandler: requireConsole("security"),
-    },
+    formRoute("security", {
+      params: AccountParams,
+      body: formBody({
+        enforcement_mode: Type.Enum(IP_ENFORCEMENT_MODES),
+        allowed_ips: Type.Optional(Type.String({ maxLength: 100 * 65 })),
+        force: Type.Optional(Type.Literal("true")),
+      }),
+    }),
     async (request, reply) => {
       const account = await consoleAccount(request);
       const result = await attemptForm(request, "ip", () =>
