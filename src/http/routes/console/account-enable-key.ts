@@ -1,27 +1,14 @@
-import { consoleAccount, consoleContext } from "../../plugins/console-session.ts";
-import { CredentialIdParam } from "../../schemas/credential.ts";
 import type { App, AppServices } from "../../types.ts";
-import { accountParamsWith, accountPath, attemptForm, formBody, formRoute } from "./account-common.ts";
-import { ReturnTo, returnPage, sendCredentialPage } from "./account-credential-page.ts";
-import { seeOther } from "./console-pages.ts";
+import { credentialStatusRoute } from "./account-credential-status.ts";
 
 /**
  * `POST /console/accounts/:account_id/keys/:credential_id/enable`: the same service call as
  * `POST /v1/account/credentials/{id}/enable` (API keys and Client IDs alike).
  */
 export function accountEnableKey(app: App, services: AppServices): void {
-  app.post(
-    "/console/accounts/:account_id/keys/:credential_id/enable",
-    formRoute("credentials", { params: accountParamsWith(CredentialIdParam), body: formBody(ReturnTo) }),
-    async (request, reply) => {
-      const account = await consoleAccount(request);
-      const id = request.params.credential_id;
-      const page = returnPage(request);
-      const result = await attemptForm(request, `enable:${id}`, () =>
-        services.credentials.enable(account, consoleContext(request), id),
-      );
-      if (!result.ok) return sendCredentialPage(page, request, reply, services, account, result.problem);
-      return seeOther(reply, accountPath(account.accountId, page), "enabled");
-    },
-  );
+  credentialStatusRoute(app, services, {
+    action: "enable",
+    done: "enabled",
+    change: (account, context, id) => services.credentials.enable(account, context, id),
+  });
 }
