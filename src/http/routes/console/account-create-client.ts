@@ -1,11 +1,8 @@
-import { Type } from "typebox";
-import { enteredText } from "../../console/forms.ts";
 import { consoleAccount, consoleContext } from "../../plugins/console-session.ts";
-import { EnvironmentSchema } from "../../schemas/common.ts";
-import { DESCRIPTION_SCHEMA } from "../../schemas/credential.ts";
 import type { App, AppServices } from "../../types.ts";
 import { sendClientsPage } from "./account-clients.ts";
-import { AccountParams, accountPath, attemptForm, formBody, formRoute } from "./account-common.ts";
+import { AccountParams, accountPath, attemptForm, formRoute } from "./account-common.ts";
+import { enteredCredential, NewCredentialBody, newCredential } from "./account-new-credential.ts";
 import { seeOther } from "./console-pages.ts";
 
 /**
@@ -15,22 +12,12 @@ import { seeOther } from "./console-pages.ts";
 export function accountCreateClient(app: App, services: AppServices): void {
   app.post(
     "/console/accounts/:account_id/clients",
-    formRoute("credentials", {
-      params: AccountParams,
-      body: formBody({ description: Type.Optional(DESCRIPTION_SCHEMA), environment: EnvironmentSchema }),
-    }),
+    formRoute("credentials", { params: AccountParams, body: NewCredentialBody }),
     async (request, reply) => {
       const account = await consoleAccount(request);
-      const entered = {
-        description: enteredText(request, "description"),
-        environment: enteredText(request, "environment"),
-      };
+      const entered = enteredCredential(request);
       const result = await attemptForm(request, "create-client", () =>
-        services.credentials.create(account, consoleContext(request), {
-          type: "CLIENT",
-          environment: request.body.environment,
-          description: request.body.description ?? "",
-        }),
+        services.credentials.create(account, consoleContext(request), newCredential("CLIENT", request.body)),
       );
       if (!result.ok)
         return sendClientsPage(request, reply, services, account, { problem: result.problem, entered });

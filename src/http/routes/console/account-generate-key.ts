@@ -1,12 +1,9 @@
-import { Type } from "typebox";
-import { enteredText } from "../../console/forms.ts";
 import { newKeyPage } from "../../console/views/keys-page.ts";
 import { consoleAccount, consoleContext } from "../../plugins/console-session.ts";
-import { EnvironmentSchema } from "../../schemas/common.ts";
-import { DESCRIPTION_SCHEMA } from "../../schemas/credential.ts";
 import type { App, AppServices } from "../../types.ts";
-import { AccountParams, accountPath, attemptForm, formBody, formRoute } from "./account-common.ts";
+import { AccountParams, accountPath, attemptForm, formRoute } from "./account-common.ts";
 import { sendKeysPage } from "./account-keys.ts";
+import { enteredCredential, NewCredentialBody, newCredential } from "./account-new-credential.ts";
 import { sendPage } from "./console-pages.ts";
 
 /** The brand of a key is its first segment (`<brand>_<env>_api_…`): the downloaded file is named after it. */
@@ -21,22 +18,12 @@ export function brandOfKey(apiKey: string): string {
 export function accountGenerateKey(app: App, services: AppServices): void {
   app.post(
     "/console/accounts/:account_id/keys",
-    formRoute("credentials", {
-      params: AccountParams,
-      body: formBody({ description: Type.Optional(DESCRIPTION_SCHEMA), environment: EnvironmentSchema }),
-    }),
+    formRoute("credentials", { params: AccountParams, body: NewCredentialBody }),
     async (request, reply) => {
       const account = await consoleAccount(request);
-      const entered = {
-        description: enteredText(request, "description"),
-        environment: enteredText(request, "environment"),
-      };
+      const entered = enteredCredential(request);
       const created = await attemptForm(request, "generate", () =>
-        services.credentials.create(account, consoleContext(request), {
-          type: "API",
-          environment: request.body.environment,
-          description: request.body.description ?? "",
-        }),
+        services.credentials.create(account, consoleContext(request), newCredential("API", request.body)),
       );
       if (!created.ok)
         return sendKeysPage(request, reply, services, account, { problem: created.problem, entered });
