@@ -3,21 +3,9 @@ import { Type } from "typebox";
 import { type AuditFilterInput, parseAuditFilter } from "../../../domain/audit-filter.ts";
 import type { Account } from "../../../domain/types.ts";
 import { auditPage } from "../../console/views/audit-page.ts";
-import {
-  consoleAccount,
-  consoleContext,
-  consoleSessionOf,
-  requireConsole,
-} from "../../plugins/console-session.ts";
+import { consoleAccount, consoleContext, consoleSessionOf } from "../../plugins/console-session.ts";
 import type { App, AppServices } from "../../types.ts";
-import {
-  AccountParams,
-  accountPath,
-  attemptForm,
-  dropEmptyQueryValues,
-  statusOf,
-  validationProblem,
-} from "./account-common.ts";
+import { accountPath, attemptForm, filtersRoute, statusOf, validationProblem } from "./account-common.ts";
 import { sendPage } from "./console-pages.ts";
 
 /** The audit pages' filters, as typed into the GET form. */
@@ -41,54 +29,39 @@ const PAGE_SIZE = 100;
 
 /** `GET /console/accounts/:account_id/audit`: the audit log, filtered by type and day, a page at a time. */
 export function accountAudit(app: App, services: AppServices): void {
-  app.get(
-    "/console/accounts/:account_id/audit",
-    {
-      schema: {
-        params: AccountParams,
-        querystring: Type.Object(
-          { ...AuditQuery, page_token: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })) },
-          { additionalProperties: false },
-        ),
-      },
-      attachValidation: true,
-      preValidation: dropEmptyQueryValues,
-      preHandler: requireConsole("read"),
-    },
-    async (request, reply) => {
-      const account = await consoleAccount(request);
-      // The filter goes to the store; a page holds PAGE_SIZE matches (fewer where a TEST key's
-      // view hides some) and the next page token continues after the last one read.
-      const read = async (input: AuditFilterInput, pageToken?: string) =>
-        services.audit.list(
-          account.accountId,
-          { pageSize: PAGE_SIZE, pageToken },
-          auditViewer(request, account),
-          consoleContext(request).environments,
-          parseAuditFilter(input),
-        );
-      const invalid = validationProblem(request);
-      const filter: AuditFilterInput = invalid
-        ? {}
-        : { type: request.query.type, from: request.query.from, to: request.query.to };
-      const filtered = await attemptForm(request, "filters", () => read(filter, request.query.page_token));
-      // Filters the API would refuse: the page says why, and shows the newest events unfiltered.
-      const shown = filtered.ok ? filtered.value : await read({});
-      const problem = filtered.ok ? null : filtered.problem;
-      const body = auditPage({
-        base: accountPath(account.accountId, ""),
-        filter,
-        events: shown.items,
-        nextPageToken: shown.nextPageToken,
-        problem,
-      });
-      return sendPage(request, reply, {
-        status: statusOf(problem),
-        title: "Audit log",
-        account,
-        section: "audit",
-        body,
-      });
-    },
-  );
+  app.get("/console/accounts/:account_id/audit", filtersRoute(AuditQuery), async (request, reply) => {
+    const account = await consoleAccount(request);
+    // The filter goes to the store; a page holds PAGE_SIZE matches (fewer where a TEST key's
+    // view hides some) and the next page token continues after the last one read.
+    const read = async (input: AuditFilterInput, pageToken?: string) =>
+      services.audit.list(
+        account.accountId,
+        { pageSize: PAGE_SIZE, pageToken },
+        auditViewer(request, account),
+        consoleContext(request).environments,
+        parseAuditFilter(input),
+      );
+    const invalid = validationProblem(request);
+    const filter: AuditFilterInput = invalid
+      ? {}
+      : { type: request.query.type, from: request.query.from, to: request.query.to };
+    const filtered = await attemptForm(request, "filters", () => read(filter, request.query.page_token));
+    // Filters the API would refuse: the page says why, and shows the newest events unfiltered.
+    const shown = filtered.ok ? filtered.value : await read({});
+    const problem = filtered.ok ? null : filtered.problem;
+    const body = auditPage({
+      base: accountPath(account.accountId, ""),
+      filter,
+      events: shown.items,
+      nextPageToken: shown.nextPageToken,
+      problem,
+    });
+    return sendPage(request, reply, {
+      status: statusOf(problem),
+      title: "Audit log",
+      account,
+      section: "audit",
+      body,
+    });
+  });
 }

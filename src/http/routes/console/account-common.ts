@@ -1,5 +1,5 @@
 import type { FastifyRequest } from "fastify";
-import { type TProperties, type TSchema, Type } from "typebox";
+import { type TObject, type TOptional, type TProperties, type TSchema, type TString, Type } from "typebox";
 import type { ConsoleCapability } from "../../../domain/console-roles.ts";
 import { roleMay } from "../../../domain/console-roles.ts";
 import { AppError } from "../../../domain/errors.ts";
@@ -48,6 +48,35 @@ export function formRoute<P extends TSchema, B extends TSchema>(
   preHandler: ReturnType<typeof requireConsole>;
 } {
   return { schema, attachValidation: true, preHandler: requireConsole(capability) };
+}
+
+/** The token of a listing's next page, as the page's "Next page" link carries it. */
+export const PageTokenQuery: { page_token: TOptional<TString> } = {
+  page_token: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
+};
+
+/**
+ * A filtered listing's route options (every role may read it): the GET form's `filters` and the
+ * page token, empty values dropped and any other parameter refused, validated with
+ * `attachValidation` so that the page can say why it lists without them.
+ */
+export function filtersRoute<Q extends TProperties>(
+  filters: Q,
+): {
+  schema: { params: typeof AccountParams; querystring: TObject<Q & typeof PageTokenQuery> };
+  attachValidation: true;
+  preValidation: typeof dropEmptyQueryValues;
+  preHandler: ReturnType<typeof requireConsole>;
+} {
+  return {
+    schema: {
+      params: AccountParams,
+      querystring: Type.Object({ ...filters, ...PageTokenQuery }, { additionalProperties: false }),
+    },
+    attachValidation: true,
+    preValidation: dropEmptyQueryValues,
+    preHandler: requireConsole("read"),
+  };
 }
 
 /**

@@ -1,18 +1,11 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { Type } from "typebox";
 import type { Account, CredentialStatus, Environment } from "../../../domain/types.ts";
 import { keysPage } from "../../console/views/keys-page.ts";
 import type { FormProblem } from "../../console/views/parts.ts";
-import { consoleAccount, consoleContext, requireConsole } from "../../plugins/console-session.ts";
+import { consoleAccount, consoleContext } from "../../plugins/console-session.ts";
 import { CredentialListFilters } from "../../schemas/credential.ts";
 import type { App, AppServices } from "../../types.ts";
-import {
-  AccountParams,
-  DoneQuery,
-  dropEmptyQueryValues,
-  statusOf,
-  validationProblem,
-} from "./account-common.ts";
+import { DoneQuery, filtersRoute, statusOf, validationProblem } from "./account-common.ts";
 import { accountPageFrame } from "./account-page.ts";
 import { doneNotice, sendPage } from "./console-pages.ts";
 
@@ -69,22 +62,7 @@ export async function sendKeysPage(
 export function accountKeys(app: App, services: AppServices): void {
   app.get(
     "/console/accounts/:account_id/keys",
-    {
-      schema: {
-        params: AccountParams,
-        querystring: Type.Object(
-          {
-            ...CredentialListFilters,
-            page_token: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
-            ...DoneQuery,
-          },
-          { additionalProperties: false },
-        ),
-      },
-      attachValidation: true,
-      preValidation: dropEmptyQueryValues,
-      preHandler: requireConsole("read"),
-    },
+    filtersRoute({ ...CredentialListFilters, ...DoneQuery }),
     async (request, reply) => {
       const account = await consoleAccount(request);
       const invalid = validationProblem(request);

@@ -5,7 +5,7 @@ import { deliveriesPage } from "../../console/views/webhooks-page.ts";
 import { consoleAccount, consoleContext, requireConsole } from "../../plugins/console-session.ts";
 import { EndpointIdParam } from "../../schemas/webhook.ts";
 import type { App, AppServices } from "../../types.ts";
-import { accountParamsWith, DoneQuery, statusOf } from "./account-common.ts";
+import { accountParamsWith, DoneQuery, PageTokenQuery, statusOf } from "./account-common.ts";
 import { type AccountPageState, accountPageFrame } from "./account-page.ts";
 import { doneNotice, sendPage } from "./console-pages.ts";
 
@@ -51,10 +51,7 @@ export function accountWebhookDeliveries(app: App, services: AppServices): void 
     {
       schema: {
         params: accountParamsWith(EndpointIdParam),
-        querystring: Type.Object({
-          ...DoneQuery,
-          page_token: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
-        }),
+        querystring: Type.Object({ ...DoneQuery, ...PageTokenQuery }),
       },
       preHandler: requireConsole("read"),
     },
