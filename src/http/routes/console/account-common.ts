@@ -11,7 +11,8 @@ import { attemptChange, refused } from "./console-pages.ts";
 
 /*
  * What the account pages' routes share: their paths, the form bodies (the API's fields plus the
- * CSRF token), and how a refusal of the service comes back to the page beside its form.
+ * CSRF token) and route options, and how a refusal (of the schema or of the service) comes back
+ * to the page beside its form.
  */
 
 /** `/console/accounts/{account_id}/{rest}`, the id encoded as every console path encodes it. */

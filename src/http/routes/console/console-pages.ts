@@ -6,8 +6,9 @@ import type { SafeHtml } from "../../console/html.ts";
 import { type ConsoleSection, consolePage } from "../../console/layout.ts";
 
 /*
- * What the console's own pages (signing in, accounts, users, operator) share: how a page is sent,
- * where a signed-in user starts, and how a refusal of a service comes back to the form.
+ * What every console route shares (signing in, accounts, users, operator and the account pages):
+ * how a page is sent, Post/Redirect/Get with its notice, where a signed-in user starts, and how a
+ * refusal of a service comes back to the form.
  */
 
 /**
