@@ -1,5 +1,6 @@
 import type { FastifyRequest } from "fastify";
 import { type ConsoleCapability, roleMay } from "../../domain/console-roles.ts";
+import type { ConsoleSession } from "../../domain/console-user.ts";
 import type { AppError } from "../../domain/errors.ts";
 import type { Account } from "../../domain/types.ts";
 import { assetUrl } from "./assets.ts";
@@ -54,6 +55,11 @@ const KIND_LABEL: Record<Account["kind"], string> = {
   PARTNER_ACCOUNT: "Partner Account",
 };
 
+/** Where a signed-in user starts: operators at the account search, everyone else at their accounts. */
+export function homeOf(session: Pick<ConsoleSession, "user">): string {
+  return session.user.role === "operator" ? "/console/operator" : "/console/accounts";
+}
+
 function current(active: boolean): SafeHtml | null {
   return active ? html` aria-current="page"` : null;
 }
@@ -61,7 +67,7 @@ function current(active: boolean): SafeHtml | null {
 function siteHeader(request: FastifyRequest, section: ConsoleSection | undefined): SafeHtml {
   const session = request.consoleSession;
   const signedIn = session?.stage === "SIGNED_IN" ? session : null;
-  const home = signedIn?.user.role === "operator" ? "/console/operator" : "/console/accounts";
+  const home = signedIn ? homeOf(signedIn) : "/console/accounts";
   const nav = signedIn
     ? html`<nav aria-label="Console"><ul>${
         signedIn.user.role === "operator"

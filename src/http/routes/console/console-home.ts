@@ -1,6 +1,7 @@
+import { homeOf } from "../../console/layout.ts";
 import { pendingStagePath } from "../../plugins/console-session.ts";
 import type { App } from "../../types.ts";
-import { homeOf, seeOther } from "./console-pages.ts";
+import { seeOther } from "./console-pages.ts";
 
 /** `GET /console/`: to the sign-in page, the step of signing in still due, or the user's accounts. */
 export function consoleHome(app: App): void {

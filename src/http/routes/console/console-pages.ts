@@ -1,5 +1,4 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import type { ConsoleSession } from "../../../domain/console-user.ts";
 import { AppError } from "../../../domain/errors.ts";
 import type { Account } from "../../../domain/types.ts";
 import type { SafeHtml } from "../../console/html.ts";
@@ -41,11 +40,6 @@ export function seeOther(reply: FastifyReply, location: string, done?: string): 
     ? `${location}${location.includes("?") ? "&" : "?"}done=${encodeURIComponent(done)}`
     : location;
   return reply.code(303).header("location", url).send();
-}
-
-/** Where a signed-in user starts: operators at the account search, everyone else at their accounts. */
-export function homeOf(session: ConsoleSession): string {
-  return session.user.role === "operator" ? "/console/operator" : "/console/accounts";
 }
 
 /** A change's outcome: its value, or the service's refusal for the page to show. */

@@ -1,7 +1,8 @@
+import { homeOf } from "../../console/layout.ts";
 import { signInPage } from "../../console/views/sign-in-pages.ts";
 import { pendingStagePath } from "../../plugins/console-session.ts";
 import type { App } from "../../types.ts";
-import { homeOf, queryField, seeOther, sendPage } from "./console-pages.ts";
+import { queryField, seeOther, sendPage } from "./console-pages.ts";
 
 /** `GET /console/sign-in`: email and password (a signed-in user goes on to their accounts). */
 export function showSignIn(app: App): void {

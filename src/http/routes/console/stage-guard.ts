@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { SessionStage } from "../../../domain/console-user.ts";
+import { homeOf } from "../../console/layout.ts";
 import { pendingStagePath } from "../../plugins/console-session.ts";
-import { homeOf } from "./console-pages.ts";
 
 /**
  * A preHandler of the signing-in steps: the page of `stage` is for a session at that stage; any
