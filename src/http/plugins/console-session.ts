@@ -10,7 +10,7 @@ import { rateLimited } from "../../domain/rate-limit.ts";
 import { type Account, ENVIRONMENTS } from "../../domain/types.ts";
 import { suspensionRefusal } from "../../services/request-authorizer.ts";
 import type { RequestContext } from "../../services/runtime.ts";
-import { CONSOLE_CSP, consoleErrorPage } from "../console/layout.ts";
+import { CONSOLE_CSP, consoleErrorPage, homeOf } from "../console/layout.ts";
 import { clientAddressSource, type TransportOptions } from "../transport.ts";
 import type { App, AppServices } from "../types.ts";
 import { toAppError } from "./error-handler.ts";
@@ -74,6 +74,12 @@ export function pendingStagePath(session: Pick<ConsoleSession, "stage">): string
   if (session.stage === "ENROL") return "/console/two-factor/enrol";
   if (session.stage === "SECOND_FACTOR") return "/console/two-factor";
   return null;
+}
+
+/** Where a browser with this session (or none) goes: signing in, its next step, or the user's home. */
+export function whereNext(session: ConsoleSession | null): string {
+  if (!session) return "/console/sign-in";
+  return pendingStagePath(session) ?? homeOf(session);
 }
 
 /** The signed-in user's session; throws when the request is not fully signed in. */

@@ -1,5 +1,4 @@
-import { homeOf } from "../../console/layout.ts";
-import { pendingStagePath } from "../../plugins/console-session.ts";
+import { whereNext } from "../../plugins/console-session.ts";
 import type { App } from "../../types.ts";
 import { seeOther } from "./console-pages.ts";
 
@@ -7,9 +6,7 @@ import { seeOther } from "./console-pages.ts";
 export function consoleHome(app: App): void {
   for (const url of ["/console", "/console/"]) {
     app.get(url, async (request, reply) => {
-      const session = request.consoleSession;
-      if (!session) return seeOther(reply, "/console/sign-in");
-      return seeOther(reply, pendingStagePath(session) ?? homeOf(session));
+      return seeOther(reply, whereNext(request.consoleSession));
     });
   }
 }

@@ -1,6 +1,5 @@
-import { homeOf } from "../../console/layout.ts";
 import { signInPage } from "../../console/views/sign-in-pages.ts";
-import { pendingStagePath } from "../../plugins/console-session.ts";
+import { whereNext } from "../../plugins/console-session.ts";
 import type { App } from "../../types.ts";
 import { queryField, seeOther, sendPage } from "./console-pages.ts";
 
@@ -8,7 +7,7 @@ import { queryField, seeOther, sendPage } from "./console-pages.ts";
 export function showSignIn(app: App): void {
   app.get("/console/sign-in", async (request, reply) => {
     const session = request.consoleSession;
-    if (session?.stage === "SIGNED_IN") return seeOther(reply, pendingStagePath(session) ?? homeOf(session));
+    if (session?.stage === "SIGNED_IN") return seeOther(reply, whereNext(session));
     return sendPage(request, reply, {
       title: "Sign in",
       body: signInPage(request, { signedOut: queryField(request, "signed_out") === "1" }),

@@ -1,7 +1,6 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { SessionStage } from "../../../domain/console-user.ts";
-import { homeOf } from "../../console/layout.ts";
-import { pendingStagePath } from "../../plugins/console-session.ts";
+import { whereNext } from "../../plugins/console-session.ts";
 
 /**
  * A preHandler of the signing-in steps: the page of `stage` is for a session at that stage; any
@@ -13,8 +12,7 @@ export function requireStage(
   return async (request, reply) => {
     const session = request.consoleSession;
     if (session?.stage === stage) return;
-    const location = !session ? "/console/sign-in" : (pendingStagePath(session) ?? homeOf(session));
-    await reply.redirect(location, 303);
+    await reply.redirect(whereNext(session), 303);
   };
 }
 
