@@ -2,8 +2,9 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import type { AppError } from "../../../domain/errors.ts";
 import type { Account } from "../../../domain/types.ts";
 import { operatorAccountPage, operatorAccountPath } from "../../console/views/operator-pages.ts";
-import type { AppServices } from "../../types.ts";
-import { queryField, sendPage } from "./console-pages.ts";
+import { consoleAccount, requireConsole } from "../../plugins/console-session.ts";
+import type { App, AppServices } from "../../types.ts";
+import { attemptChange, queryField, seeOther, sendPage } from "./console-pages.ts";
 
 const PAGE_SIZE = 100;
 
@@ -54,4 +55,31 @@ export async function sendOperatorAccountPage(
       error: view.error ?? null,
     }),
   });
+}
+
+/**
+ * `POST /console/operator/accounts/:account_id/{action}` (operators): `change` through the admin
+ * API's service call, then back to the account's support page with the notice `done` picks; a
+ * refusal (an `AppError`) shows on that page with its status.
+ */
+export function operatorActionRoute<T>(
+  app: App,
+  services: AppServices,
+  input: {
+    action: string;
+    change: (request: FastifyRequest, account: Account) => Promise<T>;
+    done: (value: T) => keyof typeof OPERATOR_NOTICES & string;
+  },
+): void {
+  app.post(
+    `/console/operator/accounts/:account_id/${input.action}`,
+    { preHandler: requireConsole("operate") },
+    async (request, reply) => {
+      const account = await consoleAccount(request);
+      const outcome = await attemptChange(() => input.change(request, account));
+      if (!outcome.ok)
+        return sendOperatorAccountPage(request, reply, services, account, { error: outcome.error });
+      return seeOther(reply, operatorDone(account, input.done(outcome.value)));
+    },
+  );
 }

@@ -1,14 +1,13 @@
 import type { FastifyRequest } from "fastify";
 import { Value } from "typebox/value";
-import { type AppError, invalidParameter } from "../../../domain/errors.ts";
+import { AppError, invalidParameter } from "../../../domain/errors.ts";
 import type { Account } from "../../../domain/types.ts";
 import type { RequestContext } from "../../../services/runtime.ts";
 import { formField } from "../../console/forms.ts";
-import { consoleAccount, consoleContext, requireConsole } from "../../plugins/console-session.ts";
+import { consoleContext } from "../../plugins/console-session.ts";
 import { SUSPENSION_REASON_SCHEMA } from "../../schemas/admin-account.ts";
 import type { App, AppServices } from "../../types.ts";
-import { attemptChange, refused, seeOther } from "./console-pages.ts";
-import { operatorDone, sendOperatorAccountPage } from "./operator-common.ts";
+import { operatorActionRoute } from "./operator-common.ts";
 
 /** One of the two suspension changes of the operator's page, as the admin API's `suspend`/`resume`. */
 export interface ConsoleSuspensionChange {
@@ -39,19 +38,13 @@ export function operatorSuspensionRoute(
   services: AppServices,
   suspension: ConsoleSuspensionChange,
 ): void {
-  app.post(
-    `/console/operator/accounts/:account_id/${suspension.action}`,
-    { preHandler: requireConsole("operate") },
-    async (request, reply) => {
-      const account = await consoleAccount(request);
+  operatorActionRoute(app, services, {
+    action: suspension.action,
+    change: async (request, account) => {
       const reason = reasonOf(request);
-      const outcome =
-        typeof reason === "object" && reason !== null
-          ? refused(reason)
-          : await attemptChange(() => suspension.change(account, consoleContext(request), { reason }));
-      if (!outcome.ok)
-        return sendOperatorAccountPage(request, reply, services, account, { error: outcome.error });
-      return seeOther(reply, operatorDone(account, outcome.value.changed ? suspension.done : "unchanged"));
+      if (reason instanceof AppError) throw reason;
+      return suspension.change(account, consoleContext(request), { reason });
     },
-  );
+    done: (outcome) => (outcome.changed ? suspension.done : "unchanged"),
+  });
 }
