@@ -7,8 +7,8 @@ import { boundCounter, type Metrics } from "../metrics.ts";
 import { LIVENESS_PATH } from "./liveness.ts";
 import { clientError, frameworkError, registerErrorHandling } from "./plugins/error-handler.ts";
 import { registerRequestContext } from "./plugins/request-context.ts";
-import type { App, AppOptions } from "./types.ts";
 import { clientAddressSource } from "./transport.ts";
+import type { App, AppOptions } from "./types.ts";
 import { schemaController } from "./validation.ts";
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
