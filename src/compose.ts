@@ -345,6 +345,7 @@ export async function buildServices(
       },
       totpKey: keys.consoleTotp ?? random.bytes(32),
       signInLimit: config.console.signInLimit,
+      passwordMemoryKib: config.console.passwordMemoryKib,
       counter,
       issuer: config.brand,
       onBackgroundError: (error) =>

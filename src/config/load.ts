@@ -116,6 +116,7 @@ function toConfig(v: SettingValues): Config {
       signInStepMs: v.CONSOLE_SIGN_IN_STEP_TTL,
       invitationTtlMs: v.CONSOLE_INVITATION_TTL,
       signInLimit: v.CONSOLE_SIGN_IN_LIMIT,
+      passwordMemoryKib: v.CONSOLE_PASSWORD_MEMORY,
     }),
     redisUrl: v.REDIS_URL,
     instanceCount: v.INSTANCE_COUNT,

@@ -38,6 +38,16 @@ export const positiveInteger: Parser<number> = (raw) => {
     : invalid(`must be a positive integer (got "${raw}")`);
 };
 
+/** An integer of at least `minimum` (`unit` names it in the problem). */
+export function integerAtLeast(minimum: number, unit: string): Parser<number> {
+  return (raw) => {
+    const value = Number(raw);
+    return Number.isInteger(value) && value >= minimum
+      ? valid(value)
+      : invalid(`must be an integer of at least ${minimum} ${unit} (got "${raw}")`);
+  };
+}
+
 /** An ISO 8601 duration (`PT72H`, `P60D`…) of at least `minimumMs`, in milliseconds. */
 export function duration(minimumMs: number): Parser<number> {
   return (raw) => {

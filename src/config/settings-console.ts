@@ -1,5 +1,8 @@
-import { duration, rateLimit } from "./parse.ts";
+import { duration, integerAtLeast, rateLimit } from "./parse.ts";
 import type { SettingTable } from "./setting.ts";
+
+/** OWASP's least argon2id memory (19 MiB with 2 passes; these hashes make 3). */
+const passwordMemory = integerAtLeast(19_456, "KiB");
 
 /** The partner console's sign-in: how long sessions and invitations last, how many failures are allowed. */
 export const consoleSettings = {
@@ -23,6 +26,12 @@ export const consoleSettings = {
     fallback: "P7D",
     parse: duration(60_000),
     description: "how long a console invitation link can be used",
+  },
+  CONSOLE_PASSWORD_MEMORY: {
+    fallback: "65536",
+    parse: passwordMemory,
+    description:
+      "argon2id's memory cost of console passwords in KiB (3 passes, 4 lanes); at least 19456 (19 MiB); existing hashes keep theirs",
   },
   CONSOLE_SIGN_IN_LIMIT: {
     fallback: "10/15m",

@@ -85,6 +85,8 @@ export interface Config {
     readonly signInStepMs: number;
     readonly invitationTtlMs: number;
     readonly signInLimit: RateLimit;
+    /** argon2id's memory cost of new password hashes, in KiB. */
+    readonly passwordMemoryKib: number;
   };
   /** Shared limits and the invalidation bus; null runs one instance on its own. */
   readonly redisUrl: string | null;

@@ -39,6 +39,8 @@ export interface ConsoleIdentityOptions {
   counter: RateCounter;
   /** The name authenticator apps show for the account (`BRAND`). */
   issuer: string;
+  /** argon2id's memory cost of new password hashes, in KiB (`CONSOLE_PASSWORD_MEMORY`). */
+  passwordMemoryKib?: number;
   /** Checks a password against its hash (argon2id by default); a seam for counting verifications. */
   verifyPassword?: typeof verifyPassword;
   /** Told when an audit event written in the background (a refused sign-in) could not be stored. */
@@ -117,7 +119,7 @@ export class ConsoleIdentityService {
     const accepted = await this.#runtime.store.acceptConsoleInvitation({
       tokenHash: consoleTokenHash(token),
       now: this.#runtime.clock.now(),
-      passwordHash: await hashPassword(password, this.#runtime.random),
+      passwordHash: await hashPassword(password, this.#runtime.random, this.#options.passwordMemoryKib),
       session,
       audit: consoleAudit(this.#runtime, userContext(user, sourceIp), user.accountId, user.userId, {
         action: "console.user_joined",
@@ -157,7 +159,10 @@ export class ConsoleIdentityService {
     const user = await store.findConsoleUserByEmail(normalized);
     const active = user?.status === "ACTIVE" ? user : null;
     const verify = this.#options.verifyPassword ?? verifyPassword;
-    if (!(await verify(active?.passwordHash ?? null, password, random)) || !active) {
+    if (
+      !(await verify(active?.passwordHash ?? null, password, random, this.#options.passwordMemoryKib)) ||
+      !active
+    ) {
       // The failure that used up the email's budget is recorded as the throttling.
       if (user) this.#inBackground(this.#recordFailure(user, sourceIp, byEmail.remaining === 0));
       throw new AppError("UNAUTHORIZED", WRONG_CREDENTIALS);

@@ -52,25 +52,47 @@ export function assertUsablePassword(password: string, email: string): void {
   if (problem !== null) throw invalidParameter("password", problem);
 }
 
-/** argon2id with the library's defaults (64 MiB, 3 passes, 4 lanes) and a salt from `random`. */
-export function hashPassword(password: string, random: Random): Promise<string> {
-  return argon2.hash(password, { type: argon2.argon2id, salt: Buffer.from(random.bytes(16)) });
+/** argon2id's memory cost by default, in KiB (the `argon2` library's default: 64 MiB). */
+export const DEFAULT_PASSWORD_MEMORY_KIB = 65_536;
+
+/**
+ * argon2id, 3 passes over `memoryKib` KiB in 4 lanes (`CONSOLE_PASSWORD_MEMORY`), with a salt from
+ * `random`. A hash keeps its parameters: changing the memory cost changes new hashes only.
+ */
+export function hashPassword(
+  password: string,
+  random: Random,
+  memoryKib = DEFAULT_PASSWORD_MEMORY_KIB,
+): Promise<string> {
+  return argon2.hash(password, {
+    type: argon2.argon2id,
+    memoryCost: memoryKib,
+    timeCost: 3,
+    parallelism: 4,
+    salt: Buffer.from(random.bytes(16)),
+  });
 }
 
-/** A hash of nothing anyone knows: checked against when the email is unknown, so timing tells nothing. */
-let decoy: Promise<string> | null = null;
+/** Hashes of nothing anyone knows, per memory cost: checked against when the email is unknown, so timing tells nothing. */
+const decoys = new Map<number, Promise<string>>();
 
 /**
  * Whether `password` is the one hashed in `stored`. With no stored hash (an unknown email, a user
- * who never set one), a decoy is verified instead and the answer is false.
+ * who never set one), a decoy made with the same memory cost is verified instead and the answer is
+ * false.
  */
 export async function verifyPassword(
   stored: string | null,
   password: string,
   random: Random,
+  memoryKib = DEFAULT_PASSWORD_MEMORY_KIB,
 ): Promise<boolean> {
   if (stored === null) {
-    decoy ??= hashPassword(Buffer.from(random.bytes(32)).toString("base64url"), random);
+    let decoy = decoys.get(memoryKib);
+    if (decoy === undefined) {
+      decoy = hashPassword(Buffer.from(random.bytes(32)).toString("base64url"), random, memoryKib);
+      decoys.set(memoryKib, decoy);
+    }
     await argon2.verify(await decoy, password).catch(() => false);
     return false;
   }
