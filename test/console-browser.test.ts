@@ -215,6 +215,15 @@ describe.skipIf(skipped)("the partner console in Chromium", () => {
       const answer = await ownerPage.goto(`${origin}/console/accounts/${accountId}/${section}`);
       expect(answer?.status(), section).toBe(200);
       await audit(ownerPage);
+      // On a 390 px phone the page is no wider than the screen (wide tables scroll in their box).
+      await ownerPage.setViewportSize({ width: 390, height: 844 });
+      const width = await ownerPage.evaluate(
+        () =>
+          (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document
+            .documentElement.scrollWidth,
+      );
+      expect(width, section).toBeLessThanOrEqual(390);
+      await ownerPage.setViewportSize({ width: 1280, height: 900 });
     }
     // The pages behind forms: a webhook endpoint's secret and its deliveries, a role change.
     await ownerPage.goto(`${origin}/console/accounts/${accountId}/webhooks`);

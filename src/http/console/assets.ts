@@ -66,13 +66,15 @@ h3 { font-size: 1.0625rem; margin: 1.5rem 0 0.5rem; }
 code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.9375em; }
 .secret {
   display: block; padding: 0.75rem 1rem; margin: 0.5rem 0; background: var(--wash);
-  border: 1px solid var(--line); border-radius: 0.375rem; word-break: break-all;
+  border: 1px solid var(--line); border-radius: 0.375rem; word-break: break-all; white-space: pre-wrap;
 }
+pre { max-width: 100%; overflow-x: auto; }
 .muted { color: var(--muted); }
 .site-footer { padding: 1rem; color: var(--muted); font-size: 0.875rem; border-top: 1px solid var(--line); }
 form.stacked { display: grid; gap: 1rem; max-width: 32rem; margin: 1rem 0; }
 form.inline, form.inline-form { display: inline-flex; flex-wrap: wrap; align-items: flex-end; gap: 0.5rem; margin: 0.125rem 0; }
 .field { display: grid; gap: 0.25rem; }
+form.stacked, .field { grid-template-columns: minmax(0, 1fr); }
 label { font-weight: 600; }
 .hint { color: var(--muted); font-size: 0.875rem; font-weight: 400; }
 input[type="text"], input[type="email"], input[type="password"], input[type="search"], input[type="url"],
@@ -101,12 +103,12 @@ button.link { min-height: 0; padding: 0; color: var(--accent); background: none;
 .notice-success { background: var(--success-wash); border-color: var(--success); }
 .notice-error { background: var(--danger-wash); border-color: var(--danger); }
 .notice-warning { background: #fff4d6; border-color: #8a5a00; }
-.table-wrap, .table-scroll { overflow-x: auto; margin: 0.5rem 0 1.5rem; border: 1px solid var(--line); border-radius: 0.375rem; }
+.table-wrap, .table-scroll { position: relative; overflow-x: auto; margin: 0.5rem 0 1.5rem; border: 1px solid var(--line); border-radius: 0.375rem; }
 table { width: 100%; border-collapse: collapse; font-size: 0.9375rem; }
 caption { text-align: left; font-weight: 600; padding: 0.5rem 0.75rem; }
 th, td { padding: 0.5rem 0.75rem; text-align: left; vertical-align: top; border-top: 1px solid var(--line); }
 thead th { background: var(--wash); border-top: 0; white-space: nowrap; }
-td code { overflow-wrap: break-word; }
+th, td, td code { overflow-wrap: break-word; }
 td button, td .button { white-space: nowrap; overflow-wrap: normal; }
 td details summary { cursor: pointer; color: var(--accent); }
 .status { white-space: nowrap; overflow-wrap: normal; display: inline-block; padding: 0 0.5rem; border-radius: 999px; font-size: 0.8125rem; font-weight: 600; border: 1px solid; }
