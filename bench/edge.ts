@@ -160,15 +160,15 @@ async function serveCases(
 ): Promise<{ cases: { label: string; http: HttpCase }[]; apiKey: string; publicUrl: string }> {
   const port = await freePort();
   const internalPort = await freePort();
-  started.push(
-    await startProcess({
-      name: "partnerctl serve",
-      command: "./bin/partnerctl",
-      args: ["serve", "--port", String(port)],
-      env: { ...env, INTERNAL_PORT: String(internalPort) },
-      ready: local(port, "/healthz"),
-    }),
-  );
+  const serve = await startProcess({
+    name: "partnerctl serve",
+    command: "./bin/partnerctl",
+    args: ["serve", "--port", String(port)],
+    env: { ...env, INTERNAL_PORT: String(internalPort) },
+    ready: local(port, "/healthz"),
+  });
+  started.push(serve);
+  const { pid } = serve.child;
   progress(`edge: making the data (${LISTED} keys of one account, ${HOT_KEYS} hot keys)`);
   const data = await createData(local(port), local(internalPort), env);
   const partner = { authorization: `Basic ${data.apiKey}` };
@@ -176,15 +176,16 @@ async function serveCases(
     name,
     url: local(port, "/v1/account"),
     authorizations: keys.map((key) => `Basic ${key}`),
+    pid,
   });
   const cases = [
     {
       label: "serve GET /healthz (no authorization)",
-      http: { name: "healthz", url: local(port, "/healthz") },
+      http: { name: "healthz", url: local(port, "/healthz"), pid },
     },
     {
       label: "serve GET /v1/account, valid key",
-      http: { name: "GET /v1/account", url: local(port, "/v1/account"), headers: partner },
+      http: { name: "GET /v1/account", url: local(port, "/v1/account"), headers: partner, pid },
     },
     {
       label: "forward-auth GET /internal/v1/authorize, valid key",
@@ -192,6 +193,7 @@ async function serveCases(
         name: "forward-auth",
         url: local(internalPort, "/internal/v1/authorize?category=API"),
         headers: { ...partner, "x-service-token": data.serviceToken },
+        pid,
       },
     },
     {
@@ -200,6 +202,7 @@ async function serveCases(
         name: "GET credential",
         url: local(port, `/v1/account/credentials/${data.credentialId}`),
         headers: partner,
+        pid,
       },
     },
     {
@@ -208,6 +211,7 @@ async function serveCases(
         name: "list credentials",
         url: local(port, `/v1/account/credentials?page_size=${LISTED}`),
         headers: partner,
+        pid,
       },
     },
     { label: "serve GET /v1/account, 1 key (key-rotating harness)", http: account("1 key", [data.apiKey]) },
@@ -222,11 +226,14 @@ async function serveCases(
 /** Baseline A and the service's cases, in turn; the 1-key and hot-keys cases are the last two. */
 async function measureServe(
   backend: string,
-  bareUrl: string,
+  bare: { url: string; pid: number | undefined },
   cases: { label: string; http: HttpCase }[],
   progress: (line: string) => void,
 ): Promise<ServeResults> {
-  const all: HttpCase[] = [{ name: "bare Fastify route", url: bareUrl }, ...cases.map((c) => c.http)];
+  const all: HttpCase[] = [
+    { name: "bare Fastify route", url: bare.url, pid: bare.pid },
+    ...cases.map((c) => c.http),
+  ];
   // Each case answers 200 once before any load (a wrong setup fails here, not in the middle).
   for (const c of all) {
     const keys = c.authorizations ?? [];
@@ -236,11 +243,11 @@ async function measureServe(
     }
     if (keys.length === 0) await call(c.url, { headers: c.headers ?? {} }, 200);
   }
-  const [bare, ...results] = await loadInTurn(all, (line) => progress(`edge ${backend}: ${line}`));
+  const [baseline, ...results] = await loadInTurn(all, (line) => progress(`edge ${backend}: ${line}`));
   const rows = cases.map((c, i) => ({ label: c.label, result: results[i] as LoadResult }));
   const oneKey = results.at(-2) as LoadResult;
   const hotKeys = results.at(-1) as LoadResult;
-  return { backend, bare: bare as LoadResult, rows, hotKeysRatio: hotKeys.perSecond / oneKey.perSecond };
+  return { backend, bare: baseline as LoadResult, rows, hotKeysRatio: hotKeys.perSecond / oneKey.perSecond };
 }
 
 /** A schema of its own in BENCH_DATABASE_URL's database, dropped afterwards. */
@@ -284,28 +291,36 @@ async function gatewayCases(
     JSON.stringify({ routes: [{ prefix: "/payments", upstream: local(upstreamPort), category: "API" }] }),
   );
   const gatewayPort = await freePort();
-  started.push(
-    await startProcess({
-      name: "partnerctl gateway",
-      command: "./bin/partnerctl",
-      args: ["gateway", "--routes", routes, "--port", String(gatewayPort)],
-      env,
-      ready: local(gatewayPort, "/"),
-    }),
-  );
+  const gateway = await startProcess({
+    name: "partnerctl gateway",
+    command: "./bin/partnerctl",
+    args: ["gateway", "--routes", routes, "--port", String(gatewayPort)],
+    env,
+    ready: local(gatewayPort, "/"),
+  });
+  started.push(gateway);
   const noAuthPort = await freePort();
-  started.push(
-    await startProcess({
-      name: "gateway, authorization off",
-      ...tsxArgs("bench/gateway-noauth.ts"),
-      env: { ...env, GATEWAY_ROUTES: routes, GATEWAY_PORT: String(noAuthPort) },
-      ready: local(noAuthPort, "/"),
-    }),
-  );
+  const noAuth = await startProcess({
+    name: "gateway, authorization off",
+    ...tsxArgs("bench/gateway-noauth.ts"),
+    env: { ...env, GATEWAY_ROUTES: routes, GATEWAY_PORT: String(noAuthPort) },
+    ready: local(noAuthPort, "/"),
+  });
+  started.push(noAuth);
   const partner = { authorization: `Basic ${apiKey}` };
   return [
-    { name: "gateway, authorization off", url: local(noAuthPort, "/payments/orders"), headers: partner },
-    { name: "gateway, valid key", url: local(gatewayPort, "/payments/orders"), headers: partner },
+    {
+      name: "gateway, authorization off",
+      url: local(noAuthPort, "/payments/orders"),
+      headers: partner,
+      pid: noAuth.child.pid,
+    },
+    {
+      name: "gateway, valid key",
+      url: local(gatewayPort, "/payments/orders"),
+      headers: partner,
+      pid: gateway.child.pid,
+    },
   ];
 }
 
@@ -325,6 +340,7 @@ export async function runEdge(progress: (line: string) => void): Promise<EdgeRes
       ...tsxArgs("bench/bare-server.ts", [String(barePort)]),
       ready: local(barePort, "/"),
     });
+    const bareTarget = { url: local(barePort, "/"), pid: bare.child.pid };
     const env = serverEnv(dataDir);
     let apiKey: string;
     let sqlite: ServeResults;
@@ -333,7 +349,7 @@ export async function runEdge(progress: (line: string) => void): Promise<EdgeRes
     try {
       const served = await serveCases(env, started, progress);
       apiKey = served.apiKey;
-      sqlite = await measureServe("SQLite", local(barePort, "/"), served.cases, progress);
+      sqlite = await measureServe("SQLite", bareTarget, served.cases, progress);
       await stopAll(started);
 
       progress("edge: the gateway with and without authorization, and its upstream");
@@ -355,7 +371,7 @@ export async function runEdge(progress: (line: string) => void): Promise<EdgeRes
             REDIS_KEY_PREFIX: `bench-${randomBytes(4).toString("hex")}`,
           });
           const served = await serveCases(pgEnv, started, progress);
-          postgres = await measureServe("PostgreSQL + Redis", local(barePort, "/"), served.cases, progress);
+          postgres = await measureServe("PostgreSQL + Redis", bareTarget, served.cases, progress);
         } finally {
           await stopAll(started);
           await schema.drop();

@@ -1,4 +1,5 @@
 import autocannon from "autocannon";
+import { processCpuSeconds } from "./cpu-time.ts";
 
 /** Seconds per case: BENCH_SECONDS, or the default of the kind of case. */
 function seconds(fallback: number): number {
@@ -79,6 +80,8 @@ export interface HttpCase {
   headers?: Record<string, string>;
   /** `Authorization` values sent in turn, one per request, across all connections. */
   authorizations?: readonly string[];
+  /** The server's process: its CPU time per answer is measured too. */
+  pid?: number | undefined;
 }
 
 export interface LoadResult {
@@ -91,6 +94,11 @@ export interface LoadResult {
   /** Median of the rounds' medians and of their 99th percentiles, in ms. */
   p50: number;
   p99: number;
+  /**
+   * Median of the rounds' server CPU time per 2xx answer, in µs (all the server's threads, user and
+   * system): what a request costs the server, whether or not the load generator is the ceiling.
+   */
+  cpuMicros: number | null;
 }
 
 /** Each request takes the next of `authorizations`, whichever connection sends it. */
@@ -138,9 +146,16 @@ export async function loadInTurn(
     await cannon(c, WARM_UP_SECONDS);
   }
   const rounds = cases.map(() => [] as Awaited<ReturnType<typeof cannon>>[]);
+  const cpu = cases.map(() => [] as number[]);
   for (let round = 0; round < ROUNDS; round++) {
     progress(`round ${round + 1}/${ROUNDS}`);
-    for (const [i, c] of cases.entries()) rounds[i]?.push(await cannon(c, HTTP_SECONDS / ROUNDS));
+    for (const [i, c] of cases.entries()) {
+      const before = c.pid === undefined ? null : processCpuSeconds(c.pid);
+      const result = await cannon(c, HTTP_SECONDS / ROUNDS);
+      const after = c.pid === undefined ? null : processCpuSeconds(c.pid);
+      rounds[i]?.push(result);
+      if (before !== null && after !== null) cpu[i]?.push(((after - before) / result["2xx"]) * 1e6);
+    }
   }
   return cases.map((c, i) => {
     const done = rounds[i] ?? [];
@@ -152,6 +167,7 @@ export async function loadInTurn(
       max: Math.max(...rates),
       p50: median(done.map((r) => r.latency.p50)),
       p99: median(done.map((r) => r.latency.p99)),
+      cpuMicros: cpu[i]?.length ? median(cpu[i] ?? []) : null,
     };
   });
 }

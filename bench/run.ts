@@ -77,9 +77,13 @@ try {
   }
 
   if (edge) {
+    const cpu = (r: LoadResult, A: LoadResult): string =>
+      r.cpuMicros === null || A.cpuMicros === null
+        ? `${"-".padStart(7)} ${"-".padStart(8)}`
+        : `${r.cpuMicros.toFixed(1).padStart(7)} ${`${(r.cpuMicros / A.cpuMicros).toFixed(1)}x`.padStart(8)}`;
     const row = (label: string, r: LoadResult, A: LoadResult): void =>
       write(
-        `${label.padEnd(60)} ${integer(r.perSecond, 8)} ${spread(r)} ${ratio(r.perSecond / A.perSecond)} ${r.p50.toString().padStart(7)} ${r.p99.toString().padStart(7)} ${ratio(r.p99 / Math.max(A.p99, 1))}`,
+        `${label.padEnd(60)} ${integer(r.perSecond, 8)} ${spread(r)} ${ratio(r.perSecond / A.perSecond)} ${r.p50.toString().padStart(7)} ${r.p99.toString().padStart(7)} ${ratio(r.p99 / Math.max(A.p99, 1))} ${cpu(r, A)}`,
       );
     for (const set of [edge.sqlite, edge.postgres]) {
       if (!set) continue;
@@ -88,7 +92,10 @@ try {
         `Authorization edge over HTTP, ${set.backend}: autocannon, ${CONNECTIONS} connections, servers in child processes; per case ${WARM_UP_SECONDS} s warm-up, then ${HTTP_SECONDS} s in ${ROUNDS} rounds taken in turn (medians of the rounds)`,
       );
       write(
-        `${"case".padEnd(60)} ${"req/s".padStart(8)} ${"rounds".padStart(10)} ${"÷ A".padStart(7)} ${"p50 ms".padStart(7)} ${"p99 ms".padStart(7)} ${"p99 ÷ A".padStart(7)}`,
+        `${"case".padEnd(60)} ${"req/s".padStart(8)} ${"rounds".padStart(10)} ${"÷ A".padStart(7)} ${"p50 ms".padStart(7)} ${"p99 ms".padStart(7)} ${"p99 ÷ A".padStart(7)} ${"CPU µs".padStart(7)} ${"× A's".padStart(8)}`,
+      );
+      write(
+        "   (CPU µs: the server's CPU time per answer, all its threads, read from /proc around each round; × A's: that ÷ baseline A's)",
       );
       row("A  bare Fastify GET / → {hello:world} (baseline A)", set.bare, set.bare);
       for (const r of set.rows) row(`   ${r.label}`, r.result, set.bare);
