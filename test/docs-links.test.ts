@@ -31,13 +31,16 @@ describe("documentation links", () => {
     expect(missing).toEqual([]);
   });
 
-  it("the README shows every console page at both widths", () => {
-    const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  it("the console guide shows every console page at both widths, and the README links to it", () => {
+    const guide = readFileSync(join(ROOT, "docs", "console.md"), "utf8");
     const shots = readdirSync(join(ROOT, "docs", "console")).filter((name) => name.endsWith(".png"));
     expect(shots.length).toBeGreaterThanOrEqual(30);
-    for (const shot of shots) expect(readme).toContain(`(docs/console/${shot})`);
+    for (const shot of shots) expect(guide).toContain(`(console/${shot})`);
     for (const page of new Set(shots.map((shot) => shot.replace(/-(1280|390)\.png$/, "")))) {
       expect(shots).toEqual(expect.arrayContaining([`${page}-1280.png`, `${page}-390.png`]));
     }
+    expect(readFileSync(join(ROOT, "README.md"), "utf8")).toContain(
+      "(docs/console.md#screenshots-and-the-browser-test)",
+    );
   });
 });
