@@ -1,6 +1,7 @@
 import { type Kysely, PostgresAdapter, sql, type Transaction } from "kysely";
 import { chainHash, GENESIS } from "../../domain/audit-chain.ts";
 import type { AuditEvent } from "../../domain/types.ts";
+import { lockAccountRow } from "./account-lock.ts";
 import { auditToRow } from "./rows.ts";
 import type { Database } from "./tables.ts";
 import { enqueueWebhookMessages } from "./webhook-outbox.ts";
@@ -34,11 +35,7 @@ export async function appendAudit(
 type Tips = Map<string, { seq: number; hash: string }>;
 
 async function tipOfOne(trx: Transaction<Database> | Kysely<Database>, accountId: string): Promise<Tips> {
-  await trx
-    .updateTable("accounts")
-    .set((eb) => ({ account_id: eb.ref("account_id") }))
-    .where("account_id", "=", accountId)
-    .execute();
+  await lockAccountRow(trx, accountId);
   const tip = await trx
     .selectFrom("audit_events")
     .select(["seq", "hash"])
@@ -76,11 +73,7 @@ async function tipsOfMany(trx: Transaction<Database> | Kysely<Database>, account
       ) as tip`.execute(trx);
     found = result.rows;
   } else {
-    await trx
-      .updateTable("accounts")
-      .set((eb) => ({ account_id: eb.ref("account_id") }))
-      .where("account_id", "=", accounts[0] as string)
-      .execute();
+    await lockAccountRow(trx, accounts[0] as string);
     found = await trx
       .selectFrom("audit_events as e")
       .innerJoin(

@@ -1,167 +1,21 @@
 import type { Kysely, Transaction } from "kysely";
-import type { ConsoleRole } from "../../domain/console-roles.ts";
-import type { ConsoleUser, ConsoleUserStatus, SessionStage } from "../../domain/console-user.ts";
-import type {
-  ConsoleInvitation,
-  ConsolePort,
-  ConsoleUserChange,
-  InvitationAcceptance,
-  StoredConsoleSession,
-  StoredConsoleUser,
-} from "../console-port.ts";
+import type { ConsolePort, ConsoleUserChange, InvitationAcceptance } from "../console-port.ts";
+import { lockAccountRow } from "./account-lock.ts";
 import { appendAudit } from "./audit-chain.ts";
-import type { ConsoleInvitationsTable, ConsoleSessionsTable, ConsoleUsersTable } from "./console-tables.ts";
+import {
+  endSessionsOf,
+  invitationToRow,
+  revokeInvitationsOf,
+  rowToInvitation,
+  rowToUser,
+  sessionToRow,
+  userByEmail,
+  userById,
+  userToRow,
+} from "./console-rows.ts";
+import { consoleSessionStore } from "./console-session-store.ts";
 import { iso } from "./rows.ts";
 import type { Database } from "./tables.ts";
-
-type Db = Kysely<Database> | Transaction<Database>;
-
-const dateOrNull = (text: string | null): Date | null => (text === null ? null : new Date(text));
-
-function rowToUser(r: ConsoleUsersTable): StoredConsoleUser {
-  return {
-    userId: r.user_id,
-    accountId: r.account_id,
-    email: r.email,
-    role: r.role as ConsoleRole,
-    status: r.status as ConsoleUserStatus,
-    secondFactor: r.totp_ciphertext !== null,
-    createdAt: new Date(r.created_at),
-    createdBy: r.created_by,
-    lastSignInAt: dateOrNull(r.last_sign_in_at),
-    passwordHash: r.password_hash,
-    totpCiphertext: r.totp_ciphertext,
-    totpLastStep: r.totp_last_step === null ? null : Number(r.totp_last_step),
-  };
-}
-
-function userToRow(u: ConsoleUser): ConsoleUsersTable {
-  return {
-    user_id: u.userId,
-    account_id: u.accountId,
-    email: u.email,
-    role: u.role,
-    status: u.status,
-    password_hash: null,
-    totp_ciphertext: null,
-    totp_last_step: null,
-    created_at: iso(u.createdAt),
-    created_by: u.createdBy,
-    last_sign_in_at: u.lastSignInAt ? iso(u.lastSignInAt) : null,
-    removed_at: null,
-  };
-}
-
-function invitationToRow(i: ConsoleInvitation): ConsoleInvitationsTable {
-  return {
-    invitation_id: i.invitationId,
-    user_id: i.userId,
-    token_hash: i.tokenHash,
-    created_at: iso(i.createdAt),
-    expires_at: iso(i.expiresAt),
-    accepted_at: i.acceptedAt ? iso(i.acceptedAt) : null,
-    revoked_at: i.revokedAt ? iso(i.revokedAt) : null,
-  };
-}
-
-function rowToInvitation(r: ConsoleInvitationsTable): ConsoleInvitation {
-  return {
-    invitationId: r.invitation_id,
-    userId: r.user_id,
-    tokenHash: r.token_hash,
-    createdAt: new Date(r.created_at),
-    expiresAt: new Date(r.expires_at),
-    acceptedAt: dateOrNull(r.accepted_at),
-    revokedAt: dateOrNull(r.revoked_at),
-  };
-}
-
-function sessionToRow(s: StoredConsoleSession): ConsoleSessionsTable {
-  return {
-    session_id: s.sessionId,
-    user_id: s.userId,
-    token_hash: s.tokenHash,
-    stage: s.stage,
-    created_at: iso(s.createdAt),
-    last_seen_at: iso(s.lastSeenAt),
-    ended_at: s.endedAt ? iso(s.endedAt) : null,
-    pending_totp_ciphertext: s.pendingTotpCiphertext,
-  };
-}
-
-function rowToSession(r: ConsoleSessionsTable): StoredConsoleSession {
-  return {
-    sessionId: r.session_id,
-    userId: r.user_id,
-    tokenHash: r.token_hash,
-    stage: r.stage as SessionStage,
-    createdAt: new Date(r.created_at),
-    lastSeenAt: new Date(r.last_seen_at),
-    endedAt: dateOrNull(r.ended_at),
-    pendingTotpCiphertext: r.pending_totp_ciphertext,
-  };
-}
-
-async function userById(db: Db, userId: string): Promise<StoredConsoleUser | null> {
-  const row = await db
-    .selectFrom("console_users")
-    .selectAll()
-    .where("user_id", "=", userId)
-    .executeTakeFirst();
-  return row ? rowToUser(row) : null;
-}
-
-async function userByEmail(db: Db, email: string): Promise<StoredConsoleUser | null> {
-  const row = await db
-    .selectFrom("console_users")
-    .selectAll()
-    .where("email", "=", email)
-    .where("status", "<>", "REMOVED")
-    .executeTakeFirst();
-  return row ? rowToUser(row) : null;
-}
-
-async function endSessionsOf(trx: Db, userId: string, at: Date): Promise<void> {
-  await trx
-    .updateTable("console_sessions")
-    .set({ ended_at: iso(at) })
-    .where("user_id", "=", userId)
-    .where("ended_at", "is", null)
-    .execute();
-}
-
-async function revokeInvitationsOf(trx: Db, userId: string, at: Date): Promise<void> {
-  await trx
-    .updateTable("console_invitations")
-    .set({ revoked_at: iso(at) })
-    .where("user_id", "=", userId)
-    .where("accepted_at", "is", null)
-    .where("revoked_at", "is", null)
-    .execute();
-}
-
-/** Ends `endedSessionId` (if still live) and stores its successor; a SIGNED_IN one records the sign-in. */
-async function replaceSession(
-  trx: Db,
-  input: { endedSessionId: string; at: Date; session: StoredConsoleSession },
-): Promise<boolean> {
-  const ended = await trx
-    .updateTable("console_sessions")
-    .set({ ended_at: iso(input.at) })
-    .where("session_id", "=", input.endedSessionId)
-    .where("ended_at", "is", null)
-    .executeTakeFirst();
-  if (Number(ended.numUpdatedRows) !== 1) return false;
-  await trx.insertInto("console_sessions").values(sessionToRow(input.session)).execute();
-  if (input.session.stage === "SIGNED_IN") {
-    await trx
-      .updateTable("console_users")
-      .set({ last_sign_in_at: iso(input.at) })
-      .where("user_id", "=", input.session.userId)
-      .execute();
-  }
-  return true;
-}
 
 /**
  * Runs `change` on a user of the account (not REMOVED) under the account's lock, unless the change
@@ -173,13 +27,7 @@ async function guardedUserChange(
   change: (trx: Transaction<Database>) => Promise<void>,
 ): Promise<ConsoleUserChange> {
   return db.transaction().execute(async (trx): Promise<ConsoleUserChange> => {
-    if (input.accountId !== null) {
-      await trx
-        .updateTable("accounts")
-        .set((eb) => ({ account_id: eb.ref("account_id") }))
-        .where("account_id", "=", input.accountId)
-        .execute();
-    }
+    if (input.accountId !== null) await lockAccountRow(trx, input.accountId);
     const user = await userById(trx, input.userId);
     if (!user || user.accountId !== input.accountId || user.status === "REMOVED")
       return { outcome: "NOT_FOUND" };
@@ -199,10 +47,11 @@ async function guardedUserChange(
     return { outcome: "CHANGED", user: changed };
   });
 }
-
 /** Console users: invited, accepted, signed in through sessions, changed and removed. */
 export function consoleStore(db: Kysely<Database>): ConsolePort {
   return {
+    ...consoleSessionStore(db),
+
     async insertConsoleUser(input) {
       try {
         return await db.transaction().execute(async (trx) => {
@@ -321,103 +170,6 @@ export function consoleStore(db: Kysely<Database>): ConsolePort {
         .orderBy("user_id")
         .execute();
       return rows.map(rowToUser);
-    },
-
-    async insertConsoleSession(session) {
-      await db.insertInto("console_sessions").values(sessionToRow(session)).execute();
-    },
-
-    async findConsoleSession(tokenHash) {
-      const row = await db
-        .selectFrom("console_sessions")
-        .selectAll()
-        .where("token_hash", "=", tokenHash)
-        .executeTakeFirst();
-      if (!row) return null;
-      const user = await userById(db, row.user_id);
-      return user ? { session: rowToSession(row), user } : null;
-    },
-
-    async touchConsoleSession(input) {
-      await db
-        .updateTable("console_sessions")
-        .set({ last_seen_at: iso(input.at) })
-        .where("session_id", "=", input.sessionId)
-        .where("last_seen_at", "<", iso(input.at))
-        .execute();
-    },
-
-    async offerConsoleTotp(input) {
-      await db
-        .updateTable("console_sessions")
-        .set({ pending_totp_ciphertext: input.ciphertext })
-        .where("session_id", "=", input.sessionId)
-        .execute();
-    },
-
-    async replaceConsoleSession(input) {
-      return db.transaction().execute(async (trx) => {
-        if (!(await replaceSession(trx, input))) return false;
-        if (input.audit) await appendAudit(trx, input.audit);
-        return true;
-      });
-    },
-
-    async enrolConsoleSecondFactor(input) {
-      return db.transaction().execute(async (trx) => {
-        if (!(await replaceSession(trx, input))) return false;
-        await trx
-          .updateTable("console_users")
-          .set({ totp_ciphertext: input.totpCiphertext, totp_last_step: input.step })
-          .where("user_id", "=", input.userId)
-          .execute();
-        await trx.deleteFrom("console_recovery_codes").where("user_id", "=", input.userId).execute();
-        if (input.recoveryCodeHashes.length > 0) {
-          await trx
-            .insertInto("console_recovery_codes")
-            .values(
-              input.recoveryCodeHashes.map((code_hash) => ({
-                user_id: input.userId,
-                code_hash,
-                used_at: null,
-              })),
-            )
-            .execute();
-        }
-        if (input.audit) await appendAudit(trx, input.audit);
-        return true;
-      });
-    },
-
-    async useConsoleTotpStep(input) {
-      const result = await db
-        .updateTable("console_users")
-        .set({ totp_last_step: input.step })
-        .where("user_id", "=", input.userId)
-        .where("totp_ciphertext", "is not", null)
-        .where((eb) => eb.or([eb("totp_last_step", "is", null), eb("totp_last_step", "<", input.step)]))
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) === 1;
-    },
-
-    async useConsoleRecoveryCode(input) {
-      const result = await db
-        .updateTable("console_recovery_codes")
-        .set({ used_at: iso(input.at) })
-        .where("user_id", "=", input.userId)
-        .where("code_hash", "=", input.codeHash)
-        .where("used_at", "is", null)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) === 1;
-    },
-
-    async endConsoleSession(input) {
-      await db
-        .updateTable("console_sessions")
-        .set({ ended_at: iso(input.at) })
-        .where("session_id", "=", input.sessionId)
-        .where("ended_at", "is", null)
-        .execute();
     },
 
     changeConsoleUserRole(input) {

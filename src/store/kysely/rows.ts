@@ -27,7 +27,7 @@ import type {
 /** Mapping between domain objects and rows: the only place that knows both shapes. */
 export const iso = (date: Date): string => date.toISOString();
 const isoOrNull = (date: Date | null): string | null => (date ? date.toISOString() : null);
-const dateOrNull = (text: string | null): Date | null => (text ? new Date(text) : null);
+export const dateOrNull = (text: string | null): Date | null => (text ? new Date(text) : null);
 
 export function accountToRow(a: Account): AccountsTable {
   return {

@@ -2,6 +2,7 @@ import { type Kysely, PostgresAdapter, type RawBuilder, sql } from "kysely";
 import type { WebhookDelivery, WebhookEndpoint } from "../../domain/webhook-endpoint.ts";
 import { NOTICE_KEY_PREFIXES, type WebhookEventType } from "../../domain/webhook-events.ts";
 import type { WebhookPort } from "../webhook-port.ts";
+import { lockAccountRow } from "./account-lock.ts";
 import { appendAudit } from "./audit-chain.ts";
 import { keysetPage } from "./keyset.ts";
 import { iso, rowToCertificate, rowToCredential } from "./rows.ts";
@@ -92,11 +93,7 @@ export function webhookStore(db: Kysely<Database>): WebhookPort {
       return db.transaction().execute(async (trx) => {
         // The account's lock (taken by the audit append on SQLite's write lock, by this update on
         // PostgreSQL) makes the count and the insert one step.
-        await trx
-          .updateTable("accounts")
-          .set((eb) => ({ account_id: eb.ref("account_id") }))
-          .where("account_id", "=", input.endpoint.accountId)
-          .execute();
+        await lockAccountRow(trx, input.endpoint.accountId);
         const { count } = await trx
           .selectFrom("webhook_endpoints")
           .select((eb) => eb.fn.countAll<number>().as("count"))
