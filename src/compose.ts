@@ -240,6 +240,7 @@ export async function buildServices(
   const runtime: ServiceRuntime = { store, clock, random };
   const usage = new UsageRecorder(deps.usageWriter ?? store, {
     sliceSize: writeBatch(config),
+    precisionMs: config.lastUsePrecisionMs,
     onAddressesDropped: (requests) => metrics.addressesSeenDropped.inc(requests),
   });
   const core: CoreServices = {

@@ -71,6 +71,7 @@ function toConfig(v: SettingValues): Config {
     publicUrl: v.PUBLIC_URL,
     onboardingLinkTtlMs: v.ONBOARDING_LINK_TTL,
     usageFlushIntervalMs: v.USAGE_FLUSH_INTERVAL,
+    lastUsePrecisionMs: v.LAST_USE_PRECISION,
     lifecycle: Object.freeze(lifecycle),
     lifecycleSweepIntervalMs: v.LIFECYCLE_SWEEP_INTERVAL,
     rotationCheckIntervalMs: v.ROTATION_CHECK_INTERVAL,

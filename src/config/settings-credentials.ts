@@ -14,6 +14,12 @@ export const lifecycle = {
     parse: duration(100),
     description: "how often last-use records are written",
   },
+  LAST_USE_PRECISION: {
+    fallback: "PT1M",
+    parse: duration(0),
+    description:
+      "a use this close to the last one written for a key, from the same address, is not written again (`PT0S`: every use reaches the next flush)",
+  },
   INACTIVITY_DISABLE_AFTER: {
     fallback: "P60D",
     parse: duration(60_000),

@@ -27,6 +27,8 @@ export interface Config {
   readonly publicUrl: string;
   readonly onboardingLinkTtlMs: number;
   readonly usageFlushIntervalMs: number;
+  /** A use this close to the last one written for a key (same address) is not written again. */
+  readonly lastUsePrecisionMs: number;
   readonly lifecycle: LifecyclePolicy;
   readonly lifecycleSweepIntervalMs: number;
   readonly rotationCheckIntervalMs: number;

@@ -120,4 +120,65 @@ describe("UsageRecorder", () => {
     const written = [calls[0], calls[2], calls[3]].flatMap((c) => (c ?? []).map((u) => u.credentialId));
     expect(written).toEqual([...ids].sort());
   });
+
+  describe("with a precision (LAST_USE_PRECISION)", () => {
+    const at = (credentialId: string, ms: number, sourceIp = "10.0.0.1"): CredentialUse => ({
+      credentialId,
+      usedAt: new Date(ms),
+      sourceIp,
+    });
+
+    it("writes a key in constant use once per precision, and a new address or a later use at once", async () => {
+      const { store, calls } = fakeStore();
+      const recorder = new UsageRecorder(store, { precisionMs: 60_000 });
+      recorder.record(at("cred-a", 0));
+      await recorder.flush();
+      for (let ms = 5_000; ms < 60_000; ms += 5_000) {
+        recorder.record(at("cred-a", ms));
+        await recorder.flush();
+      }
+      // Eleven flushes of a key used before each: one write.
+      expect(calls).toEqual([[at("cred-a", 0)]]);
+
+      recorder.record(at("cred-a", 59_000, "10.0.0.2"));
+      recorder.record(at("cred-b", 59_000));
+      await recorder.flush();
+      expect(calls[1]).toEqual([at("cred-a", 59_000, "10.0.0.2"), at("cred-b", 59_000)]);
+
+      recorder.record(at("cred-a", 118_999, "10.0.0.2"));
+      expect(recorder.pendingCount).toBe(0);
+      recorder.record(at("cred-a", 119_000, "10.0.0.2"));
+      expect(recorder.pendingCount).toBe(1);
+    });
+
+    it("remembers only what was written: a failed write is written again", async () => {
+      let fail = true;
+      const calls: CredentialUse[][] = [];
+      const store = {
+        recordCredentialUses: async (uses: CredentialUse[]) => {
+          calls.push(uses);
+          if (fail) throw new Error("store down");
+        },
+      } as unknown as Store;
+      const recorder = new UsageRecorder(store, { precisionMs: 60_000 });
+      recorder.record(at("cred-a", 1_000));
+      await expect(recorder.flush()).rejects.toThrow("store down");
+      fail = false;
+      recorder.record(at("cred-a", 2_000));
+      await recorder.flush();
+      expect(calls.map((c) => c.map((u) => u.usedAt.getTime()))).toEqual([[1_000], [2_000]]);
+      recorder.record(at("cred-a", 3_000));
+      expect(recorder.pendingCount).toBe(0);
+    });
+
+    it("holds at most maxWritten keys; past that, uses are written at every flush", async () => {
+      const { store, calls } = fakeStore();
+      const recorder = new UsageRecorder(store, { precisionMs: 60_000, maxWritten: 2 });
+      for (const id of ["cred-a", "cred-b", "cred-c"]) recorder.record(at(id, 0));
+      await recorder.flush();
+      for (const id of ["cred-a", "cred-b", "cred-c"]) recorder.record(at(id, 5_000));
+      await recorder.flush();
+      expect(calls[1]?.map((u) => u.credentialId)).toEqual(["cred-c"]);
+    });
+  });
 });

@@ -15,7 +15,9 @@ export type UsageWriter = Pick<Store, "recordCredentialUses" | "recordAddressesS
 
 /**
  * Coalesces last-use updates in memory so that authentication never waits for a write:
- * at most one write per credential per flush. Counts the requests from each source address per
+ * at most one write per credential per flush, and none for a use within `precisionMs` of the last
+ * one written from the same address (a key in constant use is written once a minute, not at every
+ * flush). Counts the requests from each source address per
  * account the same way (the IP allow-list report: at most one write per pair per flush, at most
  * `maxPendingAddresses` pairs held). The `usage-flush` job flushes on an interval, and closing
  * the services flushes what is left.
@@ -23,6 +25,10 @@ export type UsageWriter = Pick<Store, "recordCredentialUses" | "recordAddressesS
 export class UsageRecorder {
   readonly #store: UsageWriter;
   readonly #pending = new Map<string, CredentialUse>();
+  /** What this recorder last wrote per credential, kept `precisionMs` (at most `maxWritten` entries). */
+  readonly #written = new Map<string, { at: number; sourceIp: string | null }>();
+  readonly #precisionMs: number;
+  readonly #maxWritten: number;
   #flushing: Promise<void> = Promise.resolve();
 
   readonly #sliceSize: number;
@@ -32,6 +38,13 @@ export class UsageRecorder {
     store: UsageWriter,
     options: {
       sliceSize?: number;
+      /**
+       * A use this close to the last one written for the credential, from the same address, is not
+       * written again (`LAST_USE_PRECISION`); 0 writes every use at the next flush.
+       */
+      precisionMs?: number;
+      /** Bound on the written uses remembered for that; past it, uses are written as if none were. */
+      maxWritten?: number;
       maxPendingAddresses?: number;
       /** Requests not counted in the report: too many pairs were pending. */
       onAddressesDropped?: (requests: number) => void;
@@ -39,6 +52,8 @@ export class UsageRecorder {
   ) {
     this.#store = store;
     this.#sliceSize = options.sliceSize ?? 500;
+    this.#precisionMs = options.precisionMs ?? 0;
+    this.#maxWritten = options.maxWritten ?? 100_000;
     this.#addresses = new AddressTally({
       maxPairs: options.maxPendingAddresses ?? MAX_PENDING_ADDRESSES,
       ...(options.onAddressesDropped ? { onDropped: options.onAddressesDropped } : {}),
@@ -67,6 +82,14 @@ export class UsageRecorder {
   }
 
   record(use: CredentialUse): void {
+    const written = this.#written.get(use.credentialId);
+    if (
+      written !== undefined &&
+      written.sourceIp === use.sourceIp &&
+      use.usedAt.getTime() - written.at < this.#precisionMs
+    ) {
+      return;
+    }
     const previous = this.#pending.get(use.credentialId);
     if (!previous || previous.usedAt.getTime() <= use.usedAt.getTime()) {
       this.#pending.set(use.credentialId, use);
@@ -120,14 +143,35 @@ export class UsageRecorder {
     // Always the same row order, so flushes of several instances cannot deadlock each other.
     const batch = [...this.#pending.values()].sort((a, b) => (a.credentialId < b.credentialId ? -1 : 1));
     this.#pending.clear();
+    this.#forgetWrittenBefore(batch);
     for (let start = 0; start < batch.length; start += this.#sliceSize) {
       if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+      const slice = batch.slice(start, start + this.#sliceSize);
       try {
-        await this.#store.recordCredentialUses(batch.slice(start, start + this.#sliceSize));
+        await this.#store.recordCredentialUses(slice);
       } catch (error) {
         for (const use of batch.slice(start)) this.record(use);
         throw error;
       }
+      this.#remember(slice);
+    }
+  }
+
+  /** Drops what no longer saves a write: entries older than the precision, as of the batch's latest use. */
+  #forgetWrittenBefore(batch: readonly CredentialUse[]): void {
+    if (this.#precisionMs === 0 || this.#written.size === 0) return;
+    let latest = 0;
+    for (const use of batch) latest = Math.max(latest, use.usedAt.getTime());
+    for (const [credentialId, written] of this.#written) {
+      if (latest - written.at >= this.#precisionMs) this.#written.delete(credentialId);
+    }
+  }
+
+  #remember(slice: readonly CredentialUse[]): void {
+    if (this.#precisionMs === 0) return;
+    for (const use of slice) {
+      if (this.#written.size >= this.#maxWritten && !this.#written.has(use.credentialId)) return;
+      this.#written.set(use.credentialId, { at: use.usedAt.getTime(), sourceIp: use.sourceIp });
     }
   }
 }
