@@ -14,6 +14,7 @@ RUN npm ci --no-audit --no-fund \
 
 FROM node:20.19-bookworm-slim
 ENV NODE_ENV=production \
+    NODE_OPTIONS=--max-old-space-size=1024 \
     DATA_DIR=/data \
     HOST=0.0.0.0 \
     PORT=8080 \

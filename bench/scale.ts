@@ -279,6 +279,10 @@ async function inServe(file: string): Promise<void> {
       `serve (SQLite) RSS after ${seconds} s of traffic over ${keys.length} keys (${sent} requests, ${manifest.credentials} stored): ` +
         `${(kb("VmRSS") / 1024).toFixed(0)} MB (peak ${(kb("VmHWM") / 1024).toFixed(0)} MB)`,
     );
+    log(
+      `serve (SQLite) of that RSS: ${(kb("RssAnon") / 1024).toFixed(0)} MB anonymous, ` +
+        `${(kb("RssFile") / 1024).toFixed(0)} MB file-backed; ${kb("Threads")} threads`,
+    );
   } finally {
     await server?.stop();
     rmSync(dataDir, { recursive: true, force: true });
