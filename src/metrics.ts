@@ -102,24 +102,38 @@ function flushPending(this: object): void {
 export function boundCounter<T extends string>(
   counter: Counter<T>,
 ): (...values: string[]) => { inc(): void } {
-  const children = new Map<string, { labels: Record<T, string>; pending: number; inc(): void }>();
+  type Child = { labels: Record<T, string>; pending: number; inc(): void };
+  const children: Child[] = [];
   const names = (counter as unknown as { labelNames: T[] }).labelNames;
   // One counter may be bound several times (each listener binds the request counter).
   const flushes = pendingFlushes.get(counter) ?? [];
   pendingFlushes.set(counter, flushes);
   flushes.push(() => {
-    for (const child of children.values()) {
+    for (const child of children) {
       if (child.pending === 0) continue;
       counter.inc(child.labels, child.pending);
       child.pending = 0;
     }
   });
+  // One map per label, in order: finding a bound set joins no strings.
+  type Level = Map<string, Level | Child>;
+  const root: Level = new Map();
   return (...values) => {
-    const key = values.join("\u0000");
-    let child = children.get(key);
+    let level = root;
+    for (let i = 0; i < names.length - 1; i++) {
+      const value = values[i] ?? "";
+      let next = level.get(value) as Level | undefined;
+      if (!next) {
+        next = new Map();
+        level.set(value, next);
+      }
+      level = next;
+    }
+    const last = values[names.length - 1] ?? "";
+    let child = level.get(last) as Child | undefined;
     if (!child) {
       const labels = Object.fromEntries(names.map((name, i) => [name, values[i] ?? ""])) as Record<T, string>;
-      const bound = {
+      const bound: Child = {
         labels,
         pending: 0,
         inc() {
@@ -127,7 +141,8 @@ export function boundCounter<T extends string>(
         },
       };
       child = bound;
-      children.set(key, child);
+      level.set(last, child);
+      children.push(child);
     }
     return child;
   };

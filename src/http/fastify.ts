@@ -1,6 +1,11 @@
 import { randomUUID } from "node:crypto";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from "fastify";
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from "fastify";
 import { headerPrefix } from "../domain/brand.ts";
 import { lazyChildLogger } from "../logger.ts";
 import { boundCounter, type Metrics } from "../metrics.ts";
@@ -108,19 +113,42 @@ export function createFastify(options: {
   app.removeContentTypeParser("text/plain");
   registerErrorHandling(app);
   registerRequestContext(app, { headerPrefix: options.headerPrefix });
-  const counted = boundCounter(options.metrics.requests);
-  const { listener } = options;
+  countRequests(app, boundCounter(options.metrics.requests), options.listener);
+  return app;
+}
+
+type Counted = (...labels: string[]) => { inc(): void };
+
+/**
+ * Counts every answer by listener, method, route and status: a route-level hook per route (its
+ * labels bound once per method and status, so no request reads Fastify's route options, a getter
+ * that builds an object), and one for requests no route matched. A liveness probe is not counted.
+ */
+function countRequests(app: App, counted: Counted, listener: string): void {
+  app.addHook("onRoute", (route) => {
+    const byStatus = new Map<number, Map<string, { inc(): void }>>();
+    const hook = (request: FastifyRequest, reply: FastifyReply, done: () => void): void => {
+      if (request.url === LIVENESS_PATH) return done();
+      const { statusCode } = reply;
+      let byMethod = byStatus.get(statusCode);
+      if (!byMethod) {
+        byMethod = new Map();
+        byStatus.set(statusCode, byMethod);
+      }
+      let child = byMethod.get(request.method);
+      if (!child) {
+        child = counted(listener, request.method, route.url, String(statusCode));
+        byMethod.set(request.method, child);
+      }
+      child.inc();
+      done();
+    };
+    route.onResponse = [...[route.onResponse ?? []].flat(), hook] as typeof route.onResponse;
+  });
   app.addHook("onResponse", (request, reply, done) => {
-    if (request.url === LIVENESS_PATH) return done();
-    counted(
-      listener,
-      request.method,
-      request.routeOptions.url ?? "unmatched",
-      String(reply.statusCode),
-    ).inc();
+    if (request.is404) counted(listener, request.method, "unmatched", String(reply.statusCode)).inc();
     done();
   });
-  return app;
 }
 
 /** A Fastify instance for the partners' or the internal listener, configured from the app's options. */

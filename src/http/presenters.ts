@@ -55,12 +55,23 @@ export function presentAccountProfile(a: Account): Static<TObject<typeof Account
   };
 }
 
-export function presentAccount(a: Account): Static<typeof AccountSchema> {
-  return {
-    account_id: a.accountId,
-    ...presentAccountProfile(a),
-    mtls_enforced_from: time(a.security.mtlsEnforcedFrom),
-  };
+/**
+ * An account is never changed in place (a change is a new object, and the verification cache
+ * hands out the same one until then): each is presented once, and the frozen result reused.
+ */
+const presentedAccounts = new WeakMap<Account, Readonly<Static<typeof AccountSchema>>>();
+
+export function presentAccount(a: Account): Readonly<Static<typeof AccountSchema>> {
+  let presented = presentedAccounts.get(a);
+  if (!presented) {
+    presented = Object.freeze({
+      account_id: a.accountId,
+      ...presentAccountProfile(a),
+      mtls_enforced_from: time(a.security.mtlsEnforcedFrom),
+    });
+    presentedAccounts.set(a, presented);
+  }
+  return presented;
 }
 
 export function presentIpRestriction(a: Account): Static<typeof IpRestrictionSchema> {

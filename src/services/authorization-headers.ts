@@ -70,11 +70,14 @@ export function identityHeaderNames(prefix: string): {
 
 /** Who the request is, for the upstream API: the account acted on, the acting one, the key, the environment. */
 export function identityHeaders(allowed: Allowed, prefix: string): Record<string, string> {
-  const names = identityHeaderNames(prefix);
-  return {
-    [names.accountId]: allowed.account.accountId,
-    ...(allowed.managed ? { [names.actingAccountId]: allowed.caller.accountId } : {}),
-    [names.credentialId]: allowed.credential.credentialId,
-    [names.environment]: allowed.environment,
-  };
+  const names = identityNamesByPrefix.get(prefix) ?? identityHeaderNames(prefix);
+  identityNamesByPrefix.set(prefix, names);
+  const headers: Record<string, string> = {};
+  headers[names.accountId] = allowed.account.accountId;
+  if (allowed.managed) headers[names.actingAccountId] = allowed.caller.accountId;
+  headers[names.credentialId] = allowed.credential.credentialId;
+  headers[names.environment] = allowed.environment;
+  return headers;
 }
+
+const identityNamesByPrefix = new Map<string, ReturnType<typeof identityHeaderNames>>();

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { invalidParameter, notFound } from "../domain/errors.ts";
 import { newUuidV7 } from "../domain/identifiers.ts";
 import type { ServiceToken } from "../domain/types.ts";
@@ -8,7 +8,7 @@ import type { ServiceRuntime } from "./runtime.ts";
 export const SERVICE_TOKEN_PATTERN = /^pcst_[A-Za-z0-9_-]{43}$/;
 export const SERVICE_TOKEN_NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
-const hashOf = (token: string): string => createHash("sha256").update(token).digest("hex");
+const hashOf = (token: string): string => hash("sha256", token, "hex");
 
 /**
  * Tokens with which the provider's own services (proxies, gateways, scanners) call `/internal/*`.
@@ -59,18 +59,31 @@ export class ServiceTokenService {
 
   /** The active token presented, or null for anything else (missing, malformed, unknown, revoked). */
   async verify(presented: string | undefined): Promise<ServiceToken | null> {
-    if (presented === undefined || !SERVICE_TOKEN_PATTERN.test(presented)) return null;
-    const hash = hashOf(presented);
-    const now = this.#runtime.clock.now().getTime();
-    const cached = this.#cache.get(hash);
-    if (cached && now - cached.at < this.#cacheTtlMs) return cached.token;
-    const token = await this.#runtime.store.findServiceTokenByHash(hash);
+    const remembered = this.remembered(presented);
+    if (remembered !== undefined || presented === undefined || !SERVICE_TOKEN_PATTERN.test(presented)) {
+      return remembered ?? null;
+    }
+    const digest = hashOf(presented);
+    const token = await this.#runtime.store.findServiceTokenByHash(digest);
     if (!token || token.revokedAt !== null) {
-      this.#cache.delete(hash);
+      this.#cache.delete(digest);
       return null;
     }
     if (this.#cache.size >= 1000) this.#cache.clear();
-    this.#cache.set(hash, { token, at: now });
+    this.#cache.set(digest, { token, at: this.#runtime.clock.now().getTime() });
     return token;
+  }
+
+  /**
+   * The presented token if it is active and was verified within `cacheTtlMs` (no I/O, no promise:
+   * the forward-auth path asks this first); undefined when only `verify` can tell.
+   */
+  remembered(presented: string | undefined): ServiceToken | undefined {
+    if (presented === undefined || !SERVICE_TOKEN_PATTERN.test(presented)) return undefined;
+    const cached = this.#cache.get(hashOf(presented));
+    if (cached === undefined || this.#runtime.clock.now().getTime() - cached.at >= this.#cacheTtlMs) {
+      return undefined;
+    }
+    return cached.token;
   }
 }

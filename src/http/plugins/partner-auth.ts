@@ -1,4 +1,4 @@
-import type { FastifyRequest } from "fastify";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import { AppError } from "../../domain/errors.ts";
 import { isMtlsSetupRoute } from "../../domain/mtls-policy.ts";
 import { neededFor } from "../../domain/permissions.ts";
@@ -27,10 +27,14 @@ export function registerPartnerAuth(app: App, options: PartnerAuthOptions): void
   const addressOf = clientAddressSource(options.transport);
   const partnerAccountOf = partnerAccountHeaderSource(options.headerPrefix);
   app.decorateRequest("partner", null);
-  app.addHook("onRequest", async (request, reply) => {
+
+  /** Authorizes one request of a route, given what the route needs (worked out when it was added). */
+  const authorized = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    needs: RouteNeeds,
+  ): Promise<void> => {
     const sourceIp = addressOf(request);
-    // A getter that builds an object on each read: read it once.
-    const route = request.routeOptions.url ?? "";
     const decision = await options.authorizer.authorize({
       entry: "api",
       authorization: request.headers.authorization,
@@ -39,8 +43,8 @@ export function registerPartnerAuth(app: App, options: PartnerAuthOptions): void
       clientCertificate: certificateOf(request),
       sourceIp,
       category: "PARTNER_MANAGEMENT",
-      permission: neededFor(request.method, route),
-      mtlsSetup: isMtlsSetupRoute(request.method, route),
+      permission: needs.permission,
+      mtlsSetup: needs.mtlsSetup,
     });
     reply.headers(statusHeaders(decision, options.headerPrefix));
     if (decision.outcome !== "ALLOWED") {
@@ -54,7 +58,30 @@ export function registerPartnerAuth(app: App, options: PartnerAuthOptions): void
       managed: decision.managed,
       sourceIp,
     };
+  };
+
+  // A route-level hook per route of the scope, so that no request reads Fastify's route options
+  // (a getter that builds an object on every read) to learn its permission and mTLS rule.
+  app.addHook("onRoute", (route) => {
+    const byMethod = new Map<string, RouteNeeds>();
+    const needsOf = (method: string): RouteNeeds => {
+      let needs = byMethod.get(method);
+      if (!needs) {
+        needs = { permission: neededFor(method, route.url), mtlsSetup: isMtlsSetupRoute(method, route.url) };
+        byMethod.set(method, needs);
+      }
+      return needs;
+    };
+    for (const method of [route.method].flat()) needsOf(method);
+    const hook = (request: FastifyRequest, reply: FastifyReply): Promise<void> =>
+      authorized(request, reply, needsOf(request.method));
+    route.onRequest = [...[route.onRequest ?? []].flat(), hook] as typeof route.onRequest;
   });
+}
+
+interface RouteNeeds {
+  permission: string;
+  mtlsSetup: boolean;
 }
 
 /** The authenticated caller; routes of the partner scope only run after authentication. */

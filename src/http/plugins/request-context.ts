@@ -35,23 +35,21 @@ export function registerRequestContext(app: App, options: { headerPrefix: string
     done();
   });
 
+  // Names in lower case (what Fastify writes anyway), each header set on its own: no object to build.
+  const correlationName = correlationHeader.toLowerCase();
   app.addHook("onSend", (request, reply, payload, done) => {
     if (request.url === LIVENESS_PATH) return done(null, payload);
-    const headers: Record<string, string> = {
-      [correlationHeader]: request.id,
-      "X-Content-Type-Options": "nosniff",
-    };
+    reply.header(correlationName, request.id).header("x-content-type-options", "nosniff");
     const partnerCorrelation = request.headers["partner-correlation-id"];
     if (typeof partnerCorrelation === "string" && PARTNER_CORRELATION_ID.test(partnerCorrelation)) {
-      headers["Partner-Correlation-Id"] = partnerCorrelation;
+      reply.header("partner-correlation-id", partnerCorrelation);
     } else if (partnerCorrelation !== undefined) {
       // A bad correlation id must not fail the partner's call: it is dropped, and the answer says so.
-      headers.Warning = IGNORED_CORRELATION_WARNING;
+      reply.header("warning", IGNORED_CORRELATION_WARNING);
     }
     // Over our own HTTPS listener: browsers must never fall back to plain HTTP for this host.
-    if (request.raw.socket instanceof TLSSocket) headers["Strict-Transport-Security"] = "max-age=31536000";
-    if (!reply.hasHeader("Cache-Control")) headers["Cache-Control"] = "no-store";
-    reply.headers(headers);
+    if (request.raw.socket instanceof TLSSocket) reply.header("strict-transport-security", "max-age=31536000");
+    if (!reply.hasHeader("cache-control")) reply.header("cache-control", "no-store");
     done(null, payload);
   });
 }

@@ -1,4 +1,6 @@
+import type { FastifyRequest } from "fastify";
 import { AppError } from "../../domain/errors.ts";
+import type { ServiceToken } from "../../domain/types.ts";
 import type { ServiceTokenService } from "../../services/service-tokens.ts";
 import type { App } from "../types.ts";
 
@@ -8,15 +10,26 @@ import type { App } from "../types.ts";
  * partner's own 401: its code is SERVICE_UNAUTHORIZED.
  */
 export function registerServiceAuth(app: App, tokens: ServiceTokenService): void {
-  app.addHook("onRequest", async (request) => {
-    const presented = request.headers["x-service-token"];
-    const token = await tokens.verify(typeof presented === "string" ? presented : undefined);
-    if (!token) {
-      throw new AppError(
+  // Callback-style: a token verified within the cache's bound passes without a promise or a closure.
+  app.addHook("onRequest", (request, _reply, done) => {
+    const header = request.headers["x-service-token"];
+    const presented = typeof header === "string" ? header : undefined;
+    const remembered = tokens.remembered(presented);
+    if (remembered !== undefined) return admit(request, remembered, done);
+    tokens.verify(presented).then((token) => admit(request, token, done), done);
+  });
+}
+
+function admit(request: FastifyRequest, token: ServiceToken | null, done: (error?: Error) => void): void {
+  if (!token) {
+    done(
+      new AppError(
         "SERVICE_UNAUTHORIZED",
         "Missing, unknown or revoked service token. Send: X-Service-Token: <token>",
-      );
-    }
-    request.log.debug({ service_token: token.name }, "service authenticated");
-  });
+      ),
+    );
+    return;
+  }
+  request.log.debug({ service_token: token.name }, "service authenticated");
+  done();
 }

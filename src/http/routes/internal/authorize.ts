@@ -53,53 +53,57 @@ export function authorize(
   const certificateOf = clientCertificateSource(options.transport);
   const addressOf = clientAddressSource(options.transport);
 
-  const handler = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
-    const fromProxy = request.routeOptions.url === "/internal/v1/authorize";
-    const query = (fromProxy ? request.query : {}) as Record<string, unknown>;
-    const declared = setting("environment", query.environment, request.headers[environmentHeader]);
-    const environment = declared === undefined ? null : declared.toUpperCase();
-    if (environment !== null && !ENVIRONMENTS.includes(environment as Environment)) {
-      throw invalidParameter("environment", "must be LIVE or TEST");
-    }
-    const category = setting("category", query.category, request.headers[categoryHeader]) ?? "API";
-    const decision = await services.authorizer.authorize({
-      entry: "forward_auth",
-      authorization: single(request.headers.authorization),
-      partnerAccount: partnerAccountOf(request),
-      clientCertificate: certificateOf(request),
-      sourceIp: addressOf(request),
-      category,
-      environment: environment as Environment | null,
-    });
-    const status = statusHeaders(decision, prefix);
-    if (decision.outcome !== "ALLOWED") {
-      const { error } = decision;
-      const body = errorBody(error, request.server.docsUrl);
-      const headers = { ...status, ...error.headers };
-      request.log.info(
-        {
-          auth: decision.keyResult ?? decision.outcome,
-          original_method: single(
-            request.headers["x-original-method"] ?? request.headers["x-forwarded-method"],
-          ),
-        },
-        "forward-auth refused",
-      );
+  /** `fromProxy`: the query is the authorize URL's own (not Envoy's path prefix form). */
+  const handlerFor =
+    (fromProxy: boolean) =>
+    async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+      const query = (fromProxy ? request.query : {}) as Record<string, unknown>;
+      const declared = setting("environment", query.environment, request.headers[environmentHeader]);
+      const environment = declared === undefined ? null : declared.toUpperCase();
+      if (environment !== null && !ENVIRONMENTS.includes(environment as Environment)) {
+        throw invalidParameter("environment", "must be LIVE or TEST");
+      }
+      const category = setting("category", query.category, request.headers[categoryHeader]) ?? "API";
+      const decision = await services.authorizer.authorize({
+        entry: "forward_auth",
+        authorization: single(request.headers.authorization),
+        partnerAccount: partnerAccountOf(request),
+        clientCertificate: certificateOf(request),
+        sourceIp: addressOf(request),
+        category,
+        environment: environment as Environment | null,
+      });
+      const status = statusHeaders(decision, prefix);
+      if (decision.outcome !== "ALLOWED") {
+        const { error } = decision;
+        const body = errorBody(error, request.server.docsUrl);
+        const headers = { ...status, ...error.headers };
+        request.log.info(
+          {
+            auth: decision.keyResult ?? decision.outcome,
+            original_method: single(
+              request.headers["x-original-method"] ?? request.headers["x-forwarded-method"],
+            ),
+          },
+          "forward-auth refused",
+        );
+        return reply
+          .code(error.status)
+          .headers(headers)
+          .header(denialHeader, encodeDenial({ status: error.status, headers, body }))
+          .type("application/json; charset=utf-8")
+          .send(body);
+      }
+      const identity = await services.identity.sign(decision);
       return reply
-        .code(error.status)
-        .headers(headers)
-        .header(denialHeader, encodeDenial({ status: error.status, headers, body }))
-        .type("application/json; charset=utf-8")
-        .send(body);
-    }
-    const identity = await services.identity.sign(decision);
-    return reply
-      .code(200)
-      .headers({ ...status, ...identityHeaders(decision, prefix), [names.identity]: identity })
-      .send();
-  };
+        .code(200)
+        .headers(status)
+        .headers(identityHeaders(decision, prefix))
+        .header(names.identity, identity)
+        .send();
+    };
 
   const schema = { hide: true };
-  app.route({ method: ALL_METHODS, url: "/internal/v1/authorize", schema, handler });
-  app.route({ method: ALL_METHODS, url: "/internal/v1/authorize/*", schema, handler });
+  app.route({ method: ALL_METHODS, url: "/internal/v1/authorize", schema, handler: handlerFor(true) });
+  app.route({ method: ALL_METHODS, url: "/internal/v1/authorize/*", schema, handler: handlerFor(false) });
 }
