@@ -28,6 +28,8 @@ export interface EdgeRow {
 export interface ServeResults {
   backend: string;
   bare: LoadResult;
+  /** Baseline A, answering what `GET /v1/account` answers (headers and body) and nothing else. */
+  asAccount: LoadResult;
   rows: EdgeRow[];
   /** GET /v1/account with HOT_KEYS distinct keys ÷ with one key, through the same harness. */
   hotKeysRatio: number;
@@ -227,11 +229,13 @@ async function serveCases(
 async function measureServe(
   backend: string,
   bare: { url: string; pid: number | undefined },
+  asAccount: { url: string; pid: number | undefined },
   cases: { label: string; http: HttpCase }[],
   progress: (line: string) => void,
 ): Promise<ServeResults> {
   const all: HttpCase[] = [
     { name: "bare Fastify route", url: bare.url, pid: bare.pid },
+    { name: "bare Fastify, GET /v1/account's answer", url: asAccount.url, pid: asAccount.pid },
     ...cases.map((c) => c.http),
   ];
   // Each case answers 200 once before any load (a wrong setup fails here, not in the middle).
@@ -243,11 +247,19 @@ async function measureServe(
     }
     if (keys.length === 0) await call(c.url, { headers: c.headers ?? {} }, 200);
   }
-  const [baseline, ...results] = await loadInTurn(all, (line) => progress(`edge ${backend}: ${line}`));
+  const [baseline, ceiling, ...results] = await loadInTurn(all, (line) =>
+    progress(`edge ${backend}: ${line}`),
+  );
   const rows = cases.map((c, i) => ({ label: c.label, result: results[i] as LoadResult }));
   const oneKey = results.at(-2) as LoadResult;
   const hotKeys = results.at(-1) as LoadResult;
-  return { backend, bare: baseline as LoadResult, rows, hotKeysRatio: hotKeys.perSecond / oneKey.perSecond };
+  return {
+    backend,
+    bare: baseline as LoadResult,
+    asAccount: ceiling as LoadResult,
+    rows,
+    hotKeysRatio: hotKeys.perSecond / oneKey.perSecond,
+  };
 }
 
 /** A schema of its own in BENCH_DATABASE_URL's database, dropped afterwards. */
@@ -341,6 +353,13 @@ export async function runEdge(progress: (line: string) => void): Promise<EdgeRes
       ready: local(barePort, "/"),
     });
     const bareTarget = { url: local(barePort, "/"), pid: bare.child.pid };
+    const asAccountPort = await freePort();
+    const asAccount = await startProcess({
+      name: "bare Fastify server, GET /v1/account's answer",
+      ...tsxArgs("bench/bare-server.ts", [String(asAccountPort), "as-account"]),
+      ready: local(asAccountPort, "/"),
+    });
+    const asAccountTarget = { url: local(asAccountPort, "/"), pid: asAccount.child.pid };
     const env = serverEnv(dataDir);
     let apiKey: string;
     let sqlite: ServeResults;
@@ -349,7 +368,7 @@ export async function runEdge(progress: (line: string) => void): Promise<EdgeRes
     try {
       const served = await serveCases(env, started, progress);
       apiKey = served.apiKey;
-      sqlite = await measureServe("SQLite", bareTarget, served.cases, progress);
+      sqlite = await measureServe("SQLite", bareTarget, asAccountTarget, served.cases, progress);
       await stopAll(started);
 
       progress("edge: the gateway with and without authorization, and its upstream");
@@ -371,7 +390,13 @@ export async function runEdge(progress: (line: string) => void): Promise<EdgeRes
             REDIS_KEY_PREFIX: `bench-${randomBytes(4).toString("hex")}`,
           });
           const served = await serveCases(pgEnv, started, progress);
-          postgres = await measureServe("PostgreSQL + Redis", bareTarget, served.cases, progress);
+          postgres = await measureServe(
+            "PostgreSQL + Redis",
+            bareTarget,
+            asAccountTarget,
+            served.cases,
+            progress,
+          );
         } finally {
           await stopAll(started);
           await schema.drop();
@@ -380,6 +405,7 @@ export async function runEdge(progress: (line: string) => void): Promise<EdgeRes
       }
     } finally {
       await stopAll(started);
+      await asAccount.stop();
       await bare.stop();
     }
     const [gatewayNoAuth, gateway] = gateways as [LoadResult, LoadResult];

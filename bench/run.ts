@@ -98,6 +98,7 @@ try {
         "   (CPU µs: the server's CPU time per answer, all its threads, read from /proc around each round; × A's: that ÷ baseline A's)",
       );
       row("A  bare Fastify GET / → {hello:world} (baseline A)", set.bare, set.bare);
+      row("   bare Fastify, GET /v1/account's headers and body only", set.asAccount, set.bare);
       for (const r of set.rows) row(`   ${r.label}`, r.result, set.bare);
       write(`${"   hot keys ÷ 1 key (same harness)".padEnd(60)} ${ratio(set.hotKeysRatio)}`);
     }
