@@ -13,6 +13,18 @@ function fakeStore() {
   return { store, calls };
 }
 
+/** A store whose writes fail while `failing()` says so; every call is kept. */
+function flakyStore(failing: (call: number) => boolean) {
+  const calls: CredentialUse[][] = [];
+  const store = {
+    recordCredentialUses: async (uses: CredentialUse[]) => {
+      calls.push(uses);
+      if (failing(calls.length)) throw new Error("store down");
+    },
+  } as unknown as Store;
+  return { store, calls };
+}
+
 const use = (credentialId: string, ms: number): CredentialUse => ({
   credentialId,
   usedAt: new Date(ms),
@@ -79,13 +91,7 @@ describe("UsageRecorder", () => {
 
   it("keeps a failed batch for the next flush and keeps flushing after a failure", async () => {
     let fail = true;
-    const calls: CredentialUse[][] = [];
-    const store = {
-      recordCredentialUses: async (uses: CredentialUse[]) => {
-        calls.push(uses);
-        if (fail) throw new Error("store down");
-      },
-    } as unknown as Store;
+    const { store, calls } = flakyStore(() => fail);
     const recorder = new UsageRecorder(store);
     recorder.record(use("cred-a", 1000));
     await expect(recorder.flush()).rejects.toThrow("store down");
@@ -99,14 +105,8 @@ describe("UsageRecorder", () => {
   });
 
   it("writes a large flush in slices, in id order, and re-queues only the slices not written", async () => {
-    const calls: CredentialUse[][] = [];
     let failAt = 2;
-    const store = {
-      recordCredentialUses: async (uses: CredentialUse[]) => {
-        calls.push(uses);
-        if (calls.length === failAt) throw new Error("store down");
-      },
-    } as unknown as Store;
+    const { store, calls } = flakyStore((call) => call === failAt);
     const recorder = new UsageRecorder(store, { sliceSize: 500 });
     const ids = Array.from({ length: 1_200 }, (_, i) => `cred-${String((i * 7) % 1_200).padStart(4, "0")}`);
     for (const id of ids) recorder.record(use(id, 1_000));
@@ -153,13 +153,7 @@ describe("UsageRecorder", () => {
 
     it("remembers only what was written: a failed write is written again", async () => {
       let fail = true;
-      const calls: CredentialUse[][] = [];
-      const store = {
-        recordCredentialUses: async (uses: CredentialUse[]) => {
-          calls.push(uses);
-          if (fail) throw new Error("store down");
-        },
-      } as unknown as Store;
+      const { store, calls } = flakyStore(() => fail);
       const recorder = new UsageRecorder(store, { precisionMs: 60_000 });
       recorder.record(at("cred-a", 1_000));
       await expect(recorder.flush()).rejects.toThrow("store down");
