@@ -128,7 +128,10 @@ function countRequests(app: App, counted: Counted, listener: string): void {
   app.addHook("onRoute", (route) => {
     const byStatus = new Map<number, Map<string, { inc(): void }>>();
     const hook = (request: FastifyRequest, reply: FastifyReply, done: () => void): void => {
-      if (request.url === LIVENESS_PATH) return done();
+      if (request.url === LIVENESS_PATH) {
+        done();
+        return;
+      }
       const { statusCode } = reply;
       let byMethod = byStatus.get(statusCode);
       if (!byMethod) {

@@ -48,7 +48,8 @@ export function registerRequestContext(app: App, options: { headerPrefix: string
       reply.header("warning", IGNORED_CORRELATION_WARNING);
     }
     // Over our own HTTPS listener: browsers must never fall back to plain HTTP for this host.
-    if (request.raw.socket instanceof TLSSocket) reply.header("strict-transport-security", "max-age=31536000");
+    if (request.raw.socket instanceof TLSSocket)
+      reply.header("strict-transport-security", "max-age=31536000");
     if (!reply.hasHeader("cache-control")) reply.header("cache-control", "no-store");
     done(null, payload);
   });
