@@ -1,5 +1,6 @@
-import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -40,8 +41,28 @@ describe("container files", () => {
     const settings = configSettings();
     const env = [...dockerfile.matchAll(/^\s+([A-Z_]+)=/gm), ...dockerfile.matchAll(/^ENV ([A-Z_]+)=/gm)]
       .map((m) => m[1] ?? "")
-      .filter((name) => name !== "NODE_ENV");
+      .filter((name) => name !== "NODE_ENV" && name !== "NODE_OPTIONS");
     expect(env.filter((name) => !settings.has(name))).toEqual([]);
+  });
+
+  it("caps the JavaScript heap of partnerctl at 1 GB, and the container's the same way", () => {
+    // See docs/operations.md: without a cap, Node sizes the heap from the machine's memory.
+    const probe = join(mkdtempSync(join(tmpdir(), "heap-probe-")), "probe.cjs");
+    writeFileSync(
+      probe,
+      'process.stderr.write("heap " + require("v8").getHeapStatistics().heap_size_limit + "\\n");',
+    );
+    const run = spawnSync(join(ROOT, "bin/partnerctl"), ["--version"], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...process.env, NODE_OPTIONS: `--require ${probe}` },
+    });
+    expect(run.status, run.stderr).toBe(0);
+    const limitMb = Number(/^heap (\d+)$/m.exec(run.stderr)?.[1]) / 1024 / 1024;
+    // The old generation's 1024 MB plus the young generation's share.
+    expect(limitMb).toBeGreaterThanOrEqual(1024);
+    expect(limitMb).toBeLessThan(1200);
+    expect(read("Dockerfile")).toMatch(/^\s+NODE_OPTIONS=--max-old-space-size=1024 \\$/m);
   });
 
   it("compose runs two instances whose settings the service reads, behind nginx that forwards certificates", () => {

@@ -19,7 +19,8 @@ beforeAll(async () => {
   server = await startServerProcess({
     port: await freePort(),
     dataDir,
-    env: { USAGE_FLUSH_INTERVAL: "PT0.2S", ...backend.env },
+    // Seconds stand for days here: every use must reach the store, not one a minute.
+    env: { USAGE_FLUSH_INTERVAL: "PT0.2S", LAST_USE_PRECISION: "PT0S", ...backend.env },
   });
 });
 afterAll(async () => {
