@@ -40,4 +40,22 @@ describe("the liveness probe", () => {
     expect(live.statusCode).toBe(200);
     expect(live.headers["klarna-correlation-id"]).toMatch(/^[0-9a-f-]{36}$/);
   });
+
+  it("counts every other answer by route, method and status, and what no route matched as unmatched", async ({
+    harness: h,
+  }) => {
+    const total = (method: string, route: string, status: number) =>
+      series(
+        h,
+        `partner_credentials_http_requests_total{listener="public",method="${method}",route="${route}",status="${status}"}`,
+      );
+    await h.app.inject({ method: "GET", url: "/healthz?verbose=1" });
+    for (let i = 0; i < 2; i++) await h.app.inject({ method: "GET", url: "/v1/account" });
+    await h.app.inject({ method: "HEAD", url: "/readyz" });
+    for (let i = 0; i < 3; i++) await h.app.inject({ method: "GET", url: "/no/such/route" });
+    expect(await total("GET", "/healthz", 200)).toBe(1);
+    expect(await total("GET", "/v1/account", 401)).toBe(2);
+    expect(await total("HEAD", "/readyz", 200)).toBe(1);
+    expect(await total("GET", "unmatched", 404)).toBe(3);
+  });
 });

@@ -12,6 +12,7 @@ import { boundCounter, type Metrics } from "../metrics.ts";
 import { LIVENESS_PATH } from "./liveness.ts";
 import { clientError, frameworkError, registerErrorHandling } from "./plugins/error-handler.ts";
 import { registerRequestContext } from "./plugins/request-context.ts";
+import { appendRouteHook } from "./route-hooks.ts";
 import { clientAddressSource } from "./transport.ts";
 import type { App, AppOptions } from "./types.ts";
 import { schemaController } from "./validation.ts";
@@ -127,8 +128,10 @@ type Counted = (...labels: string[]) => { inc(): void };
 function countRequests(app: App, counted: Counted, listener: string): void {
   app.addHook("onRoute", (route) => {
     const byStatus = new Map<number, Map<string, { inc(): void }>>();
+    // Only the liveness route can see a probe (its path without a query string).
+    const probed = route.url === LIVENESS_PATH;
     const hook = (request: FastifyRequest, reply: FastifyReply, done: () => void): void => {
-      if (request.url === LIVENESS_PATH) {
+      if (probed && request.url === LIVENESS_PATH) {
         done();
         return;
       }
@@ -146,7 +149,7 @@ function countRequests(app: App, counted: Counted, listener: string): void {
       child.inc();
       done();
     };
-    route.onResponse = [...[route.onResponse ?? []].flat(), hook] as typeof route.onResponse;
+    appendRouteHook(route, "onResponse", hook);
   });
   app.addHook("onResponse", (request, reply, done) => {
     if (request.is404) counted(listener, request.method, "unmatched", String(reply.statusCode)).inc();

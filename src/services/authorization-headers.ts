@@ -8,21 +8,27 @@ interface StatusHeaderNames {
   mtlsDeadline: string;
 }
 
-const namesByPrefix = new Map<string, StatusHeaderNames>();
-
-function statusHeaderNames(prefix: string): StatusHeaderNames {
-  let names = namesByPrefix.get(prefix);
-  if (!names) {
-    names = {
-      mtlsStatus: `${prefix}-Mtls-Verification-Status`,
-      ipStatus: `${prefix}-Ip-Validation-Status`,
-      mtlsEnforcement: `${prefix}-Mtls-Enforcement`,
-      mtlsDeadline: `${prefix}-Mtls-Enforcement-Deadline`,
-    };
-    namesByPrefix.set(prefix, names);
-  }
-  return names;
+/** Header names are made once per brand prefix: `of(prefix)` builds them, the result is kept. */
+function perPrefix<T>(of: (prefix: string) => T): (prefix: string) => T {
+  const made = new Map<string, T>();
+  return (prefix) => {
+    let names = made.get(prefix);
+    if (names === undefined) {
+      names = of(prefix);
+      made.set(prefix, names);
+    }
+    return names;
+  };
 }
+
+const statusHeaderNames = perPrefix(
+  (prefix): StatusHeaderNames => ({
+    mtlsStatus: `${prefix}-Mtls-Verification-Status`,
+    ipStatus: `${prefix}-Ip-Validation-Status`,
+    mtlsEnforcement: `${prefix}-Mtls-Enforcement`,
+    mtlsDeadline: `${prefix}-Mtls-Enforcement-Deadline`,
+  }),
+);
 
 /** A deadline is the same instant on every call of an account: format it once. */
 const deadlineText = new Map<number, string>();
@@ -52,26 +58,17 @@ export function statusHeaders(reported: ReportedStatus, prefix: string): Record<
 }
 
 /** The names of the identity headers; a partner's own headers of these names are never passed on. */
-export function identityHeaderNames(prefix: string): {
-  accountId: string;
-  actingAccountId: string;
-  credentialId: string;
-  environment: string;
-  identity: string;
-} {
-  return {
-    accountId: `X-${prefix}-Account-Id`,
-    actingAccountId: `X-${prefix}-Acting-Account-Id`,
-    credentialId: `X-${prefix}-Credential-Id`,
-    environment: `X-${prefix}-Environment`,
-    identity: `X-${prefix}-Identity`,
-  };
-}
+export const identityHeaderNames = perPrefix((prefix) => ({
+  accountId: `X-${prefix}-Account-Id`,
+  actingAccountId: `X-${prefix}-Acting-Account-Id`,
+  credentialId: `X-${prefix}-Credential-Id`,
+  environment: `X-${prefix}-Environment`,
+  identity: `X-${prefix}-Identity`,
+}));
 
 /** Who the request is, for the upstream API: the account acted on, the acting one, the key, the environment. */
 export function identityHeaders(allowed: Allowed, prefix: string): Record<string, string> {
-  const names = identityNamesByPrefix.get(prefix) ?? identityHeaderNames(prefix);
-  identityNamesByPrefix.set(prefix, names);
+  const names = identityHeaderNames(prefix);
   const headers: Record<string, string> = {};
   headers[names.accountId] = allowed.account.accountId;
   if (allowed.managed) headers[names.actingAccountId] = allowed.caller.accountId;
@@ -79,5 +76,3 @@ export function identityHeaders(allowed: Allowed, prefix: string): Record<string
   headers[names.environment] = allowed.environment;
   return headers;
 }
-
-const identityNamesByPrefix = new Map<string, ReturnType<typeof identityHeaderNames>>();

@@ -9,6 +9,9 @@ export const SERVICE_TOKEN_PATTERN = /^pcst_[A-Za-z0-9_-]{43}$/;
 export const SERVICE_TOKEN_NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
 const hashOf = (token: string): string => hash("sha256", token, "hex");
+/** The stored form of a well-formed token; null for anything that cannot be one. */
+const digestOf = (presented: string | undefined): string | null =>
+  presented === undefined || !SERVICE_TOKEN_PATTERN.test(presented) ? null : hashOf(presented);
 
 /**
  * Tokens with which the provider's own services (proxies, gateways, scanners) call `/internal/*`.
@@ -59,11 +62,10 @@ export class ServiceTokenService {
 
   /** The active token presented, or null for anything else (missing, malformed, unknown, revoked). */
   async verify(presented: string | undefined): Promise<ServiceToken | null> {
-    const remembered = this.remembered(presented);
-    if (remembered !== undefined || presented === undefined || !SERVICE_TOKEN_PATTERN.test(presented)) {
-      return remembered ?? null;
-    }
-    const digest = hashOf(presented);
+    const digest = digestOf(presented);
+    if (digest === null) return null;
+    const remembered = this.#fresh(digest);
+    if (remembered !== undefined) return remembered;
     const token = await this.#runtime.store.findServiceTokenByHash(digest);
     if (!token || token.revokedAt !== null) {
       this.#cache.delete(digest);
@@ -79,8 +81,12 @@ export class ServiceTokenService {
    * the forward-auth path asks this first); undefined when only `verify` can tell.
    */
   remembered(presented: string | undefined): ServiceToken | undefined {
-    if (presented === undefined || !SERVICE_TOKEN_PATTERN.test(presented)) return undefined;
-    const cached = this.#cache.get(hashOf(presented));
+    const digest = digestOf(presented);
+    return digest === null ? undefined : this.#fresh(digest);
+  }
+
+  #fresh(digest: string): ServiceToken | undefined {
+    const cached = this.#cache.get(digest);
     if (cached === undefined || this.#runtime.clock.now().getTime() - cached.at >= this.#cacheTtlMs) {
       return undefined;
     }

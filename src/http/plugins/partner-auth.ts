@@ -4,6 +4,7 @@ import { isMtlsSetupRoute } from "../../domain/mtls-policy.ts";
 import { neededFor } from "../../domain/permissions.ts";
 import { statusHeaders } from "../../services/authorization-headers.ts";
 import { type RequestAuthorizer, UNAUTHORIZED_MESSAGE } from "../../services/request-authorizer.ts";
+import { appendRouteHook } from "../route-hooks.ts";
 import {
   clientAddressSource,
   clientCertificateSource,
@@ -60,8 +61,7 @@ export function registerPartnerAuth(app: App, options: PartnerAuthOptions): void
     };
   };
 
-  // A route-level hook per route of the scope, so that no request reads Fastify's route options
-  // (a getter that builds an object on every read) to learn its permission and mTLS rule.
+  // A route-level hook per route of the scope, with the route's permission and mTLS rule.
   app.addHook("onRoute", (route) => {
     const byMethod = new Map<string, RouteNeeds>();
     const needsOf = (method: string): RouteNeeds => {
@@ -75,7 +75,7 @@ export function registerPartnerAuth(app: App, options: PartnerAuthOptions): void
     for (const method of [route.method].flat()) needsOf(method);
     const hook = (request: FastifyRequest, reply: FastifyReply): Promise<void> =>
       authorized(request, reply, needsOf(request.method));
-    route.onRequest = [...[route.onRequest ?? []].flat(), hook] as typeof route.onRequest;
+    appendRouteHook(route, "onRequest", hook);
   });
 }
 
