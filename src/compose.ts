@@ -36,6 +36,7 @@ import type { WebhookTransport } from "./services/webhook-transport.ts";
 import { WebhookService } from "./services/webhooks.ts";
 import { cachingStore } from "./store/caching-store.ts";
 import { type InvalidationBus, LocalBus } from "./store/invalidation-bus.ts";
+import { ListingCache } from "./store/listing-cache.ts";
 import type { Store } from "./store/port.ts";
 import { VerificationCache } from "./store/verification-cache.ts";
 import { httpsTransport } from "./webhooks/https-transport.ts";
@@ -191,7 +192,8 @@ export function composeAuthorization(parts: AuthorizationParts): AuthorizationSe
 }
 
 /**
- * The verification cache over the store, with its invalidation bus and pre-bound hit/miss counters;
+ * The verification cache and the credential-list cache over the store, with their invalidation bus
+ * and the verification cache's pre-bound hit/miss counters;
  * `verified` is the same cache's keys already verified, for the authenticator.
  */
 export function cachedStore(
@@ -207,7 +209,13 @@ export function cachedStore(
     clock: options.clock,
     counters: { hit: () => hits.inc(), miss: () => misses.inc() },
   });
-  return { store: cachingStore(store, { cache, bus: options.bus }), verified: cache };
+  const listings = new ListingCache({
+    ...options.config.cache,
+    maxCredentials: options.config.cache.listCredentials,
+    bus: options.bus,
+    clock: options.clock,
+  });
+  return { store: cachingStore(store, { cache, listings, bus: options.bus }), verified: cache };
 }
 
 /**

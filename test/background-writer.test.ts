@@ -64,7 +64,7 @@ describe("sweeps and last-use writes on a thread of their own (SQLite)", () => {
           )
           .pluck()
           .all(...manifest.duePool);
-        expect(new Set(announced.map((e) => (e.kind === "credential" ? e.lookupId : e.accountId)))).toEqual(
+        expect(new Set(announced.map((e) => (e.kind === "credential" ? e.lookupId : e.kind)))).toEqual(
           new Set(lookupIds),
         );
         const events = db.prepare("select count(*) from audit_events where actor = 'system'").pluck().get();
@@ -82,21 +82,31 @@ describe("sweeps and last-use writes on a thread of their own (SQLite)", () => {
   it("writes last-use records through its own connection, and takes no work once closed", async () => {
     const { file, now, manifest } = await seeded({ credentials: 50, accounts: 2, due: 0, keys: 10 });
     const db = new SQLite(file, { readonly: true });
-    const ids = db
-      .prepare("select credential_id from credentials where status = 'ACTIVE' limit 10")
-      .pluck()
-      .all() as string[];
+    const picked = db
+      .prepare("select credential_id, account_id from credentials where status = 'ACTIVE' limit 10")
+      .all() as { credential_id: string; account_id: string }[];
+    const ids = picked.map((row) => row.credential_id);
     const usedAt = new Date(now.getTime() + 60_000);
+    const announced: Invalidation[] = [];
     const worker = backgroundWriter(sqlite(file), {
       policy,
       batchSize: 10,
       clock: { now: () => now },
-      publish: () => {},
+      publish: (event) => announced.push(event),
     });
     try {
       await worker.recordCredentialUses(
-        ids.map((credentialId) => ({ credentialId, usedAt, sourceIp: "192.0.2.7" })),
+        picked.map((row) => ({
+          credentialId: row.credential_id,
+          accountId: row.account_id,
+          usedAt,
+          sourceIp: "192.0.2.7",
+        })),
       );
+      // The lists of the keys' accounts show the new last uses: announced, once per account.
+      expect(announced).toEqual([
+        { kind: "credential-lists", accountIds: [...new Set(picked.map((row) => row.account_id))] },
+      ]);
       const rows = db
         .prepare(
           `select last_used_at, last_used_ip from credentials where credential_id in (${ids.map(() => "?").join(",")})`,

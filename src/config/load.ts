@@ -126,6 +126,7 @@ function toConfig(v: SettingValues): Config {
       ttlMs: v.VERIFICATION_CACHE_TTL,
       fallbackTtlMs: v.CACHE_FALLBACK_TTL,
       maxEntries: v.VERIFICATION_CACHE_SIZE,
+      listCredentials: v.LIST_CACHE_SIZE,
     }),
     internal: Object.freeze({ host: v.INTERNAL_HOST, port: v.INTERNAL_PORT }),
     identityKeyFile: v.IDENTITY_KEY_FILE,

@@ -3,6 +3,7 @@ import {
   databaseUrl,
   duration,
   file,
+  integerAtLeast,
   matching,
   oneOf,
   port,
@@ -170,6 +171,12 @@ export const instances = {
     parse: positiveInteger,
     description:
       "entries per kind (credentials, accounts, verified keys) per instance, least recently used dropped first; about 1.3 KB per hot key",
+  },
+  LIST_CACHE_SIZE: {
+    fallback: "5000",
+    parse: integerAtLeast(0, "credentials"),
+    description:
+      "credentials held in cached pages of credential lists per instance, least recently used page dropped first (about 1 KB each); 0 turns the cache off",
   },
 } satisfies SettingTable;
 

@@ -96,7 +96,13 @@ export interface Config {
   readonly instanceCount: number;
   /** Prefix of every Redis key and channel (one per deployment sharing a Redis). */
   readonly redisKeyPrefix: string;
-  readonly cache: { readonly ttlMs: number; readonly fallbackTtlMs: number; readonly maxEntries: number };
+  readonly cache: {
+    readonly ttlMs: number;
+    readonly fallbackTtlMs: number;
+    readonly maxEntries: number;
+    /** Credentials held in cached pages of credential lists (0: none cached). */
+    readonly listCredentials: number;
+  };
   /** The listener of `/internal/*`, `/admin/*` and `/metrics`, apart from the partners' ones. */
   readonly internal: { readonly host: string; readonly port: number };
   /** Ed25519 private key (PKCS#8 PEM) that signs identity tokens; null: `<dataDir>/identity-key.pem`. */

@@ -1,11 +1,10 @@
-import type { FastifyRequest } from "fastify";
-import type { Static } from "typebox";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import type { CredentialStatus, CredentialType, Environment } from "../domain/types.ts";
 import type { CredentialFilters } from "../services/credentials.ts";
+import { sendJsonText } from "./json-text.ts";
 import { pageRequest } from "./paging.ts";
-import { presentCredentialPage } from "./presenters.ts";
+import { credentialPageJson } from "./presenters.ts";
 import { contextOf, targetAccount } from "./routes/partner/scopes.ts";
-import type { CredentialPageSchema } from "./schemas/credential.ts";
 import type { AppServices } from "./types.ts";
 
 /** The query of a credential list: the partner's (v1, v2) or the operator's. */
@@ -28,15 +27,21 @@ export function credentialListRequest(query: CredentialListQuery): {
 
 /**
  * A partner's credential list (v1, and v2 with the type from its path): one page of the request's
- * account, of the environments the caller's key may see.
+ * account, of the environments the caller's key may see, sent as the JSON text of
+ * `CredentialPageSchema` (see credentialPageJson).
  */
 export async function listPartnerCredentials(
   services: AppServices,
   request: FastifyRequest,
+  reply: FastifyReply,
   query: CredentialListQuery,
-): Promise<Static<typeof CredentialPageSchema>> {
+): Promise<FastifyReply> {
   const { filters, page } = credentialListRequest(query);
-  return presentCredentialPage(
-    await services.credentials.list(targetAccount(request), filters, page, contextOf(request).environments),
+  const listed = await services.credentials.list(
+    targetAccount(request),
+    filters,
+    page,
+    contextOf(request).environments,
   );
+  return sendJsonText(reply, credentialPageJson(listed));
 }

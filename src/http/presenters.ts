@@ -43,6 +43,30 @@ export function presentCredentialPage(page: Paged<Credential>): Static<typeof Cr
   return { credentials: page.items.map(presentCredential), ...nextPageField(page) };
 }
 
+/**
+ * Each credential's JSON. A credential object is never changed in place, and a cached page of a
+ * list hands every request the same (frozen) ones: each is presented and serialized once.
+ */
+const credentialJsonOf = new WeakMap<Credential, string>();
+
+/** `presentCredential` as JSON text, made once per credential object. */
+export function credentialJson(credential: Credential): string {
+  let json = credentialJsonOf.get(credential);
+  if (json === undefined) {
+    json = JSON.stringify(presentCredential(credential));
+    credentialJsonOf.set(credential, json);
+  }
+  return json;
+}
+
+/** `presentCredentialPage` as JSON text, made of each credential's JSON made once. */
+export function credentialPageJson(page: Paged<Credential>): string {
+  const items = new Array<string>(page.items.length);
+  for (let i = 0; i < items.length; i++) items[i] = credentialJson(page.items[i] as Credential);
+  const next = page.nextPageToken ? `,"next_page_token":${JSON.stringify(page.nextPageToken)}` : "";
+  return `{"credentials":[${items.join(",")}]${next}}`;
+}
+
 /** The fields every view of an account shows after its id (`AccountProfileFields`). */
 export function presentAccountProfile(a: Account): Static<TObject<typeof AccountProfileFields>> {
   return {

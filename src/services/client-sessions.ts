@@ -98,7 +98,12 @@ export class ClientSessionService {
       "CLIENT_SESSIONS",
     );
     if (rate && !rate.allowed) throw rateLimited(rate, "client sessions");
-    this.#usage.record({ credentialId: credential.credentialId, usedAt: now, sourceIp: input.sourceIp });
+    this.#usage.record({
+      credentialId: credential.credentialId,
+      accountId: credential.accountId,
+      usedAt: now,
+      sourceIp: input.sourceIp,
+    });
     const claims: ClientSessionClaims = {
       credentialId: credential.credentialId,
       clientId: input.clientId,

@@ -38,6 +38,18 @@ export interface CredentialLimits {
   clientIdsPerAccount: number;
 }
 
+/** The credential as the caller may see it: one of an environment it may not see, or of another type, is not found. */
+function shown(
+  credential: Credential | null,
+  visible: readonly Environment[] | undefined,
+  type: CredentialType | undefined,
+): Credential {
+  if (!credential || !isVisible(credential.environment, visible) || (type && credential.type !== type)) {
+    throw notFound("Credential");
+  }
+  return credential;
+}
+
 /** Partner-facing credential use cases, always scoped to one (already authorised) account. */
 export class CredentialService {
   readonly #runtime: ServiceRuntime;
@@ -121,11 +133,20 @@ export class CredentialService {
     visible?: readonly Environment[],
     type?: CredentialType,
   ): Promise<Credential> {
-    const credential = await this.#runtime.store.findCredential(account.accountId, credentialId);
-    if (!credential || !isVisible(credential.environment, visible) || (type && credential.type !== type)) {
-      throw notFound("Credential");
-    }
-    return credential;
+    return shown(await this.#runtime.store.findCredential(account.accountId, credentialId), visible, type);
+  }
+
+  /**
+   * `get` for showing the credential (never before changing it): it may come from the store's
+   * caches, as fresh as a credential list.
+   */
+  async view(
+    account: Account,
+    credentialId: string,
+    visible?: readonly Environment[],
+    type?: CredentialType,
+  ): Promise<Credential> {
+    return shown(await this.#runtime.store.viewCredential(account.accountId, credentialId), visible, type);
   }
 
   async updateDescription(

@@ -280,6 +280,7 @@ export class RequestAuthorizer {
     // Only an admitted request is a use of the key (not one refused for its address or certificate).
     o.usage.record({
       credentialId: credential.credentialId,
+      accountId: credential.accountId,
       usedAt: now,
       sourceIp: request.sourceIp,
     });

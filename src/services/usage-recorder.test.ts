@@ -27,6 +27,7 @@ function flakyStore(failing: (call: number) => boolean) {
 
 const use = (credentialId: string, ms: number): CredentialUse => ({
   credentialId,
+  accountId: "account",
   usedAt: new Date(ms),
   sourceIp: `10.0.0.${ms % 256}`,
 });
@@ -124,6 +125,7 @@ describe("UsageRecorder", () => {
   describe("with a precision (LAST_USE_PRECISION)", () => {
     const at = (credentialId: string, ms: number, sourceIp = "10.0.0.1"): CredentialUse => ({
       credentialId,
+      accountId: "account",
       usedAt: new Date(ms),
       sourceIp,
     });

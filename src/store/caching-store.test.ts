@@ -163,14 +163,14 @@ describe("verification cache", () => {
     const report = { accountId: "A1", disable: true } as never;
     await store.findCredentialByLookupId("L1");
     await store.recordCredentialLeak(report);
-    expect(events).toEqual([{ kind: "credential", lookupId: "L1" }]);
+    expect(events).toEqual([{ kind: "credential", lookupId: "L1", accountId: "A1" }]);
     // The cached ACTIVE credential is gone: the next read goes to the store.
     await store.findCredentialByLookupId("L1");
     expect(fake.reads()).toBe(2);
     await store.recordCredentialLeak(report);
     await expect(store.recordCredentialLeak(report)).rejects.toThrow(/connection lost/);
     expect(events).toEqual([
-      { kind: "credential", lookupId: "L1" },
+      { kind: "credential", lookupId: "L1", accountId: "A1" },
       { kind: "account", accountId: "A1" },
     ]);
   });

@@ -1,25 +1,39 @@
 import type { Clock } from "../domain/runtime.ts";
 import type { InvalidationBus } from "./invalidation-bus.ts";
+import type { ListingCache } from "./listing-cache.ts";
 import type { CredentialForAuth, Store } from "./port.ts";
 import { type CacheCounters, type CachingOptions, VerificationCache } from "./verification-cache.ts";
 
 /**
  * The store with the verification cache in front of the two reads of every authentication
- * (credential by lookup id, and its account), and every change made through it published on the
- * bus, so every instance drops what it cached (see VerificationCache). Without a `cache`, one of
- * its own is made from the options.
+ * (credential by lookup id, and its account), with `listings` (when given) in front of credential
+ * lists, and every change made through it published on the bus, so every instance drops what it
+ * cached (see VerificationCache, ListingCache). Without a `cache`, one of its own is made from the
+ * options.
  */
 export function cachingStore(
   inner: Store,
   options:
-    | { cache: VerificationCache; bus: InvalidationBus }
+    | { cache: VerificationCache; listings?: ListingCache; bus: InvalidationBus }
     | (CachingOptions & { bus: InvalidationBus; clock: Clock; counters: CacheCounters }),
 ): Store {
   const { bus } = options;
   const cache = "cache" in options ? options.cache : new VerificationCache(options);
+  const listings = "listings" in options ? options.listings : undefined;
 
   const credentialChanged = (credential: { lookupId: string; accountId: string } | null | undefined) => {
-    if (credential) bus.publish({ kind: "credential", lookupId: credential.lookupId });
+    if (credential) {
+      bus.publish({ kind: "credential", lookupId: credential.lookupId, accountId: credential.accountId });
+    }
+  };
+  /** A change only credential lists show, announced whatever its outcome. */
+  const listsAnnounced = async <T>(accountIds: () => readonly string[], change: () => Promise<T>) => {
+    try {
+      return await change();
+    } finally {
+      const ids = [...new Set(accountIds())];
+      if (ids.length > 0) bus.publish({ kind: "credential-lists", accountIds: ids });
+    }
   };
   const accountChanged = (accountId: string) => bus.publish({ kind: "account", accountId });
   /** A change to an account's settings, announced once it is written. */
@@ -60,6 +74,41 @@ export function cachingStore(
     },
     findAccount(accountId) {
       return cache.account(accountId, () => inner.findAccount(accountId));
+    },
+    async viewCredential(accountId, credentialId) {
+      if (!listings) return inner.viewCredential(accountId, credentialId);
+      return listings.credential(accountId, credentialId, () =>
+        inner.viewCredential(accountId, credentialId),
+      );
+    },
+    async listCredentials(query) {
+      if (!listings) return inner.listCredentials(query);
+      // A cached page is frozen: callers get a copy of the array, over the same credentials.
+      return [...(await listings.page(query, () => inner.listCredentials(query)))];
+    },
+    insertCredential(input) {
+      return listsAnnounced(
+        () => [input.credential.accountId],
+        () => inner.insertCredential(input),
+      );
+    },
+    claimOnboardingLink(input) {
+      return listsAnnounced(
+        () => [input.initial.credential.accountId],
+        () => inner.claimOnboardingLink(input),
+      );
+    },
+    updateCredentialDescription(input) {
+      return listsAnnounced(
+        () => [input.accountId],
+        () => inner.updateCredentialDescription(input),
+      );
+    },
+    recordCredentialUses(uses) {
+      return listsAnnounced(
+        () => uses.map((use) => use.accountId),
+        () => inner.recordCredentialUses(uses),
+      );
     },
     async disableActiveCredential(input) {
       return announced(input.accountId, () => inner.disableActiveCredential(input));

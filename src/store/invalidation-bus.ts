@@ -1,5 +1,13 @@
-/** What other instances must forget: one credential (by lookup id) or everything of an account. */
-export type Invalidation = { kind: "credential"; lookupId: string } | { kind: "account"; accountId: string };
+/**
+ * What other instances must forget: one credential (by lookup id, with its account, whose credential
+ * lists it is in), everything of an account, or only the credential lists of some accounts (a change
+ * no authentication reads: a new key, a description, last uses).
+ */
+export type Invalidation =
+  /** `accountId` is absent only in a message from an instance of an earlier version. */
+  | { kind: "credential"; lookupId: string; accountId?: string }
+  | { kind: "account"; accountId: string }
+  | { kind: "credential-lists"; accountIds: readonly string[] };
 
 export type BusState = "LOCAL" | "UP" | "DOWN";
 

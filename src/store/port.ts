@@ -47,6 +47,8 @@ export interface CredentialForAuth {
 
 export interface CredentialUse {
   credentialId: string;
+  /** The credential's account: whose credential lists the write changes. */
+  accountId: string;
   usedAt: Date;
   sourceIp: string | null;
 }
@@ -214,6 +216,11 @@ export interface Store extends WebhookPort, ConsolePort, AddressesSeenPort {
   ): Promise<boolean>;
   findCredentialByLookupId(lookupId: string): Promise<CredentialForAuth | null>;
   findCredential(accountId: string, credentialId: string): Promise<Credential | null>;
+  /**
+   * `findCredential` for showing the credential, not for changing it: a caching store may answer
+   * from memory, as fresh as a credential list (see ListingCache).
+   */
+  viewCredential(accountId: string, credentialId: string): Promise<Credential | null>;
   listCredentials(query: CredentialQuery): Promise<Credential[]>;
   /** How many credentials the account holds in each status (tombstones still stored included). */
   countCredentialsByStatus(accountId: string): Promise<Record<CredentialStatus, number>>;

@@ -2,6 +2,7 @@ import { LRUCache } from "lru-cache";
 import type { Clock } from "../domain/runtime.ts";
 import type { Account, Credential } from "../domain/types.ts";
 import type { VerifiedKeys } from "../services/authenticator.ts";
+import { type Entry, type Freshness, freshnessCheck } from "./cache-entry.ts";
 import type { InvalidationBus } from "./invalidation-bus.ts";
 import type { CredentialForAuth } from "./port.ts";
 
@@ -10,19 +11,9 @@ export interface CacheCounters {
   miss(): void;
 }
 
-export interface CachingOptions {
-  /** How long an entry is trusted while the bus delivers invalidations. */
-  ttlMs: number;
-  /** How long an entry is trusted when there is no working bus: the bound on staleness. */
-  fallbackTtlMs: number;
+export interface CachingOptions extends Freshness {
   /** Entries per kind (credentials, accounts, verified keys); the least recently used go first. */
   maxEntries: number;
-}
-
-interface Entry<T> {
-  value: T;
-  /** When the read that produced the value began. */
-  at: number;
 }
 
 /** A key whose secret matched a stored hash: as true as long as that hash is the stored one. */
@@ -46,8 +37,7 @@ export class VerificationCache implements VerifiedKeys {
   readonly #credentials: LRUCache<string, Entry<CredentialForAuth | null>>;
   readonly #accounts: LRUCache<string, Entry<Account | null>>;
   readonly #keys: LRUCache<string, VerifiedKey>;
-  readonly #options: CachingOptions;
-  readonly #bus: InvalidationBus;
+  readonly #fresh: <T>(entry: Entry<T> | undefined) => entry is Entry<T>;
   readonly #clock: Clock;
   readonly #counters: CacheCounters;
   /**
@@ -57,14 +47,15 @@ export class VerificationCache implements VerifiedKeys {
   #generation = 0;
 
   constructor(options: CachingOptions & { bus: InvalidationBus; clock: Clock; counters: CacheCounters }) {
-    this.#options = options;
-    this.#bus = options.bus;
+    this.#fresh = freshnessCheck(options, options.bus, options.clock);
     this.#clock = options.clock;
     this.#counters = options.counters;
     this.#credentials = new LRUCache({ max: options.maxEntries });
     this.#accounts = new LRUCache({ max: options.maxEntries });
     this.#keys = new LRUCache({ max: options.maxEntries });
-    this.#bus.subscribe((event) => {
+    options.bus.subscribe((event) => {
+      // Only credential lists changed: nothing an authentication reads.
+      if (event.kind === "credential-lists") return;
       this.#generation++;
       if (event.kind === "credential") this.#credentials.delete(event.lookupId);
       else {
@@ -76,19 +67,12 @@ export class VerificationCache implements VerifiedKeys {
         for (const lookupId of ofAccount) this.#credentials.delete(lookupId);
       }
     });
-    this.#bus.onReconnect(() => {
+    options.bus.onReconnect(() => {
       this.#generation++;
       this.#credentials.clear();
       this.#accounts.clear();
       this.#keys.clear();
     });
-  }
-
-  #fresh<T>(entry: Entry<T> | undefined): entry is Entry<T> {
-    if (!entry) return false;
-    const ttl =
-      this.#bus.state() === "UP" && entry.value !== null ? this.#options.ttlMs : this.#options.fallbackTtlMs;
-    return this.#clock.now().getTime() - entry.at < ttl;
   }
 
   async #cached<T>(

@@ -26,26 +26,36 @@ export const credentialUses = contractArea("credential-uses", "recordCredentialU
       (await store.findCredential(c.accountId, c.credentialId))?.lastUsedAt ?? null;
 
     await store.recordCredentialUses([
-      { credentialId: c1.credentialId, usedAt: at(HOUR), sourceIp: "203.0.113.7" },
-      { credentialId: c2.credentialId, usedAt: at(2 * HOUR), sourceIp: null },
+      {
+        credentialId: c1.credentialId,
+        accountId: account.accountId,
+        usedAt: at(HOUR),
+        sourceIp: "203.0.113.7",
+      },
+      { credentialId: c2.credentialId, accountId: account.accountId, usedAt: at(2 * HOUR), sourceIp: null },
     ]);
     expect(await lastUsed(c1)).toEqual(at(HOUR));
     expect(await lastUsed(c2)).toEqual(at(2 * HOUR));
     expect(await lastUsed(c3)).toBeNull();
 
     await store.recordCredentialUses([
-      { credentialId: c1.credentialId, usedAt: at(30 * MINUTE), sourceIp: null },
+      {
+        credentialId: c1.credentialId,
+        accountId: account.accountId,
+        usedAt: at(30 * MINUTE),
+        sourceIp: null,
+      },
     ]);
     expect(await lastUsed(c1)).toEqual(at(HOUR));
 
     await store.recordCredentialUses([
-      { credentialId: c1.credentialId, usedAt: at(3 * HOUR), sourceIp: null },
+      { credentialId: c1.credentialId, accountId: account.accountId, usedAt: at(3 * HOUR), sourceIp: null },
     ]);
     expect(await lastUsed(c1)).toEqual(at(3 * HOUR));
 
     await store.recordCredentialUses([
-      { credentialId: c2.credentialId, usedAt: at(5 * HOUR), sourceIp: null },
-      { credentialId: c2.credentialId, usedAt: at(4 * HOUR), sourceIp: null },
+      { credentialId: c2.credentialId, accountId: account.accountId, usedAt: at(5 * HOUR), sourceIp: null },
+      { credentialId: c2.credentialId, accountId: account.accountId, usedAt: at(4 * HOUR), sourceIp: null },
     ]);
     expect(await lastUsed(c2)).toEqual(at(5 * HOUR));
     expect(await lastUsed(c1)).toEqual(at(3 * HOUR));
@@ -66,13 +76,23 @@ export const credentialUses = contractArea("credential-uses", "recordCredentialU
     const found = () => store.findCredential(account.accountId, credential.credentialId);
 
     await store.recordCredentialUses([
-      { credentialId: credential.credentialId, usedAt: at(DAY), sourceIp: null },
-      { credentialId: credentialId(99), usedAt: at(DAY), sourceIp: null },
+      {
+        credentialId: credential.credentialId,
+        accountId: account.accountId,
+        usedAt: at(DAY),
+        sourceIp: null,
+      },
+      { credentialId: credentialId(99), accountId: account.accountId, usedAt: at(DAY), sourceIp: null },
     ]);
     expect(await found()).toEqual({ ...credential, lastUsedAt: at(DAY) });
 
     await store.recordCredentialUses([
-      { credentialId: credential.credentialId, usedAt: at(20 * DAY), sourceIp: "198.51.100.7" },
+      {
+        credentialId: credential.credentialId,
+        accountId: account.accountId,
+        usedAt: at(20 * DAY),
+        sourceIp: "198.51.100.7",
+      },
     ]);
     expect(await found()).toEqual({ ...credential, lastUsedAt: at(20 * DAY), activityAt: at(20 * DAY) });
   });

@@ -80,6 +80,8 @@ export const credentials = contractArea("credentials", "credentials", (ctx) => {
 
     const found = await store.findCredential(account.accountId, credential.credentialId);
     expect(found).toEqual(credential);
+    expect(await store.viewCredential(account.accountId, credential.credentialId)).toEqual(credential);
+    expect(await store.viewCredential("another-account", credential.credentialId)).toBeNull();
     expect(found?.lastUsedAt?.getTime()).toBe(credential.lastUsedAt?.getTime());
     expect(found?.disabledAt?.getTime()).toBe(credential.disabledAt?.getTime());
     expect(found?.expiresAt?.getTime()).toBe(credential.expiresAt?.getTime());

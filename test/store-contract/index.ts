@@ -84,6 +84,7 @@ const COVERAGE = {
   insertCredential: "credentials",
   findCredentialByLookupId: "credentials",
   findCredential: "credentials",
+  viewCredential: "credentials",
   listCredentials: "credentials",
   countCredentialsByStatus: "credential-counts",
   updateCredentialDescription: "credential-status",

@@ -135,7 +135,9 @@ export const lifecycleChanges = contractArea("lifecycle-changes", "applyLifecycl
     });
     expect(candidates).toHaveLength(3);
     // Between finding and applying: one key is used, another disabled by its partner.
-    await store.recordCredentialUses([{ credentialId: used.credentialId, usedAt: fresh, sourceIp: null }]);
+    await store.recordCredentialUses([
+      { credentialId: used.credentialId, accountId: used.accountId, usedAt: fresh, sourceIp: null },
+    ]);
     await store.disableActiveCredential({
       accountId: a,
       credentialId: disabledMeanwhile.credentialId,
@@ -265,7 +267,9 @@ export const lifecycleChanges = contractArea("lifecycle-changes", "applyLifecycl
 
     // Used a day later, then idle again long enough to be warned again.
     const usedAt = new Date(NOW.getTime() + DAY);
-    await store.recordCredentialUses([{ credentialId: key.credentialId, usedAt, sourceIp: null }]);
+    await store.recordCredentialUses([
+      { credentialId: key.credentialId, accountId: key.accountId, usedAt, sourceIp: null },
+    ]);
     const later = thresholdsAt(new Date(usedAt.getTime() + 85 * DAY));
     const again = await warn(later);
     expect(again.map((c) => c.credentialId)).toEqual([key.credentialId]);

@@ -19,6 +19,7 @@ export type CredentialStore = Pick<
   | "insertCredential"
   | "findCredentialByLookupId"
   | "findCredential"
+  | "viewCredential"
   | "listCredentials"
   | "countCredentialsByStatus"
   | "updateCredentialDescription"
@@ -106,6 +107,10 @@ export function credentialStore(
     async findCredential(accountId, credentialId) {
       const [row] = await byId(db, accountId, credentialId);
       return row ? rowToCredential(row) : null;
+    },
+
+    viewCredential(accountId, credentialId) {
+      return this.findCredential(accountId, credentialId);
     },
 
     async listCredentials(query) {

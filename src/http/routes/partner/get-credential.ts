@@ -1,4 +1,5 @@
-import { presentCredential } from "../../presenters.ts";
+import { sendJsonText } from "../../json-text.ts";
+import { credentialJson } from "../../presenters.ts";
 import { errorResponses } from "../../schemas/common.ts";
 import { CredentialIdParam, CredentialSchema } from "../../schemas/credential.ts";
 import type { App, AppServices } from "../../types.ts";
@@ -17,15 +18,13 @@ export function getCredential(app: App, services: AppServices): void {
           response: { 200: CredentialSchema, ...errorResponses },
         },
       },
-      async (request) => {
-        const account = targetAccount(request);
-        return presentCredential(
-          await services.credentials.get(
-            account,
-            request.params.credential_id,
-            contextOf(request).environments,
-          ),
+      async (request, reply) => {
+        const credential = await services.credentials.view(
+          targetAccount(request),
+          request.params.credential_id,
+          contextOf(request).environments,
         );
+        return sendJsonText(reply, credentialJson(credential));
       },
     );
   }

@@ -24,7 +24,7 @@ export function listCredentials(app: App, services: AppServices): void {
           response: { 200: CredentialPageSchema, ...errorResponses },
         },
       },
-      async (request) => listPartnerCredentials(services, request, request.query),
+      async (request, reply) => listPartnerCredentials(services, request, reply, request.query),
     );
   }
 }

@@ -1,4 +1,5 @@
-import { presentCredential } from "../../presenters.ts";
+import { sendJsonText } from "../../json-text.ts";
+import { credentialJson } from "../../presenters.ts";
 import { errorResponses } from "../../schemas/common.ts";
 import { CredentialIdParam, CredentialSchema } from "../../schemas/credential.ts";
 import type { App, AppServices } from "../../types.ts";
@@ -19,15 +20,15 @@ export function getCredentialV2(app: App, services: AppServices): void {
             response: { 200: CredentialSchema, ...errorResponses },
           },
         },
-        async (request) =>
-          presentCredential(
-            await services.credentials.get(
-              targetAccount(request),
-              request.params.credential_id,
-              contextOf(request).environments,
-              kind.type,
-            ),
-          ),
+        async (request, reply) => {
+          const credential = await services.credentials.view(
+            targetAccount(request),
+            request.params.credential_id,
+            contextOf(request).environments,
+            kind.type,
+          );
+          return sendJsonText(reply, credentialJson(credential));
+        },
       );
     }
   }

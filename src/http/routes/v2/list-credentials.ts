@@ -24,7 +24,8 @@ export function listCredentialsV2(app: App, services: AppServices): void {
             response: { 200: CredentialPageSchema, ...errorResponses },
           },
         },
-        async (request) => listPartnerCredentials(services, request, { ...request.query, type: kind.type }),
+        async (request, reply) =>
+          listPartnerCredentials(services, request, reply, { ...request.query, type: kind.type }),
       );
     }
   }
