@@ -54,6 +54,20 @@ export const credentials = contractArea("credentials", "credentials", (ctx) => {
     expect(await auditOf(account.accountId)).toContainEqual(audit);
   });
 
+  it("lookups asked for at the same time each get their own credential, or null", async () => {
+    const account = await addAccount(makeAccount(1));
+    const stored: Credential[] = [];
+    for (let i = 1; i <= 30; i++)
+      stored.push(await addCredential(makeCredential(i, account.accountId), makeSecret(i)));
+    const asked = [...stored, ...stored.slice(0, 5)].map((c) => c.lookupId);
+    asked.splice(7, 0, "lookup999998", "lookup999999");
+    const found = await Promise.all(asked.map((lookupId) => store.findCredentialByLookupId(lookupId)));
+    expect(found.map((f) => f?.credential.credentialId ?? null)).toEqual(
+      asked.map((lookupId) => stored.find((c) => c.lookupId === lookupId)?.credentialId ?? null),
+    );
+    expect(found[0]?.secret).toEqual(makeSecret(1));
+  });
+
   it("a CLIENT credential has no secret and keeps its client id", async () => {
     const account = await addAccount(makeAccount(1));
     const client = await addCredential(makeClientCredential(1, account.accountId));

@@ -7,6 +7,7 @@ import {
 } from "../../domain/types.ts";
 import type { Store } from "../port.ts";
 import { appendAudit } from "./audit-chain.ts";
+import { coalescedReads } from "./coalesced-reads.ts";
 import { type CompiledRunner, compiledQuery, type DirectReader } from "./compiled-query.ts";
 import { disableIfActive } from "./credential-disable.ts";
 import { markApplied } from "./idempotency-mark.ts";
@@ -42,6 +43,20 @@ export function credentialStore(
     (lookupId: string) => db.selectFrom("credentials").selectAll().where("lookup_id", "=", lookupId),
     direct,
   );
+  /**
+   * The lookup of every authentication that missed the cache. Over a network store (no direct
+   * reads), lookups asked for at the same time share a query (coalesced-reads.ts); on SQLite a read
+   * is a synchronous call that costs less than a batch would save.
+   */
+  const lookup = direct
+    ? async (lookupId: string) => (await byLookupId(db, lookupId))[0]
+    : coalescedReads(async (lookupIds) => {
+        const rows =
+          lookupIds.length === 1
+            ? await byLookupId(db, lookupIds[0] as string)
+            : await db.selectFrom("credentials").selectAll().where("lookup_id", "in", lookupIds).execute();
+        return new Map(rows.map((row) => [row.lookup_id, row]));
+      });
   const byId = compiledQuery(
     2,
     (accountId: string, credentialId: string) =>
@@ -95,7 +110,7 @@ export function credentialStore(
     },
 
     async findCredentialByLookupId(lookupId) {
-      const [row] = await byLookupId(db, lookupId);
+      const row = await lookup(lookupId);
       if (!row) return null;
       const secret =
         row.secret_hash !== null && row.pepper_version !== null
