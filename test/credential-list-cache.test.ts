@@ -20,10 +20,10 @@ function counted(): { wrapStore: (store: Store) => Store; reads: () => number; v
     wrapStore: (store) =>
       new Proxy(store, {
         get(target, property, receiver) {
-          if (property === "listCredentials") {
-            return (query: Parameters<Store["listCredentials"]>[0]) => {
+          if (property === "viewCredentials") {
+            return (query: Parameters<Store["viewCredentials"]>[0]) => {
               reads++;
-              return target.listCredentials(query);
+              return target.viewCredentials(query);
             };
           }
           if (property === "viewCredential") {

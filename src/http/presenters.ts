@@ -59,12 +59,23 @@ export function credentialJson(credential: Credential): string {
   return json;
 }
 
-/** `presentCredentialPage` as JSON text, made of each credential's JSON made once. */
+/** The JSON text of whole pages shared through a cache (frozen, and without a next page). */
+const pageJsonOf = new WeakMap<readonly Credential[], string>();
+
+/**
+ * `presentCredentialPage` as JSON text, made of each credential's JSON made once; a page a cache
+ * shares (see Store.viewCredentials) is made once as a whole.
+ */
 export function credentialPageJson(page: Paged<Credential>): string {
+  const shared = page.nextPageToken === null && Object.isFrozen(page.items);
+  const known = shared ? pageJsonOf.get(page.items) : undefined;
+  if (known !== undefined) return known;
   const items = new Array<string>(page.items.length);
   for (let i = 0; i < items.length; i++) items[i] = credentialJson(page.items[i] as Credential);
   const next = page.nextPageToken ? `,"next_page_token":${JSON.stringify(page.nextPageToken)}` : "";
-  return `{"credentials":[${items.join(",")}]${next}}`;
+  const json = `{"credentials":[${items.join(",")}]${next}}`;
+  if (shared) pageJsonOf.set(page.items, json);
+  return json;
 }
 
 /** The fields every view of an account shows after its id (`AccountProfileFields`). */

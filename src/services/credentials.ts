@@ -118,7 +118,7 @@ export class CredentialService {
     return fetchPage(
       page.pageSize,
       page.pageToken,
-      (p) => this.#runtime.store.listCredentials({ accountId: account.accountId, ...filters, ...p }),
+      (p) => this.#runtime.store.viewCredentials({ accountId: account.accountId, ...filters, ...p }),
       (c) => ({ at: c.createdAt, id: c.credentialId }),
     );
   }
@@ -311,7 +311,7 @@ export class CredentialService {
       page.pageSize,
       page.pageToken,
       (p) =>
-        this.#runtime.store.listCredentials({
+        this.#runtime.store.viewCredentials({
           accountId: account.accountId,
           ...filters,
           includeDeleted: true,

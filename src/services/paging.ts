@@ -4,7 +4,8 @@ import { decodePageToken, encodePageToken, type PagePosition } from "../domain/p
 export const MAX_PAGE_SIZE = 100;
 
 export interface Paged<T> {
-  items: T[];
+  /** Possibly shared with a cache (see Store.viewCredentials): never to be changed. */
+  items: readonly T[];
   nextPageToken: string | null;
 }
 
@@ -12,7 +13,7 @@ export interface Paged<T> {
 export async function fetchPage<T>(
   pageSize: number,
   pageToken: string | undefined,
-  fetch: (page: { after: PagePosition | null; limit: number }) => Promise<T[]>,
+  fetch: (page: { after: PagePosition | null; limit: number }) => Promise<readonly T[]>,
   positionOf: (item: T) => { at: Date; id: string },
 ): Promise<Paged<T>> {
   // The schema validator lets Infinity through as an "integer"; the store must never see it.
@@ -21,7 +22,8 @@ export async function fetchPage<T>(
   }
   const after = pageToken ? decodePageToken(pageToken) : null;
   const rows = await fetch({ after, limit: pageSize + 1 });
-  const items = rows.slice(0, pageSize);
+  // The rows as they came when they are the whole page (a cached page stays the same array).
+  const items = rows.length > pageSize ? rows.slice(0, pageSize) : rows;
   const last = items[items.length - 1];
   const nextPageToken =
     rows.length > pageSize && last

@@ -81,10 +81,9 @@ export function cachingStore(
         inner.viewCredential(accountId, credentialId),
       );
     },
-    async listCredentials(query) {
-      if (!listings) return inner.listCredentials(query);
-      // A cached page is frozen: callers get a copy of the array, over the same credentials.
-      return [...(await listings.page(query, () => inner.listCredentials(query)))];
+    viewCredentials(query) {
+      if (!listings) return inner.viewCredentials(query);
+      return listings.page(query, async () => [...(await inner.viewCredentials(query))]);
     },
     insertCredential(input) {
       return listsAnnounced(

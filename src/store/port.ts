@@ -222,6 +222,12 @@ export interface Store extends WebhookPort, ConsolePort, AddressesSeenPort {
    */
   viewCredential(accountId: string, credentialId: string): Promise<Credential | null>;
   listCredentials(query: CredentialQuery): Promise<Credential[]>;
+  /**
+   * `listCredentials` for showing the list, not for deciding a change: a caching store may answer
+   * from memory (see ListingCache), with an array and credentials shared with other callers and
+   * frozen, never to be changed.
+   */
+  viewCredentials(query: CredentialQuery): Promise<readonly Credential[]>;
   /** How many credentials the account holds in each status (tombstones still stored included). */
   countCredentialsByStatus(accountId: string): Promise<Record<CredentialStatus, number>>;
   updateCredentialDescription(input: {

@@ -86,6 +86,7 @@ const COVERAGE = {
   findCredential: "credentials",
   viewCredential: "credentials",
   listCredentials: "credentials",
+  viewCredentials: "credentials",
   countCredentialsByStatus: "credential-counts",
   updateCredentialDescription: "credential-status",
   disableActiveCredential: "credential-status",

@@ -22,6 +22,7 @@ export type CredentialStore = Pick<
   | "findCredential"
   | "viewCredential"
   | "listCredentials"
+  | "viewCredentials"
   | "countCredentialsByStatus"
   | "updateCredentialDescription"
   | "disableActiveCredential"
@@ -131,6 +132,10 @@ export function credentialStore(
     async listCredentials(query) {
       const rows = await listPage(query);
       return rows.map(rowToCredential);
+    },
+
+    viewCredentials(query) {
+      return this.listCredentials(query);
     },
 
     async countCredentialsByStatus(accountId) {

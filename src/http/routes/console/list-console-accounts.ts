@@ -21,7 +21,7 @@ export function listConsoleAccounts(app: App, services: AppServices): void {
     const own = await services.accounts.get(user.accountId);
     if (!own) throw notFound("Account");
     const query = queryField(request, "q").slice(0, 200);
-    let partnerAccounts: Account[] = [];
+    let partnerAccounts: readonly Account[] = [];
     let nextPageHref: string | null = null;
     if (own.kind === "ACQUIRING_PARTNER") {
       const pageToken = queryField(request, "page_token") || undefined;
