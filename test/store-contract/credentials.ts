@@ -158,6 +158,11 @@ export const credentials = contractArea("credentials", "credentials", (ctx) => {
     expect(await list({ type: "CLIENT", status: "DELETED" })).toEqual([c6]);
     expect(await list({ type: "CLIENT", environment: "LIVE", status: "DELETED" })).toEqual([]);
     expect(await list({}, theirs.accountId)).toEqual([c7]);
+    // The list for showing answers the same.
+    const shown = (query: Partial<Pick<Credential, "type" | "environment" | "status">>) =>
+      store.viewCredentials({ accountId: a, after: null, limit: 100, ...query });
+    expect(await shown({})).toEqual([c4, c3, c2, c1]);
+    expect(await shown({ type: "CLIENT", status: "DELETED" })).toEqual([c6]);
   });
 
   it("listCredentials pages newest first without overlap or gaps when created_at ties", async () => {
