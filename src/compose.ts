@@ -209,11 +209,15 @@ export function cachedStore(
     clock: options.clock,
     counters: { hit: () => hits.inc(), miss: () => misses.inc() },
   });
+  const listLookups = boundCounter(options.metrics.listCacheLookups);
+  const listHits = listLookups("hit");
+  const listMisses = listLookups("miss");
   const listings = new ListingCache({
     ...options.config.cache,
     maxCredentials: options.config.cache.listCredentials,
     bus: options.bus,
     clock: options.clock,
+    counters: { hit: () => listHits.inc(), miss: () => listMisses.inc() },
   });
   return { store: cachingStore(store, { cache, listings, bus: options.bus }), verified: cache };
 }

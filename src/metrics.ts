@@ -64,6 +64,13 @@ export class Metrics {
     registers: [this.registry],
     collect: flushPending,
   });
+  readonly listCacheLookups = new Counter({
+    name: "partner_credentials_list_cache_lookups_total",
+    help: "Credential lists and credentials shown, by whether the cache answered (hit) or the store (miss)",
+    labelNames: ["result"] as const,
+    registers: [this.registry],
+    collect: flushPending,
+  });
 
   constructor(sources: { busState: () => BusState; redisUp: () => boolean | null }) {
     new Gauge({

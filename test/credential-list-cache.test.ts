@@ -74,6 +74,9 @@ describe("credential lists, cached per account", () => {
     const first = await list(h.app, partner);
     expect(await list(h.app, partner)).toEqual(first);
     expect(reads.reads() - start).toBe(1);
+    const metrics = (await h.internal.inject({ method: "GET", url: "/metrics" })).body;
+    expect(metrics).toContain('partner_credentials_list_cache_lookups_total{result="hit"} 1\n');
+    expect(metrics).toContain('partner_credentials_list_cache_lookups_total{result="miss"} 1\n');
 
     // Another account's change leaves this account's page cached.
     await call(h, other, "POST", "/v1/account/credentials", {

@@ -4,6 +4,7 @@ import type { Credential } from "../domain/types.ts";
 import { type Entry, type Freshness, freshnessCheck } from "./cache-entry.ts";
 import type { InvalidationBus } from "./invalidation-bus.ts";
 import type { CredentialQuery } from "./port.ts";
+import type { CacheCounters } from "./verification-cache.ts";
 
 export interface ListingCacheOptions extends Freshness {
   /** Credentials held in all cached pages together (`LIST_CACHE_SIZE`); 0 caches nothing. */
@@ -25,9 +26,13 @@ export class ListingCache {
   readonly #fresh: <T>(entry: Entry<T> | undefined) => entry is Entry<T>;
   readonly #clock: Clock;
   readonly #enabled: boolean;
+  readonly #counters: CacheCounters | undefined;
   #generation = 0;
 
-  constructor(options: ListingCacheOptions & { bus: InvalidationBus; clock: Clock }) {
+  constructor(
+    options: ListingCacheOptions & { bus: InvalidationBus; clock: Clock; counters?: CacheCounters },
+  ) {
+    this.#counters = options.counters;
     this.#enabled = options.maxCredentials > 0;
     this.#fresh = freshnessCheck(options, options.bus, options.clock);
     this.#clock = options.clock;
@@ -75,7 +80,11 @@ export class ListingCache {
   ): Promise<readonly Credential[]> {
     if (!this.#enabled) return read();
     const entry = this.#pages.get(key);
-    if (this.#fresh(entry)) return entry.value;
+    if (this.#fresh(entry)) {
+      this.#counters?.hit();
+      return entry.value;
+    }
+    this.#counters?.miss();
     const started = this.#generation;
     const at = this.#clock.now().getTime();
     const rows = await read();
