@@ -176,7 +176,7 @@ export const instances = {
     fallback: "5000",
     parse: integerAtLeast(0, "credentials"),
     description:
-      "credentials held in cached pages of credential lists per instance, least recently used page dropped first (about 1 KB each); 0 turns the cache off",
+      "credentials held in cached pages of credential lists per instance, least recently used page dropped first (about 1.5 KB each with their JSON); 0 turns the cache off",
   },
 } satisfies SettingTable;
 
