@@ -27,11 +27,11 @@ export function cachingStore(
     }
   };
   /** A change only credential lists show, announced whatever its outcome. */
-  const listsAnnounced = async <T>(accountIds: () => readonly string[], change: () => Promise<T>) => {
+  const listsAnnounced = async <T>(accountIds: readonly string[], change: () => Promise<T>) => {
     try {
       return await change();
     } finally {
-      const ids = [...new Set(accountIds())];
+      const ids = [...new Set(accountIds)];
       if (ids.length > 0) bus.publish({ kind: "credential-lists", accountIds: ids });
     }
   };
@@ -83,29 +83,20 @@ export function cachingStore(
     },
     viewCredentials(query) {
       if (!listings) return inner.viewCredentials(query);
-      return listings.page(query, async () => [...(await inner.viewCredentials(query))]);
+      return listings.page(query, () => inner.viewCredentials(query));
     },
     insertCredential(input) {
-      return listsAnnounced(
-        () => [input.credential.accountId],
-        () => inner.insertCredential(input),
-      );
+      return listsAnnounced([input.credential.accountId], () => inner.insertCredential(input));
     },
     claimOnboardingLink(input) {
-      return listsAnnounced(
-        () => [input.initial.credential.accountId],
-        () => inner.claimOnboardingLink(input),
-      );
+      return listsAnnounced([input.initial.credential.accountId], () => inner.claimOnboardingLink(input));
     },
     updateCredentialDescription(input) {
-      return listsAnnounced(
-        () => [input.accountId],
-        () => inner.updateCredentialDescription(input),
-      );
+      return listsAnnounced([input.accountId], () => inner.updateCredentialDescription(input));
     },
     recordCredentialUses(uses) {
       return listsAnnounced(
-        () => uses.map((use) => use.accountId),
+        uses.map((use) => use.accountId),
         () => inner.recordCredentialUses(uses),
       );
     },

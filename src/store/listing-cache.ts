@@ -56,7 +56,7 @@ export class ListingCache {
   }
 
   /** The page this query asks for, from the cache while fresh, else from `read` (and kept). */
-  page(query: CredentialQuery, read: () => Promise<Credential[]>): Promise<readonly Credential[]> {
+  page(query: CredentialQuery, read: () => Promise<readonly Credential[]>): Promise<readonly Credential[]> {
     return this.#cached(query.accountId, pageKey(query), read);
   }
 
@@ -76,7 +76,7 @@ export class ListingCache {
   async #cached(
     accountId: string,
     key: string,
-    read: () => Promise<Credential[]>,
+    read: () => Promise<readonly Credential[]>,
   ): Promise<readonly Credential[]> {
     if (!this.#enabled) return read();
     const entry = this.#pages.get(key);

@@ -80,6 +80,12 @@ export function credentialStore(
       .where("credential_id", "=", credentialId)
       .where((eb) => eb.or([eb("last_used_at", "is", null), eb("last_used_at", "<", at)])),
   );
+  const findCredential = async (accountId: string, credentialId: string) => {
+    const [row] = await byId(db, accountId, credentialId);
+    return row ? rowToCredential(row) : null;
+  };
+  const listCredentials = async (query: Parameters<Store["listCredentials"]>[0]) =>
+    (await listPage(query)).map(rowToCredential);
   return {
     async insertCredential(input) {
       const { credential } = input;
@@ -120,23 +126,12 @@ export function credentialStore(
       return { credential: rowToCredential(row), secret };
     },
 
-    async findCredential(accountId, credentialId) {
-      const [row] = await byId(db, accountId, credentialId);
-      return row ? rowToCredential(row) : null;
-    },
+    findCredential,
+    // Without a cache in front, the reads for showing are the fresh ones.
+    viewCredential: findCredential,
 
-    viewCredential(accountId, credentialId) {
-      return this.findCredential(accountId, credentialId);
-    },
-
-    async listCredentials(query) {
-      const rows = await listPage(query);
-      return rows.map(rowToCredential);
-    },
-
-    viewCredentials(query) {
-      return this.listCredentials(query);
-    },
+    listCredentials,
+    viewCredentials: listCredentials,
 
     async countCredentialsByStatus(accountId) {
       const rows = await db
