@@ -7,7 +7,7 @@ import { buildServices, writeBatch } from "./compose.ts";
 import type { Config } from "./config.ts";
 import type { Clock, Random } from "./domain/runtime.ts";
 import { deriveKey, pepperRing } from "./domain/secret-hash.ts";
-import { serverTimeouts } from "./http/fastify.ts";
+import { requestListenerOf, serverTimeouts } from "./http/fastify.ts";
 import type { App } from "./http/types.ts";
 import { loadOrCreateIdentityKey } from "./identity-key-files.ts";
 import { startJobs } from "./jobs.ts";
@@ -51,7 +51,7 @@ async function listenTls(
       maxHeaderSize: 64 * 1024,
       ...serverTimeouts(config.timeouts),
     },
-    (req, res) => app.routing(req, res),
+    requestListenerOf(app),
   );
   // A connection on which nothing moves (one that never sends a byte, say) ends, as on plain HTTP.
   https.setTimeout(config.timeouts.keepAliveMs);

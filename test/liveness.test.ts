@@ -1,3 +1,4 @@
+import { connect } from "node:net";
 import { describe, expect } from "vitest";
 import { it } from "./fixtures.ts";
 import { type Harness, json } from "./harness.ts";
@@ -9,7 +10,70 @@ async function series(harness: Harness, name: string): Promise<number | undefine
   return line === undefined ? undefined : Number(line.slice(name.length + 1));
 }
 
+async function listen(h: Harness): Promise<number> {
+  await h.app.listen({ port: 0, host: "127.0.0.1" });
+  const address = h.app.server.address();
+  if (!address || typeof address !== "object") throw new Error("not listening");
+  return address.port;
+}
+
+/** Sends `head` now and `rest` once `between` has run; resolves with the raw answer when the server closes the connection. */
+function exchange(port: number, head: string, between: () => Promise<void>, rest: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let answer = "";
+    const socket = connect(port, "127.0.0.1", () => {
+      socket.write(head);
+      void between().then(() => socket.write(rest), reject);
+    });
+    socket.on("data", (chunk) => {
+      answer += String(chunk);
+    });
+    socket.on("close", () => resolve(answer));
+    socket.on("error", reject);
+  });
+}
+
 describe("the liveness probe", () => {
+  it("over a listener, is answered before routing, with what the route answers", async ({ harness: h }) => {
+    const port = await listen(h);
+    const routed = await h.app.inject({ method: "GET", url: "/healthz" });
+    for (let i = 0; i < 3; i++) {
+      const live = await fetch(`http://127.0.0.1:${port}/healthz`);
+      expect(live.status).toBe(200);
+      expect(await live.text()).toBe(routed.body);
+      expect(live.headers.get("content-type")).toBe(routed.headers["content-type"]);
+      expect(live.headers.get("content-length")).toBe(routed.headers["content-length"]);
+      expect(live.headers.get("klarna-correlation-id")).toBeNull();
+    }
+    // Anything but the exact probe is routed, with the conventions.
+    const asked = await fetch(`http://127.0.0.1:${port}/healthz?verbose=1`);
+    expect(asked.status).toBe(200);
+    expect(asked.headers.get("klarna-correlation-id")).toMatch(/^[0-9a-f-]{36}$/);
+    const head = await fetch(`http://127.0.0.1:${port}/healthz`, { method: "HEAD" });
+    expect(head.status).toBe(200);
+    const post = await fetch(`http://127.0.0.1:${port}/healthz`, { method: "POST" });
+    expect(post.status).toBe(404);
+    expect(await post.json()).toMatchObject({ error_code: "NOT_FOUND" });
+  });
+
+  it("answers 503 and ends the connection once the listener is closing, so balancers stop sending", async ({
+    harness: h,
+  }) => {
+    const port = await listen(h);
+    // A probe whose headers are still arriving when the close begins.
+    const answer = await exchange(
+      port,
+      "GET /healthz HTTP/1.1\r\nHost: x\r\n",
+      async () => {
+        void h.app.close();
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      },
+      "\r\n",
+    );
+    expect(answer).toMatch(/^HTTP\/1\.1 503 /);
+    expect(answer.toLowerCase()).toContain("connection: close");
+  });
+
   it("answers from the process alone, skipping the per-request conventions that readiness keeps", async ({
     harness: h,
   }) => {

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from "node:http";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, {
   type FastifyBaseLogger,
@@ -9,7 +10,7 @@ import Fastify, {
 import { headerPrefix } from "../domain/brand.ts";
 import { lazyChildLogger } from "../logger.ts";
 import { boundCounter, type Metrics } from "../metrics.ts";
-import { LIVENESS_PATH } from "./liveness.ts";
+import { answerLiveness, LIVENESS_PATH } from "./liveness.ts";
 import { clientError, frameworkError, registerErrorHandling } from "./plugins/error-handler.ts";
 import { registerRequestContext } from "./plugins/request-context.ts";
 import { appendRouteHook } from "./route-hooks.ts";
@@ -56,6 +57,16 @@ export function serverTimeouts(timeouts: { requestMs: number; keepAliveMs: numbe
 }
 
 const routeTables = new WeakMap<object, { method: string; url: string }[]>();
+const requestListeners = new WeakMap<object, RequestListener>();
+
+/**
+ * What a listener of this app calls for each request (the app's own listener does): liveness probes
+ * answered before routing while the app serves `GET /healthz` and is not closing, everything else
+ * routed. For another listener of the same app, such as the HTTPS one.
+ */
+export function requestListenerOf(app: App): RequestListener {
+  return requestListeners.get(app) ?? ((request, response) => app.routing(request, response));
+}
 
 /** Every route an app built by `createFastify` serves (for tests that must cover all of them). */
 export function routesOf(app: App): readonly { method: string; url: string }[] {
@@ -77,15 +88,27 @@ export function createFastify(options: {
   /** Where the README is published: error bodies link to the section that explains them. */
   docsUrl: string | null;
 }): App {
+  // Set once the app declares `GET /healthz` (routes come after the listener is made), cleared when
+  // it starts closing: from then on Fastify answers the probe (503 while closing).
+  let livenessAnswered = false;
+  let routing: RequestListener = () => {};
+  const listener: RequestListener = (request: IncomingMessage, response: ServerResponse) => {
+    if (!livenessAnswered || !answerLiveness(request, response)) routing(request, response);
+  };
+  const httpOptions = { maxHeaderSize: 64 * 1024, ...serverTimeouts(options.timeouts) };
+  // A connection on which nothing moves (one that never sends a byte, say) ends too.
+  const idleMs = options.timeouts.idleMs ?? options.timeouts.keepAliveMs;
   const app = withTypes(
     Fastify({
+      // The server Fastify would make itself, with the listener above in front of its routing.
+      serverFactory: (handler) => {
+        routing = handler;
+        const server = createServer(httpOptions, listener);
+        server.setTimeout(idleMs);
+        return server;
+      },
       loggerInstance: options.logger,
       bodyLimit: BODY_LIMIT_BYTES,
-      http: { maxHeaderSize: 64 * 1024, ...serverTimeouts(options.timeouts) },
-      requestTimeout: options.timeouts.requestMs,
-      keepAliveTimeout: options.timeouts.keepAliveMs,
-      // A connection on which nothing moves (one that never sends a byte, say) ends too.
-      connectionTimeout: options.timeouts.idleMs ?? options.timeouts.keepAliveMs,
       genReqId: () => randomUUID(),
       // The per-request child logger is made only when the request writes a line.
       childLoggerFactory: lazyChildLogger,
@@ -106,10 +129,16 @@ export function createFastify(options: {
   });
   const routes: { method: string; url: string }[] = [];
   routeTables.set(app, routes);
+  requestListeners.set(app, listener);
   app.addHook("onRoute", (route) => {
     for (const method of [route.method].flat()) {
       if (method !== "HEAD") routes.push({ method, url: route.url });
+      if (method === "GET" && route.url === LIVENESS_PATH) livenessAnswered = true;
     }
+  });
+  app.addHook("preClose", (done) => {
+    livenessAnswered = false;
+    done();
   });
   app.removeContentTypeParser("text/plain");
   registerErrorHandling(app);

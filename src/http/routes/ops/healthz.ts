@@ -1,7 +1,11 @@
 import { Type } from "typebox";
-import { LIVENESS_PATH } from "../../liveness.ts";
+import { LIVENESS_BODY, LIVENESS_PATH } from "../../liveness.ts";
 import type { App } from "../../types.ts";
 
+/**
+ * The route documents the probe and answers it through `inject()` and while the listener closes;
+ * over an open listener `answerLiveness` answers before routing, with the same status and body.
+ */
 export function healthz(app: App): void {
   app.get(
     LIVENESS_PATH,
@@ -14,6 +18,6 @@ export function healthz(app: App): void {
         response: { 200: Type.Object({ status: Type.Literal("ok") }) },
       },
     },
-    async () => ({ status: "ok" as const }),
+    async () => LIVENESS_BODY,
   );
 }
