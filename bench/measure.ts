@@ -101,14 +101,23 @@ export interface LoadResult {
   cpuMicros: number | null;
 }
 
+/** Where each rotating case is in its keys: a round goes on where the last one stopped. */
+const rotations = new WeakMap<HttpCase, { next: number }>();
+
 /** Each request takes the next of `authorizations`, whichever connection sends it. */
-function rotating(headers: Record<string, string>, authorizations: readonly string[]) {
-  let next = 0;
+function rotating(c: HttpCase, authorizations: readonly string[]) {
+  let rotation = rotations.get(c);
+  if (!rotation) {
+    rotation = { next: 0 };
+    rotations.set(c, rotation);
+  }
+  const at = rotation;
+  const headers = c.headers ?? {};
   return [
     {
       setupRequest: (request: { headers?: Record<string, string> }) => {
-        const authorization = authorizations[next] as string;
-        next = (next + 1) % authorizations.length;
+        const authorization = authorizations[at.next] as string;
+        at.next = (at.next + 1) % authorizations.length;
         return { ...request, headers: { ...headers, authorization } };
       },
     },
@@ -120,7 +129,7 @@ async function cannon(c: HttpCase, duration: number, amount?: number) {
   const result = await autocannon({
     url: c.url,
     headers: c.headers ?? {},
-    ...(c.authorizations ? { requests: rotating(c.headers ?? {}, c.authorizations) } : {}),
+    ...(c.authorizations ? { requests: rotating(c, c.authorizations) } : {}),
     connections: CONNECTIONS,
     timeout: 10,
     duration,
