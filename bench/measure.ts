@@ -159,7 +159,8 @@ export async function loadInTurn(
     // rounds (which then find each one in the cache, or revalidate it once it is older than the
     // cache's trust window), however few of them the time-based warm-up reached.
     const keys = c.authorizations?.length ?? 0;
-    if (keys > 1) await cannon(c, WARM_UP_SECONDS, keys);
+    // (autocannon sends at least one request per connection.)
+    if (keys > 1) await cannon(c, WARM_UP_SECONDS, Math.max(keys, CONNECTIONS));
   }
   const rounds = cases.map(() => [] as Awaited<ReturnType<typeof cannon>>[]);
   const cpu = cases.map(() => [] as number[]);
