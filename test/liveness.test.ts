@@ -28,6 +28,8 @@ function exchange(port: number, head: string, between: () => Promise<void>, rest
     socket.on("data", (chunk) => {
       answer += String(chunk);
     });
+    // Nothing here waits long: a connection still open after 5 s ends the exchange with what came.
+    socket.setTimeout(5_000, () => socket.destroy());
     socket.on("close", () => resolve(answer));
     socket.on("error", reject);
   });

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from "node:http";
+import type { RequestListener } from "node:http";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, {
   type FastifyBaseLogger,
@@ -88,27 +88,15 @@ export function createFastify(options: {
   /** Where the README is published: error bodies link to the section that explains them. */
   docsUrl: string | null;
 }): App {
-  // Set once the app declares `GET /healthz` (routes come after the listener is made), cleared when
-  // it starts closing: from then on Fastify answers the probe (503 while closing).
-  let livenessAnswered = false;
-  let routing: RequestListener = () => {};
-  const listener: RequestListener = (request: IncomingMessage, response: ServerResponse) => {
-    if (!livenessAnswered || !answerLiveness(request, response)) routing(request, response);
-  };
-  const httpOptions = { maxHeaderSize: 64 * 1024, ...serverTimeouts(options.timeouts) };
-  // A connection on which nothing moves (one that never sends a byte, say) ends too.
-  const idleMs = options.timeouts.idleMs ?? options.timeouts.keepAliveMs;
   const app = withTypes(
     Fastify({
-      // The server Fastify would make itself, with the listener above in front of its routing.
-      serverFactory: (handler) => {
-        routing = handler;
-        const server = createServer(httpOptions, listener);
-        server.setTimeout(idleMs);
-        return server;
-      },
       loggerInstance: options.logger,
       bodyLimit: BODY_LIMIT_BYTES,
+      http: { maxHeaderSize: 64 * 1024, ...serverTimeouts(options.timeouts) },
+      requestTimeout: options.timeouts.requestMs,
+      keepAliveTimeout: options.timeouts.keepAliveMs,
+      // A connection on which nothing moves (one that never sends a byte, say) ends too.
+      connectionTimeout: options.timeouts.idleMs ?? options.timeouts.keepAliveMs,
       genReqId: () => randomUUID(),
       // The per-request child logger is made only when the request writes a line.
       childLoggerFactory: lazyChildLogger,
@@ -129,22 +117,48 @@ export function createFastify(options: {
   });
   const routes: { method: string; url: string }[] = [];
   routeTables.set(app, routes);
-  requestListeners.set(app, listener);
+  const liveness = answerLivenessFirst(app);
   app.addHook("onRoute", (route) => {
     for (const method of [route.method].flat()) {
       if (method !== "HEAD") routes.push({ method, url: route.url });
-      if (method === "GET" && route.url === LIVENESS_PATH) livenessAnswered = true;
+      if (method === "GET" && route.url === LIVENESS_PATH) liveness.declared();
     }
-  });
-  app.addHook("preClose", (done) => {
-    livenessAnswered = false;
-    done();
   });
   app.removeContentTypeParser("text/plain");
   registerErrorHandling(app);
   registerRequestContext(app, { headerPrefix: options.headerPrefix });
   countRequests(app, boundCounter(options.metrics.requests), options.listener);
   return app;
+}
+
+/**
+ * Puts the liveness answer in front of the app's routing on the server Fastify made (its request
+ * listener is Fastify's routing, as Node's `createServer(options, listener)` makes it), once the
+ * app declares `GET /healthz`; from the moment the app starts closing, Fastify answers the probe
+ * (503). Fastify still makes the server, with its options; a second address it binds (both of
+ * `localhost`) routes the probe like any request.
+ */
+function answerLivenessFirst(app: App): { declared(): void } {
+  const server = app.server;
+  const [routing, ...others] = server.listeners("request") as RequestListener[];
+  if (!routing || others.length > 0)
+    throw new Error("expected Fastify's routing as the one request listener");
+  let answered = false;
+  const listener: RequestListener = (request, response) => {
+    if (!answered || !answerLiveness(request, response)) routing(request, response);
+  };
+  server.removeListener("request", routing);
+  server.on("request", listener);
+  requestListeners.set(app, listener);
+  app.addHook("preClose", (done) => {
+    answered = false;
+    done();
+  });
+  return {
+    declared: () => {
+      answered = true;
+    },
+  };
 }
 
 type Counted = (...labels: string[]) => { inc(): void };
