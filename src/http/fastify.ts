@@ -166,18 +166,13 @@ type Counted = (...labels: string[]) => { inc(): void };
 /**
  * Counts every answer by listener, method, route and status: a route-level hook per route (its
  * labels bound once per method and status, so no request reads Fastify's route options, a getter
- * that builds an object), and one for requests no route matched. A liveness probe is not counted.
+ * that builds an object), and one for requests no route matched. The liveness probe the listener
+ * answers (see liveness.ts) never gets here.
  */
 function countRequests(app: App, counted: Counted, listener: string): void {
   app.addHook("onRoute", (route) => {
     const byStatus = new Map<number, Map<string, { inc(): void }>>();
-    // Only the liveness route can see a probe (its path without a query string).
-    const probed = route.url === LIVENESS_PATH;
     const hook = (request: FastifyRequest, reply: FastifyReply, done: () => void): void => {
-      if (probed && request.url === LIVENESS_PATH) {
-        done();
-        return;
-      }
       const { statusCode } = reply;
       let byMethod = byStatus.get(statusCode);
       if (!byMethod) {

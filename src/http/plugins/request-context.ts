@@ -1,6 +1,5 @@
 import { TLSSocket } from "node:tls";
 import { AppError } from "../../domain/errors.ts";
-import { LIVENESS_PATH } from "../liveness.ts";
 import type { App } from "../types.ts";
 
 const MAX_HEADER_BYTES = 6 * 1024;
@@ -17,7 +16,6 @@ export function registerRequestContext(app: App, options: { headerPrefix: string
   const correlationHeader = `${options.headerPrefix}-Correlation-Id`;
 
   app.addHook("onRequest", (request, _reply, done) => {
-    if (request.url === LIVENESS_PATH) return done();
     const raw = request.raw.rawHeaders;
     let total = 0;
     for (let i = 0; i + 1 < raw.length; i += 2) {
@@ -38,7 +36,6 @@ export function registerRequestContext(app: App, options: { headerPrefix: string
   // Names in lower case (what Fastify writes anyway), each header set on its own: no object to build.
   const correlationName = correlationHeader.toLowerCase();
   app.addHook("onSend", (request, reply, payload, done) => {
-    if (request.url === LIVENESS_PATH) return done(null, payload);
     reply.header(correlationName, request.id).header("x-content-type-options", "nosniff");
     const partnerCorrelation = request.headers["partner-correlation-id"];
     if (typeof partnerCorrelation === "string" && PARTNER_CORRELATION_ID.test(partnerCorrelation)) {
