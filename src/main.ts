@@ -7,7 +7,7 @@ import { buildServices, writeBatch } from "./compose.ts";
 import type { Config } from "./config.ts";
 import type { Clock, Random } from "./domain/runtime.ts";
 import { deriveKey, pepperRing } from "./domain/secret-hash.ts";
-import { requestListenerOf, serverTimeouts } from "./http/fastify.ts";
+import { idleTimeoutMs, requestListenerOf, serverTimeouts } from "./http/fastify.ts";
 import type { App } from "./http/types.ts";
 import { loadOrCreateIdentityKey } from "./identity-key-files.ts";
 import { startJobs } from "./jobs.ts";
@@ -54,7 +54,7 @@ async function listenTls(
     requestListenerOf(app),
   );
   // A connection on which nothing moves (one that never sends a byte, say) ends, as on plain HTTP.
-  https.setTimeout(config.timeouts.keepAliveMs);
+  https.setTimeout(idleTimeoutMs(config.timeouts));
   const port = config.tls.port ?? 0;
   await new Promise<void>((resolve, reject) => {
     https.once("error", reject);

@@ -76,6 +76,17 @@ describe("slow clients", () => {
     expect(ends.every((e) => e.answer.startsWith("HTTP/1.1 408"))).toBe(true);
   });
 
+  it("answers 408 to a stalled body even when idle connections end sooner than requests", async ({
+    startHarness,
+  }) => {
+    const h = await startHarness({ REQUEST_TIMEOUT: "PT2S", KEEP_ALIVE_TIMEOUT: "PT1S" });
+    const port = await listen(h);
+    const started = Date.now();
+    const { answer, at } = await (await stall(port, HALF_BODY)).ended;
+    expect(answer).toMatch(/^HTTP\/1\.1 408 Request Timeout/);
+    expect(at - started).toBeGreaterThanOrEqual(1_900);
+  });
+
   it("ends a connection on which nothing is ever sent", async ({ harness: h }) => {
     const port = await listen(h);
     const started = Date.now();

@@ -56,6 +56,17 @@ export function serverTimeouts(timeouts: { requestMs: number; keepAliveMs: numbe
   };
 }
 
+/**
+ * How long a connection on which nothing moves lives (one that never sends a byte, say): `idleMs`,
+ * else `keepAliveMs`, but never less than a stalled request needs to get its `408` (its deadline,
+ * the check after it, and half a second for a busy event loop), so a short keep-alive never cuts a
+ * slow client without an answer.
+ */
+export function idleTimeoutMs(timeouts: { requestMs: number; keepAliveMs: number; idleMs?: number }): number {
+  const answered = timeouts.requestMs + serverTimeouts(timeouts).connectionsCheckingInterval + 500;
+  return Math.max(timeouts.idleMs ?? timeouts.keepAliveMs, answered);
+}
+
 const routeTables = new WeakMap<object, { method: string; url: string }[]>();
 const requestListeners = new WeakMap<object, RequestListener>();
 
@@ -95,8 +106,7 @@ export function createFastify(options: {
       http: { maxHeaderSize: 64 * 1024, ...serverTimeouts(options.timeouts) },
       requestTimeout: options.timeouts.requestMs,
       keepAliveTimeout: options.timeouts.keepAliveMs,
-      // A connection on which nothing moves (one that never sends a byte, say) ends too.
-      connectionTimeout: options.timeouts.idleMs ?? options.timeouts.keepAliveMs,
+      connectionTimeout: idleTimeoutMs(options.timeouts),
       genReqId: () => randomUUID(),
       // The per-request child logger is made only when the request writes a line.
       childLoggerFactory: lazyChildLogger,
