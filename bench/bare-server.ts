@@ -4,6 +4,9 @@
  * With `as-account` after the port, the same route answers what `GET /v1/account` answers on the
  * wire (the contract's response headers and an account's body, with values of the same length) and
  * does nothing else: what the service could reach if authenticating cost nothing.
+ *
+ * `GET /work/N` answers like `/` after N µs of busy work on the event loop: what a route that costs N
+ * µs more than the bare one can serve on this machine, measured in the same run (the calibration).
  */
 import Fastify from "fastify";
 
@@ -30,6 +33,13 @@ app.get("/", async (_request, reply) => {
   if (!asAccount) return { hello: "world" };
   reply.headers(ACCOUNT_HEADERS);
   return ACCOUNT;
+});
+app.get<{ Params: { us: string } }>("/work/:us", async (request) => {
+  const until = process.hrtime.bigint() + BigInt(Math.round(Number(request.params.us) * 1000));
+  while (process.hrtime.bigint() < until) {
+    // busy: the CPU a route's own work would take
+  }
+  return { hello: "world" };
 });
 await app.listen({ host: "127.0.0.1", port: Number(process.argv[2]) });
 process.once("SIGTERM", () => {

@@ -31,6 +31,8 @@ export interface ServeResults {
   /** Baseline A, answering what `GET /v1/account` answers (headers and body) and nothing else. */
   asAccount: LoadResult;
   rows: EdgeRow[];
+  /** Baseline A after N µs of busy work per request (the SQLite set only): what a cost buys here. */
+  calibration: { micros: number; result: LoadResult }[];
   /** GET /v1/account with HOT_KEYS distinct keys ÷ with one key, through the same harness. */
   hotKeysRatio: number;
 }
@@ -50,6 +52,8 @@ const ADMIN_TOKEN = randomBytes(32).toString("base64url");
 export const HOT_KEYS = Number(process.env.BENCH_HOT_KEYS ?? 20_000);
 /** Accounts the hot keys are spread over. */
 const HOT_ACCOUNTS = 200;
+/** The calibration's busy work per request, µs (bench/bare-server.ts `GET /work/N`). */
+export const CALIBRATION_MICROS = [2, 5, 10, 20, 40];
 /** Credentials of the account whose list is read (one page of the default size). */
 export const LISTED = 50;
 
@@ -232,10 +236,17 @@ async function measureServe(
   asAccount: { url: string; pid: number | undefined },
   cases: { label: string; http: HttpCase }[],
   progress: (line: string) => void,
+  calibrated: readonly number[] = [],
 ): Promise<ServeResults> {
+  const calibration: HttpCase[] = calibrated.map((micros) => ({
+    name: `bare Fastify + ${micros} µs`,
+    url: `${bare.url}work/${micros}`,
+    pid: bare.pid,
+  }));
   const all: HttpCase[] = [
     { name: "bare Fastify route", url: bare.url, pid: bare.pid },
     { name: "bare Fastify, GET /v1/account's answer", url: asAccount.url, pid: asAccount.pid },
+    ...calibration,
     ...cases.map((c) => c.http),
   ];
   // Each case answers 200 once before any load (a wrong setup fails here, not in the middle).
@@ -247,9 +258,10 @@ async function measureServe(
     }
     if (keys.length === 0) await call(c.url, { headers: c.headers ?? {} }, 200);
   }
-  const [baseline, ceiling, ...results] = await loadInTurn(all, (line) =>
+  const [baseline, ceiling, ...measured] = await loadInTurn(all, (line) =>
     progress(`edge ${backend}: ${line}`),
   );
+  const results = measured.slice(calibration.length);
   const rows = cases.map((c, i) => ({ label: c.label, result: results[i] as LoadResult }));
   const oneKey = results.at(-2) as LoadResult;
   const hotKeys = results.at(-1) as LoadResult;
@@ -258,6 +270,7 @@ async function measureServe(
     bare: baseline as LoadResult,
     asAccount: ceiling as LoadResult,
     rows,
+    calibration: calibrated.map((micros, i) => ({ micros, result: measured[i] as LoadResult })),
     hotKeysRatio: hotKeys.perSecond / oneKey.perSecond,
   };
 }
@@ -368,7 +381,14 @@ export async function runEdge(progress: (line: string) => void): Promise<EdgeRes
     try {
       const served = await serveCases(env, started, progress);
       apiKey = served.apiKey;
-      sqlite = await measureServe("SQLite", bareTarget, asAccountTarget, served.cases, progress);
+      sqlite = await measureServe(
+        "SQLite",
+        bareTarget,
+        asAccountTarget,
+        served.cases,
+        progress,
+        CALIBRATION_MICROS,
+      );
       await stopAll(started);
 
       progress("edge: the gateway with and without authorization, and its upstream");

@@ -6,7 +6,8 @@
  *   2. authorization edge over HTTP (autocannon, servers in child processes): every authenticated
  *      route of `serve`, forward-auth and 20,000 hot keys ÷ a bare Fastify route (baseline A), on
  *      SQLite and, with BENCH_DATABASE_URL and BENCH_REDIS_URL, on PostgreSQL + Redis; the gateway
- *      with authorization ÷ the same gateway without;
+ *      with authorization ÷ the same gateway without; and, as a calibration, the bare route after
+ *      2 to 40 µs of busy work per request: what a route costing that much more can reach here;
  *   3. the in-process verifier's `verify()` ÷ one HMAC-SHA-256 of a key (baseline B);
  *   4. SQLite commits per second with synchronous = FULL (the default) ÷ NORMAL.
  * BENCH_SECONDS: seconds per case (default 2 in process, 6 over HTTP); BENCH_ROUNDS: the compared
@@ -99,6 +100,9 @@ try {
       );
       row("A  bare Fastify GET / → {hello:world} (baseline A)", set.bare, set.bare);
       row("   bare Fastify, GET /v1/account's headers and body only", set.asAccount, set.bare);
+      for (const { micros, result } of set.calibration) {
+        row(`   bare Fastify + ${micros} µs of busy work per request`, result, set.bare);
+      }
       for (const r of set.rows) row(`   ${r.label}`, r.result, set.bare);
       write(`${"   hot keys ÷ 1 key (same harness)".padEnd(60)} ${ratio(set.hotKeysRatio)}`);
     }
